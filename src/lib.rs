@@ -1,0 +1,2 @@
+//! Charter: the workspace in which top management runs its ISO/IEC 27001 ISMS.
+pub mod workspace;

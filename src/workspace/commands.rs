@@ -1,0 +1,304 @@
+//! Every change to a workspace goes through a command here: one Automerge
+//! commit each, with a message a person can read in the history and the time
+//! it was made.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
+use autosurgeon::{hydrate, hydrate_prop, reconcile_prop};
+
+use crate::workspace::id::new_id;
+use crate::workspace::model::{Member, Meta, Objective, Workspace};
+use crate::workspace::validate::{ObjectiveDraft, ObjectiveFields, ValidationErrors};
+use crate::workspace::{Millis, validate};
+
+/// Why a command could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The input was not valid; the form shows each field's message.
+    #[error("{0}")]
+    Invalid(#[from] ValidationErrors),
+    /// The record is gone, most likely deleted by someone else meanwhile.
+    #[error("This objective no longer exists; someone may have deleted it.")]
+    ObjectiveNotFound,
+    /// The document holds data this version of Charter cannot read.
+    #[error("Part of this workspace could not be read ({0}). Nothing was changed.")]
+    Unreadable(String),
+    /// Automerge refused the change.
+    #[error("The change could not be recorded ({0}). Nothing was changed.")]
+    Document(String),
+}
+
+impl From<autosurgeon::HydrateError> for CommandError {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        CommandError::Unreadable(e.to_string())
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for CommandError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        CommandError::Document(e.to_string())
+    }
+}
+
+impl From<automerge::AutomergeError> for CommandError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        CommandError::Document(e.to_string())
+    }
+}
+
+/// A workspace document and the person editing it on this device.
+#[derive(Debug)]
+pub struct WorkspaceDoc {
+    doc: AutoCommit,
+    author: String,
+}
+
+impl WorkspaceDoc {
+    /// Starts a new workspace for `organisation`, authored by `author`.
+    pub fn create(
+        organisation: &str,
+        scope: &str,
+        author: &str,
+        now: Millis,
+    ) -> Result<WorkspaceDoc, CommandError> {
+        let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
+        let mut ws = WorkspaceDoc::from_automerge(AutoCommit::new(), author);
+        let meta = Meta { organisation: organisation.clone(), scope, created_at: now };
+        reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
+        ws.map(ROOT, "members")?;
+        ws.map(ROOT, "objectives")?;
+        ws.commit(format!("Created the workspace of {organisation}"), now)?;
+        Ok(ws)
+    }
+
+    /// Wraps a document loaded from storage or the network. Each session
+    /// edits under a fresh actor id, so two tabs never reuse a sequence number.
+    pub fn from_automerge(doc: AutoCommit, author: &str) -> WorkspaceDoc {
+        let doc = doc.with_actor(ActorId::random());
+        WorkspaceDoc { doc, author: author.to_owned() }
+    }
+
+    /// The underlying Automerge document, for storage and sync.
+    pub fn automerge(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    /// The display name recorded against this session's changes.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// Changes the display name recorded against later changes.
+    pub fn set_author(&mut self, author: &str) {
+        author.clone_into(&mut self.author);
+    }
+
+    /// This session's actor id, as the hex key of the members map.
+    pub fn actor(&self) -> String {
+        self.doc.get_actor().to_hex_string()
+    }
+
+    /// The current state of the whole workspace.
+    pub fn read(&self) -> Result<Workspace, CommandError> {
+        Ok(hydrate(&self.doc)?)
+    }
+
+    /// One objective, if it exists.
+    pub fn objective(&self, id: &str) -> Result<Option<Objective>, CommandError> {
+        let Some(objectives) = self.existing_map(ROOT, "objectives") else {
+            return Ok(None);
+        };
+        self.hydrate_entry(&objectives, id)
+    }
+
+    /// The record at `map[key]`, or `None` when there is none.
+    fn hydrate_entry<T: autosurgeon::Hydrate>(
+        &self,
+        map: &ObjId,
+        key: &str,
+    ) -> Result<Option<T>, CommandError> {
+        match self.doc.get(map, key)? {
+            Some(_) => Ok(Some(hydrate_prop(&self.doc, map, key)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Changes the organisation name and scope statement.
+    pub fn edit_meta(
+        &mut self,
+        organisation: &str,
+        scope: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
+        let Workspace { meta: old, .. } = self.read()?;
+        let meta = Meta { organisation, scope, created_at: old.created_at };
+        if meta == old {
+            return Ok(());
+        }
+        let mut changed = Vec::new();
+        if meta.organisation != old.organisation {
+            changed.push(format!("name “{}” → “{}”", old.organisation, meta.organisation));
+        }
+        if meta.scope != old.scope {
+            changed.push("scope".to_owned());
+        }
+        self.guard(|ws| reconcile_prop(&mut ws.doc, ROOT, "meta", &meta).map_err(Into::into))?;
+        self.commit(format!("Changed the workspace's {}", changed.join(", ")), now)
+    }
+
+    /// Adds an objective and returns its new id.
+    pub fn add_objective(
+        &mut self,
+        draft: &ObjectiveDraft,
+        now: Millis,
+    ) -> Result<String, CommandError> {
+        let fields = draft.validate()?;
+        let id = new_id(now);
+        let mut objective = Objective { created_at: now, ..Default::default() };
+        apply_fields(&mut objective, &fields);
+        self.guard(|ws| {
+            let objectives = ws.map(ROOT, "objectives")?;
+            Ok(reconcile_prop(&mut ws.doc, &objectives, id.as_str(), &objective)?)
+        })?;
+        self.commit(format!("Added objective “{}”", fields.title), now)?;
+        Ok(id)
+    }
+
+    /// Changes an objective's fields; only the fields that differ are written,
+    /// so concurrent edits of other fields merge.
+    pub fn edit_objective(
+        &mut self,
+        id: &str,
+        draft: &ObjectiveDraft,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let fields = draft.validate()?;
+        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        let mut objective = old.clone();
+        apply_fields(&mut objective, &fields);
+        let changes = describe_changes(&old, &objective);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let objectives = ws.map(ROOT, "objectives")?;
+            Ok(reconcile_prop(&mut ws.doc, &objectives, id, &objective)?)
+        })?;
+        self.commit(format!("Changed objective “{}”: {}", old.title, changes.join("; ")), now)
+    }
+
+    /// Deletes an objective and returns it, so the UI can offer to undo.
+    pub fn delete_objective(&mut self, id: &str, now: Millis) -> Result<Objective, CommandError> {
+        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        self.guard(|ws| {
+            let objectives = ws.map(ROOT, "objectives")?;
+            Ok(ws.doc.delete(&objectives, id)?)
+        })?;
+        self.commit(format!("Deleted objective “{}”", old.title), now)?;
+        Ok(old)
+    }
+
+    /// Puts back an objective deleted earlier, under its old id.
+    pub fn restore_objective(
+        &mut self,
+        id: &str,
+        objective: &Objective,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        // A hydrated text remembers the document state it came from; a fresh
+        // copy is written as new text instead of as edits to the deleted one.
+        let fresh = Objective {
+            description: autosurgeon::Text::with_value(objective.description.as_str()),
+            ..objective.clone()
+        };
+        self.guard(|ws| {
+            let objectives = ws.map(ROOT, "objectives")?;
+            Ok(reconcile_prop(&mut ws.doc, &objectives, id, &fresh)?)
+        })?;
+        self.commit(format!("Restored objective “{}”", objective.title), now)
+    }
+
+    /// Runs `change`; if it fails, rolls back whatever it had started so a
+    /// failed command leaves the document exactly as it was.
+    fn guard(
+        &mut self,
+        change: impl FnOnce(&mut WorkspaceDoc) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let result = change(self);
+        if result.is_err() {
+            self.doc.rollback();
+        }
+        result
+    }
+
+    /// Records the author in the members map and commits the pending
+    /// operations as one change.
+    fn commit(&mut self, message: String, now: Millis) -> Result<(), CommandError> {
+        let actor = self.actor();
+        let members = self.map(ROOT, "members")?;
+        let known: Option<Member> = self.hydrate_entry(&members, &actor)?;
+        if known.as_ref().map(|m| m.name.as_str()) != Some(self.author.as_str()) {
+            let member = Member { name: self.author.clone() };
+            reconcile_prop(&mut self.doc, &members, actor.as_str(), &member)?;
+        }
+        self.doc.commit_with(CommitOptions::default().with_message(message).with_time(now));
+        Ok(())
+    }
+
+    /// The map at `parent[key]`, created when it is missing.
+    fn map(&mut self, parent: ObjId, key: &str) -> Result<ObjId, CommandError> {
+        match self.existing_map(parent.clone(), key) {
+            Some(id) => Ok(id),
+            None => Ok(self.doc.put_object(parent, key, ObjType::Map)?),
+        }
+    }
+
+    fn existing_map(&self, parent: ObjId, key: &str) -> Option<ObjId> {
+        match self.doc.get(parent, key) {
+            Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+fn apply_fields(objective: &mut Objective, fields: &ObjectiveFields) {
+    objective.title.clone_from(&fields.title);
+    if objective.description.as_str() != fields.description {
+        objective.description.update(&fields.description);
+    }
+    objective.target = fields.target;
+    objective.unit.clone_from(&fields.unit);
+    objective.owner.clone_from(&fields.owner);
+    objective.due.clone_from(&fields.due);
+    objective.health = fields.health;
+    objective.evaluation.clone_from(&fields.evaluation);
+}
+
+/// "target 5 % → 3 %"-style phrases for each field that changed.
+fn describe_changes(old: &Objective, new: &Objective) -> Vec<String> {
+    let show = |value: Option<String>| value.unwrap_or_else(|| "none".to_owned());
+    let mut changes = Vec::new();
+    if old.title != new.title {
+        changes.push(format!("title “{}” → “{}”", old.title, new.title));
+    }
+    if old.target != new.target || old.unit != new.unit {
+        changes.push(format!("target {} → {}", show(old.target_label()), show(new.target_label())));
+    }
+    if old.due != new.due {
+        changes.push(format!("due date {} → {}", show(old.due.clone()), show(new.due.clone())));
+    }
+    if old.health != new.health {
+        changes.push(format!("health {} → {}", old.health.label(), new.health.label()));
+    }
+    if old.owner != new.owner {
+        changes.push(format!("owner “{}” → “{}”", old.owner, new.owner));
+    }
+    if old.description.as_str() != new.description.as_str() {
+        changes.push("description".to_owned());
+    }
+    if old.evaluation != new.evaluation {
+        changes.push("how results are evaluated".to_owned());
+    }
+    changes
+}

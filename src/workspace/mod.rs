@@ -1,0 +1,16 @@
+//! The workspace: the Automerge document that holds an organisation's ISMS, its
+//! schema, the commands that change it and the rules that validate input.
+//!
+//! Nothing here touches the browser, so it is built and tested natively.
+
+pub mod commands;
+pub mod id;
+pub mod model;
+pub mod validate;
+
+pub use commands::{CommandError, WorkspaceDoc};
+pub use model::{Health, Member, Meta, Objective, Workspace};
+pub use validate::{Field, FieldError, ObjectiveDraft, ValidationErrors};
+
+/// Milliseconds since the Unix epoch; taken by the caller, so commands stay pure.
+pub type Millis = i64;

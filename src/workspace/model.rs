@@ -1,0 +1,153 @@
+//! The workspace schema as autosurgeon maps it onto the Automerge document.
+//!
+//! Records live in maps keyed by a random id, so concurrent inserts never
+//! collide. Every field has a `missing` default so that documents written by
+//! an older version of Charter still open.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::workspace::Millis;
+
+/// The whole workspace as the UI reads it.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Workspace {
+    /// Organisation name, ISMS scope and creation time.
+    #[autosurgeon(missing = "Default::default")]
+    pub meta: Meta,
+    /// Device actor id (hex) → the person behind it.
+    #[autosurgeon(missing = "Default::default")]
+    pub members: BTreeMap<String, Member>,
+    /// Security objectives (clause 6.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub objectives: BTreeMap<String, Objective>,
+}
+
+/// What the workspace is about.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Meta {
+    /// The organisation whose ISMS this is.
+    #[autosurgeon(missing = "Default::default")]
+    pub organisation: String,
+    /// The ISMS scope statement (clause 4.3).
+    #[autosurgeon(missing = "Default::default")]
+    pub scope: String,
+    /// When the workspace was created.
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: Millis,
+}
+
+/// A person known by one of their devices' actor ids.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Member {
+    /// The display name the person chose.
+    #[autosurgeon(missing = "Default::default")]
+    pub name: String,
+}
+
+/// How an objective is doing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum Health {
+    /// Expected to meet its target on time.
+    #[default]
+    OnTrack,
+    /// Could miss its target unless something changes.
+    AtRisk,
+    /// Will miss its target without intervention.
+    OffTrack,
+}
+
+impl Health {
+    /// Every health value, in the order the UI offers them.
+    pub const ALL: [Health; 3] = [Health::OnTrack, Health::AtRisk, Health::OffTrack];
+
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "On track",
+            Health::AtRisk => "At risk",
+            Health::OffTrack => "Off track",
+        }
+    }
+
+    /// A stable machine name, used as a form value and a CSS class.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on-track",
+            Health::AtRisk => "at-risk",
+            Health::OffTrack => "off-track",
+        }
+    }
+
+    /// The health whose [`Health::slug`] is `key`.
+    pub fn from_slug(slug: &str) -> Option<Health> {
+        Health::ALL.into_iter().find(|h| h.slug() == slug)
+    }
+}
+
+/// A measurable information security objective (clause 6.2).
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Objective {
+    /// What the objective is, in a few words.
+    #[autosurgeon(missing = "Default::default")]
+    pub title: String,
+    /// Why it matters and what will be done; collaborative text.
+    #[autosurgeon(missing = "Default::default")]
+    pub description: Text,
+    /// The value to reach, when the objective is measurable.
+    #[autosurgeon(missing = "Default::default")]
+    pub target: Option<f64>,
+    /// The unit of the target, such as "%" or "days".
+    #[autosurgeon(missing = "Default::default")]
+    pub unit: String,
+    /// Who is responsible for it.
+    #[autosurgeon(missing = "Default::default")]
+    pub owner: String,
+    /// When it will be completed (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub due: Option<String>,
+    /// On track, at risk or off track.
+    #[autosurgeon(missing = "Default::default")]
+    pub health: Health,
+    /// How the results will be evaluated.
+    #[autosurgeon(missing = "Default::default")]
+    pub evaluation: String,
+    /// When it was added.
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: Millis,
+}
+
+impl Objective {
+    /// The target with its unit, as a person writes it ("95 %", "3 days").
+    pub fn target_label(&self) -> Option<String> {
+        self.target.map(|t| {
+            let number = format_number(t);
+            if self.unit.is_empty() {
+                number
+            } else if self.unit == "%" {
+                format!("{number}%")
+            } else {
+                format!("{number} {}", self.unit)
+            }
+        })
+    }
+}
+
+/// A number without a trailing ".0" (95 rather than 95.0).
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+impl Workspace {
+    /// Objectives in the order they were added, oldest first.
+    pub fn objectives_in_order(&self) -> Vec<(&String, &Objective)> {
+        let mut list: Vec<_> = self.objectives.iter().collect();
+        list.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+        list
+    }
+}

@@ -1,0 +1,301 @@
+//! Turning what a person typed into valid record fields, with a message per
+//! field that says how to put it right.
+
+use std::fmt;
+
+use crate::workspace::model::Health;
+
+/// A form field that can carry an error message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The organisation's name.
+    Organisation,
+    /// The ISMS scope statement.
+    Scope,
+    /// A person's display name.
+    DisplayName,
+    /// An objective's title.
+    Title,
+    /// An objective's description.
+    Description,
+    /// An objective's target value.
+    Target,
+    /// An objective's unit.
+    Unit,
+    /// An objective's owner.
+    Owner,
+    /// An objective's due date.
+    Due,
+    /// How an objective's results are evaluated.
+    Evaluation,
+}
+
+/// One field's problem, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field at fault.
+    pub field: Field,
+    /// What to do about it.
+    pub message: String,
+}
+
+/// Every problem found in one form; empty means the input is valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    /// The message for `field`, if it has one.
+    pub fn message(&self, field: Field) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// Whether no field has a problem.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn push(&mut self, field: Field, message: &str) {
+        self.0.push(FieldError { field, message: message.to_owned() });
+    }
+
+    fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages: Vec<_> = self.0.iter().map(|e| e.message.as_str()).collect();
+        f.write_str(&messages.join(" "))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Longest title accepted, in characters.
+pub const MAX_TITLE: usize = 200;
+/// Longest short text (unit, owner, names) accepted, in characters.
+pub const MAX_SHORT: usize = 120;
+/// Longest long text (descriptions, scope) accepted, in characters.
+pub const MAX_LONG: usize = 20_000;
+
+/// An objective as typed into the form, before validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectiveDraft {
+    /// Title as typed.
+    pub title: String,
+    /// Description as typed.
+    pub description: String,
+    /// Target value as typed ("95", "2,5", or empty).
+    pub target: String,
+    /// Unit as typed.
+    pub unit: String,
+    /// Owner as typed.
+    pub owner: String,
+    /// Due date as typed (YYYY-MM-DD or empty).
+    pub due: String,
+    /// The chosen health.
+    pub health: Health,
+    /// How results are evaluated, as typed.
+    pub evaluation: String,
+}
+
+/// An objective's fields once they are known to be valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveFields {
+    /// Trimmed, non-empty title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Target value, if any.
+    pub target: Option<f64>,
+    /// Unit.
+    pub unit: String,
+    /// Owner.
+    pub owner: String,
+    /// Due date as YYYY-MM-DD, if any.
+    pub due: Option<String>,
+    /// Health.
+    pub health: Health,
+    /// How results are evaluated.
+    pub evaluation: String,
+}
+
+impl ObjectiveDraft {
+    /// Checks every field and returns the clean values or every problem found.
+    pub fn validate(&self) -> Result<ObjectiveFields, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let title = self.title.trim();
+        if title.is_empty() {
+            errors.push(Field::Title, "Enter a title.");
+        } else if title.chars().count() > MAX_TITLE {
+            errors.push(Field::Title, "Keep the title under 200 characters.");
+        }
+        check_length(&mut errors, Field::Description, &self.description, MAX_LONG);
+        check_length(&mut errors, Field::Unit, &self.unit, MAX_SHORT);
+        check_length(&mut errors, Field::Owner, &self.owner, MAX_SHORT);
+        check_length(&mut errors, Field::Evaluation, &self.evaluation, MAX_LONG);
+        let target = match parse_number(&self.target) {
+            Ok(target) => target,
+            Err(message) => {
+                errors.push(Field::Target, message);
+                None
+            }
+        };
+        let due = self.due.trim();
+        let due = if due.is_empty() {
+            None
+        } else if parse_date(due).is_some() {
+            Some(due.to_owned())
+        } else {
+            errors.push(Field::Due, "Enter a real date as YYYY-MM-DD.");
+            None
+        };
+        errors.into_result(ObjectiveFields {
+            title: title.to_owned(),
+            description: self.description.trim_end().to_owned(),
+            target,
+            unit: self.unit.trim().to_owned(),
+            owner: self.owner.trim().to_owned(),
+            due,
+            health: self.health,
+            evaluation: self.evaluation.trim().to_owned(),
+        })
+    }
+}
+
+fn check_length(errors: &mut ValidationErrors, field: Field, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.push(field, "This text is too long.");
+    }
+}
+
+/// Parses an optional number as people type it: "95", "2.5", "2,5", " 3 ".
+pub fn parse_number(input: &str) -> Result<Option<f64>, &'static str> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let normalised = input.replace(',', ".");
+    match normalised.parse::<f64>() {
+        Ok(value) if value.is_finite() && !normalised.contains(['e', 'E', 'i', 'n', 'N']) => {
+            Ok(Some(value))
+        }
+        _ => Err("Enter a number, for example 95 or 2.5."),
+    }
+}
+
+/// A calendar date (year, month, day) parsed from exactly `YYYY-MM-DD`.
+pub fn parse_date(input: &str) -> Option<(u16, u8, u8)> {
+    let bytes = input.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &input[range];
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    let year = digits(0..4)?;
+    let month = digits(5..7)?;
+    let day = digits(8..10)?;
+    if year < 1900 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some((year as u16, month as u8, day as u8))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Checks a required short name (organisation, display name).
+pub fn required_name(field: Field, input: &str, empty_message: &str) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let value = input.trim();
+    if value.is_empty() {
+        errors.push(field, empty_message);
+    } else if value.chars().count() > MAX_SHORT {
+        errors.push(field, "Keep this under 120 characters.");
+    }
+    errors.into_result(value.to_owned())
+}
+
+/// Checks an organisation name and scope statement for a workspace.
+pub fn workspace_meta(organisation: &str, scope: &str) -> Result<(String, String), ValidationErrors> {
+    let organisation =
+        required_name(Field::Organisation, organisation, "Enter the organisation's name.");
+    let mut errors = organisation.clone().err().unwrap_or_default();
+    check_length(&mut errors, Field::Scope, scope, MAX_LONG);
+    match organisation {
+        Ok(name) if errors.is_empty() => Ok((name, scope.trim().to_owned())),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(title: &str, target: &str, due: &str) -> ObjectiveDraft {
+        ObjectiveDraft {
+            title: title.into(),
+            target: target.into(),
+            due: due.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_is_valid_and_trimmed() {
+        let fields = draft("  Phishing click rate ", " 2,5 ", "2026-12-31").validate().unwrap();
+        assert_eq!(fields.title, "Phishing click rate");
+        assert_eq!(fields.target, Some(2.5));
+        assert_eq!(fields.due.as_deref(), Some("2026-12-31"));
+    }
+
+    #[test]
+    fn empty_title_is_rejected() {
+        let errors = draft("   ", "", "").validate().unwrap_err();
+        assert_eq!(errors.message(Field::Title), Some("Enter a title."));
+    }
+
+    #[test]
+    fn non_numeric_targets_are_rejected() {
+        for bad in ["abc", "5%", "1e3", "NaN", "inf", "1.2.3"] {
+            let errors = draft("T", bad, "").validate().unwrap_err();
+            assert_eq!(
+                errors.message(Field::Target),
+                Some("Enter a number, for example 95 or 2.5."),
+                "{bad}"
+            );
+        }
+        assert_eq!(draft("T", "-3", "").validate().unwrap().target, Some(-3.0));
+    }
+
+    #[test]
+    fn due_dates_must_be_real_dates() {
+        for bad in ["31/12/2026", "2026-02-30", "2026-13-01", "2026-1-1", "tomorrow", "2025-02-29"] {
+            let errors = draft("T", "", bad).validate().unwrap_err();
+            assert_eq!(errors.message(Field::Due), Some("Enter a real date as YYYY-MM-DD."), "{bad}");
+        }
+        assert!(draft("T", "", "2028-02-29").validate().is_ok());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let errors = draft("", "x", "soon").validate().unwrap_err();
+        assert_eq!(errors.0.len(), 3);
+    }
+
+    #[test]
+    fn organisation_name_is_required() {
+        let errors = workspace_meta("  ", "").unwrap_err();
+        assert_eq!(errors.message(Field::Organisation), Some("Enter the organisation's name."));
+        assert_eq!(workspace_meta(" Acme ", " All of it ").unwrap(), ("Acme".into(), "All of it".into()));
+    }
+}
