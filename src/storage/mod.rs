@@ -1,0 +1,6 @@
+//! Keeping workspaces in the browser: content-addressed chunks (pure logic,
+//! tested natively) and their IndexedDB shell.
+
+pub mod chunks;
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
