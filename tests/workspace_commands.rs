@@ -45,20 +45,33 @@ fn create_records_meta_and_author() {
 #[test]
 fn create_requires_an_organisation_name() {
     let err = WorkspaceDoc::create("  ", "", "Ada", NOW).unwrap_err();
-    let CommandError::Invalid(errors) = err else { panic!("expected a validation error") };
-    assert_eq!(errors.message(Field::Organisation), Some("Enter the organisation's name."));
+    let CommandError::Invalid(errors) = err else {
+        panic!("expected a validation error")
+    };
+    assert_eq!(
+        errors.message(Field::Organisation),
+        Some("Enter the organisation's name.")
+    );
 }
 
 #[test]
 fn add_edit_delete_objectives() {
     let mut ws = workspace();
-    let a = ws.add_objective(&draft("Phishing click rate", "5"), NOW + 1).unwrap();
-    let b = ws.add_objective(&draft("Patch latency", "14"), NOW + 2).unwrap();
+    let a = ws
+        .add_objective(&draft("Phishing click rate", "5"), NOW + 1)
+        .unwrap();
+    let b = ws
+        .add_objective(&draft("Patch latency", "14"), NOW + 2)
+        .unwrap();
     let state = ws.read().unwrap();
     assert_eq!(state.objectives.len(), 2);
     assert_eq!(state.objectives[&a].target, Some(5.0));
     assert_eq!(state.objectives[&a].due.as_deref(), Some("2026-12-31"));
-    let order: Vec<_> = state.objectives_in_order().into_iter().map(|(id, _)| id.clone()).collect();
+    let order: Vec<_> = state
+        .objectives_in_order()
+        .into_iter()
+        .map(|(id, _)| id.clone())
+        .collect();
     assert_eq!(order, vec![a.clone(), b.clone()]);
 
     let mut edited = draft("Phishing click rate below target", "3");
@@ -69,13 +82,19 @@ fn add_edit_delete_objectives() {
     assert_eq!(objective.title, "Phishing click rate below target");
     assert_eq!(objective.target, Some(3.0));
     assert_eq!(objective.health, Health::AtRisk);
-    assert_eq!(objective.description.as_str(), "Quarterly simulated campaigns");
+    assert_eq!(
+        objective.description.as_str(),
+        "Quarterly simulated campaigns"
+    );
     assert_eq!(objective.created_at, NOW + 1);
 
     let deleted = ws.delete_objective(&b, NOW + 4).unwrap();
     assert_eq!(deleted.title, "Patch latency");
     assert!(ws.objective(&b).unwrap().is_none());
-    assert!(matches!(ws.delete_objective(&b, NOW + 5), Err(CommandError::ObjectiveNotFound)));
+    assert!(matches!(
+        ws.delete_objective(&b, NOW + 5),
+        Err(CommandError::ObjectiveNotFound)
+    ));
 
     ws.restore_objective(&b, &deleted, NOW + 6).unwrap();
     assert_eq!(ws.objective(&b).unwrap().unwrap(), deleted);
@@ -84,10 +103,16 @@ fn add_edit_delete_objectives() {
 #[test]
 fn every_change_has_a_message_and_time() {
     let mut ws = workspace();
-    let id = ws.add_objective(&draft("Phishing click rate", "5"), NOW + 1).unwrap();
-    ws.edit_objective(&id, &draft("Phishing click rate", "3"), NOW + 2).unwrap();
+    let id = ws
+        .add_objective(&draft("Phishing click rate", "5"), NOW + 1)
+        .unwrap();
+    ws.edit_objective(&id, &draft("Phishing click rate", "3"), NOW + 2)
+        .unwrap();
     let changes = ws.automerge().get_changes(&[]);
-    let messages: Vec<_> = changes.iter().map(|c| c.message().unwrap().to_owned()).collect();
+    let messages: Vec<_> = changes
+        .iter()
+        .map(|c| c.message().unwrap().to_owned())
+        .collect();
     assert_eq!(
         messages,
         vec![
@@ -104,8 +129,18 @@ fn every_change_has_a_message_and_time() {
 fn invalid_input_changes_nothing() {
     let mut ws = workspace();
     let heads = ws.automerge().get_heads();
-    for bad in [draft("", "5"), draft("T", "five"), ObjectiveDraft { due: "31/12/2026".into(), ..draft("T", "") }] {
-        assert!(matches!(ws.add_objective(&bad, NOW + 1), Err(CommandError::Invalid(_))));
+    for bad in [
+        draft("", "5"),
+        draft("T", "five"),
+        ObjectiveDraft {
+            due: "31/12/2026".into(),
+            ..draft("T", "")
+        },
+    ] {
+        assert!(matches!(
+            ws.add_objective(&bad, NOW + 1),
+            Err(CommandError::Invalid(_))
+        ));
     }
     let id = ws.add_objective(&draft("T", "1"), NOW + 1).unwrap();
     let heads_after_add = ws.automerge().get_heads();
@@ -127,13 +162,21 @@ fn an_unchanged_edit_makes_no_change() {
 #[test]
 fn concurrent_edits_of_different_objectives_merge() {
     let mut ada = workspace();
-    let a = ada.add_objective(&draft("Phishing click rate", "5"), NOW + 1).unwrap();
-    let b = ada.add_objective(&draft("Patch latency", "14"), NOW + 2).unwrap();
+    let a = ada
+        .add_objective(&draft("Phishing click rate", "5"), NOW + 1)
+        .unwrap();
+    let b = ada
+        .add_objective(&draft("Patch latency", "14"), NOW + 2)
+        .unwrap();
     let mut bob = fork(&mut ada, "Bob");
 
-    ada.edit_objective(&a, &draft("Phishing click rate", "3"), NOW + 3).unwrap();
-    bob.edit_objective(&b, &draft("Patch latency", "7"), NOW + 4).unwrap();
-    let c = bob.add_objective(&draft("Backups tested", "100"), NOW + 5).unwrap();
+    ada.edit_objective(&a, &draft("Phishing click rate", "3"), NOW + 3)
+        .unwrap();
+    bob.edit_objective(&b, &draft("Patch latency", "7"), NOW + 4)
+        .unwrap();
+    let c = bob
+        .add_objective(&draft("Backups tested", "100"), NOW + 5)
+        .unwrap();
 
     merge(&mut ada, &mut bob);
     merge(&mut bob, &mut ada);
@@ -148,10 +191,13 @@ fn concurrent_edits_of_different_objectives_merge() {
 #[test]
 fn concurrent_edits_of_different_fields_of_one_objective_merge() {
     let mut ada = workspace();
-    let id = ada.add_objective(&draft("Phishing click rate", "5"), NOW + 1).unwrap();
+    let id = ada
+        .add_objective(&draft("Phishing click rate", "5"), NOW + 1)
+        .unwrap();
     let mut bob = fork(&mut ada, "Bob");
 
-    ada.edit_objective(&id, &draft("Phishing click rate", "3"), NOW + 2).unwrap();
+    ada.edit_objective(&id, &draft("Phishing click rate", "3"), NOW + 2)
+        .unwrap();
     let mut bobs = draft("Phishing click rate (all staff)", "5");
     bobs.health = Health::OffTrack;
     bobs.description = "Includes contractors".into();
@@ -160,7 +206,10 @@ fn concurrent_edits_of_different_fields_of_one_objective_merge() {
     merge(&mut ada, &mut bob);
     let merged = ada.objective(&id).unwrap().unwrap();
     assert_eq!(merged.target, Some(3.0), "Ada's target survives");
-    assert_eq!(merged.title, "Phishing click rate (all staff)", "Bob's title survives");
+    assert_eq!(
+        merged.title, "Phishing click rate (all staff)",
+        "Bob's title survives"
+    );
     assert_eq!(merged.health, Health::OffTrack);
     assert_eq!(merged.description.as_str(), "Includes contractors");
 }
@@ -181,7 +230,13 @@ fn concurrent_description_edits_interleave_as_text() {
     bob.edit_objective(&id, &b, NOW + 3).unwrap();
 
     merge(&mut ada, &mut bob);
-    let text = ada.objective(&id).unwrap().unwrap().description.as_str().to_owned();
+    let text = ada
+        .objective(&id)
+        .unwrap()
+        .unwrap()
+        .description
+        .as_str()
+        .to_owned();
     assert_eq!(text, "Run quarterly campaigns. Report to the board.");
 }
 
@@ -198,7 +253,8 @@ fn an_edit_of_a_concurrently_deleted_objective_is_reported() {
 fn meta_edits_are_validated() {
     let mut ws = workspace();
     assert!(ws.edit_meta("", "x", NOW + 1).is_err());
-    ws.edit_meta("Acme Group", "All offices and the cloud platform", NOW + 1).unwrap();
+    ws.edit_meta("Acme Group", "All offices and the cloud platform", NOW + 1)
+        .unwrap();
     let meta = ws.read().unwrap().meta;
     assert_eq!(meta.organisation, "Acme Group");
     assert_eq!(meta.created_at, NOW);
@@ -212,6 +268,10 @@ fn a_saved_workspace_reloads_identically() {
     let bytes = ws.automerge().save();
     let mut reloaded = WorkspaceDoc::from_automerge(AutoCommit::load(&bytes).unwrap(), "Ada");
     assert_eq!(reloaded.read().unwrap(), ws.read().unwrap());
-    assert_ne!(reloaded.actor(), ws.actor(), "each session edits under its own actor id");
+    assert_ne!(
+        reloaded.actor(),
+        ws.actor(),
+        "each session edits under its own actor id"
+    );
     assert!(reloaded.automerge().get_heads().len() == 1);
 }

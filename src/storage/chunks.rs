@@ -49,7 +49,10 @@ pub struct ChunkKey {
 impl ChunkKey {
     /// The key under which `bytes` of `kind` are stored.
     pub fn of(kind: ChunkKind, bytes: &[u8]) -> ChunkKey {
-        ChunkKey { kind, hash: content_hash(bytes) }
+        ChunkKey {
+            kind,
+            hash: content_hash(bytes),
+        }
     }
 }
 
@@ -64,7 +67,10 @@ pub struct StoredChunk {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A chunk that could not be used, and why, in words for the person.
@@ -107,7 +113,10 @@ pub fn load_chunks(chunks: Vec<StoredChunk>) -> Loaded {
         // Automerge skips what it cannot parse without saying so; checking
         // the framing first turns such a chunk into a reported one.
         if let Err(problem) = check_framing(&chunk.bytes) {
-            damaged.push(DamagedChunk { key: chunk.key, reason: format!("it is unreadable ({problem})") });
+            damaged.push(DamagedChunk {
+                key: chunk.key,
+                reason: format!("it is unreadable ({problem})"),
+            });
             continue;
         }
         match doc.load_incremental(&chunk.bytes) {
@@ -119,7 +128,11 @@ pub fn load_chunks(chunks: Vec<StoredChunk>) -> Loaded {
         }
     }
     saver.saved_heads = doc.get_heads();
-    Loaded { doc, saver, damaged }
+    Loaded {
+        doc,
+        saver,
+        damaged,
+    }
 }
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
@@ -241,13 +254,19 @@ impl Saver {
         if compact {
             let bytes = doc.save();
             return Some(Write {
-                put: StoredChunk { key: ChunkKey::of(ChunkKind::Snapshot, &bytes), bytes },
+                put: StoredChunk {
+                    key: ChunkKey::of(ChunkKind::Snapshot, &bytes),
+                    bytes,
+                },
                 delete: self.known.clone(),
                 heads,
             });
         }
         Some(Write {
-            put: StoredChunk { key: ChunkKey::of(ChunkKind::Incremental, &changes), bytes: changes },
+            put: StoredChunk {
+                key: ChunkKey::of(ChunkKind::Incremental, &changes),
+                bytes: changes,
+            },
             delete: Vec::new(),
             heads,
         })
@@ -283,10 +302,14 @@ mod tests {
     impl Memory {
         fn apply(&mut self, write: &Write) {
             let key = &write.put.key;
-            self.0.insert((key.kind.as_str().into(), key.hash.clone()), write.put.bytes.clone());
+            self.0.insert(
+                (key.kind.as_str().into(), key.hash.clone()),
+                write.put.bytes.clone(),
+            );
             for gone in &write.delete {
                 if gone != key {
-                    self.0.remove(&(gone.kind.as_str().into(), gone.hash.clone()));
+                    self.0
+                        .remove(&(gone.kind.as_str().into(), gone.hash.clone()));
                 }
             }
         }
@@ -294,7 +317,10 @@ mod tests {
             self.0
                 .iter()
                 .map(|((kind, hash), bytes)| StoredChunk {
-                    key: ChunkKey { kind: ChunkKind::parse(kind).unwrap(), hash: hash.clone() },
+                    key: ChunkKey {
+                        kind: ChunkKind::parse(kind).unwrap(),
+                        hash: hash.clone(),
+                    },
                     bytes: bytes.clone(),
                 })
                 .collect()
@@ -305,7 +331,10 @@ mod tests {
     }
 
     fn add(ws: &mut WorkspaceDoc, title: &str, at: i64) {
-        let draft = ObjectiveDraft { title: title.into(), ..Default::default() };
+        let draft = ObjectiveDraft {
+            title: title.into(),
+            ..Default::default()
+        };
         ws.add_objective(&draft, at).unwrap();
     }
 
@@ -322,8 +351,15 @@ mod tests {
         let mut saver = Saver::default().with_compaction_floor(0);
         let mut store = Memory::default();
         flush(&mut saver, &mut ws, &mut store);
-        assert_eq!(store.count(ChunkKind::Snapshot), 1, "the first write is a snapshot");
-        assert!(saver.next_write(ws.automerge()).is_none(), "nothing new, nothing to write");
+        assert_eq!(
+            store.count(ChunkKind::Snapshot),
+            1,
+            "the first write is a snapshot"
+        );
+        assert!(
+            saver.next_write(ws.automerge()).is_none(),
+            "nothing new, nothing to write"
+        );
 
         let mut saw_incremental = false;
         let mut saw_compaction = false;
@@ -334,7 +370,10 @@ mod tests {
             let after = store.count(ChunkKind::Incremental);
             saw_incremental |= after > before;
             saw_compaction |= after < before;
-            assert!(store.count(ChunkKind::Snapshot) <= 1, "compaction deletes the old snapshot");
+            assert!(
+                store.count(ChunkKind::Snapshot) <= 1,
+                "compaction deletes the old snapshot"
+            );
         }
         assert!(saw_incremental && saw_compaction);
 
@@ -375,7 +414,10 @@ mod tests {
     #[test]
     fn a_chunk_with_a_matching_checksum_but_no_document_is_reported() {
         let bytes = b"plausible but not automerge".to_vec();
-        let chunk = StoredChunk { key: ChunkKey::of(ChunkKind::Incremental, &bytes), bytes };
+        let chunk = StoredChunk {
+            key: ChunkKey::of(ChunkKind::Incremental, &bytes),
+            bytes,
+        };
         let loaded = load_chunks(vec![chunk]);
         assert_eq!(loaded.damaged.len(), 1);
         assert!(loaded.damaged[0].reason.starts_with("it is unreadable"));

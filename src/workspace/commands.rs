@@ -63,7 +63,11 @@ impl WorkspaceDoc {
     ) -> Result<WorkspaceDoc, CommandError> {
         let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
         let mut ws = WorkspaceDoc::from_automerge(AutoCommit::new(), author);
-        let meta = Meta { organisation: organisation.clone(), scope, created_at: now };
+        let meta = Meta {
+            organisation: organisation.clone(),
+            scope,
+            created_at: now,
+        };
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
         ws.map(ROOT, "objectives")?;
@@ -75,7 +79,10 @@ impl WorkspaceDoc {
     /// edits under a fresh actor id, so two tabs never reuse a sequence number.
     pub fn from_automerge(doc: AutoCommit, author: &str) -> WorkspaceDoc {
         let doc = doc.with_actor(ActorId::random());
-        WorkspaceDoc { doc, author: author.to_owned() }
+        WorkspaceDoc {
+            doc,
+            author: author.to_owned(),
+        }
     }
 
     /// The underlying Automerge document, for storage and sync.
@@ -132,19 +139,29 @@ impl WorkspaceDoc {
     ) -> Result<(), CommandError> {
         let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
         let Workspace { meta: old, .. } = self.read()?;
-        let meta = Meta { organisation, scope, created_at: old.created_at };
+        let meta = Meta {
+            organisation,
+            scope,
+            created_at: old.created_at,
+        };
         if meta == old {
             return Ok(());
         }
         let mut changed = Vec::new();
         if meta.organisation != old.organisation {
-            changed.push(format!("name “{}” → “{}”", old.organisation, meta.organisation));
+            changed.push(format!(
+                "name “{}” → “{}”",
+                old.organisation, meta.organisation
+            ));
         }
         if meta.scope != old.scope {
             changed.push("scope".to_owned());
         }
         self.guard(|ws| reconcile_prop(&mut ws.doc, ROOT, "meta", &meta).map_err(Into::into))?;
-        self.commit(format!("Changed the workspace's {}", changed.join(", ")), now)
+        self.commit(
+            format!("Changed the workspace's {}", changed.join(", ")),
+            now,
+        )
     }
 
     /// Adds an objective and returns its new id.
@@ -155,11 +172,19 @@ impl WorkspaceDoc {
     ) -> Result<String, CommandError> {
         let fields = draft.validate()?;
         let id = new_id(now);
-        let mut objective = Objective { created_at: now, ..Default::default() };
+        let mut objective = Objective {
+            created_at: now,
+            ..Default::default()
+        };
         apply_fields(&mut objective, &fields);
         self.guard(|ws| {
             let objectives = ws.map(ROOT, "objectives")?;
-            Ok(reconcile_prop(&mut ws.doc, &objectives, id.as_str(), &objective)?)
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &objectives,
+                id.as_str(),
+                &objective,
+            )?)
         })?;
         self.commit(format!("Added objective “{}”", fields.title), now)?;
         Ok(id)
@@ -185,7 +210,10 @@ impl WorkspaceDoc {
             let objectives = ws.map(ROOT, "objectives")?;
             Ok(reconcile_prop(&mut ws.doc, &objectives, id, &objective)?)
         })?;
-        self.commit(format!("Changed objective “{}”: {}", old.title, changes.join("; ")), now)
+        self.commit(
+            format!("Changed objective “{}”: {}", old.title, changes.join("; ")),
+            now,
+        )
     }
 
     /// Deletes an objective and returns it, so the UI can offer to undo.
@@ -239,10 +267,16 @@ impl WorkspaceDoc {
         let members = self.map(ROOT, "members")?;
         let known: Option<Member> = self.hydrate_entry(&members, &actor)?;
         if known.as_ref().map(|m| m.name.as_str()) != Some(self.author.as_str()) {
-            let member = Member { name: self.author.clone() };
+            let member = Member {
+                name: self.author.clone(),
+            };
             reconcile_prop(&mut self.doc, &members, actor.as_str(), &member)?;
         }
-        self.doc.commit_with(CommitOptions::default().with_message(message).with_time(now));
+        self.doc.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(now),
+        );
         Ok(())
     }
 
@@ -283,13 +317,25 @@ fn describe_changes(old: &Objective, new: &Objective) -> Vec<String> {
         changes.push(format!("title “{}” → “{}”", old.title, new.title));
     }
     if old.target != new.target || old.unit != new.unit {
-        changes.push(format!("target {} → {}", show(old.target_label()), show(new.target_label())));
+        changes.push(format!(
+            "target {} → {}",
+            show(old.target_label()),
+            show(new.target_label())
+        ));
     }
     if old.due != new.due {
-        changes.push(format!("due date {} → {}", show(old.due.clone()), show(new.due.clone())));
+        changes.push(format!(
+            "due date {} → {}",
+            show(old.due.clone()),
+            show(new.due.clone())
+        ));
     }
     if old.health != new.health {
-        changes.push(format!("health {} → {}", old.health.label(), new.health.label()));
+        changes.push(format!(
+            "health {} → {}",
+            old.health.label(),
+            new.health.label()
+        ));
     }
     if old.owner != new.owner {
         changes.push(format!("owner “{}” → “{}”", old.owner, new.owner));

@@ -46,7 +46,10 @@ pub struct ValidationErrors(pub Vec<FieldError>);
 impl ValidationErrors {
     /// The message for `field`, if it has one.
     pub fn message(&self, field: Field) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// Whether no field has a problem.
@@ -55,11 +58,18 @@ impl ValidationErrors {
     }
 
     fn push(&mut self, field: Field, message: &str) {
-        self.0.push(FieldError { field, message: message.to_owned() });
+        self.0.push(FieldError {
+            field,
+            message: message.to_owned(),
+        });
     }
 
     fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -193,7 +203,9 @@ pub fn parse_date(input: &str) -> Option<(u16, u8, u8)> {
     }
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = &input[range];
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let year = digits(0..4)?;
     let month = digits(5..7)?;
@@ -214,7 +226,11 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 }
 
 /// Checks a required short name (organisation, display name).
-pub fn required_name(field: Field, input: &str, empty_message: &str) -> Result<String, ValidationErrors> {
+pub fn required_name(
+    field: Field,
+    input: &str,
+    empty_message: &str,
+) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let value = input.trim();
     if value.is_empty() {
@@ -226,9 +242,15 @@ pub fn required_name(field: Field, input: &str, empty_message: &str) -> Result<S
 }
 
 /// Checks an organisation name and scope statement for a workspace.
-pub fn workspace_meta(organisation: &str, scope: &str) -> Result<(String, String), ValidationErrors> {
-    let organisation =
-        required_name(Field::Organisation, organisation, "Enter the organisation's name.");
+pub fn workspace_meta(
+    organisation: &str,
+    scope: &str,
+) -> Result<(String, String), ValidationErrors> {
+    let organisation = required_name(
+        Field::Organisation,
+        organisation,
+        "Enter the organisation's name.",
+    );
     let mut errors = organisation.clone().err().unwrap_or_default();
     check_length(&mut errors, Field::Scope, scope, MAX_LONG);
     match organisation {
@@ -252,7 +274,9 @@ mod tests {
 
     #[test]
     fn a_complete_draft_is_valid_and_trimmed() {
-        let fields = draft("  Phishing click rate ", " 2,5 ", "2026-12-31").validate().unwrap();
+        let fields = draft("  Phishing click rate ", " 2,5 ", "2026-12-31")
+            .validate()
+            .unwrap();
         assert_eq!(fields.title, "Phishing click rate");
         assert_eq!(fields.target, Some(2.5));
         assert_eq!(fields.due.as_deref(), Some("2026-12-31"));
@@ -279,9 +303,20 @@ mod tests {
 
     #[test]
     fn due_dates_must_be_real_dates() {
-        for bad in ["31/12/2026", "2026-02-30", "2026-13-01", "2026-1-1", "tomorrow", "2025-02-29"] {
+        for bad in [
+            "31/12/2026",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-1",
+            "tomorrow",
+            "2025-02-29",
+        ] {
             let errors = draft("T", "", bad).validate().unwrap_err();
-            assert_eq!(errors.message(Field::Due), Some("Enter a real date as YYYY-MM-DD."), "{bad}");
+            assert_eq!(
+                errors.message(Field::Due),
+                Some("Enter a real date as YYYY-MM-DD."),
+                "{bad}"
+            );
         }
         assert!(draft("T", "", "2028-02-29").validate().is_ok());
     }
@@ -295,7 +330,13 @@ mod tests {
     #[test]
     fn organisation_name_is_required() {
         let errors = workspace_meta("  ", "").unwrap_err();
-        assert_eq!(errors.message(Field::Organisation), Some("Enter the organisation's name."));
-        assert_eq!(workspace_meta(" Acme ", " All of it ").unwrap(), ("Acme".into(), "All of it".into()));
+        assert_eq!(
+            errors.message(Field::Organisation),
+            Some("Enter the organisation's name.")
+        );
+        assert_eq!(
+            workspace_meta(" Acme ", " All of it ").unwrap(),
+            ("Acme".into(), "All of it".into())
+        );
     }
 }

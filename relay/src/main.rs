@@ -1,0 +1,86 @@
+//! `charter-relay`: serves the built app on http://127.0.0.1:8080/ until Ctrl-C or SIGTERM.
+
+use std::io::IsTerminal as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use charter_relay::{Config, RelayError};
+use clap::Parser;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+/// Serves Charter (the app built by `trunk build --release`) on your machine.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on; 0.0.0.0 makes it reachable from the room's network.
+    #[arg(long, env = "CHARTER_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "CHARTER_PORT", default_value_t = 8080)]
+    port: u16,
+    /// Folder holding the built app (index.html and its hashed files).
+    #[arg(long, env = "CHARTER_DIST", default_value = "dist")]
+    dist: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_ansi(std::io::stdout().is_terminal())
+        .init();
+    let config = Config {
+        bind: SocketAddr::new(args.bind, args.port),
+        dist_dir: args.dist,
+    };
+    match serve(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("charter-relay: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), RelayError> {
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| RelayError::Bind {
+            address: config.bind,
+            source,
+        })?;
+    charter_relay::run(listener, config, shutdown_signal()).await
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (how service managers and containers stop a process).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

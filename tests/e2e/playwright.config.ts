@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+
+// The relay serves the release build in ../../dist; scripts/test.sh builds both first.
+const PORT = Number(process.env.CHARTER_E2E_PORT ?? 8099);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// Debian's Chromium, installed by scripts/setup.sh: Playwright downloads no browser here.
+const CHROMIUM = process.env.CHARTER_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: './test-results',
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  // Two cores, shared with the relay and the browser.
+  workers: process.env.CI ? 1 : undefined,
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `../../target/release/charter-relay --port ${PORT} --dist ../../dist`,
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,90 @@
+// Steps a person takes in Charter, found by role and label as they would find them.
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/** What a person types into the "New objective" form; unset fields are left as they are. */
+export interface ObjectiveInput {
+  title?: string;
+  description?: string;
+  target?: string;
+  unit?: string;
+  owner?: string;
+  dueDate?: string;
+  health?: 'On track' | 'At risk' | 'Off track';
+  evaluation?: string;
+}
+
+/** Opens the start page and creates a workspace; resolves on its page `/w/<id>`. */
+export async function createWorkspace(page: Page, organisation: string, scope?: string) {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Charter' })).toBeVisible();
+  const form = page.getByRole('form', { name: 'New workspace' });
+  await form.getByRole('textbox', { name: 'Organisation name' }).fill(organisation);
+  if (scope !== undefined) {
+    await form.getByRole('textbox', { name: 'ISMS scope' }).fill(scope);
+  }
+  await form.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/?#]+$/);
+  await expect(page.getByRole('heading', { level: 1, name: organisation })).toBeVisible();
+}
+
+/** The status that tells whether the workspace is stored. */
+export function saveState(page: Page): Locator {
+  return page.getByRole('status', { name: 'Save state' });
+}
+
+/** Waits until the status says the last change is stored, as a person would before closing. */
+export async function waitUntilSaved(page: Page) {
+  await expect(saveState(page)).toHaveText('Saved');
+}
+
+/** The list of objectives on a workspace page. */
+export function objectiveList(page: Page): Locator {
+  return page.getByRole('list', { name: 'Objectives', exact: true });
+}
+
+/** The list item of the objective with this title. */
+export function objective(page: Page, title: string): Locator {
+  return objectiveList(page)
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { level: 3, name: title, exact: true }) });
+}
+
+/** Fills the fields of an objective form (new or edit). */
+export async function fillObjective(form: Locator, input: ObjectiveInput) {
+  const fields: [string, string | undefined][] = [
+    ['Title', input.title],
+    ['Description', input.description],
+    ['Target value', input.target],
+    ['Unit', input.unit],
+    ['Owner', input.owner],
+    ['Due date', input.dueDate],
+    ['How results are evaluated', input.evaluation],
+  ];
+  for (const [label, value] of fields) {
+    if (value !== undefined) {
+      await form.getByLabel(label).fill(value);
+    }
+  }
+  if (input.health !== undefined) {
+    await form.getByLabel('Health').selectOption({ label: input.health });
+  }
+}
+
+/** Opens "Add objective", fills the form and saves it; resolves once the objective is listed. */
+export async function addObjective(page: Page, input: ObjectiveInput & { title: string }) {
+  await page.getByRole('button', { name: 'Add objective' }).click();
+  const form = page.getByRole('form', { name: 'New objective' });
+  await expect(form).toBeVisible();
+  await fillObjective(form, input);
+  await form.getByRole('button', { name: 'Save objective' }).click();
+  await expect(form).toBeHidden();
+  await expect(objective(page, input.title)).toBeVisible();
+}
+
+/** Saves a full-page screenshot as test-results/<name>.png for a person to look at. */
+export async function screenshot(page: Page, name: string) {
+  const file = path.join(test.info().project.outputDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
