@@ -1,3 +1,9 @@
 //! Charter: the workspace in which top management runs its ISO/IEC 27001 ISMS.
+//!
+//! `workspace` and `storage::chunks` are pure Rust and tested natively; the
+//! browser shell (`storage::idb`, `ui`) only builds for wasm32.
+
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
 pub mod workspace;

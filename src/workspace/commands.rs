@@ -12,7 +12,7 @@ use crate::workspace::validate::{ObjectiveDraft, ObjectiveFields, ValidationErro
 use crate::workspace::{Millis, validate};
 
 /// Why a command could not be carried out.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CommandError {
     /// The input was not valid; the form shows each field's message.
     #[error("{0}")]

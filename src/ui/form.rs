@@ -1,0 +1,84 @@
+//! Labelled form fields with an inline message slot, shared by every form.
+
+use leptos::prelude::*;
+
+/// A labelled text input (or text area) whose message is announced and
+/// tied to the input with `aria-describedby`.
+#[component]
+pub fn TextField(
+    /// The element id; unique on the page.
+    id: String,
+    /// The visible label, which is also the accessible name.
+    label: &'static str,
+    /// The value, read and written as the person types.
+    value: RwSignal<String>,
+    /// The problem to show under the field, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// A short hint shown under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// A multi-line text area instead of a one-line input.
+    #[prop(optional)]
+    multiline: bool,
+    /// Placeholder text showing the expected format.
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+    /// The virtual keyboard to offer on touch devices.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// Marks the field as optional in its label.
+    #[prop(optional)]
+    optional: bool,
+    /// Receives the input element, so a form can focus it.
+    #[prop(optional)]
+    node_ref: Option<NodeRef<leptos::html::Input>>,
+) -> impl IntoView {
+    let message_id = format!("{id}-message");
+    let hint_id = format!("{id}-hint");
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {message_id}")
+    } else {
+        message_id.clone()
+    };
+    let invalid = move || error.with(Option::is_some).to_string();
+    let control = if multiline {
+        view! {
+            <textarea
+                id=id.clone()
+                rows="3"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                node_ref=node_ref.unwrap_or_default()
+                type="text"
+                placeholder=placeholder
+                inputmode=inputmode
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid
+                aria-describedby=described_by.clone()
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>
+                {label}
+                {optional.then(|| view! { <span class="optional">" (optional)"</span> })}
+            </label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="hint">{h}</p> })}
+            {control}
+            <p id=message_id class="field-message error">{move || error.get()}</p>
+        </div>
+    }
+}

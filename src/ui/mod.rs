@@ -1,0 +1,94 @@
+//! The browser UI: Leptos components that read reactive state derived from
+//! the workspace document and send commands to change it.
+
+mod form;
+mod objectives;
+mod profile;
+mod session;
+mod start_page;
+mod workspace_page;
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::storage::idb::{DEFAULT_DATABASE, Database, StorageError};
+pub use profile::Profile;
+pub use session::{OpenWorkspace, SaveState};
+
+/// This browser's database, or why it could not be opened; shared by every page.
+#[derive(Clone, Copy)]
+pub struct Storage(StoredValue<Result<Database, StorageError>, LocalStorage>);
+
+impl Storage {
+    /// The open database, or the error a page should show instead.
+    pub fn database(&self) -> Result<Database, StorageError> {
+        self.0.with_value(|db| db.clone())
+    }
+}
+
+/// Milliseconds since the Unix epoch (`SystemTime` panics on wasm32).
+pub fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Opens storage, then mounts the app on the page body.
+pub fn start() {
+    // Leptos's executor starts with the mount, so the first await uses wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async {
+        let db = Database::open(DEFAULT_DATABASE).await;
+        if let Some(window) = web_sys::window() {
+            // Ask the browser not to evict the workspace under storage pressure.
+            let _ = window.navigator().storage().persist();
+        }
+        leptos::mount::mount_to_body(move || view! { <App db=db/> });
+    });
+}
+
+/// The whole app: header, routes and shared context.
+#[component]
+pub fn App(
+    /// This browser's database, or why it is unavailable.
+    db: Result<Database, StorageError>,
+) -> impl IntoView {
+    provide_context(Storage(StoredValue::new_local(db)));
+    provide_context(Profile::load());
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=start_page::StartPage/>
+                    <Route path=path!("/w/:id") view=workspace_page::WorkspacePage/>
+                    <Route path=path!("/profile") view=profile::ProfilePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let profile = expect_context::<Profile>();
+    view! {
+        <header class="app-header">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <A href="/" attr:class="brand">"Charter"</A>
+            <nav class="app-nav" aria-label="Main">
+                <span class="who" aria-hidden="true">{move || profile.initials()}</span>
+                <A href="/profile">"Profile"</A>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="empty-page">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <A href="/">"Back to your workspaces"</A>
+        </section>
+    }
+}

@@ -1,0 +1,452 @@
+//! Security objectives (clause 6.2): the list, and the form that adds or
+//! edits one, with a message next to each field that needs attention.
+
+use leptos::prelude::*;
+
+use crate::ui::form::TextField;
+use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
+
+/// An objective that was just deleted, kept so the deletion can be undone.
+#[derive(Clone)]
+struct Deleted {
+    id: String,
+    objective: Objective,
+}
+
+/// The objectives of the open workspace.
+#[component]
+pub fn ObjectivesSection() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let adding = RwSignal::new(false);
+    let editing = RwSignal::new(None::<String>);
+    let deleted = RwSignal::new(None::<Deleted>);
+    let problem = RwSignal::new(None::<String>);
+    let ids = Memo::new(move |_| {
+        ws.state.with(|s| {
+            s.objectives_in_order()
+                .into_iter()
+                .map(|(id, _)| id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let add = Callback::new(move |draft: ObjectiveDraft| {
+        ws.run(&profile.author(), |doc, now| doc.add_objective(&draft, now))
+            .map(|_| {
+                adding.set(false);
+                deleted.set(None);
+            })
+    });
+    let delete = Callback::new(move |id: String| {
+        match ws.run(&profile.author(), |doc, now| doc.delete_objective(&id, now)) {
+            Ok(objective) => {
+                problem.set(None);
+                deleted.set(Some(Deleted { id, objective }));
+            }
+            Err(e) => problem.set(Some(e.to_string())),
+        }
+    });
+    let undo = move |_| {
+        if let Some(Deleted { id, objective }) = deleted.get_untracked() {
+            match ws.run(&profile.author(), |doc, now| {
+                doc.restore_objective(&id, &objective, now)
+            }) {
+                Ok(()) => deleted.set(None),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        }
+    };
+
+    view! {
+        <section class="objectives" aria-labelledby="objectives-heading">
+            <div class="section-head">
+                <div>
+                    <h2 id="objectives-heading">"Security objectives"</h2>
+                    <p class="muted">
+                        "Measurable objectives consistent with the security policy (ISO/IEC 27001, clause 6.2)."
+                    </p>
+                </div>
+                <button
+                    type="button"
+                    class="primary"
+                    on:click=move |_| {
+                        editing.set(None);
+                        adding.set(true);
+                    }
+                    prop:disabled=adding
+                >
+                    "Add objective"
+                </button>
+            </div>
+            {move || {
+                deleted
+                    .get()
+                    .map(|d| {
+                        view! {
+                            <div class="toast" role="status">
+                                <span>{format!("Deleted “{}”.", d.objective.title)}</span>
+                                <button type="button" class="link-button" on:click=undo>"Undo"</button>
+                                <button
+                                    type="button"
+                                    class="link-button quiet"
+                                    aria-label="Dismiss"
+                                    on:click=move |_| deleted.set(None)
+                                >
+                                    "✕"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            <Show when=move || adding.get()>
+                <ObjectiveForm
+                    name="New objective"
+                    initial=ObjectiveDraft::default()
+                    on_save=add
+                    on_cancel=Callback::new(move |()| adding.set(false))
+                />
+            </Show>
+            <Show
+                when=move || !ids.with(Vec::is_empty)
+                fallback=move || {
+                    view! {
+                        <div class="empty-state" class:hidden=adding>
+                            <p class="empty-title">"No objectives yet"</p>
+                            <p class="muted">
+                                "Add the first one: what will be achieved, by when, and how it will be measured."
+                            </p>
+                        </div>
+                    }
+                }
+            >
+                <ul class="objective-list" aria-label="Objectives">
+                    <For
+                        each=move || ids.get()
+                        key=|id| id.clone()
+                        children=move |id| {
+                            view! { <ObjectiveItem id=id editing=editing on_delete=delete/> }
+                        }
+                    />
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ObjectiveItem(
+    /// The objective's id.
+    id: String,
+    /// Which objective is being edited, shared by the list.
+    editing: RwSignal<Option<String>>,
+    /// Deletes the objective with the given id.
+    on_delete: Callback<String>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let objective = {
+        let id = id.clone();
+        Memo::new(move |_| ws.state.with(|s| s.objectives.get(&id).cloned()))
+    };
+    let is_editing = {
+        let id = id.clone();
+        move || editing.with(|e| e.as_deref() == Some(id.as_str()))
+    };
+    let edit_button = NodeRef::<leptos::html::Button>::new();
+    let save = {
+        let id = id.clone();
+        Callback::new(move |draft: ObjectiveDraft| {
+            ws.run(&profile.author(), |doc, now| {
+                doc.edit_objective(&id, &draft, now)
+            })
+            .map(|()| editing.set(None))
+        })
+    };
+    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    let view_mode = {
+        let id = id.clone();
+        move || {
+            let Some(o) = objective.get() else {
+                return ().into_any();
+            };
+            let (edit_id, delete_id) = (id.clone(), id.clone());
+            let health = o.health;
+            let description = o.description.as_str().to_owned();
+            view! {
+                <div class="objective-head">
+                    <h3>{o.title.clone()}</h3>
+                    <span class=format!("badge health-{}", health.slug())>{health.label()}</span>
+                </div>
+                {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
+                <dl class="facts">
+                    <Fact term="Target" value=o.target_label()/>
+                    <Fact term="Due" value=o.due.clone()/>
+                    <Fact term="Owner" value=(!o.owner.is_empty()).then(|| o.owner.clone())/>
+                    <Fact
+                        term="Evaluated by"
+                        value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
+                    />
+                </dl>
+                <div class="item-actions">
+                    <button
+                        type="button"
+                        node_ref=edit_button
+                        aria-label=format!("Edit {}", o.title)
+                        on:click=move |_| editing.set(Some(edit_id.clone()))
+                    >
+                        "Edit"
+                    </button>
+                    <button
+                        type="button"
+                        class="danger"
+                        aria-label=format!("Delete {}", o.title)
+                        on:click=move |_| on_delete.run(delete_id.clone())
+                    >
+                        "Delete"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    let cancel = Callback::new(move |()| {
+        editing.set(None);
+        if let Some(button) = edit_button.get_untracked() {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <li class="objective" aria-label=title>
+            {move || {
+                if is_editing() {
+                    let initial = objective.get_untracked().map(|o| draft_of(&o)).unwrap_or_default();
+                    view! {
+                        <ObjectiveForm name="Edit objective" initial=initial on_save=save on_cancel=cancel/>
+                    }
+                    .into_any()
+                } else {
+                    view_mode().into_any()
+                }
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn Fact(
+    /// What the value is.
+    term: &'static str,
+    /// The value, or nothing to show "Not set".
+    value: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="fact">
+            <dt>{term}</dt>
+            {match value {
+                Some(v) => view! { <dd>{v}</dd> }.into_any(),
+                None => view! { <dd class="unset">"Not set"</dd> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The form's starting values for an existing objective.
+fn draft_of(o: &Objective) -> ObjectiveDraft {
+    ObjectiveDraft {
+        title: o.title.clone(),
+        description: o.description.as_str().to_owned(),
+        target: o
+            .target
+            .map(crate::workspace::model::format_number)
+            .unwrap_or_default(),
+        unit: o.unit.clone(),
+        owner: o.owner.clone(),
+        due: o.due.clone().unwrap_or_default(),
+        health: o.health,
+        evaluation: o.evaluation.clone(),
+    }
+}
+
+/// Adds or edits an objective. Escape cancels; errors appear beside their
+/// fields and the first one gets the focus.
+#[component]
+fn ObjectiveForm(
+    /// The form's accessible name ("New objective" or "Edit objective").
+    name: &'static str,
+    /// The values the fields start with.
+    initial: ObjectiveDraft,
+    /// Saves the draft; an error keeps the form open with its messages.
+    on_save: Callback<ObjectiveDraft, Result<(), CommandError>>,
+    /// Closes the form without saving.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let prefix = if name == "New objective" {
+        "new-objective".to_owned()
+    } else {
+        format!("edit-{}", crate::workspace::id::new_id(crate::ui::now()))
+    };
+    let title = RwSignal::new(initial.title);
+    let description = RwSignal::new(initial.description);
+    let target = RwSignal::new(initial.target);
+    let unit = RwSignal::new(initial.unit);
+    let owner = RwSignal::new(initial.owner);
+    let due = RwSignal::new(initial.due);
+    let health = RwSignal::new(initial.health);
+    let evaluation = RwSignal::new(initial.evaluation);
+    let errors = RwSignal::new(None::<CommandError>);
+    let title_ref = NodeRef::<leptos::html::Input>::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    Effect::new(move |_| {
+        if let Some(input) = title_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    let field_error = move |field: Field| {
+        Signal::derive(move || match errors.get().as_ref() {
+            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
+            _ => None,
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = ObjectiveDraft {
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            target: target.get_untracked(),
+            unit: unit.get_untracked(),
+            owner: owner.get_untracked(),
+            due: due.get_untracked(),
+            health: health.get_untracked(),
+            evaluation: evaluation.get_untracked(),
+        };
+        match on_save.run(draft) {
+            Ok(()) => errors.set(None),
+            Err(e) => {
+                errors.set(Some(e));
+                focus_first_invalid(form_ref);
+            }
+        }
+    };
+    let other_error = move || match errors.get() {
+        Some(CommandError::Invalid(_)) | None => None,
+        Some(e) => Some(e.to_string()),
+    };
+    let health_id = format!("{prefix}-health");
+    view! {
+        <form
+            class="card form objective-form"
+            aria-label=name
+            novalidate
+            node_ref=form_ref
+            on:submit=submit
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+        >
+            <h3 class="form-title">{name}</h3>
+            <TextField
+                id=format!("{prefix}-title")
+                label="Title"
+                value=title
+                error=field_error(Field::Title)
+                node_ref=title_ref
+            />
+            <TextField
+                id=format!("{prefix}-description")
+                label="Description"
+                optional=true
+                multiline=true
+                value=description
+                error=field_error(Field::Description)
+            />
+            <div class="field-row">
+                <TextField
+                    id=format!("{prefix}-target")
+                    label="Target value"
+                    optional=true
+                    inputmode="decimal"
+                    value=target
+                    error=field_error(Field::Target)
+                />
+                <TextField
+                    id=format!("{prefix}-unit")
+                    label="Unit"
+                    optional=true
+                    placeholder="%"
+                    value=unit
+                    error=field_error(Field::Unit)
+                />
+            </div>
+            <div class="field-row">
+                <TextField
+                    id=format!("{prefix}-owner")
+                    label="Owner"
+                    optional=true
+                    value=owner
+                    error=field_error(Field::Owner)
+                />
+                <TextField
+                    id=format!("{prefix}-due")
+                    label="Due date"
+                    optional=true
+                    placeholder="YYYY-MM-DD"
+                    inputmode="numeric"
+                    value=due
+                    error=field_error(Field::Due)
+                />
+                <div class="field">
+                    <label for=health_id.clone()>"Health"</label>
+                    <select
+                        id=health_id
+                        prop:value=move || health.get().slug()
+                        on:change=move |ev| {
+                            if let Some(h) = Health::from_slug(&event_target_value(&ev)) {
+                                health.set(h);
+                            }
+                        }
+                    >
+                        {Health::ALL
+                            .into_iter()
+                            .map(|h| view! { <option value=h.slug()>{h.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+            <TextField
+                id=format!("{prefix}-evaluation")
+                label="How results are evaluated"
+                optional=true
+                multiline=true
+                value=evaluation
+                error=field_error(Field::Evaluation)
+            />
+            {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <div class="actions">
+                <button type="submit" class="primary">"Save objective"</button>
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Moves the focus to the first field marked invalid, once it is rendered.
+fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(form) = form.get_untracked() else {
+            return;
+        };
+        if let Ok(Some(field)) = form.query_selector("[aria-invalid='true']") {
+            if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+                let _ = field.focus();
+            }
+        }
+    });
+}

@@ -1,0 +1,153 @@
+//! The start page: this browser's workspaces and "New workspace".
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::storage::idb::WorkspaceEntry;
+use crate::ui::form::TextField;
+use crate::ui::{OpenWorkspace, Profile, Storage};
+use crate::workspace::{CommandError, Field};
+
+/// Lists this browser's workspaces and creates new ones.
+#[component]
+pub fn StartPage() -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    let workspaces = RwSignal::new(None::<Result<Vec<WorkspaceEntry>, String>>);
+    if let Ok(db) = storage.database() {
+        leptos::task::spawn_local(async move {
+            workspaces.set(Some(db.workspaces().await.map_err(|e| e.to_string())));
+        });
+    }
+    let list = move || {
+        match (storage.database().map_err(|e| e.to_string()), workspaces.get()) {
+        (Err(e), _) | (_, Some(Err(e))) => {
+            view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any()
+        }
+        (Ok(_), None) => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        (Ok(_), Some(Ok(list))) if list.is_empty() => view! {
+            <div class="empty-state">
+                <p class="empty-title">"No workspaces yet"</p>
+                <p class="muted">
+                    "Create one for your organisation below. It is stored in this browser; nothing is sent anywhere."
+                </p>
+            </div>
+        }
+        .into_any(),
+        (Ok(_), Some(Ok(list))) => view! {
+            <ul class="workspace-list" aria-label="Workspaces">
+                {list
+                    .into_iter()
+                    .map(|entry| {
+                        view! {
+                            <li>
+                                <A href=format!("/w/{}", entry.id) attr:class="workspace-link">
+                                    {entry.name}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="hero">
+            <h1>"Charter"</h1>
+            <p class="lead">
+                "The workspace where top management runs its ISO/IEC 27001 information security management system."
+            </p>
+        </section>
+        <div class="two-columns">
+            <section aria-labelledby="workspaces-heading">
+                <h2 id="workspaces-heading">"Your workspaces"</h2>
+                {list}
+            </section>
+            <NewWorkspaceForm/>
+        </div>
+    }
+}
+
+#[component]
+fn NewWorkspaceForm() -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    let profile = expect_context::<Profile>();
+    let navigate = use_navigate();
+    let organisation = RwSignal::new(String::new());
+    let scope = RwSignal::new(String::new());
+    let errors = RwSignal::new(None::<CommandError>);
+    let busy = RwSignal::new(false);
+    let name_ref = NodeRef::<leptos::html::Input>::new();
+    let field_error = move |field: Field| {
+        Signal::derive(move || match errors.get().as_ref() {
+            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
+            _ => None,
+        })
+    };
+    let other_error = move || match errors.get() {
+        Some(CommandError::Invalid(_)) | None => None,
+        Some(e) => Some(e.to_string()),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let db = match storage.database() {
+            Ok(db) => db,
+            Err(e) => {
+                errors.set(Some(CommandError::Document(e.to_string())));
+                return;
+            }
+        };
+        let (org, scope_text) = (organisation.get_untracked(), scope.get_untracked());
+        let author = profile.author();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match OpenWorkspace::create(db, &org, &scope_text, &author).await {
+                Ok(id) => navigate(&format!("/w/{id}"), Default::default()),
+                Err(e) => {
+                    if matches!(e, CommandError::Invalid(_)) {
+                        if let Some(input) = name_ref.get_untracked() {
+                            let _ = input.focus();
+                        }
+                    }
+                    errors.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="new-workspace-heading">
+            <h2 id="new-workspace-heading">"New workspace"</h2>
+            <form class="form" aria-label="New workspace" on:submit=submit novalidate>
+                <TextField
+                    id="organisation".into()
+                    label="Organisation name"
+                    value=organisation
+                    error=field_error(Field::Organisation)
+                    node_ref=name_ref
+                />
+                <TextField
+                    id="scope".into()
+                    label="ISMS scope"
+                    optional=true
+                    multiline=true
+                    hint="Which parts of the organisation the ISMS covers (clause 4.3). You can change it later."
+                    value=scope
+                    error=field_error(Field::Scope)
+                />
+                {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" class="primary" prop:disabled=busy>
+                        {move || if busy.get() { "Creating…" } else { "Create workspace" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
