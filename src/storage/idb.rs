@@ -178,7 +178,7 @@ impl Database {
             .filter_map(|v| v.as_string())
             .filter_map(|json| serde_json::from_str(&json).ok())
             .collect();
-        entries.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.created_at));
         Ok(entries)
     }
 

@@ -443,10 +443,10 @@ fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
         let Some(form) = form.get_untracked() else {
             return;
         };
-        if let Ok(Some(field)) = form.query_selector("[aria-invalid='true']") {
-            if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
-                let _ = field.focus();
-            }
+        if let Ok(Some(field)) = form.query_selector("[aria-invalid='true']")
+            && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = field.focus();
         }
     });
 }

@@ -110,10 +110,10 @@ fn NewWorkspaceForm() -> impl IntoView {
             match OpenWorkspace::create(db, &org, &scope_text, &author).await {
                 Ok(id) => navigate(&format!("/w/{id}"), Default::default()),
                 Err(e) => {
-                    if matches!(e, CommandError::Invalid(_)) {
-                        if let Some(input) = name_ref.get_untracked() {
-                            let _ = input.focus();
-                        }
+                    if matches!(e, CommandError::Invalid(_))
+                        && let Some(input) = name_ref.get_untracked()
+                    {
+                        let _ = input.focus();
                     }
                     errors.set(Some(e));
                     busy.set(false);
