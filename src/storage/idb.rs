@@ -280,3 +280,35 @@ async fn complete(tx: &web_sys::IdbTransaction) -> Result<(), StorageError> {
             .unwrap_or_else(|| StorageError::from_js(e))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::DomException;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn a_full_disk_is_reported_as_such() {
+        let full = DomException::new_with_message_and_name("quota", "QuotaExceededError").unwrap();
+        assert_eq!(
+            StorageError::from_js(full.into()),
+            StorageError::QuotaExceeded
+        );
+        assert!(
+            StorageError::QuotaExceeded
+                .to_string()
+                .contains("kept in this tab")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn other_failures_carry_the_browsers_reason() {
+        let other = DomException::new_with_message_and_name("gone", "InvalidStateError").unwrap();
+        let StorageError::Failed(reason) = StorageError::from_js(other.into()) else {
+            panic!("expected a plain failure");
+        };
+        assert_eq!(reason, "InvalidStateError: gone");
+    }
+}

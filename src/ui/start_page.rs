@@ -29,7 +29,7 @@ pub fn StartPage() -> impl IntoView {
             <div class="empty-state">
                 <p class="empty-title">"No workspaces yet"</p>
                 <p class="muted">
-                    "Create one for your organisation below. It is stored in this browser; nothing is sent anywhere."
+                    "Create one for your organisation to begin. It is stored in this browser; nothing is sent anywhere."
                 </p>
             </div>
         }

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::form::TextField;
 use crate::ui::objectives::ObjectivesSection;
 use crate::ui::session::OpenError;
 use crate::ui::{OpenWorkspace, Profile, SaveState, Storage};
+use crate::workspace::{CommandError, Field};
 
 /// Opens the workspace named in the address and shows it.
 #[component]
@@ -53,6 +55,23 @@ fn WorkspaceView(
 ) -> impl IntoView {
     let organisation = move || ws.state.with(|s| s.meta.organisation.clone());
     let scope = move || ws.state.with(|s| s.meta.scope.clone());
+    let editing = RwSignal::new(false);
+    let edit_button = NodeRef::<leptos::html::Button>::new();
+    let close_editor = Callback::new(move |()| {
+        editing.set(false);
+        request_animation_frame(move || {
+            if let Some(button) = edit_button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    });
+    // Closing the tab while a change is not yet stored asks for confirmation.
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if ws.save.get_untracked() != SaveState::Saved {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || guard.remove());
     Effect::new(move |_| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&format!("{} · Charter", organisation()));
@@ -68,9 +87,21 @@ fn WorkspaceView(
                     (!scope.is_empty())
                         .then(|| view! { <p class="scope"><span class="label">"Scope: "</span>{scope}</p> })
                 }}
+                <button
+                    type="button"
+                    class="link-button edit-details"
+                    node_ref=edit_button
+                    on:click=move |_| editing.set(true)
+                    class:hidden=editing
+                >
+                    "Edit name and scope"
+                </button>
             </div>
             <SaveIndicator state=ws.save/>
         </div>
+        <Show when=move || editing.get()>
+            <DetailsForm on_close=close_editor/>
+        </Show>
         {move || {
             ws.warnings
                 .get()
@@ -79,6 +110,84 @@ fn WorkspaceView(
                 .collect_view()
         }}
         <ObjectivesSection/>
+    }
+}
+
+/// Changes the organisation name and the ISMS scope statement.
+#[component]
+fn DetailsForm(
+    /// Closes the form (after saving or on cancel).
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let meta = ws.state.with_untracked(|s| s.meta.clone());
+    let organisation = RwSignal::new(meta.organisation);
+    let scope = RwSignal::new(meta.scope);
+    let errors = RwSignal::new(None::<CommandError>);
+    let name_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = name_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    let field_error = move |field: Field| {
+        Signal::derive(move || match errors.get().as_ref() {
+            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
+            _ => None,
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (name, scope) = (organisation.get_untracked(), scope.get_untracked());
+        match ws.run(&profile.author(), |doc, now| {
+            doc.edit_meta(&name, &scope, now)
+        }) {
+            Ok(()) => {
+                ws.update_listing();
+                on_close.run(());
+            }
+            Err(e) => errors.set(Some(e)),
+        }
+    };
+    let other_error = move || match errors.get() {
+        Some(CommandError::Invalid(_)) | None => None,
+        Some(e) => Some(e.to_string()),
+    };
+    view! {
+        <form
+            class="card form details-form"
+            aria-label="Workspace details"
+            novalidate
+            on:submit=submit
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_close.run(());
+                }
+            }
+        >
+            <TextField
+                id="details-organisation".into()
+                label="Organisation name"
+                value=organisation
+                error=field_error(Field::Organisation)
+                node_ref=name_ref
+            />
+            <TextField
+                id="details-scope".into()
+                label="ISMS scope"
+                optional=true
+                multiline=true
+                value=scope
+                error=field_error(Field::Scope)
+            />
+            {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <div class="actions">
+                <button type="submit" class="primary">"Save details"</button>
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            </div>
+        </form>
     }
 }
 

@@ -1,0 +1,73 @@
+// What a person sees when the browser's stored data is damaged, and renaming a workspace.
+import { expect, test } from '@playwright/test';
+import { addObjective, createWorkspace, objective, waitUntilSaved } from './support';
+
+test('damaged stored data is reported, the rest opens, and work goes on', async ({ page }) => {
+  await createWorkspace(page, 'Contoso Bank', 'Retail banking');
+  await addObjective(page, { title: 'Phishing click rate', target: '5', unit: '%' });
+  await waitUntilSaved(page);
+  await addObjective(page, { title: 'Patch latency', target: '14', unit: 'days' });
+  await waitUntilSaved(page);
+
+  // A disk error scrambles every incremental save of this workspace.
+  const scrambled = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('charter');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction('chunks', 'readwrite');
+    const store = tx.objectStore('chunks');
+    const keys: IDBValidKey[] = await new Promise((resolve, reject) => {
+      const request = store.getAllKeys();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const incremental = keys.filter((key) => (key as string[])[1] === 'incremental');
+    for (const key of incremental) {
+      store.put(new TextEncoder().encode('scrambled by a disk error'), key);
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return incremental.length;
+  });
+  expect(scrambled).toBe(2);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contoso Bank' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText(
+    "2 pieces of this workspace's saved data are damaged and could not be read.",
+  );
+  await expect(page.getByText('No objectives yet')).toBeVisible();
+
+  // The workspace still works, and what is added now is kept.
+  await addObjective(page, { title: 'Backups restored monthly', target: '12', unit: 'restores' });
+  await waitUntilSaved(page);
+  await page.reload();
+  await expect(objective(page, 'Backups restored monthly')).toBeVisible();
+});
+
+test('the organisation name and scope can be changed', async ({ page }) => {
+  await createWorkspace(page, 'Fabrikam', 'Head office');
+  await page.getByRole('button', { name: 'Edit name and scope' }).click();
+  const form = page.getByRole('form', { name: 'Workspace details' });
+  await form.getByRole('textbox', { name: 'Organisation name' }).fill('');
+  await form.getByRole('button', { name: 'Save details' }).click();
+  await expect(form.getByText(/Enter the organisation[’']s name\./)).toBeVisible();
+
+  await form.getByRole('textbox', { name: 'Organisation name' }).fill('Fabrikam Group');
+  await form.getByRole('textbox', { name: 'ISMS scope' }).fill('Head office and the cloud platform');
+  await form.getByRole('button', { name: 'Save details' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: 'Fabrikam Group' })).toBeVisible();
+  await expect(page.getByText('Head office and the cloud platform')).toBeVisible();
+  await waitUntilSaved(page);
+
+  await page.getByRole('link', { name: 'Charter', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Fabrikam Group' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Fabrikam Group' })).toBeVisible();
+});
