@@ -4,6 +4,7 @@
 //! browser shell (`storage::idb`, `ui`) only builds for wasm32.
 
 pub mod storage;
+pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod workspace;

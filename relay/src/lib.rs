@@ -4,6 +4,7 @@
 mod app_shell;
 mod cache;
 mod csp;
+mod store;
 
 use std::future::Future;
 use std::io;
@@ -25,6 +26,10 @@ use tower_http::trace::TraceLayer;
 pub use app_shell::is_app_page;
 pub use cache::{is_hashed_file_name, is_hashed_path};
 pub use csp::{content_security_policy, inline_scripts, sha256_source};
+pub use store::{
+    Access, CatchUp, DATABASE_FILE, Entry, RoomId, SCHEMA_VERSION, Snapshot, Store, StoreError,
+    TokenHash, hash_token,
+};
 
 /// How the relay is started.
 #[derive(Debug, Clone, PartialEq, Eq)]

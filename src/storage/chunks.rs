@@ -98,13 +98,36 @@ pub struct Loaded {
 pub fn load_chunks(chunks: Vec<StoredChunk>) -> Loaded {
     let mut doc = AutoCommit::new();
     let mut saver = Saver::default();
-    let mut damaged = Vec::new();
+    let merged = merge_chunks(&mut doc, chunks);
+    for (key, size) in merged.loaded {
+        saver.remember(key, size);
+    }
+    saver.saved_heads = doc.get_heads();
+    Loaded {
+        doc,
+        saver,
+        damaged: merged.damaged,
+    }
+}
+
+/// What [`merge_chunks`] did with each chunk.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Chunks applied, with their sizes.
+    pub loaded: Vec<(ChunkKey, usize)>,
+    /// Chunks skipped, and why.
+    pub damaged: Vec<DamagedChunk>,
+}
+
+/// Applies every readable chunk to `doc` (changes it already has are
+/// ignored), skipping and reporting damaged ones.
+pub fn merge_chunks(doc: &mut AutoCommit, mut chunks: Vec<StoredChunk>) -> Merged {
+    let mut merged = Merged::default();
     // Snapshots first: incrementals usually build on them.
-    let mut chunks = chunks;
     chunks.sort_by_key(|c| c.key.kind == ChunkKind::Incremental);
     for chunk in chunks {
         if content_hash(&chunk.bytes) != chunk.key.hash {
-            damaged.push(DamagedChunk {
+            merged.damaged.push(DamagedChunk {
                 key: chunk.key,
                 reason: "its contents do not match its checksum".to_owned(),
             });
@@ -113,26 +136,21 @@ pub fn load_chunks(chunks: Vec<StoredChunk>) -> Loaded {
         // Automerge skips what it cannot parse without saying so; checking
         // the framing first turns such a chunk into a reported one.
         if let Err(problem) = check_framing(&chunk.bytes) {
-            damaged.push(DamagedChunk {
+            merged.damaged.push(DamagedChunk {
                 key: chunk.key,
                 reason: format!("it is unreadable ({problem})"),
             });
             continue;
         }
         match doc.load_incremental(&chunk.bytes) {
-            Ok(_) => saver.remember(chunk.key, chunk.bytes.len()),
-            Err(e) => damaged.push(DamagedChunk {
+            Ok(_) => merged.loaded.push((chunk.key, chunk.bytes.len())),
+            Err(e) => merged.damaged.push(DamagedChunk {
                 key: chunk.key,
                 reason: format!("its changes could not be applied ({e})"),
             }),
         }
     }
-    saver.saved_heads = doc.get_heads();
-    Loaded {
-        doc,
-        saver,
-        damaged,
-    }
+    merged
 }
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];

@@ -5,7 +5,12 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::storage::chunks::{Saver, load_chunks};
+use js_sys::Uint8Array;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use crate::storage::chunks::{Saver, load_chunks, merge_chunks};
 use crate::storage::idb::{Database, StorageError, WorkspaceEntry};
 use crate::ui::now;
 use crate::workspace::{CommandError, Millis, Workspace, WorkspaceDoc, id::new_id};
@@ -14,6 +19,16 @@ use crate::workspace::{CommandError, Millis, Workspace, WorkspaceDoc, id::new_id
 const DEBOUNCE_MS: u32 = 100;
 /// How long to wait before retrying a failed write.
 const RETRY_MS: u32 = 3_000;
+/// How long a tab waits for a sibling's save before reading missing changes
+/// from storage.
+const CATCH_UP_MS: u32 = 400;
+
+/// Other tabs of this browser with the same workspace open: each change made
+/// here is posted to them at once, so they show it without a reload.
+struct Tabs {
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
 
 /// Whether the latest change is stored in this browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +53,7 @@ pub struct OpenWorkspace {
     id: StoredValue<String>,
     inner: StoredValue<Inner, LocalStorage>,
     db: StoredValue<Database, LocalStorage>,
+    tabs: StoredValue<Option<Tabs>, LocalStorage>,
     /// The current state of the workspace, as the pages read it.
     pub state: RwSignal<Workspace>,
     /// Whether the latest change is stored.
@@ -113,7 +129,7 @@ impl OpenWorkspace {
                 },
             )]
         };
-        Ok(OpenWorkspace {
+        let this = OpenWorkspace {
             id: StoredValue::new(id.to_owned()),
             inner: StoredValue::new_local(Inner {
                 doc,
@@ -121,10 +137,109 @@ impl OpenWorkspace {
                 saving: false,
             }),
             db: StoredValue::new_local(db),
+            tabs: StoredValue::new_local(None),
             state: RwSignal::new(state),
             save: RwSignal::new(SaveState::Saved),
             warnings: RwSignal::new(warnings),
-        })
+        };
+        this.join_tabs();
+        Ok(this)
+    }
+
+    /// Stops listening to sibling tabs; called when the page closes the workspace.
+    pub fn close(&self) {
+        if let Some(tabs) = self.tabs.try_update_value(Option::take).flatten() {
+            tabs.channel.close();
+        }
+    }
+
+    fn join_tabs(&self) {
+        let Ok(channel) = BroadcastChannel::new(&format!("charter:{}", self.id.get_value())) else {
+            // Without BroadcastChannel, tabs still converge through storage on reload.
+            return;
+        };
+        let this = *self;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Ok(bytes) = event.data().dyn_into::<Uint8Array>() {
+                this.receive_from_tab(&bytes.to_vec());
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        self.tabs.set_value(Some(Tabs {
+            channel,
+            _on_message: on_message,
+        }));
+    }
+
+    /// Applies a change posted by a sibling tab. If it builds on changes this
+    /// tab has not seen yet, they are read from storage once the sibling has
+    /// saved them.
+    fn receive_from_tab(&self, bytes: &[u8]) {
+        if crate::storage::chunks::check_framing(bytes).is_err() {
+            return;
+        }
+        let (mut missing, mut changed) = (false, false);
+        self.inner.update_value(|inner| {
+            let doc = inner.doc.automerge();
+            let before = doc.get_heads();
+            if doc.load_incremental(bytes).is_ok() {
+                missing = !doc.get_missing_deps(&[]).is_empty();
+                changed = doc.get_heads() != before;
+            }
+        });
+        self.refresh();
+        if changed {
+            // The sibling saves it too; storing it here as well means a tab
+            // closed within the debounce cannot lose it.
+            self.schedule_save();
+        }
+        if missing {
+            let this = *self;
+            leptos::task::spawn_local(async move {
+                TimeoutFuture::new(CATCH_UP_MS).await;
+                let db = this.db.get_value();
+                let Ok(chunks) = db.load_chunks(&this.id.get_value()).await else {
+                    return;
+                };
+                this.inner.update_value(|inner| {
+                    merge_chunks(inner.doc.automerge(), chunks);
+                });
+                this.refresh();
+            });
+        }
+    }
+
+    /// Posts this session's latest change to sibling tabs.
+    fn tell_tabs(&self) {
+        let mut change = None;
+        self.inner.update_value(|inner| {
+            change = inner
+                .doc
+                .automerge()
+                .get_last_local_change()
+                .map(|mut c| c.bytes().to_vec());
+        });
+        let Some(change) = change else { return };
+        self.tabs.with_value(|tabs| {
+            if let Some(tabs) = tabs {
+                // A tab that cannot post still saves; siblings then see it on reload.
+                let _ = tabs
+                    .channel
+                    .post_message(&Uint8Array::from(change.as_slice()));
+            }
+        });
+    }
+
+    /// Re-reads the state after changes arrived from elsewhere.
+    fn refresh(&self) {
+        let mut state = None;
+        self.inner
+            .update_value(|inner| state = Some(inner.doc.read()));
+        match state {
+            Some(Ok(state)) if self.state.with_untracked(|s| *s != state) => self.state.set(state),
+            Some(Err(e)) => self.warnings.update(|w| w.push(e.to_string())),
+            _ => {}
+        }
     }
 
     /// Runs a command as `author`; on success refreshes the state and
@@ -137,17 +252,22 @@ impl OpenWorkspace {
         let mut outcome = None;
         self.inner.update_value(|inner| {
             inner.doc.set_author(author);
+            let before = inner.doc.automerge().get_heads();
             let result = command(&mut inner.doc, now());
+            let changed = inner.doc.automerge().get_heads() != before;
             let state = result.as_ref().ok().map(|_| inner.doc.read());
-            outcome = Some((result, state));
+            outcome = Some((result, state, changed));
         });
-        let Some((result, state)) = outcome else {
+        let Some((result, state, changed)) = outcome else {
             return Err(CommandError::Document("the workspace is closed".into()));
         };
         match state {
             Some(Ok(state)) => {
                 self.state.set(state);
-                self.schedule_save();
+                if changed {
+                    self.tell_tabs();
+                    self.schedule_save();
+                }
             }
             Some(Err(e)) => self.warnings.update(|w| w.push(e.to_string())),
             None => {}

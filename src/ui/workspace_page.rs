@@ -18,8 +18,15 @@ pub fn WorkspacePage() -> impl IntoView {
     let storage = expect_context::<Storage>();
     let profile = expect_context::<Profile>();
     let opened = RwSignal::new(None::<Result<OpenWorkspace, OpenError>>);
+    let close = move || {
+        if let Some(Some(Ok(ws))) = opened.try_get_untracked() {
+            ws.close();
+        }
+    };
+    on_cleanup(close);
     Effect::new(move |_| {
         let id = params.with(|p| p.get("id").unwrap_or_default());
+        close();
         opened.set(None);
         let db = storage.database();
         let author = profile.author();

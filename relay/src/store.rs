@@ -1,0 +1,769 @@
+//! The relay's durable storage: for each room, an append-only log of sealed blobs, up to two
+//! snapshots and the hash of the room's write token, all in one SQLite file.
+//!
+//! The relay never sees content. A blob is opaque bytes, a room is a 32-byte id derived by the
+//! clients, and the only secret-adjacent value kept is the SHA-256 of a room's write token,
+//! registered by the room's first writer.
+//!
+//! Durability: the database runs in WAL mode with `synchronous=FULL`, and [`Store::append`]
+//! returns only after its transaction has committed, so an acknowledged append survives a
+//! crash or a restart.
+//!
+//! rusqlite is blocking, so every operation runs on tokio's blocking pool against one
+//! connection behind a mutex: operations are serialized, which is also what SQLite's single
+//! writer wants.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension as _, TransactionBehavior, params};
+use sha2::{Digest as _, Sha256};
+use subtle::ConstantTimeEq as _;
+
+/// A room's id: 32 bytes the clients derive from the workspace secret.
+pub type RoomId = [u8; 32];
+
+/// The SHA-256 hash of a room's write token; the store never sees the token itself.
+pub type TokenHash = [u8; 32];
+
+/// A sealed blob with the sequence number the relay assigned to it.
+pub type Entry = (u64, Vec<u8>);
+
+/// A sealed snapshot with the last sequence number it covers.
+pub type Snapshot = (u64, Vec<u8>);
+
+/// The name of the database file inside the data directory.
+pub const DATABASE_FILE: &str = "relay.sqlite3";
+
+/// The schema version this relay writes (`PRAGMA user_version`); a newer one is refused.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How long a statement waits for a lock held by another connection (another process).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SCHEMA_V1: &str = "
+CREATE TABLE rooms (
+    room BLOB PRIMARY KEY NOT NULL CHECK (length(room) = 32),
+    token_hash BLOB NOT NULL CHECK (length(token_hash) = 32),
+    head INTEGER NOT NULL CHECK (head >= 0),
+    created_at INTEGER
+);
+CREATE TABLE entries (
+    room BLOB NOT NULL,
+    seq INTEGER NOT NULL CHECK (seq > 0),
+    blob BLOB NOT NULL,
+    PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE snapshots (
+    room BLOB NOT NULL,
+    covers INTEGER NOT NULL CHECK (covers >= 0),
+    blob BLOB NOT NULL,
+    PRIMARY KEY (room, covers)
+);
+";
+
+/// The hash the store keeps for a write token: SHA-256 of its bytes.
+pub fn hash_token(token: &[u8]) -> TokenHash {
+    Sha256::digest(token).into()
+}
+
+/// What a connection may do in a room, with the room's head (its last sequence number, 0 for
+/// an empty or not yet created room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The connection presented the room's write token (or created the room with it).
+    Writer {
+        /// The room's last sequence number.
+        head: u64,
+    },
+    /// The connection may read the room but not append to it.
+    Reader {
+        /// The room's last sequence number.
+        head: u64,
+    },
+}
+
+impl Access {
+    /// The room's last sequence number at the time of the check.
+    pub fn head(self) -> u64 {
+        match self {
+            Self::Writer { head } | Self::Reader { head } => head,
+        }
+    }
+
+    /// Whether appends and snapshots are allowed.
+    pub fn can_write(self) -> bool {
+        matches!(self, Self::Writer { .. })
+    }
+}
+
+/// What a client reconnecting from a cursor needs: the newest snapshot when the entries after
+/// its cursor were pruned, then entries in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The newest snapshot, present only when entries the client needs were pruned; the
+    /// entries then start right after the snapshot's `covers`.
+    pub snapshot: Option<Snapshot>,
+    /// Entries in sequence order, bounded by the limits asked for; more may follow up to
+    /// `head`.
+    pub entries: Vec<Entry>,
+    /// The room's last sequence number, so a caller can tell whether to fetch more pages.
+    pub head: u64,
+}
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The write token hash does not match the room's (or the room does not exist).
+    #[error("the room's write token is required")]
+    Unauthorized,
+    /// A snapshot claims to cover entries the room does not have yet.
+    #[error("a snapshot cannot cover entry {covers}: the room's head is {head}")]
+    SnapshotAhead {
+        /// The sequence number the snapshot claimed to cover.
+        covers: u64,
+        /// The room's last sequence number.
+        head: u64,
+    },
+    /// SQLite reported an error (I/O, locking, a full disk, ...).
+    #[error("database error: {0}")]
+    Database(String),
+    /// The database file holds something this relay did not write.
+    #[error("the relay database is corrupt: {0}")]
+    Corrupt(String),
+    /// The database was written by a newer relay.
+    #[error(
+        "the relay database has schema version {found}, newer than this relay supports \
+         ({supported}); run a newer relay or use another data directory"
+    )]
+    NewerSchema {
+        /// The version found in the file.
+        found: i64,
+        /// The newest version this relay knows.
+        supported: i64,
+    },
+    /// The data directory could not be created.
+    #[error("could not create the data directory {}: {source}", path.display())]
+    DataDir {
+        /// The directory asked for.
+        path: PathBuf,
+        /// What the operating system reported.
+        source: std::io::Error,
+    },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Self::Corrupt(error.to_string())
+            }
+            _ => Self::Database(error.to_string()),
+        }
+    }
+}
+
+/// The relay's storage, cheap to clone (all clones share one connection).
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    connection: Mutex<Connection>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating when needed) `<data_dir>/relay.sqlite3`, creating `data_dir` too.
+    ///
+    /// Blocks while it opens and migrates the file; call it at startup.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(DATABASE_FILE);
+        let mut connection = Connection::open(&path)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        // Refuse a newer file before changing anything in it (the journal mode is persistent).
+        check_version(schema_version(&connection)?)?;
+        let mode: String =
+            connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(
+                path = %path.display(),
+                %mode,
+                "SQLite could not use WAL mode here; appends are still durable but slower"
+            );
+        }
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut connection)?;
+        tracing::debug!(path = %path.display(), "store opened");
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path,
+                connection: Mutex::new(connection),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Checks what a connection may do in `room`.
+    ///
+    /// A room that does not exist yet is created when a token hash is given (its first writer
+    /// registers the hash): [`Access::Writer`] at head 0. Without a token hash a missing room
+    /// is [`Access::Reader`] at head 0 and nothing is created. An existing room compares the
+    /// hash in constant time: the right one is a writer, anything else a reader; a wrong hash
+    /// never replaces the registered one.
+    pub async fn authorize(
+        &self,
+        room: RoomId,
+        token_hash: Option<TokenHash>,
+    ) -> Result<Access, StoreError> {
+        self.run(move |connection| authorize(connection, &room, token_hash.as_ref()))
+            .await
+    }
+
+    /// Appends a sealed blob to `room` as a writer and returns its sequence number (the
+    /// previous head + 1), only after the transaction has committed.
+    ///
+    /// Fails with [`StoreError::Unauthorized`] when the hash is not the room's or the room does
+    /// not exist (create it with [`Store::authorize`] first). If the returned future is
+    /// dropped, the append may still commit; the client then never sees the acknowledgement
+    /// and may send the blob again.
+    pub async fn append(
+        &self,
+        room: RoomId,
+        token_hash: TokenHash,
+        blob: Vec<u8>,
+    ) -> Result<u64, StoreError> {
+        self.run(move |connection| append(connection, &room, &token_hash, &blob))
+            .await
+    }
+
+    /// The entries of `room` after `cursor`, in order: at most `max_entries`, and at most
+    /// `max_bytes` of blobs, except that the first entry is returned whatever its size so a
+    /// reader always makes progress.
+    ///
+    /// This does not look at snapshots: entries pruned after a snapshot are simply absent.
+    /// Serve a client's cursor with [`Store::catch_up`].
+    pub async fn entries_after(
+        &self,
+        room: RoomId,
+        cursor: u64,
+        max_entries: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        self.run(move |connection| entries_after(connection, &room, cursor, max_entries, max_bytes))
+            .await
+    }
+
+    /// The last sequence number of `room` (0 when it is empty or does not exist).
+    pub async fn head(&self, room: RoomId) -> Result<u64, StoreError> {
+        self.run(move |connection| Ok(load_room(connection, &room)?.map_or(0, |r| r.head)))
+            .await
+    }
+
+    /// Stores a sealed snapshot covering entries `1..=covers` of `room`, as a writer.
+    ///
+    /// `covers` must not exceed the room's head ([`StoreError::SnapshotAhead`]). A snapshot
+    /// with the same `covers` as a stored one replaces it. Then, in the same transaction, the
+    /// store keeps only the two newest snapshots (by `covers`) and drops the entries the
+    /// older of the two covers: a client whose cursor is at or after that point still gets a
+    /// plain tail, an older one gets the newest snapshot plus the tail.
+    pub async fn put_snapshot(
+        &self,
+        room: RoomId,
+        token_hash: TokenHash,
+        covers: u64,
+        blob: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        self.run(move |connection| put_snapshot(connection, &room, &token_hash, covers, &blob))
+            .await
+    }
+
+    /// The newest snapshot of `room` (largest `covers`), if any.
+    pub async fn latest_snapshot(&self, room: RoomId) -> Result<Option<Snapshot>, StoreError> {
+        self.run(move |connection| latest_snapshot(connection, &room))
+            .await
+    }
+
+    /// What a client whose last seen sequence number is `cursor` needs, in one consistent
+    /// read: when entries after its cursor were pruned (`cursor` is below the oldest retained
+    /// entry − 1), the newest snapshot and the entries after it; otherwise only the entries
+    /// after `cursor`. The limits apply to the entries as in [`Store::entries_after`]; the
+    /// snapshot is always whole.
+    pub async fn catch_up(
+        &self,
+        room: RoomId,
+        cursor: u64,
+        max_entries: usize,
+        max_bytes: usize,
+    ) -> Result<CatchUp, StoreError> {
+        self.run(move |connection| catch_up(connection, &room, cursor, max_entries, max_bytes))
+            .await
+    }
+
+    /// Runs `work` on the blocking pool with the connection locked.
+    async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            // A panic while the lock was held dropped its transaction, which rolled back: the
+            // connection is still sound, so a poisoned lock is taken over.
+            let mut connection = inner
+                .connection
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| StoreError::Database(format!("the storage task failed: {error}")))?
+    }
+}
+
+fn schema_version(connection: &Connection) -> Result<i64, StoreError> {
+    Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+fn check_version(found: i64) -> Result<(), StoreError> {
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found < 0 {
+        return Err(StoreError::Corrupt(format!(
+            "unknown schema version {found}"
+        )));
+    }
+    Ok(())
+}
+
+/// Brings the file to [`SCHEMA_VERSION`], in one transaction.
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process may have migrated meanwhile.
+    let found = schema_version(&tx)?;
+    check_version(found)?;
+    if found == 0 {
+        // Plain CREATE TABLE: a file holding someone else's tables fails here instead of
+        // being adopted.
+        tx.execute_batch(SCHEMA_V1)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+struct RoomRow {
+    token_hash: TokenHash,
+    head: u64,
+}
+
+impl RoomRow {
+    fn admits(&self, token_hash: &TokenHash) -> bool {
+        self.token_hash[..].ct_eq(&token_hash[..]).into()
+    }
+}
+
+fn load_room(connection: &Connection, room: &RoomId) -> Result<Option<RoomRow>, StoreError> {
+    let row = connection
+        .prepare_cached("SELECT token_hash, head FROM rooms WHERE room = ?1")?
+        .query_row([room], |row| {
+            Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    let Some((token_hash, head)) = row else {
+        return Ok(None);
+    };
+    let token_hash = TokenHash::try_from(token_hash.as_slice()).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "a room's token hash has {} bytes instead of 32",
+            token_hash.len()
+        ))
+    })?;
+    Ok(Some(RoomRow {
+        token_hash,
+        head: from_sql_int(head, "a room's head")?,
+    }))
+}
+
+/// The room's head if `token_hash` is its write token hash.
+fn require_writer(
+    connection: &Connection,
+    room: &RoomId,
+    token_hash: &TokenHash,
+) -> Result<u64, StoreError> {
+    match load_room(connection, room)? {
+        Some(row) if row.admits(token_hash) => Ok(row.head),
+        _ => Err(StoreError::Unauthorized),
+    }
+}
+
+fn authorize(
+    connection: &mut Connection,
+    room: &RoomId,
+    token_hash: Option<&TokenHash>,
+) -> Result<Access, StoreError> {
+    let Some(token_hash) = token_hash else {
+        let head = load_room(connection, room)?.map_or(0, |row| row.head);
+        return Ok(Access::Reader { head });
+    };
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let access = match load_room(&tx, room)? {
+        Some(row) if row.admits(token_hash) => Access::Writer { head: row.head },
+        Some(row) => Access::Reader { head: row.head },
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO rooms (room, token_hash, head, created_at) VALUES (?1, ?2, 0, ?3)",
+            )?
+            .execute(params![room, token_hash, unix_seconds()])?;
+            Access::Writer { head: 0 }
+        }
+    };
+    tx.commit()?;
+    Ok(access)
+}
+
+fn append(
+    connection: &mut Connection,
+    room: &RoomId,
+    token_hash: &TokenHash,
+    blob: &[u8],
+) -> Result<u64, StoreError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let head = require_writer(&tx, room, token_hash)?;
+    let seq = head
+        .checked_add(1)
+        .ok_or_else(|| StoreError::Corrupt("a room's head is at the largest number".into()))?;
+    let seq_sql = to_sql_int(seq)?;
+    tx.prepare_cached("INSERT INTO entries (room, seq, blob) VALUES (?1, ?2, ?3)")?
+        .execute(params![room, seq_sql, blob])?;
+    tx.prepare_cached("UPDATE rooms SET head = ?2 WHERE room = ?1")?
+        .execute(params![room, seq_sql])?;
+    tx.commit()?;
+    Ok(seq)
+}
+
+fn entries_after(
+    connection: &Connection,
+    room: &RoomId,
+    cursor: u64,
+    max_entries: usize,
+    max_bytes: usize,
+) -> Result<Vec<Entry>, StoreError> {
+    if max_entries == 0 {
+        return Ok(Vec::new());
+    }
+    let mut statement = connection.prepare_cached(
+        "SELECT seq, blob FROM entries WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let mut rows = statement.query(params![
+        room,
+        clamp_to_sql(cursor),
+        clamp_to_sql(max_entries)
+    ])?;
+    let mut entries = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next()? {
+        let blob: Vec<u8> = row.get(1)?;
+        let total = bytes.saturating_add(blob.len());
+        if !entries.is_empty() && total > max_bytes {
+            break;
+        }
+        bytes = total;
+        entries.push((
+            from_sql_int(row.get(0)?, "an entry's sequence number")?,
+            blob,
+        ));
+    }
+    Ok(entries)
+}
+
+fn latest_snapshot(connection: &Connection, room: &RoomId) -> Result<Option<Snapshot>, StoreError> {
+    let row = connection
+        .prepare_cached(
+            "SELECT covers, blob FROM snapshots WHERE room = ?1 ORDER BY covers DESC LIMIT 1",
+        )?
+        .query_row([room], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })
+        .optional()?;
+    row.map(|(covers, blob)| Ok((from_sql_int(covers, "a snapshot's coverage")?, blob)))
+        .transpose()
+}
+
+/// The last sequence number whose entry may have been pruned: what the second-newest snapshot
+/// covers, 0 while there are fewer than two snapshots.
+fn pruned_through(connection: &Connection, room: &RoomId) -> Result<u64, StoreError> {
+    let covers = connection
+        .prepare_cached(
+            "SELECT covers FROM snapshots WHERE room = ?1 ORDER BY covers DESC LIMIT 1 OFFSET 1",
+        )?
+        .query_row([room], |row| row.get::<_, i64>(0))
+        .optional()?;
+    covers.map_or(Ok(0), |covers| {
+        from_sql_int(covers, "a snapshot's coverage")
+    })
+}
+
+fn put_snapshot(
+    connection: &mut Connection,
+    room: &RoomId,
+    token_hash: &TokenHash,
+    covers: u64,
+    blob: &[u8],
+) -> Result<(), StoreError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let head = require_writer(&tx, room, token_hash)?;
+    if covers > head {
+        return Err(StoreError::SnapshotAhead { covers, head });
+    }
+    tx.prepare_cached("INSERT OR REPLACE INTO snapshots (room, covers, blob) VALUES (?1, ?2, ?3)")?
+        .execute(params![room, to_sql_int(covers)?, blob])?;
+    let floor = to_sql_int(pruned_through(&tx, room)?)?;
+    if floor > 0 {
+        tx.prepare_cached("DELETE FROM entries WHERE room = ?1 AND seq <= ?2")?
+            .execute(params![room, floor])?;
+        tx.prepare_cached("DELETE FROM snapshots WHERE room = ?1 AND covers < ?2")?
+            .execute(params![room, floor])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn catch_up(
+    connection: &mut Connection,
+    room: &RoomId,
+    cursor: u64,
+    max_entries: usize,
+    max_bytes: usize,
+) -> Result<CatchUp, StoreError> {
+    // One read transaction, so the snapshot, the entries and the head agree.
+    let tx = connection.transaction()?;
+    let head = load_room(&tx, room)?.map_or(0, |row| row.head);
+    let (snapshot, from) = if cursor < pruned_through(&tx, room)? {
+        let snapshot = latest_snapshot(&tx, room)?.ok_or_else(|| {
+            StoreError::Corrupt("entries were pruned but no snapshot is stored".into())
+        })?;
+        let from = snapshot.0;
+        (Some(snapshot), from)
+    } else {
+        (None, cursor)
+    };
+    let entries = entries_after(&tx, room, from, max_entries, max_bytes)?;
+    tx.commit()?;
+    Ok(CatchUp {
+        snapshot,
+        entries,
+        head,
+    })
+}
+
+fn to_sql_int(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value)
+        .map_err(|_| StoreError::Corrupt(format!("{value} does not fit an SQLite integer")))
+}
+
+/// For bounds (a cursor, a limit), where anything past `i64::MAX` means the same as it.
+fn clamp_to_sql(value: impl TryInto<i64>) -> i64 {
+    value.try_into().unwrap_or(i64::MAX)
+}
+
+fn from_sql_int(value: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} is negative: {value}")))
+}
+
+fn unix_seconds() -> Option<i64> {
+    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(elapsed.as_secs()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOM: RoomId = [7; 32];
+
+    fn token() -> TokenHash {
+        hash_token(b"write token")
+    }
+
+    #[test]
+    fn hash_token_is_sha256() {
+        // printf 'abc' | sha256sum
+        let expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let hex: String = hash_token(b"abc")
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(hex, expected);
+    }
+
+    #[test]
+    fn access_reports_head_and_write_permission() {
+        assert_eq!(Access::Writer { head: 3 }.head(), 3);
+        assert!(Access::Writer { head: 3 }.can_write());
+        assert_eq!(Access::Reader { head: 5 }.head(), 5);
+        assert!(!Access::Reader { head: 5 }.can_write());
+    }
+
+    #[test]
+    fn open_creates_the_schema_in_wal_mode_with_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested").join("data");
+        let store = Store::open(&data).unwrap();
+        assert_eq!(store.path(), data.join(DATABASE_FILE));
+        let connection = store.inner.connection.lock().unwrap();
+        assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION);
+        let mode: String = connection
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let synchronous: i64 = connection
+            .pragma_query_value(None, "synchronous", |row| row.get(0))
+            .unwrap();
+        assert_eq!(synchronous, 2, "synchronous=FULL");
+        let busy: i64 = connection
+            .pragma_query_value(None, "busy_timeout", |row| row.get(0))
+            .unwrap();
+        assert_eq!(busy, 5000);
+        let mut tables: Vec<String> = connection
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        tables.sort();
+        assert_eq!(tables, ["entries", "rooms", "snapshots"]);
+    }
+
+    #[test]
+    fn reopening_keeps_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let store = Store::open(dir.path()).unwrap();
+        let connection = store.inner.connection.lock().unwrap();
+        assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let path = dir.path().join(DATABASE_FILE);
+        {
+            let connection = Connection::open(&path).unwrap();
+            connection
+                .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let error = Store::open(dir.path()).unwrap_err();
+        assert!(
+            matches!(error, StoreError::NewerSchema { found, supported }
+                if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("newer"), "{error}");
+        let connection = Connection::open(&path).unwrap();
+        assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION + 1);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(DATABASE_FILE),
+            b"this is not an SQLite database, not at all, no".repeat(100),
+        )
+        .unwrap();
+        let error = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt(_)), "{error:?}");
+    }
+
+    #[test]
+    fn a_foreign_database_is_not_adopted() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            connection
+                .execute_batch("CREATE TABLE rooms (name TEXT)")
+                .unwrap();
+        }
+        let error = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(error, StoreError::Database(_)), "{error:?}");
+    }
+
+    #[test]
+    fn a_data_dir_that_cannot_be_created_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a file");
+        std::fs::write(&file, b"x").unwrap();
+        let error = Store::open(&file.join("data")).unwrap_err();
+        assert!(matches!(error, StoreError::DataDir { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_malformed_token_hash_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut connection = store.inner.connection.lock().unwrap();
+        authorize(&mut connection, &ROOM, Some(&token())).unwrap();
+        connection
+            .execute_batch("PRAGMA ignore_check_constraints = ON")
+            .unwrap();
+        connection
+            .execute("UPDATE rooms SET token_hash = x'0102'", [])
+            .unwrap();
+        let error = append(&mut connection, &ROOM, &token(), b"blob").unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt(_)), "{error:?}");
+    }
+
+    #[test]
+    fn pruning_keeps_entries_after_the_second_newest_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut connection = store.inner.connection.lock().unwrap();
+        authorize(&mut connection, &ROOM, Some(&token())).unwrap();
+        for _ in 0..10 {
+            append(&mut connection, &ROOM, &token(), b"e").unwrap();
+        }
+        put_snapshot(&mut connection, &ROOM, &token(), 4, b"s4").unwrap();
+        assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 0);
+        put_snapshot(&mut connection, &ROOM, &token(), 7, b"s7").unwrap();
+        assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 4);
+        // A late, older snapshot is dropped at once and changes nothing.
+        put_snapshot(&mut connection, &ROOM, &token(), 2, b"s2").unwrap();
+        assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 4);
+        let count = |table: &str| -> i64 {
+            connection
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+                .unwrap()
+        };
+        assert_eq!(count("snapshots"), 2);
+        assert_eq!(count("entries"), 6);
+    }
+}

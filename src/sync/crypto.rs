@@ -1,0 +1,432 @@
+//! End-to-end encryption of a synced workspace: keys from one secret, sealed blobs.
+//!
+//! A workspace has a random 256-bit [`WorkspaceSecret`]; an editor link carries
+//! it. HKDF-SHA256 derives from it, under distinct labels, the [`RoomId`] the
+//! relay files blobs under, the [`ContentKey`] that seals them and the
+//! [`WriteToken`] that lets the relay accept appends. A read-only link carries
+//! only [`ReadKeys`] (room id and content key), from which the write token
+//! cannot be computed. The relay stores [`write_token_hash`], never the token.
+//!
+//! Every blob is sealed with XChaCha20-Poly1305 under a fresh random 24-byte
+//! nonce (long enough that random nonces never collide in practice), written
+//! in front of the ciphertext. The associated data binds the room id and the
+//! [`BlobKind`], so the relay cannot replay a blob into another room or pass a
+//! presence message off as changes.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{Key, KeyInit, XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::protocol::{RoomId, WriteToken};
+
+/// HKDF `info` label that derives the room id.
+pub const ROOM_ID_LABEL: &[u8] = b"charter/v1/room-id";
+/// HKDF `info` label that derives the content key.
+pub const CONTENT_KEY_LABEL: &[u8] = b"charter/v1/content-key";
+/// HKDF `info` label that derives the write token.
+pub const WRITE_TOKEN_LABEL: &[u8] = b"charter/v1/write-token";
+
+/// Length of the random nonce at the front of every sealed blob.
+pub const NONCE_BYTES: usize = 24;
+/// Length of the Poly1305 authentication tag at the end of every sealed blob.
+pub const TAG_BYTES: usize = 16;
+/// How many bytes sealing adds to a plaintext; also the shortest possible sealed blob.
+pub const SEAL_OVERHEAD_BYTES: usize = NONCE_BYTES + TAG_BYTES;
+
+/// Why a key could not be made or read, or a blob could not be sealed or opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    /// The platform's secure random number generator failed.
+    #[error(
+        "This browser did not provide secure random numbers ({0}), so nothing was encrypted. \
+         Use a current browser, over HTTPS or on localhost."
+    )]
+    RandomUnavailable(getrandom::Error),
+    /// A key in a link holds characters outside the base64url alphabet.
+    #[error(
+        "The {what} in this link contains characters that do not belong in it. Copy the whole \
+         link again and make sure nothing was added to it."
+    )]
+    KeyNotBase64 {
+        /// Which key: "workspace key" or "read-only key".
+        what: &'static str,
+    },
+    /// A key in a link has the wrong number of characters.
+    #[error(
+        "The {what} in this link should be {expected} characters long but has {found}. Copy the \
+         whole link again; it may have been cut off."
+    )]
+    KeyWrongLength {
+        /// Which key: "workspace key" or "read-only key".
+        what: &'static str,
+        /// The number of characters a valid key has.
+        expected: usize,
+        /// The number of characters found.
+        found: usize,
+    },
+    /// A key in a link has the right alphabet and length but is not a valid encoding.
+    #[error("The {what} in this link is damaged. Copy the whole link again.")]
+    KeyDamaged {
+        /// Which key: "workspace key" or "read-only key".
+        what: &'static str,
+    },
+    /// The blob is too large for the cipher.
+    #[error("This change is too large to encrypt, so it was not sent.")]
+    TooLarge,
+    /// The blob is shorter than a nonce and a tag.
+    #[error(
+        "A received change of {len} bytes is too short to be a sealed Charter change \
+         (at least {min} bytes); it was skipped."
+    )]
+    TooShort {
+        /// Size of the blob.
+        len: usize,
+        /// [`SEAL_OVERHEAD_BYTES`].
+        min: usize,
+    },
+    /// Wrong key, another room, another kind, or tampered with.
+    #[error(
+        "A received change could not be decrypted: it was sealed with another key or for another \
+         room, or it was altered on the way. It was skipped; your workspace is unchanged."
+    )]
+    DoesNotAuthenticate,
+}
+
+/// The workspace's 256-bit root secret; whoever holds it can read and edit.
+#[derive(Clone)]
+pub struct WorkspaceSecret([u8; 32]);
+
+/// The key that seals and opens every blob of a workspace.
+#[derive(Clone)]
+pub struct ContentKey([u8; 32]);
+
+/// What a read-only link carries: enough to find the room and read it, not to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadKeys {
+    /// The room on the relay.
+    pub room: RoomId,
+    /// The key that opens the room's blobs.
+    pub content_key: ContentKey,
+}
+
+/// What a sealed blob holds; bound into its associated data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlobKind {
+    /// Automerge changes, appended to the room's log.
+    Changes,
+    /// A whole-document snapshot covering the log up to some sequence number.
+    Snapshot,
+    /// A presence message, never stored.
+    Presence,
+}
+
+impl BlobKind {
+    /// The version and kind as the byte string bound into the associated data.
+    pub fn label(self) -> &'static [u8] {
+        match self {
+            BlobKind::Changes => b"charter/v1/blob/changes",
+            BlobKind::Snapshot => b"charter/v1/blob/snapshot",
+            BlobKind::Presence => b"charter/v1/blob/presence",
+        }
+    }
+}
+
+const SECRET_NAME: &str = "workspace key";
+const READ_KEYS_NAME: &str = "read-only key";
+
+impl WorkspaceSecret {
+    /// A fresh secret from the platform's secure random number generator.
+    pub fn generate() -> Result<Self, CryptoError> {
+        let mut bytes = [0; 32];
+        getrandom::fill(&mut bytes).map_err(CryptoError::RandomUnavailable)?;
+        Ok(WorkspaceSecret(bytes))
+    }
+
+    /// Wraps raw secret bytes, as kept in the browser's storage.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        WorkspaceSecret(bytes)
+    }
+
+    /// The raw 32 bytes of the secret; never log or display them.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The secret as 43 base64url characters (no padding), for an editor link's fragment.
+    pub fn to_base64url(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+
+    /// Reads a secret written by [`WorkspaceSecret::to_base64url`].
+    pub fn from_base64url(text: &str) -> Result<Self, CryptoError> {
+        decode_base64url::<32>(text, SECRET_NAME).map(WorkspaceSecret)
+    }
+
+    /// The room id the relay files this workspace's blobs under.
+    pub fn room_id(&self) -> RoomId {
+        RoomId(self.derive(ROOM_ID_LABEL))
+    }
+
+    /// The key that seals and opens this workspace's blobs.
+    pub fn content_key(&self) -> ContentKey {
+        ContentKey(self.derive(CONTENT_KEY_LABEL))
+    }
+
+    /// The token that lets a connection append to this workspace's room.
+    pub fn write_token(&self) -> WriteToken {
+        WriteToken::from_bytes(self.derive(WRITE_TOKEN_LABEL))
+    }
+
+    /// The keys for a read-only link.
+    pub fn read_keys(&self) -> ReadKeys {
+        ReadKeys {
+            room: self.room_id(),
+            content_key: self.content_key(),
+        }
+    }
+
+    fn derive(&self, label: &[u8]) -> [u8; 32] {
+        // The secret is already uniformly random, so HKDF needs no salt.
+        let hkdf = Hkdf::<Sha256>::new(None, &self.0);
+        let mut okm = [0; 32];
+        hkdf.expand(label, &mut okm)
+            .expect("32 bytes is far below HKDF-SHA256's output limit of 8160 bytes");
+        okm
+    }
+}
+
+// Constant time, so that comparing secrets never leaks how many bytes matched.
+impl PartialEq for WorkspaceSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for WorkspaceSecret {}
+
+impl fmt::Debug for WorkspaceSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WorkspaceSecret(<redacted>)")
+    }
+}
+
+impl ContentKey {
+    /// Wraps raw key bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        ContentKey(bytes)
+    }
+
+    /// The raw 32 bytes of the key; never log or display them.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl PartialEq for ContentKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for ContentKey {}
+
+impl fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContentKey(<redacted>)")
+    }
+}
+
+impl ReadKeys {
+    /// Room id then content key as 86 base64url characters, for a read-only link's fragment.
+    pub fn to_base64url(&self) -> String {
+        let mut bytes = [0; 64];
+        bytes[..32].copy_from_slice(self.room.as_bytes());
+        bytes[32..].copy_from_slice(self.content_key.as_bytes());
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Reads keys written by [`ReadKeys::to_base64url`].
+    pub fn from_base64url(text: &str) -> Result<Self, CryptoError> {
+        let bytes = decode_base64url::<64>(text, READ_KEYS_NAME)?;
+        let mut room = [0; 32];
+        let mut content_key = [0; 32];
+        room.copy_from_slice(&bytes[..32]);
+        content_key.copy_from_slice(&bytes[32..]);
+        Ok(ReadKeys {
+            room: RoomId(room),
+            content_key: ContentKey(content_key),
+        })
+    }
+}
+
+/// What the relay stores instead of the write token: its SHA-256 hash.
+pub fn write_token_hash(token: &WriteToken) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Whether `token` hashes to `hash`, compared in constant time.
+pub fn verify_write_token(hash: &[u8; 32], token: &WriteToken) -> bool {
+    write_token_hash(token).ct_eq(hash).into()
+}
+
+/// Encrypts `plaintext` for `room` as a `kind` blob: nonce, then ciphertext and tag.
+pub fn seal(
+    key: &ContentKey,
+    room: &RoomId,
+    kind: BlobKind,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let mut nonce = [0; NONCE_BYTES];
+    getrandom::fill(&mut nonce).map_err(CryptoError::RandomUnavailable)?;
+    let aad = associated_data(room, kind);
+    let ciphertext = cipher(key)
+        .encrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: plaintext,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| CryptoError::TooLarge)?;
+    let mut sealed = Vec::with_capacity(NONCE_BYTES + ciphertext.len());
+    sealed.extend_from_slice(&nonce);
+    sealed.extend_from_slice(&ciphertext);
+    Ok(sealed)
+}
+
+/// Decrypts a blob made by [`seal`] with the same key, room and kind.
+pub fn open(
+    key: &ContentKey,
+    room: &RoomId,
+    kind: BlobKind,
+    sealed: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let too_short = || CryptoError::TooShort {
+        len: sealed.len(),
+        min: SEAL_OVERHEAD_BYTES,
+    };
+    if sealed.len() < SEAL_OVERHEAD_BYTES {
+        return Err(too_short());
+    }
+    let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
+    let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| too_short())?;
+    let aad = associated_data(room, kind);
+    cipher(key)
+        .decrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| CryptoError::DoesNotAuthenticate)
+}
+
+fn cipher(key: &ContentKey) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(&Key::from(key.0))
+}
+
+/// The kind's label, a zero byte, then the room id: fixed labels and a fixed-length
+/// id make the encoding unambiguous.
+fn associated_data(room: &RoomId, kind: BlobKind) -> Vec<u8> {
+    let label = kind.label();
+    let mut aad = Vec::with_capacity(label.len() + 1 + 32);
+    aad.extend_from_slice(label);
+    aad.push(0);
+    aad.extend_from_slice(room.as_bytes());
+    aad
+}
+
+/// Strict base64url without padding: checks the alphabet, then the length, then
+/// decodes (which also refuses non-canonical final characters).
+fn decode_base64url<const N: usize>(
+    text: &str,
+    what: &'static str,
+) -> Result<[u8; N], CryptoError> {
+    let is_base64url = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_';
+    if !text.bytes().all(is_base64url) {
+        return Err(CryptoError::KeyNotBase64 { what });
+    }
+    let expected = base64::encoded_len(N, false).unwrap_or(usize::MAX);
+    if text.len() != expected {
+        return Err(CryptoError::KeyWrongLength {
+            what,
+            expected,
+            found: text.chars().count(),
+        });
+    }
+    let mut bytes = [0; N];
+    match URL_SAFE_NO_PAD.decode_slice(text, &mut bytes) {
+        Ok(len) if len == N => Ok(bytes),
+        _ => Err(CryptoError::KeyDamaged { what }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret() -> WorkspaceSecret {
+        WorkspaceSecret::from_bytes(*b"0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn derived_values_are_deterministic_and_distinct() {
+        let s = secret();
+        assert_eq!(s.room_id(), secret().room_id());
+        assert_eq!(s.content_key(), secret().content_key());
+        assert_eq!(s.write_token(), secret().write_token());
+        let room = *s.room_id().as_bytes();
+        let key = *s.content_key().as_bytes();
+        let token = *s.write_token().as_bytes();
+        assert_ne!(room, key);
+        assert_ne!(room, token);
+        assert_ne!(key, token);
+        assert_ne!(&room, s.as_bytes());
+    }
+
+    #[test]
+    fn seal_then_open_returns_the_plaintext() {
+        let s = secret();
+        let sealed = seal(&s.content_key(), &s.room_id(), BlobKind::Changes, b"hello").unwrap();
+        assert_eq!(sealed.len(), 5 + SEAL_OVERHEAD_BYTES);
+        let opened = open(&s.content_key(), &s.room_id(), BlobKind::Changes, &sealed).unwrap();
+        assert_eq!(opened, b"hello");
+    }
+
+    #[test]
+    fn two_seals_of_the_same_plaintext_differ() {
+        let s = secret();
+        let a = seal(&s.content_key(), &s.room_id(), BlobKind::Changes, b"same").unwrap();
+        let b = seal(&s.content_key(), &s.room_id(), BlobKind::Changes, b"same").unwrap();
+        assert_ne!(a[..NONCE_BYTES], b[..NONCE_BYTES]);
+    }
+
+    #[test]
+    fn a_short_blob_is_reported_as_too_short() {
+        let s = secret();
+        let err = open(&s.content_key(), &s.room_id(), BlobKind::Changes, &[0; 39]).unwrap_err();
+        assert_eq!(err, CryptoError::TooShort { len: 39, min: 40 });
+    }
+
+    #[test]
+    fn secrets_and_keys_are_redacted_in_debug() {
+        let s = secret();
+        let text = format!("{s:?} {:?} {:?}", s.read_keys(), s.write_token());
+        assert!(!text.contains("0123"), "{text}");
+        assert!(!text.contains("48, 49"), "{text}");
+    }
+
+    #[test]
+    fn the_secret_round_trips_through_base64url() {
+        let text = secret().to_base64url();
+        assert_eq!(text.len(), 43);
+        assert_eq!(WorkspaceSecret::from_base64url(&text).unwrap(), secret());
+    }
+}

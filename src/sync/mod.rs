@@ -1,0 +1,6 @@
+//! Sync through an untrusted relay: the wire protocol and the end-to-end crypto.
+//!
+//! Both are pure Rust, shared by the app and the relay, and tested natively.
+
+pub mod crypto;
+pub mod protocol;
