@@ -3,6 +3,8 @@
 //! `workspace` and `storage::chunks` are pure Rust and tested natively; the
 //! browser shell (`storage::idb`, `ui`) only builds for wasm32.
 
+#[cfg(target_arch = "wasm32")]
+pub mod net;
 pub mod storage;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]

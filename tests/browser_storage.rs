@@ -3,7 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use charter::storage::chunks::{ChunkKind, Saver, load_chunks};
-use charter::storage::idb::{Database, WorkspaceEntry};
+use charter::storage::idb::{Database, SyncSettings, WorkspaceEntry};
+use charter::sync::client::SyncCursor;
 use charter::workspace::{ObjectiveDraft, WorkspaceDoc};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -134,12 +135,21 @@ async fn data_survives_closing_and_reopening_the_database() {
         id: WS.into(),
         name: "Acme".into(),
         created_at: 1,
+        sync: Some(SyncSettings {
+            link: "k=secret&relay=http%3A%2F%2F127.0.0.1%3A8080".into(),
+            cursor: SyncCursor {
+                seq: 7,
+                on_relay: ws.automerge().get_heads(),
+            },
+        }),
     };
     db.put_workspace(&entry).await.unwrap();
     db.close();
 
     let db = Database::open(&name).await.unwrap();
-    assert_eq!(db.workspaces().await.unwrap(), vec![entry]);
+    assert_eq!(db.workspaces().await.unwrap(), vec![entry.clone()]);
+    assert_eq!(db.workspace(WS).await.unwrap(), Some(entry));
+    assert_eq!(db.workspace("unknown").await.unwrap(), None);
     assert_eq!(reopen(&db).await.read().unwrap(), ws.read().unwrap());
     assert!(
         db.load_chunks("another workspace")

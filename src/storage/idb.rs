@@ -60,7 +60,7 @@ fn event_error(value: &JsValue) -> Option<web_sys::DomException> {
 }
 
 /// A workspace this browser holds, as the start page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkspaceEntry {
     /// The workspace id (also the first part of its chunks' keys).
     pub id: String,
@@ -68,6 +68,19 @@ pub struct WorkspaceEntry {
     pub name: String,
     /// When it was first stored in this browser.
     pub created_at: i64,
+    /// How it syncs, once shared or joined; `None` for a workspace kept only here.
+    #[serde(default)]
+    pub sync: Option<SyncSettings>,
+}
+
+/// A shared workspace's keys, relay and progress, kept in this browser only.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SyncSettings {
+    /// The share link's fragment (`k=…&relay=…` or `r=…&relay=…`): the keys and the relay.
+    pub link: String,
+    /// How far this browser has read the relay's log, and what it knows is there.
+    #[serde(default)]
+    pub cursor: crate::sync::client::SyncCursor,
 }
 
 /// An open Charter database.
@@ -180,6 +193,18 @@ impl Database {
             .collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.created_at));
         Ok(entries)
+    }
+
+    /// One workspace's entry, if this browser has it.
+    pub async fn workspace(&self, id: &str) -> Result<Option<WorkspaceEntry>, StorageError> {
+        let store = self.store(WORKSPACES, IdbTransactionMode::Readonly)?;
+        let request = store
+            .get(&JsValue::from_str(id))
+            .map_err(StorageError::from_js)?;
+        let value = finish(&request).await?;
+        Ok(value
+            .as_string()
+            .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
     /// Adds or updates a workspace in this browser's list.

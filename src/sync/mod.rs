@@ -2,5 +2,7 @@
 //!
 //! Both are pure Rust, shared by the app and the relay, and tested natively.
 
+pub mod client;
 pub mod crypto;
+pub mod link;
 pub mod protocol;

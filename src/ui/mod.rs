@@ -2,9 +2,12 @@
 //! the workspace document and send commands to change it.
 
 mod form;
+mod join;
+mod live;
 mod objectives;
 mod profile;
 mod session;
+mod share;
 mod start_page;
 mod workspace_page;
 
@@ -61,6 +64,7 @@ pub fn App(
                     <Route path=path!("/") view=start_page::StartPage/>
                     <Route path=path!("/w/:id") view=workspace_page::WorkspacePage/>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
+                    <Route path=path!("/join") view=join::JoinPage/>
                 </Routes>
             </main>
         </Router>

@@ -68,17 +68,19 @@ pub fn ObjectivesSection() -> impl IntoView {
                         "Measurable objectives consistent with the security policy (ISO/IEC 27001, clause 6.2)."
                     </p>
                 </div>
-                <button
-                    type="button"
-                    class="primary"
-                    on:click=move |_| {
-                        editing.set(None);
-                        adding.set(true);
-                    }
-                    prop:disabled=adding
-                >
-                    "Add objective"
-                </button>
+                <Show when=move || !ws.read_only.get()>
+                    <button
+                        type="button"
+                        class="primary"
+                        on:click=move |_| {
+                            editing.set(None);
+                            adding.set(true);
+                        }
+                        prop:disabled=adding
+                    >
+                        "Add objective"
+                    </button>
+                </Show>
             </div>
             {move || {
                 deleted
@@ -190,7 +192,7 @@ fn ObjectiveItem(
                         value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
                     />
                 </dl>
-                <div class="item-actions">
+                <div class="item-actions" class:hidden=move || ws.read_only.get()>
                     <button
                         type="button"
                         node_ref=edit_button

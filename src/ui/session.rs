@@ -11,7 +11,11 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use crate::storage::chunks::{Saver, load_chunks, merge_chunks};
-use crate::storage::idb::{Database, StorageError, WorkspaceEntry};
+use crate::storage::idb::{Database, StorageError, SyncSettings, WorkspaceEntry};
+use crate::sync::client::SyncCursor;
+use crate::sync::crypto::WorkspaceSecret;
+use crate::sync::link::ShareLink;
+use crate::ui::live::{Connection, Live};
 use crate::ui::now;
 use crate::workspace::{CommandError, Millis, Workspace, WorkspaceDoc, id::new_id};
 
@@ -45,6 +49,10 @@ struct Inner {
     doc: WorkspaceDoc,
     saver: Saver,
     saving: bool,
+    /// This browser's list entry for the workspace (name, sync settings).
+    entry: WorkspaceEntry,
+    /// The relay connection, once the workspace is shared or joined.
+    live: Option<Live>,
 }
 
 /// A workspace opened in this tab.
@@ -60,6 +68,10 @@ pub struct OpenWorkspace {
     pub save: RwSignal<SaveState>,
     /// Problems found while opening (damaged stored data), for the person to see.
     pub warnings: RwSignal<Vec<String>>,
+    /// The connection to the relay, as the person sees it.
+    pub connection: RwSignal<Connection>,
+    /// Whether this participant may only read (opened through a read-only link).
+    pub read_only: RwSignal<bool>,
 }
 
 /// Why a workspace could not be opened.
@@ -98,17 +110,68 @@ impl OpenWorkspace {
             id: id.clone(),
             name,
             created_at: created,
+            sync: None,
         };
         db.put_workspace(&entry).await.map_err(storage_failed)?;
         Ok(id)
     }
 
+    /// Adds the workspace a share link points at to this browser (or finds it,
+    /// if it was joined before) and returns its local id. Its contents arrive
+    /// from the relay once it is opened.
+    pub async fn join(
+        db: Database,
+        link: &ShareLink,
+        fragment: &str,
+    ) -> Result<String, StorageError> {
+        let room = link_room(link);
+        for entry in db.workspaces().await? {
+            let same_room = entry
+                .sync
+                .as_ref()
+                .and_then(|s| ShareLink::parse_fragment(&s.link).ok())
+                .is_some_and(|l| link_room(&l) == room);
+            if same_room {
+                // An editor link upgrades an earlier read-only join.
+                if matches!(link, ShareLink::Editor { .. }) {
+                    let mut entry = entry.clone();
+                    if let Some(sync) = entry.sync.as_mut() {
+                        sync.link = fragment.to_owned();
+                    }
+                    db.put_workspace(&entry).await?;
+                }
+                return Ok(entry.id);
+            }
+        }
+        let created = now();
+        let entry = WorkspaceEntry {
+            id: new_id(created),
+            name: "Shared workspace".to_owned(),
+            created_at: created,
+            sync: Some(SyncSettings {
+                link: fragment.to_owned(),
+                cursor: SyncCursor::default(),
+            }),
+        };
+        db.put_workspace(&entry).await?;
+        Ok(entry.id)
+    }
+
     /// Loads a workspace from this browser's storage.
     pub async fn open(db: Database, id: &str, author: &str) -> Result<OpenWorkspace, OpenError> {
+        let entry = db.workspace(id).await?;
         let chunks = db.load_chunks(id).await?;
-        if chunks.is_empty() {
+        // A joined workspace starts empty and fills from the relay.
+        let joined = entry.as_ref().is_some_and(|e| e.sync.is_some());
+        if chunks.is_empty() && !joined {
             return Err(OpenError::NotFound);
         }
+        let entry = entry.unwrap_or_else(|| WorkspaceEntry {
+            id: id.to_owned(),
+            name: String::new(),
+            created_at: now(),
+            sync: None,
+        });
         let loaded = load_chunks(chunks);
         let doc = WorkspaceDoc::from_automerge(loaded.doc, author);
         let state = doc
@@ -135,19 +198,98 @@ impl OpenWorkspace {
                 doc,
                 saver: loaded.saver,
                 saving: false,
+                entry: entry.clone(),
+                live: None,
             }),
             db: StoredValue::new_local(db),
             tabs: StoredValue::new_local(None),
             state: RwSignal::new(state),
             save: RwSignal::new(SaveState::Saved),
             warnings: RwSignal::new(warnings),
+            connection: RwSignal::new(Connection::LocalOnly),
+            read_only: RwSignal::new(false),
         };
         this.join_tabs();
+        if let Some(settings) = entry.sync {
+            match Live::new(settings) {
+                Ok(live) => this.start_live(live),
+                Err(e) => this.warn(e),
+            }
+        }
         Ok(this)
     }
 
-    /// Stops listening to sibling tabs; called when the page closes the workspace.
+    /// Shares the workspace through the relay at `relay` (a web address):
+    /// creates its keys, stores them in this browser and starts syncing.
+    pub fn share(&self, relay: &str) -> Result<(), String> {
+        if self.with_live(|_, _| ()).is_some() {
+            return Ok(());
+        }
+        let secret = WorkspaceSecret::generate().map_err(|e| e.to_string())?;
+        let link = ShareLink::Editor {
+            secret,
+            relay: relay.to_owned(),
+        };
+        let url = link.to_url("");
+        let fragment = url
+            .split_once('#')
+            .map(|(_, f)| f.to_owned())
+            .unwrap_or_default();
+        let settings = SyncSettings {
+            link: fragment,
+            cursor: SyncCursor::default(),
+        };
+        let live = Live::new(settings.clone())?;
+        self.inner
+            .update_value(|inner| inner.entry.sync = Some(settings));
+        self.persist_entry();
+        self.start_live(live);
+        Ok(())
+    }
+
+    /// The links this participant may hand on (editor, read-only), once shared.
+    pub fn share_links(&self, app_origin: &str) -> Option<(Option<String>, String)> {
+        self.with_live(|live, _| live.share_links(app_origin))
+    }
+
+    /// Runs `f` on the sync state and the document, if the workspace syncs.
+    pub(crate) fn with_live<R>(
+        &self,
+        f: impl FnOnce(&mut Live, &mut automerge::AutoCommit) -> R,
+    ) -> Option<R> {
+        self.inner
+            .try_update_value(|inner| {
+                let Inner { doc, live, .. } = inner;
+                live.as_mut().map(|live| f(live, doc.automerge()))
+            })
+            .flatten()
+    }
+
+    pub(crate) fn set_live(&self, live: Option<Live>) {
+        self.inner.update_value(|inner| inner.live = live);
+    }
+
+    /// Shows a problem to the person (once per distinct message).
+    pub(crate) fn warn(&self, message: String) {
+        self.warnings.update(|w| {
+            if !w.contains(&message) {
+                w.push(message);
+            }
+        });
+    }
+
+    fn persist_entry(&self) {
+        let db = self.db.get_value();
+        let entry = self.inner.with_value(|inner| inner.entry.clone());
+        leptos::task::spawn_local(async move {
+            // The entry is also rewritten after every save; a failure shows there.
+            let _ = db.put_workspace(&entry).await;
+        });
+    }
+
+    /// Stops syncing and listening to sibling tabs; called when the page closes the workspace.
     pub fn close(&self) {
+        self.stop_live();
         if let Some(tabs) = self.tabs.try_update_value(Option::take).flatten() {
             tabs.channel.close();
         }
@@ -231,7 +373,7 @@ impl OpenWorkspace {
     }
 
     /// Re-reads the state after changes arrived from elsewhere.
-    fn refresh(&self) {
+    pub(crate) fn refresh(&self) {
         let mut state = None;
         self.inner
             .update_value(|inner| state = Some(inner.doc.read()));
@@ -249,6 +391,9 @@ impl OpenWorkspace {
         author: &str,
         command: impl FnOnce(&mut WorkspaceDoc, Millis) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
+        if self.read_only.get_untracked() {
+            return Err(CommandError::ReadOnly);
+        }
         let mut outcome = None;
         self.inner.update_value(|inner| {
             inner.doc.set_author(author);
@@ -267,6 +412,7 @@ impl OpenWorkspace {
                 if changed {
                     self.tell_tabs();
                     self.schedule_save();
+                    self.push_if_connected();
                 }
             }
             Some(Err(e)) => self.warnings.update(|w| w.push(e.to_string())),
@@ -277,21 +423,21 @@ impl OpenWorkspace {
 
     /// Keeps this browser's workspace list in step with the organisation name.
     pub fn update_listing(&self) {
-        let db = self.db.get_value();
-        let id = self.id.get_value();
-        let state = self.state.get_untracked();
-        leptos::task::spawn_local(async move {
-            let entry = WorkspaceEntry {
-                id,
-                name: state.meta.organisation.clone(),
-                created_at: state.meta.created_at,
-            };
-            // The listing is a convenience; the workspace itself is already stored.
-            let _ = db.put_workspace(&entry).await;
+        let name = self.state.with_untracked(|s| s.meta.organisation.clone());
+        if name.is_empty() {
+            return;
+        }
+        let mut changed = false;
+        self.inner.update_value(|inner| {
+            changed = inner.entry.name != name;
+            inner.entry.name = name;
         });
+        if changed {
+            self.persist_entry();
+        }
     }
 
-    fn schedule_save(&self) {
+    pub(crate) fn schedule_save(&self) {
         self.save.set(SaveState::Saving);
         let mut already_saving = false;
         self.inner.update_value(|inner| {
@@ -313,10 +459,14 @@ impl OpenWorkspace {
     async fn flush(self) {
         let db = self.db.get_value();
         let id = self.id.get_value();
+        let mut cursor = None;
         loop {
             let mut write = None;
-            self.inner
-                .update_value(|inner| write = inner.saver.next_write(inner.doc.automerge()));
+            self.inner.update_value(|inner| {
+                write = inner.saver.next_write(inner.doc.automerge());
+                // Captured with the write: this cursor covers only what it stores.
+                cursor = inner.live.as_ref().map(Live::cursor);
+            });
             let Some(write) = write else { break };
             match db.write(&id, &write).await {
                 Ok(()) => self.inner.update_value(|inner| inner.saver.written(write)),
@@ -328,5 +478,34 @@ impl OpenWorkspace {
         }
         self.inner.update_value(|inner| inner.saving = false);
         self.save.set(SaveState::Saved);
+        if let Some(cursor) = cursor {
+            self.store_cursor(cursor).await;
+        }
+    }
+
+    /// Remembers how far the relay's log has been read and stored, so a
+    /// reload resumes from there.
+    async fn store_cursor(&self, cursor: SyncCursor) {
+        let mut entry = None;
+        self.inner.update_value(|inner| {
+            if let (Some(sync), Some(live)) = (inner.entry.sync.as_mut(), inner.live.as_ref())
+                && sync.cursor != cursor
+            {
+                *sync = live.settings_with(cursor);
+                entry = Some(inner.entry.clone());
+            }
+        });
+        if let Some(entry) = entry
+            && let Err(e) = self.db.get_value().put_workspace(&entry).await
+        {
+            self.save.set(SaveState::Failed(e.to_string()));
+        }
+    }
+}
+
+fn link_room(link: &ShareLink) -> crate::sync::protocol::RoomId {
+    match link {
+        ShareLink::Editor { secret, .. } => secret.room_id(),
+        ShareLink::Reader { keys, .. } => keys.room,
     }
 }

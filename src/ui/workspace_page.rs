@@ -6,8 +6,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::TextField;
+use crate::ui::live::Connection;
 use crate::ui::objectives::ObjectivesSection;
 use crate::ui::session::OpenError;
+use crate::ui::share::SharePanel;
 use crate::ui::{OpenWorkspace, Profile, SaveState, Storage};
 use crate::workspace::{CommandError, Field};
 
@@ -63,6 +65,14 @@ fn WorkspaceView(
     let organisation = move || ws.state.with(|s| s.meta.organisation.clone());
     let scope = move || ws.state.with(|s| s.meta.scope.clone());
     let editing = RwSignal::new(false);
+    let sharing = RwSignal::new(false);
+    let can_edit = move || !ws.read_only.get();
+    let online = window_event_listener(leptos::ev::online, move |_| ws.reconnect_now());
+    let offline = window_event_listener(leptos::ev::offline, move |_| ws.go_offline());
+    on_cleanup(move || {
+        online.remove();
+        offline.remove();
+    });
     let edit_button = NodeRef::<leptos::html::Button>::new();
     let close_editor = Callback::new(move |()| {
         editing.set(false);
@@ -94,20 +104,35 @@ fn WorkspaceView(
                     (!scope.is_empty())
                         .then(|| view! { <p class="scope"><span class="label">"Scope: "</span>{scope}</p> })
                 }}
-                <button
-                    type="button"
-                    class="link-button edit-details"
-                    node_ref=edit_button
-                    on:click=move |_| editing.set(true)
-                    class:hidden=editing
-                >
-                    "Edit name and scope"
-                </button>
+                <Show when=can_edit>
+                    <button
+                        type="button"
+                        class="link-button edit-details"
+                        node_ref=edit_button
+                        on:click=move |_| editing.set(true)
+                        class:hidden=editing
+                    >
+                        "Edit name and scope"
+                    </button>
+                </Show>
+                <Show when=move || ws.read_only.get()>
+                    <p class="badge read-only">"Read only"</p>
+                </Show>
             </div>
-            <SaveIndicator state=ws.save/>
+            <div class="status-box">
+                <SaveIndicator state=ws.save/>
+                <ConnectionIndicator connection=ws.connection/>
+                <button type="button" on:click=move |_| sharing.update(|s| *s = !*s)>"Share"</button>
+            </div>
         </div>
+        <Show when=move || sharing.get()>
+            <SharePanel on_close=Callback::new(move |()| sharing.set(false))/>
+        </Show>
         <Show when=move || editing.get()>
             <DetailsForm on_close=close_editor/>
+        </Show>
+        <Show when=move || ws.state.with(|s| s.meta.organisation.is_empty())>
+            <p class="muted" role="status">"Waiting for the workspace to arrive from the relay…"</p>
         </Show>
         {move || {
             ws.warnings
@@ -195,6 +220,38 @@ fn DetailsForm(
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// Where the workspace stands with the relay, for a shared workspace.
+#[component]
+fn ConnectionIndicator(
+    /// The connection to show.
+    connection: RwSignal<Connection>,
+) -> impl IntoView {
+    let time = |at: i64| {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    };
+    let text = move || match connection.get() {
+        Connection::LocalOnly => None,
+        Connection::Connecting => Some(("syncing", "Connecting…".to_owned())),
+        Connection::Syncing => Some(("syncing", "Syncing…".to_owned())),
+        Connection::UpToDate { at } => Some(("synced", format!("Up to date · {}", time(at)))),
+        Connection::Offline { last, .. } => Some((
+            "offline",
+            match last {
+                Some(at) => format!("Offline · last synced {}", time(at)),
+                None => "Offline · changes are kept here".to_owned(),
+            },
+        )),
+    };
+    move || {
+        text().map(|(class, text)| {
+            view! {
+                <p role="status" aria-label="Sync state" class=format!("sync-state {class}")>{text}</p>
+            }
+        })
     }
 }
 

@@ -23,6 +23,9 @@ pub enum CommandError {
     /// The document holds data this version of Charter cannot read.
     #[error("Part of this workspace could not be read ({0}). Nothing was changed.")]
     Unreadable(String),
+    /// This participant opened the workspace through a read-only link.
+    #[error("You opened this workspace with a read-only link, so it cannot be changed here.")]
+    ReadOnly,
     /// Automerge refused the change.
     #[error("The change could not be recorded ({0}). Nothing was changed.")]
     Document(String),

@@ -1,8 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // The relay serves the release build in ../../dist; scripts/test.sh builds both first.
 const PORT = Number(process.env.CHARTER_E2E_PORT ?? 8099);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// Each run's relay keeps its sync log in a fresh folder, so runs never see each other's rooms.
+const DATA_DIR = process.env.CHARTER_E2E_DATA ?? mkdtempSync(path.join(tmpdir(), 'charter-e2e-'));
+process.env.CHARTER_E2E_DATA = DATA_DIR;
 
 // Debian's Chromium, installed by scripts/setup.sh: Playwright downloads no browser here.
 const CHROMIUM = process.env.CHARTER_CHROMIUM ?? '/usr/bin/chromium';
@@ -38,7 +45,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `../../target/release/charter-relay --port ${PORT} --dist ../../dist`,
+    command: `../../target/release/charter-relay --port ${PORT} --dist ../../dist --data-dir ${DATA_DIR}`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

@@ -1,0 +1,105 @@
+//! Opening a share link: the keys are read from the address's fragment, which
+//! is then removed from the address bar and the history at once.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::sync::link::ShareLink;
+use crate::ui::form::TextField;
+use crate::ui::{OpenWorkspace, Profile, Storage};
+
+/// Reads the link's fragment and removes it from the address bar and history.
+fn take_fragment() -> String {
+    let Some(window) = web_sys::window() else {
+        return String::new();
+    };
+    let fragment = window.location().hash().unwrap_or_default();
+    // Keeps the keys off a projected screen and out of a shared browser's history.
+    if !fragment.is_empty()
+        && let Ok(history) = window.history()
+    {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/join"));
+    }
+    fragment.trim_start_matches('#').to_owned()
+}
+
+/// Joins the workspace a share link points at, asking only for a name.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    let profile = expect_context::<Profile>();
+    let navigate = use_navigate();
+    let fragment = take_fragment();
+    let link = ShareLink::parse_fragment(&fragment);
+    let name = RwSignal::new(profile.name());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let read_only = matches!(link, Ok(ShareLink::Reader { .. }));
+    let body = match link {
+        Err(e) => view! {
+            <p class="notice error" role="alert">{e.to_string()}</p>
+            <A href="/">"Go to your workspaces"</A>
+        }
+        .into_any(),
+        Ok(link) => {
+            let submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if busy.get_untracked() {
+                    return;
+                }
+                if let Err(e) = profile.save(&name.get_untracked()) {
+                    error.set(Some(e));
+                    return;
+                }
+                let db = match storage.database() {
+                    Ok(db) => db,
+                    Err(e) => {
+                        error.set(Some(e.to_string()));
+                        return;
+                    }
+                };
+                busy.set(true);
+                let (link, fragment, navigate) = (link.clone(), fragment.clone(), navigate.clone());
+                leptos::task::spawn_local(async move {
+                    match OpenWorkspace::join(db, &link, &fragment).await {
+                        Ok(id) => navigate(&format!("/w/{id}"), Default::default()),
+                        Err(e) => {
+                            error.set(Some(e.to_string()));
+                            busy.set(false);
+                        }
+                    }
+                });
+            };
+            view! {
+                <p class="lead">
+                    {if read_only {
+                        "You have been given a read-only link: you will see everything in this workspace and change nothing."
+                    } else {
+                        "You have been invited to work on this workspace. Tell your colleagues who you are."
+                    }}
+                </p>
+                <form class="card form" aria-label="Join workspace" on:submit=submit novalidate>
+                    <TextField
+                        id="join-name".into()
+                        label="Your name"
+                        value=name
+                        error=Signal::derive(move || error.get())
+                    />
+                    <div class="actions">
+                        <button type="submit" class="primary" prop:disabled=busy>
+                            "Join workspace"
+                        </button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="narrow">
+            <h1>"Join a shared workspace"</h1>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,310 @@
+//! Live sync of an open workspace through its relay: the WebSocket, the pure
+//! [`SyncClient`], and what the person sees of the connection.
+//!
+//! Flow: `opened` → Hello (with the persisted cursor) → Welcome and catch-up
+//! entries → `Changed` events re-render, `CursorMoved` schedules a save, which
+//! persists the cursor only once the changes it covers are stored.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::net::socket::{Socket, SocketHandler};
+use crate::storage::idb::SyncSettings;
+use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatus};
+use crate::sync::link::{ShareLink, websocket_url};
+use crate::sync::protocol::{ClientFrame, decode_server, encode};
+use crate::ui::now;
+use crate::ui::session::OpenWorkspace;
+
+/// The channel number this tab uses for its one room per connection.
+const CHANNEL: u16 = 1;
+
+/// What the person sees of the connection to the relay.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    /// Not shared: kept in this browser only.
+    LocalOnly,
+    /// Trying to reach the relay.
+    Connecting,
+    /// Connected and exchanging what is new.
+    Syncing,
+    /// Everything is exchanged; `at` is when that was last true (ms since epoch).
+    UpToDate {
+        /// When the workspace was last known to be up to date.
+        at: i64,
+    },
+    /// The relay cannot be reached; work goes on and syncs later.
+    Offline {
+        /// Why, in words for the person.
+        reason: String,
+        /// When the workspace was last up to date, if ever.
+        last: Option<i64>,
+    },
+}
+
+/// The sync half of an open workspace.
+pub struct Live {
+    client: SyncClient,
+    socket: Option<Socket>,
+    settings: SyncSettings,
+    last_synced: Option<i64>,
+    reported_garbage: bool,
+    /// After the relay refused something, pushing waits until then (ms since epoch).
+    hold_until: i64,
+}
+
+/// How long to wait before pushing again after the relay refused an append.
+const REFUSED_BACKOFF_MS: i64 = 2_000;
+
+impl Live {
+    /// Starts from stored settings; fails with a message when the stored link is unusable.
+    pub fn new(settings: SyncSettings) -> Result<Live, String> {
+        let link = ShareLink::parse_fragment(&settings.link).map_err(|e| e.to_string())?;
+        let keys = match &link {
+            ShareLink::Editor { secret, .. } => SyncKeys::editor(secret),
+            ShareLink::Reader { keys, .. } => SyncKeys::reader(keys),
+        };
+        Ok(Live {
+            client: SyncClient::new(keys, settings.cursor.clone(), CHANNEL),
+            socket: None,
+            settings,
+            last_synced: None,
+            reported_garbage: false,
+            hold_until: 0,
+        })
+    }
+
+    /// Whether this participant holds the write token.
+    pub fn can_write(&self) -> bool {
+        ShareLink::parse_fragment(&self.settings.link)
+            .map(|l| matches!(l, ShareLink::Editor { .. }))
+            .unwrap_or(false)
+    }
+
+    /// The settings to store, with the given cursor.
+    pub fn settings_with(&self, cursor: SyncCursor) -> SyncSettings {
+        SyncSettings {
+            cursor,
+            ..self.settings.clone()
+        }
+    }
+
+    /// The cursor as it stands now.
+    pub fn cursor(&self) -> SyncCursor {
+        self.client.cursor().clone()
+    }
+
+    /// The links this participant may hand on: both for an editor, the
+    /// read-only one for a reader.
+    pub fn share_links(&self, app_origin: &str) -> (Option<String>, String) {
+        match ShareLink::parse_fragment(&self.settings.link) {
+            Ok(ShareLink::Editor { secret, relay }) => {
+                let reader = ShareLink::Reader {
+                    keys: secret.read_keys(),
+                    relay: relay.clone(),
+                };
+                let editor = ShareLink::Editor { secret, relay };
+                (Some(editor.to_url(app_origin)), reader.to_url(app_origin))
+            }
+            Ok(reader @ ShareLink::Reader { .. }) => (None, reader.to_url(app_origin)),
+            Err(_) => (None, String::new()),
+        }
+    }
+}
+
+struct Handler(OpenWorkspace);
+
+impl SocketHandler for Handler {
+    fn opened(&self, socket: &Socket) {
+        let ws = self.0;
+        let hello = ws.with_live(|live, _| live.client.connected());
+        if let Some(Ok(bytes)) = hello.map(|frame| encode(&frame)) {
+            socket.send(&bytes);
+        }
+        ws.connection.set(Connection::Syncing);
+    }
+
+    fn message(&self, socket: &Socket, bytes: Vec<u8>) {
+        let ws = self.0;
+        let frame = match decode_server(&bytes) {
+            Ok(frame) => frame,
+            Err(_) => {
+                let first =
+                    ws.with_live(|live, _| !std::mem::replace(&mut live.reported_garbage, true));
+                if first == Some(true) {
+                    ws.warn(
+                        "The relay sent data Charter cannot read; it was ignored. Your work is \
+                         safe in this browser. Check the relay address in the share link."
+                            .to_owned(),
+                    );
+                }
+                return;
+            }
+        };
+        let events = ws
+            .with_live(|live, doc| live.client.receive(doc, frame))
+            .unwrap_or_default();
+        let (mut changed, mut cursor_moved, mut reset) = (false, false, false);
+        for event in events {
+            match event {
+                SyncEvent::Changed => changed = true,
+                SyncEvent::CursorMoved => cursor_moved = true,
+                SyncEvent::Unreadable { .. } => ws.warn(
+                    "A change from the relay could not be opened (it is damaged or belongs to \
+                     another workspace) and was skipped."
+                        .to_owned(),
+                ),
+                SyncEvent::Refused { message, .. } => {
+                    ws.with_live(|live, _| live.hold_until = now() + REFUSED_BACKOFF_MS);
+                    ws.warn(format!(
+                        "The relay refused a change: {message} Charter will retry."
+                    ));
+                    let (socket, ws) = (socket.clone(), ws);
+                    let wait = REFUSED_BACKOFF_MS as u32 + 50;
+                    gloo_timers::callback::Timeout::new(wait, move || ws.push(&socket)).forget();
+                }
+                SyncEvent::ReadOnly => ws.read_only.set(true),
+                SyncEvent::RelayReset => {
+                    reset = true;
+                    ws.warn(
+                        "The relay has less of this workspace than this browser (it may have been \
+                     reset). Everything here is being sent to it again."
+                            .to_owned(),
+                    )
+                }
+                SyncEvent::Presence { .. } => {}
+            }
+        }
+        if reset {
+            // The relay only sends what follows the Hello's cursor: leave and say hello again.
+            let frames = ws.with_live(|live, _| {
+                let channel = live.client.channel();
+                [ClientFrame::Leave { channel }, live.client.connected()]
+            });
+            for frame in frames.into_iter().flatten() {
+                if let Ok(bytes) = encode(&frame) {
+                    socket.send(&bytes);
+                }
+            }
+        }
+        if changed {
+            ws.refresh();
+            ws.update_listing();
+        }
+        if changed || cursor_moved {
+            ws.schedule_save();
+        }
+        self.update_status();
+        ws.push(socket);
+    }
+
+    fn closed(&self, reason: String) {
+        let ws = self.0;
+        let last = ws
+            .with_live(|live, _| {
+                live.client.disconnected();
+                live.last_synced
+            })
+            .flatten();
+        ws.connection.set(Connection::Offline { reason, last });
+    }
+}
+
+impl Handler {
+    fn update_status(&self) {
+        let ws = self.0;
+        let status = ws.with_live(|live, _| {
+            let status = live.client.status();
+            if matches!(status, SyncStatus::UpToDate) {
+                live.last_synced = Some(now());
+            }
+            (status, live.last_synced)
+        });
+        if let Some((status, last)) = status {
+            ws.connection.set(match status {
+                SyncStatus::UpToDate => Connection::UpToDate {
+                    at: last.unwrap_or_else(now),
+                },
+                SyncStatus::Offline => Connection::Offline {
+                    reason: String::new(),
+                    last,
+                },
+                SyncStatus::Connecting => Connection::Connecting,
+                SyncStatus::CatchingUp => Connection::Syncing,
+            });
+        }
+    }
+}
+
+impl OpenWorkspace {
+    /// Connects to the relay named in the settings and keeps syncing.
+    pub(crate) fn start_live(&self, live: Live) {
+        let url = ShareLink::parse_fragment(&live.settings.link)
+            .ok()
+            .and_then(|l| {
+                let relay = match l {
+                    ShareLink::Editor { relay, .. } | ShareLink::Reader { relay, .. } => relay,
+                };
+                websocket_url(&relay).ok()
+            });
+        let can_write = live.can_write();
+        self.set_live(Some(live));
+        self.read_only.set(!can_write);
+        let Some(url) = url else {
+            self.warn("This workspace's relay address is not valid, so it cannot sync.".to_owned());
+            return;
+        };
+        self.connection.set(Connection::Connecting);
+        let socket = Socket::connect(&url, Rc::new(Handler(*self)));
+        self.with_live(|live, _| live.socket = Some(socket));
+    }
+
+    /// Sends local changes the relay does not have yet (one batch at a time).
+    pub(crate) fn push(&self, socket: &Socket) {
+        let frame = self.with_live(|live, doc| {
+            if now() < live.hold_until {
+                return Ok(None);
+            }
+            live.client.outgoing(doc)
+        });
+        match frame {
+            Some(Ok(Some(frame))) => {
+                if let Ok(bytes) = encode(&frame) {
+                    socket.send(&bytes);
+                }
+            }
+            Some(Err(e)) => self.warn(e.to_string()),
+            _ => {}
+        }
+    }
+
+    /// Pushes after a local change, when connected.
+    pub(crate) fn push_if_connected(&self) {
+        let socket = self.with_live(|live, _| live.socket.clone()).flatten();
+        if let Some(socket) = socket {
+            self.push(&socket);
+        }
+    }
+
+    /// Reconnects at once (the browser says it is back online).
+    pub fn reconnect_now(&self) {
+        if let Some(Some(socket)) = self.with_live(|live, _| live.socket.clone()) {
+            socket.retry_now();
+        }
+    }
+
+    /// Disconnects while the browser is offline; edits go on and are pushed on reconnect.
+    pub fn go_offline(&self) {
+        if let Some(Some(socket)) = self.with_live(|live, _| live.socket.clone()) {
+            socket.pause();
+        }
+    }
+
+    /// Stops syncing (the page is closing the workspace).
+    pub(crate) fn stop_live(&self) {
+        if let Some(Some(socket)) = self.with_live(|live, _| live.socket.take()) {
+            socket.stop();
+        }
+    }
+}

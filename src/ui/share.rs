@@ -1,0 +1,140 @@
+//! "Share": turns a workspace kept in this browser into one that syncs through
+//! a relay, and shows the editor and read-only links.
+
+use leptos::prelude::*;
+
+use crate::ui::OpenWorkspace;
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The share panel of an open workspace.
+#[component]
+pub fn SharePanel(
+    /// Closes the panel.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let relay = RwSignal::new(origin());
+    let problem = RwSignal::new(None::<String>);
+    // Re-read when sharing starts: the links exist only from then on.
+    let links = move || {
+        ws.connection.track();
+        ws.share_links(&origin())
+    };
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = relay.get_untracked();
+        if let Err(e) = crate::sync::link::websocket_url(&address) {
+            problem.set(Some(
+                e.to_string().replace("This link names a", "This is a"),
+            ));
+            return;
+        }
+        match ws.share(address.trim()) {
+            Ok(()) => problem.set(None),
+            Err(e) => problem.set(Some(e)),
+        }
+    };
+    view! {
+        <section
+            class="card share-panel"
+            aria-labelledby="share-heading"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    on_close.run(());
+                }
+            }
+        >
+            <div class="section-head">
+                <h2 id="share-heading">"Share this workspace"</h2>
+                <button type="button" class="link-button quiet" on:click=move |_| on_close.run(())>
+                    "Close"
+                </button>
+            </div>
+            {move || match links() {
+                None => view! {
+                    <form class="form" aria-label="Start sharing" on:submit=start novalidate>
+                        <p class="muted">
+                            "Colleagues you share with edit together with you, live or offline. "
+                            "Everything is encrypted in this browser before it leaves; the relay that passes it on cannot read it."
+                        </p>
+                        <div class="field">
+                            <label for="relay-address">"Relay address"</label>
+                            <input
+                                id="relay-address"
+                                type="url"
+                                prop:value=move || relay.get()
+                                on:input=move |ev| relay.set(event_target_value(&ev))
+                                aria-invalid=move || problem.with(Option::is_some).to_string()
+                                aria-describedby="relay-address-message"
+                            />
+                            <p id="relay-address-message" class="field-message error">
+                                {move || problem.get()}
+                            </p>
+                        </div>
+                        <div class="actions">
+                            <button type="submit" class="primary">"Start sharing"</button>
+                        </div>
+                    </form>
+                }
+                .into_any(),
+                Some((editor, reader)) => view! {
+                    <div class="share-links">
+                        {editor.map(|editor| view! {
+                            <LinkField
+                                id="editor-link"
+                                label="Editor link"
+                                hint="Anyone with this link can change the workspace. Send it only to the people who run the ISMS with you."
+                                link=editor
+                            />
+                        })}
+                        <LinkField
+                            id="reader-link"
+                            label="Read-only link"
+                            hint="For auditors and observers: they see everything and can change nothing."
+                            link=reader
+                        />
+                    </div>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn LinkField(
+    /// Element id.
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Who the link is for.
+    hint: &'static str,
+    /// The link itself.
+    link: String,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = link.clone();
+    let copy = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=format!("{id}-hint")>{hint}</p>
+            <div class="copy-row">
+                <input id=id type="text" readonly prop:value=link aria-describedby=format!("{id}-hint")/>
+                <button type="button" on:click=copy aria-label=format!("Copy {}", label.to_lowercase())>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,131 @@
+// Two people co-edit one workspace through the local relay, live and offline; a third
+// person with the read-only link can look but not change anything.
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { addObjective, createWorkspace, fillObjective, objective, waitUntilSaved } from './support';
+
+async function share(page: Page): Promise<{ editor: string; reader: string }> {
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const start = page.getByRole('form', { name: 'Start sharing' });
+  await expect(start.getByLabel('Relay address')).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
+  await start.getByRole('button', { name: 'Start sharing' }).click();
+  const editor = await page.getByLabel('Editor link').inputValue();
+  const reader = await page.getByLabel('Read-only link').inputValue();
+  expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
+  expect(reader).toMatch(/\/join#r=[A-Za-z0-9_-]+&relay=/);
+  await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  return { editor, reader };
+}
+
+async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Join a shared workspace' })).toBeVisible();
+  // The keys leave the address bar at once.
+  await expect(page).toHaveURL(/\/join$/);
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/?#]+$/);
+  return { context, page };
+}
+
+async function editTarget(page: Page, title: string, target: string) {
+  await page.getByRole('button', { name: `Edit ${title}`, exact: true }).click();
+  const form = page.getByRole('form', { name: 'Edit objective' });
+  await fillObjective(form, { target });
+  await form.getByRole('button', { name: 'Save objective' }).click();
+  await expect(form).toBeHidden();
+}
+
+test('two people co-edit live and offline; a read-only link cannot change anything', async ({
+  page: ada,
+  browser,
+  baseURL,
+}) => {
+  await createWorkspace(ada, 'Tailspin Toys', 'Head office');
+  await addObjective(ada, { title: 'Phishing click rate', target: '5', unit: '%' });
+  await addObjective(ada, { title: 'Patch latency', target: '14', unit: 'days' });
+  const links = await share(ada);
+
+  const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
+  await expect(bob.page.getByRole('heading', { level: 1, name: 'Tailspin Toys' })).toBeVisible();
+  await expect(objective(bob.page, 'Phishing click rate')).toContainText('5%');
+
+  // Live: each sees the other's edits, on the same objective and on different ones.
+  await editTarget(ada, 'Phishing click rate', '3');
+  await expect(objective(bob.page, 'Phishing click rate')).toContainText('3%');
+  await addObjective(bob.page, { title: 'Backups restored', target: '12', unit: 'restores' });
+  await expect(objective(ada, 'Backups restored')).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Edit Phishing click rate', exact: true }).click();
+  const bobForm = bob.page.getByRole('form', { name: 'Edit objective' });
+  await bobForm.getByLabel('Health').selectOption({ label: 'At risk' });
+  await bobForm.getByRole('button', { name: 'Save objective' }).click();
+  await expect(objective(ada, 'Phishing click rate')).toContainText('At risk');
+  await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
+
+  // Offline: both edit, then come back; both end with everything.
+  await ada.context().setOffline(true);
+  await bob.context.setOffline(true);
+  await expect(ada.getByRole('status', { name: 'Sync state' })).toContainText('Offline');
+  await expect(bob.page.getByRole('status', { name: 'Sync state' })).toContainText('Offline');
+  await editTarget(ada, 'Patch latency', '7');
+  await editTarget(bob.page, 'Backups restored', '24');
+  await waitUntilSaved(ada);
+  await waitUntilSaved(bob.page);
+  await expect(objective(bob.page, 'Patch latency')).toContainText('14 days');
+  await ada.context().setOffline(false);
+  await bob.context.setOffline(false);
+  for (const page of [ada, bob.page]) {
+    await expect(objective(page, 'Patch latency')).toContainText('7 days');
+    await expect(objective(page, 'Backups restored')).toContainText('24 restores');
+    await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  }
+
+  // Read-only: everything visible, no way to change it.
+  const carol = await join(browser, baseURL, links.reader, 'Carol Auditor');
+  await expect(carol.page.getByRole('heading', { level: 1, name: 'Tailspin Toys' })).toBeVisible();
+  await expect(objective(carol.page, 'Patch latency')).toContainText('7 days');
+  await expect(carol.page.getByText('Read only', { exact: true })).toBeVisible();
+  await expect(carol.page.getByRole('button', { name: 'Add objective' })).toHaveCount(0);
+  await expect(carol.page.getByRole('button', { name: /^Edit / })).toHaveCount(0);
+  await expect(carol.page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
+  await expect(carol.page.getByRole('button', { name: 'Edit name and scope' })).toHaveCount(0);
+  await carol.page.getByRole('button', { name: 'Share', exact: true }).click();
+  await expect(carol.page.getByLabel('Editor link')).toHaveCount(0);
+
+  // A reload resumes from the stored cursor and keeps everything.
+  await bob.page.reload();
+  await expect(objective(bob.page, 'Backups restored')).toContainText('24 restores');
+  await expect(bob.page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+
+  await carol.context.close();
+  await bob.context.close();
+});
+
+test('a damaged share link is explained and changes nothing', async ({ page }) => {
+  await page.goto('/join#k=not-a-key&relay=http%3A%2F%2F127.0.0.1%3A1');
+  await expect(page.getByRole('alert')).toContainText('This link is damaged');
+  await page.goto('/join#relay=http%3A%2F%2F127.0.0.1%3A1');
+  await expect(page.getByRole('alert')).toContainText('This link is incomplete');
+  await page.getByRole('link', { name: 'Go to your workspaces' }).click();
+  await expect(page.getByText('No workspaces yet')).toBeVisible();
+});
+
+test('an unreachable relay leaves local work untouched', async ({ page }) => {
+  await createWorkspace(page, 'Litware');
+  await addObjective(page, { title: 'Encrypt laptops', target: '100', unit: '%' });
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const start = page.getByRole('form', { name: 'Start sharing' });
+  await start.getByLabel('Relay address').fill('not an address');
+  await start.getByRole('button', { name: 'Start sharing' }).click();
+  await expect(start.getByText(/not valid/)).toBeVisible();
+  // Port 9 (discard) on loopback: nothing listens there.
+  await start.getByLabel('Relay address').fill('http://127.0.0.1:9');
+  await start.getByRole('button', { name: 'Start sharing' }).click();
+  await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Offline');
+  await addObjective(page, { title: 'Review access rights', target: '4', unit: 'reviews' });
+  await waitUntilSaved(page);
+  await page.reload();
+  await expect(objective(page, 'Encrypt laptops')).toBeVisible();
+  await expect(objective(page, 'Review access rights')).toBeVisible();
+});
