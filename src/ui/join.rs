@@ -27,10 +27,26 @@ fn take_fragment() -> String {
 /// Joins the workspace a share link points at, asking only for a name.
 #[component]
 pub fn JoinPage() -> impl IntoView {
+    let fragment = RwSignal::new(take_fragment());
+    // A link pasted into this tab while the page is open only changes the fragment.
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        let next = take_fragment();
+        if !next.is_empty() {
+            fragment.set(next);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    move || view! { <JoinForm fragment=fragment.get()/> }
+}
+
+#[component]
+fn JoinForm(
+    /// The share link's fragment, as it was in the address.
+    fragment: String,
+) -> impl IntoView {
     let storage = expect_context::<Storage>();
     let profile = expect_context::<Profile>();
     let navigate = use_navigate();
-    let fragment = take_fragment();
     let link = ShareLink::parse_fragment(&fragment);
     let name = RwSignal::new(profile.name());
     let error = RwSignal::new(None::<String>);

@@ -8,8 +8,8 @@ async function share(page: Page): Promise<{ editor: string; reader: string }> {
   const start = page.getByRole('form', { name: 'Start sharing' });
   await expect(start.getByLabel('Relay address')).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
   await start.getByRole('button', { name: 'Start sharing' }).click();
-  const editor = await page.getByLabel('Editor link').inputValue();
-  const reader = await page.getByLabel('Read-only link').inputValue();
+  const editor = await page.getByRole('textbox', { name: 'Editor link' }).inputValue();
+  const reader = await page.getByRole('textbox', { name: 'Read-only link' }).inputValue();
   expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
   expect(reader).toMatch(/\/join#r=[A-Za-z0-9_-]+&relay=/);
   await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
@@ -91,7 +91,8 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
   await expect(carol.page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
   await expect(carol.page.getByRole('button', { name: 'Edit name and scope' })).toHaveCount(0);
   await carol.page.getByRole('button', { name: 'Share', exact: true }).click();
-  await expect(carol.page.getByLabel('Editor link')).toHaveCount(0);
+  await expect(carol.page.getByRole('textbox', { name: 'Editor link' })).toHaveCount(0);
+  await expect(carol.page.getByRole('textbox', { name: 'Read-only link' })).toBeVisible();
 
   // A reload resumes from the stored cursor and keeps everything.
   await bob.page.reload();
