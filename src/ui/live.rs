@@ -5,7 +5,12 @@
 //! entries → `Changed` events re-render, `CursorMoved` schedules a save, which
 //! persists the cursor only once the changes it covers are stored.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use leptos::prelude::*;
 
@@ -27,6 +32,8 @@ pub enum Connection {
     LocalOnly,
     /// Trying to reach the relay.
     Connecting,
+    /// Another tab of this browser holds the connection and shares what it gets.
+    OtherTab,
     /// Connected and exchanging what is new.
     Syncing,
     /// Everything is exchanged; `at` is when that was last true (ms since epoch).
@@ -52,6 +59,63 @@ pub struct Live {
     reported_garbage: bool,
     /// After the relay refused something, pushing waits until then (ms since epoch).
     hold_until: i64,
+    /// This tab's claim to be the one that talks to the relay.
+    lock: Option<TabLock>,
+}
+
+/// A Web Lock held while this tab syncs the workspace: one connection per
+/// browser, so changes are pushed once; the next tab takes over when it closes.
+struct TabLock {
+    release: Rc<RefCell<Option<Function>>>,
+    cancelled: Rc<Cell<bool>>,
+    _grant: Closure<dyn FnMut(JsValue) -> Promise>,
+}
+
+impl TabLock {
+    /// Asks for the lock `name`; `on_grant` runs once it is this tab's. Without
+    /// Web Locks, the tab simply leads.
+    fn request(name: &str, on_grant: impl FnOnce() + 'static) -> Option<TabLock> {
+        let navigator = web_sys::window()?.navigator();
+        let locks = Reflect::get(&navigator, &"locks".into())
+            .ok()
+            .filter(|l| !l.is_undefined());
+        let request = locks
+            .as_ref()
+            .and_then(|l| Reflect::get(l, &"request".into()).ok());
+        let (Some(locks), Some(request)) =
+            (locks, request.and_then(|r| r.dyn_into::<Function>().ok()))
+        else {
+            on_grant();
+            return None;
+        };
+        let release = Rc::new(RefCell::new(None::<Function>));
+        let cancelled = Rc::new(Cell::new(false));
+        let mut on_grant = Some(on_grant);
+        let (slot, stop) = (release.clone(), cancelled.clone());
+        let grant = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |_lock: JsValue| {
+            if stop.get() {
+                return Promise::resolve(&JsValue::UNDEFINED);
+            }
+            if let Some(start) = on_grant.take() {
+                start();
+            }
+            // Held until `release` resolves it: the lock lives as long as this tab leads.
+            Promise::new(&mut |resolve, _reject| *slot.borrow_mut() = Some(resolve))
+        });
+        request.call2(&locks, &name.into(), grant.as_ref()).ok()?;
+        Some(TabLock {
+            release,
+            cancelled,
+            _grant: grant,
+        })
+    }
+
+    fn release(&self) {
+        self.cancelled.set(true);
+        if let Some(resolve) = self.release.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
 }
 
 /// How long to wait before pushing again after the relay refused an append.
@@ -72,6 +136,7 @@ impl Live {
             last_synced: None,
             reported_garbage: false,
             hold_until: 0,
+            lock: None,
         })
     }
 
@@ -88,6 +153,17 @@ impl Live {
             cursor,
             ..self.settings.clone()
         }
+    }
+
+    /// Starts over from `cursor` (read afresh when this tab takes over from another).
+    fn resume(&mut self, cursor: SyncCursor) {
+        let keys = match ShareLink::parse_fragment(&self.settings.link) {
+            Ok(ShareLink::Editor { secret, .. }) => SyncKeys::editor(&secret),
+            Ok(ShareLink::Reader { keys, .. }) => SyncKeys::reader(&keys),
+            Err(_) => return,
+        };
+        self.settings.cursor = cursor.clone();
+        self.client = SyncClient::new(keys, cursor, CHANNEL);
     }
 
     /// The cursor as it stands now.
@@ -142,6 +218,7 @@ impl SocketHandler for Handler {
                 return;
             }
         };
+        let before = ws.with_live(|_, doc| doc.get_heads()).unwrap_or_default();
         let events = ws
             .with_live(|live, doc| live.client.receive(doc, frame))
             .unwrap_or_default();
@@ -189,6 +266,10 @@ impl SocketHandler for Handler {
             }
         }
         if changed {
+            // Sibling tabs do not connect themselves: pass on what arrived.
+            if let Some(arrived) = ws.with_live(|_, doc| doc.save_after(&before)) {
+                ws.post_to_tabs(&arrived);
+            }
             ws.refresh();
             ws.update_listing();
         }
@@ -238,26 +319,45 @@ impl Handler {
 }
 
 impl OpenWorkspace {
-    /// Connects to the relay named in the settings and keeps syncing.
+    /// Starts syncing: the keys are known at once (links, read-only mode); the
+    /// connection is made by whichever tab of this browser holds the sync lock.
     pub(crate) fn start_live(&self, live: Live) {
-        let url = ShareLink::parse_fragment(&live.settings.link)
-            .ok()
-            .and_then(|l| {
-                let relay = match l {
-                    ShareLink::Editor { relay, .. } | ShareLink::Reader { relay, .. } => relay,
-                };
-                websocket_url(&relay).ok()
-            });
         let can_write = live.can_write();
         self.set_live(Some(live));
         self.read_only.set(!can_write);
-        let Some(url) = url else {
-            self.warn("This workspace's relay address is not valid, so it cannot sync.".to_owned());
-            return;
-        };
-        self.connection.set(Connection::Connecting);
-        let socket = Socket::connect(&url, Rc::new(Handler(*self)));
-        self.with_live(|live, _| live.socket = Some(socket));
+        self.connection.set(Connection::OtherTab);
+        let this = *self;
+        let lock = TabLock::request(&format!("charter-sync:{}", self.id()), move || this.lead());
+        self.with_live(|live, _| live.lock = lock);
+    }
+
+    /// This tab now talks to the relay: resume from the stored cursor (another
+    /// tab may have moved it) and connect.
+    fn lead(&self) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(entry)) = this.database().workspace(&this.id()).await
+                && let Some(sync) = entry.sync
+            {
+                this.with_live(|live, _| live.resume(sync.cursor));
+            }
+            let url = this
+                .with_live(|live, _| ShareLink::parse_fragment(&live.settings.link).ok())
+                .flatten()
+                .and_then(|l| {
+                    let relay = match l {
+                        ShareLink::Editor { relay, .. } | ShareLink::Reader { relay, .. } => relay,
+                    };
+                    websocket_url(&relay).ok()
+                });
+            let Some(url) = url else {
+                this.warn("This workspace's relay address is not valid, so it cannot sync.".into());
+                return;
+            };
+            this.connection.set(Connection::Connecting);
+            let socket = Socket::connect(&url, Rc::new(Handler(this)));
+            this.with_live(|live, _| live.socket = Some(socket));
+        });
     }
 
     /// Sends local changes the relay does not have yet (one batch at a time).
@@ -305,6 +405,9 @@ impl OpenWorkspace {
     pub(crate) fn stop_live(&self) {
         if let Some(Some(socket)) = self.with_live(|live, _| live.socket.take()) {
             socket.stop();
+        }
+        if let Some(Some(lock)) = self.with_live(|live, _| live.lock.take()) {
+            lock.release();
         }
     }
 }

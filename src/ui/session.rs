@@ -334,6 +334,8 @@ impl OpenWorkspace {
             // The sibling saves it too; storing it here as well means a tab
             // closed within the debounce cannot lose it.
             self.schedule_save();
+            // If this tab is the one connected to the relay, it pushes for its siblings.
+            self.push_if_connected();
         }
         if missing {
             let this = *self;
@@ -351,6 +353,26 @@ impl OpenWorkspace {
         }
     }
 
+    /// This workspace's local id.
+    pub(crate) fn id(&self) -> String {
+        self.id.get_value()
+    }
+
+    /// This browser's database.
+    pub(crate) fn database(&self) -> Database {
+        self.db.get_value()
+    }
+
+    /// Posts changes (Automerge bytes) to sibling tabs.
+    pub(crate) fn post_to_tabs(&self, bytes: &[u8]) {
+        self.tabs.with_value(|tabs| {
+            if let Some(tabs) = tabs {
+                // A tab that cannot post still saves; siblings then see it on reload.
+                let _ = tabs.channel.post_message(&Uint8Array::from(bytes));
+            }
+        });
+    }
+
     /// Posts this session's latest change to sibling tabs.
     fn tell_tabs(&self) {
         let mut change = None;
@@ -361,15 +383,9 @@ impl OpenWorkspace {
                 .get_last_local_change()
                 .map(|mut c| c.bytes().to_vec());
         });
-        let Some(change) = change else { return };
-        self.tabs.with_value(|tabs| {
-            if let Some(tabs) = tabs {
-                // A tab that cannot post still saves; siblings then see it on reload.
-                let _ = tabs
-                    .channel
-                    .post_message(&Uint8Array::from(change.as_slice()));
-            }
-        });
+        if let Some(change) = change {
+            self.post_to_tabs(&change);
+        }
     }
 
     /// Re-reads the state after changes arrived from elsewhere.

@@ -236,6 +236,7 @@ fn ConnectionIndicator(
     let text = move || match connection.get() {
         Connection::LocalOnly => None,
         Connection::Connecting => Some(("syncing", "Connecting…".to_owned())),
+        Connection::OtherTab => Some(("synced", "Syncing in another tab".to_owned())),
         Connection::Syncing => Some(("syncing", "Syncing…".to_owned())),
         Connection::UpToDate { at } => Some(("synced", format!("Up to date · {}", time(at)))),
         Connection::Offline { last, .. } => Some((
