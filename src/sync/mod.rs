@@ -5,4 +5,5 @@
 pub mod client;
 pub mod crypto;
 pub mod link;
+pub mod presence;
 pub mod protocol;

@@ -168,6 +168,33 @@ fn ObjectiveItem(
         })
     };
     let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    // Tell the others which objective this participant has open, and show who else has it open.
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let mine = editing.with(|e| e.as_deref() == Some(id.as_str()));
+            if mine {
+                ws.editing.set(Some(id.clone()));
+            } else if ws
+                .editing
+                .with_untracked(|e| e.as_deref() == Some(id.as_str()))
+            {
+                ws.editing.set(None);
+            }
+        });
+    }
+    let editors = {
+        let id = id.clone();
+        move || {
+            ws.peers.with(|peers| {
+                peers
+                    .iter()
+                    .filter(|p| p.editing.as_deref() == Some(id.as_str()))
+                    .map(|p| (p.name.clone(), p.initials.clone(), p.colour))
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
     let view_mode = {
         let id = id.clone();
         move || {
@@ -222,6 +249,28 @@ fn ObjectiveItem(
     });
     view! {
         <li class="objective" aria-label=title>
+            {move || {
+                let editors = editors();
+                (!editors.is_empty()).then(|| {
+                    let names: Vec<_> = editors.iter().map(|(n, _, _)| n.clone()).collect();
+                    let verb = if names.len() == 1 { "is" } else { "are" };
+                    view! {
+                        <p class="editing-by">
+                            {editors
+                                .into_iter()
+                                .map(|(_, initials, colour)| {
+                                    view! {
+                                        <span class=format!("peer small peer-{colour}") aria-hidden="true">
+                                            {initials}
+                                        </span>
+                                    }
+                                })
+                                .collect_view()}
+                            {format!("{} {verb} editing this", names.join(" and "))}
+                        </p>
+                    }
+                })
+            }}
             {move || {
                 if is_editing() {
                     let initial = objective.get_untracked().map(|o| draft_of(&o)).unwrap_or_default();

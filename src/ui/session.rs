@@ -72,6 +72,10 @@ pub struct OpenWorkspace {
     pub connection: RwSignal<Connection>,
     /// Whether this participant may only read (opened through a read-only link).
     pub read_only: RwSignal<bool>,
+    /// The others here now, from their presence messages.
+    pub peers: RwSignal<Vec<crate::sync::presence::Peer>>,
+    /// The record this participant is editing, announced to the others.
+    pub editing: RwSignal<Option<String>>,
 }
 
 /// Why a workspace could not be opened.
@@ -208,6 +212,8 @@ impl OpenWorkspace {
             warnings: RwSignal::new(warnings),
             connection: RwSignal::new(Connection::LocalOnly),
             read_only: RwSignal::new(false),
+            peers: RwSignal::new(Vec::new()),
+            editing: RwSignal::new(None),
         };
         this.join_tabs();
         if let Some(settings) = entry.sync {
@@ -351,6 +357,11 @@ impl OpenWorkspace {
                 this.refresh();
             });
         }
+    }
+
+    /// The display name this session records and announces.
+    pub(crate) fn author_name(&self) -> String {
+        self.inner.with_value(|inner| inner.doc.author().to_owned())
     }
 
     /// This workspace's local id.

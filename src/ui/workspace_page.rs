@@ -66,6 +66,11 @@ fn WorkspaceView(
     let scope = move || ws.state.with(|s| s.meta.scope.clone());
     let editing = RwSignal::new(false);
     let sharing = RwSignal::new(false);
+    // Announce what this participant is editing as soon as it changes.
+    Effect::new(move |_| {
+        ws.editing.track();
+        ws.send_presence(false);
+    });
     let can_edit = move || !ws.read_only.get();
     let online = window_event_listener(leptos::ev::online, move |_| ws.reconnect_now());
     let offline = window_event_listener(leptos::ev::offline, move |_| ws.go_offline());
@@ -122,6 +127,7 @@ fn WorkspaceView(
             <div class="status-box">
                 <SaveIndicator state=ws.save/>
                 <ConnectionIndicator connection=ws.connection/>
+                <HereNow/>
                 <button type="button" on:click=move |_| sharing.update(|s| *s = !*s)>"Share"</button>
             </div>
         </div>
@@ -220,6 +226,33 @@ fn DetailsForm(
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// The others in the workspace right now, as coloured initials.
+#[component]
+fn HereNow() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    move || {
+        let peers = ws.peers.get();
+        (!peers.is_empty()).then(|| {
+            view! {
+                <ul class="peers" aria-label="Here now">
+                    {peers
+                        .into_iter()
+                        .map(|p| {
+                            let title = p.name.clone();
+                            view! {
+                                <li class=format!("peer peer-{}", p.colour) title=title>
+                                    <span aria-hidden="true">{p.initials}</span>
+                                    <span class="visually-hidden">{p.name}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+        })
     }
 }
 

@@ -1,7 +1,14 @@
 // Two people co-edit one workspace through the local relay, live and offline; a third
 // person with the read-only link can look but not change anything.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, fillObjective, objective, waitUntilSaved } from './support';
+import {
+  addObjective,
+  createWorkspace,
+  fillObjective,
+  objective,
+  screenshot,
+  waitUntilSaved,
+} from './support';
 
 async function share(page: Page): Promise<{ editor: string; reader: string }> {
   await page.getByRole('button', { name: 'Share', exact: true }).click();
@@ -50,6 +57,15 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
   const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
   await expect(bob.page.getByRole('heading', { level: 1, name: 'Tailspin Toys' })).toBeVisible();
   await expect(objective(bob.page, 'Phishing click rate')).toContainText('5%');
+
+  // Presence: each sees who is here, and which objective the other has open.
+  await expect(ada.getByRole('list', { name: 'Here now' })).toContainText('Bob Builder');
+  await expect(bob.page.getByRole('list', { name: 'Here now' })).toContainText('Unnamed participant');
+  await bob.page.getByRole('button', { name: 'Edit Patch latency', exact: true }).click();
+  await expect(objective(ada, 'Patch latency')).toContainText('Bob Builder is editing this');
+  await screenshot(ada, 'shared-workspace');
+  await bob.page.getByRole('form', { name: 'Edit objective' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(objective(ada, 'Patch latency')).not.toContainText('is editing this');
 
   // Live: each sees the other's edits, on the same objective and on different ones.
   await editTarget(ada, 'Phishing click rate', '3');

@@ -1,0 +1,187 @@
+//! Who is in a workspace right now and what each is editing. Presence travels
+//! as sealed ephemeral messages the relay fans out and never stores; each
+//! participant repeats theirs every few seconds, and a silent one fades out.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// How often a participant repeats its presence (ms).
+pub const HEARTBEAT_MS: i64 = 10_000;
+/// How long a participant stays listed without a heartbeat (ms).
+pub const FADE_AFTER_MS: i64 = 30_000;
+/// How many distinct colours participants are given.
+pub const COLOURS: u8 = 8;
+
+/// What one participant says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    /// The sender's session (its Automerge actor id, hex).
+    pub session: String,
+    /// The sender's display name.
+    pub name: String,
+    /// The record being edited (such as an objective's id), if any.
+    pub editing: Option<String>,
+    /// True when the sender is leaving.
+    pub left: bool,
+}
+
+impl Presence {
+    /// The bytes to seal and send.
+    pub fn encode(&self) -> Vec<u8> {
+        // Encoding a struct of strings into a Vec cannot fail.
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Reads a presence message; `None` for anything malformed or oversized.
+    pub fn decode(bytes: &[u8]) -> Option<Presence> {
+        let presence: Presence = postcard::from_bytes(bytes).ok()?;
+        let sane = presence.session.len() <= 64
+            && presence.name.chars().count() <= 120
+            && presence.editing.as_ref().is_none_or(|e| e.len() <= 64);
+        sane.then_some(presence)
+    }
+}
+
+/// A participant as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    /// Their session.
+    pub session: String,
+    /// Their display name.
+    pub name: String,
+    /// Up to two initials.
+    pub initials: String,
+    /// A colour index below [`COLOURS`], stable for the session.
+    pub colour: u8,
+    /// The record they are editing, if any.
+    pub editing: Option<String>,
+}
+
+/// The participants heard from recently.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    peers: BTreeMap<String, (Presence, i64)>,
+}
+
+impl Roster {
+    /// Records a message received at `now`; returns whether what is shown changed.
+    pub fn heard(&mut self, presence: Presence, now: i64) -> bool {
+        if presence.left {
+            return self.peers.remove(&presence.session).is_some();
+        }
+        let changed = self
+            .peers
+            .get(&presence.session)
+            .is_none_or(|(old, _)| *old != presence);
+        self.peers.insert(presence.session.clone(), (presence, now));
+        changed
+    }
+
+    /// Forgets participants silent for longer than [`FADE_AFTER_MS`]; returns whether any went.
+    pub fn fade(&mut self, now: i64) -> bool {
+        let before = self.peers.len();
+        self.peers
+            .retain(|_, (_, seen)| now - *seen <= FADE_AFTER_MS);
+        self.peers.len() != before
+    }
+
+    /// Everyone present, by name.
+    pub fn peers(&self) -> Vec<Peer> {
+        let mut peers: Vec<Peer> = self.peers.values().map(|(p, _)| peer(p)).collect();
+        peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.session.cmp(&b.session)));
+        peers
+    }
+}
+
+fn peer(presence: &Presence) -> Peer {
+    Peer {
+        session: presence.session.clone(),
+        name: presence.name.clone(),
+        initials: initials(&presence.name),
+        colour: colour(&presence.session),
+        editing: presence.editing.clone(),
+    }
+}
+
+/// Up to two initials of a name ("Ada Lovelace" → "AL").
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "?".to_owned()
+    } else {
+        letters
+    }
+}
+
+/// A stable colour index for a session (FNV-1a of its id).
+pub fn colour(session: &str) -> u8 {
+    let hash = session.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    (hash % u32::from(COLOURS)) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn presence(session: &str, name: &str, editing: Option<&str>) -> Presence {
+        Presence {
+            session: session.into(),
+            name: name.into(),
+            editing: editing.map(str::to_owned),
+            left: false,
+        }
+    }
+
+    #[test]
+    fn presence_round_trips_and_rejects_garbage() {
+        let p = presence("a1", "Ada Lovelace", Some("01OBJ"));
+        assert_eq!(Presence::decode(&p.encode()), Some(p));
+        assert_eq!(Presence::decode(b"\xff\xff garbage"), None);
+        let huge = presence(&"x".repeat(500), "A", None);
+        assert_eq!(Presence::decode(&huge.encode()), None);
+    }
+
+    #[test]
+    fn the_roster_lists_fades_and_forgets_those_who_leave() {
+        let mut roster = Roster::default();
+        assert!(roster.heard(presence("b", "Bob Builder", None), 0));
+        assert!(
+            !roster.heard(presence("b", "Bob Builder", None), 5_000),
+            "a heartbeat changes nothing"
+        );
+        assert!(roster.heard(presence("a", "Ada", Some("01OBJ")), 6_000));
+        let peers = roster.peers();
+        assert_eq!(
+            peers
+                .iter()
+                .map(|p| p.initials.as_str())
+                .collect::<Vec<_>>(),
+            ["A", "BB"]
+        );
+        assert_eq!(peers[0].editing.as_deref(), Some("01OBJ"));
+        assert!(roster.fade(35_001), "Bob was last heard at 5 s");
+        assert_eq!(roster.peers().len(), 1);
+        let leaving = Presence {
+            left: true,
+            ..presence("a", "Ada", None)
+        };
+        assert!(roster.heard(leaving, 36_000));
+        assert!(roster.peers().is_empty());
+    }
+
+    #[test]
+    fn colours_are_stable_and_in_range() {
+        assert_eq!(colour("session-1"), colour("session-1"));
+        assert!((0..200).all(|i| colour(&format!("s{i}")) < COLOURS));
+        assert_eq!(initials("  "), "?");
+        assert_eq!(initials("ada de lovelace"), "AD");
+    }
+}
