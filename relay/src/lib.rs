@@ -1,15 +1,20 @@
-//! Charter's local server. For now it serves the app that Trunk builds into `dist/`; the
-//! end-to-end encrypted sync relay (`/sync`, WebSocket) joins the same router later.
+//! Charter's local server: the app that Trunk builds into `dist/`, and on the same address the
+//! end-to-end encrypted sync relay (`/sync`, WebSocket) with its SQLite log store.
 
 mod app_shell;
 mod cache;
 mod csp;
+mod delivery;
+mod hub;
+mod limits;
 mod store;
+mod sync;
 
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::header::X_CONTENT_TYPE_OPTIONS;
@@ -17,6 +22,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware;
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -26,6 +32,7 @@ use tower_http::trace::TraceLayer;
 pub use app_shell::is_app_page;
 pub use cache::{is_hashed_file_name, is_hashed_path};
 pub use csp::{content_security_policy, inline_scripts, sha256_source};
+pub use limits::Limits;
 pub use store::{
     Access, CatchUp, DATABASE_FILE, Entry, RoomId, SCHEMA_VERSION, Snapshot, Store, StoreError,
     TokenHash, hash_token,
@@ -38,14 +45,24 @@ pub struct Config {
     pub bind: SocketAddr,
     /// The folder Trunk builds the app into, holding `index.html` and the hashed files.
     pub dist_dir: PathBuf,
+    /// The folder holding the sync relay's database ([`DATABASE_FILE`]); created if missing.
+    pub data_dir: PathBuf,
+    /// What one sync connection may ask of the relay.
+    pub limits: Limits,
 }
 
+/// The data directory when none is given: `data`, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "data";
+
 impl Config {
-    /// The default address, 127.0.0.1:8080, serving the app from `dist_dir`.
+    /// The default address, 127.0.0.1:8080, serving the app from `dist_dir`, keeping sync data
+    /// in [`DEFAULT_DATA_DIR`], with the default [`Limits`].
     pub fn new(dist_dir: impl Into<PathBuf>) -> Self {
         Self {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
             dist_dir: dist_dir.into(),
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            limits: Limits::default(),
         }
     }
 }
@@ -90,6 +107,14 @@ pub enum RelayError {
         /// What the operating system reported.
         source: io::Error,
     },
+    /// The sync relay's database could not be opened.
+    #[error("could not open the sync database in {}: {source}", path.display())]
+    Store {
+        /// The data directory.
+        path: PathBuf,
+        /// What the store reported.
+        source: StoreError,
+    },
     /// Serving failed after the server had started.
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] io::Error),
@@ -100,18 +125,28 @@ pub enum RelayError {
 /// dist, when present, are served instead and may use the best quality.
 const ON_THE_FLY_COMPRESSION: CompressionLevel = CompressionLevel::Precise(5);
 
-/// The whole HTTP surface: `/healthz`, then the app (files from dist, SPA fallback), wrapped in
-/// caching, security headers, compression and request tracing.
+/// The whole HTTP surface: `/healthz`, the sync WebSocket `/sync`, then the app (files from
+/// dist, SPA fallback), wrapped in caching, security headers, compression and request tracing.
 ///
-/// Fails if `dist/index.html` is missing or unreadable.
+/// Fails if `dist/index.html` is missing or unreadable, or the database in `data_dir` cannot
+/// be opened (it is created when missing). Blocks while it opens the database.
 pub fn router(config: &Config) -> Result<Router, RelayError> {
+    build(config).map(|(router, _)| router)
+}
+
+fn build(config: &Config) -> Result<(Router, Arc<sync::SyncService>), RelayError> {
     let shell = app_shell::AppShell::load(&config.dist_dir)?;
+    let store = Store::open(&config.data_dir).map_err(|source| RelayError::Store {
+        path: config.data_dir.clone(),
+        source,
+    })?;
+    let service = Arc::new(sync::SyncService::new(store, config.limits));
     let policy = shell.content_security_policy();
-    // The sync WebSocket route (`/sync`) is to be added here, next to `/healthz`.
     let routes = Router::new()
         .route("/healthz", get(healthz))
+        .merge(sync::routes(Arc::clone(&service)))
         .merge(shell.routes());
-    Ok(routes
+    let router = routes
         .layer(middleware::from_fn(cache::set_cache_control))
         .layer(overriding(CONTENT_SECURITY_POLICY, policy))
         .layer(overriding(
@@ -123,26 +158,50 @@ pub fn router(config: &Config) -> Result<Router, RelayError> {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(CompressionLayer::new().quality(ON_THE_FLY_COMPRESSION))
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http());
+    Ok((router, service))
 }
 
-/// Serves Charter on `listener` until `shutdown` completes, then lets open requests finish.
+/// Serves Charter on `listener` until `shutdown` completes.
+///
+/// Then it stops accepting, closes every sync WebSocket with a close frame once the frame it
+/// is handling is done, lets open HTTP requests finish, and returns only when every connection
+/// has ended: every append it acknowledged has committed.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let app = router(&config)?;
+    let (app, service) = build(&config)?;
     let address = listener.local_addr().map_err(RelayError::Serve)?;
     tracing::info!(
         %address,
         dist = %config.dist_dir.display(),
+        data = %config.data_dir.display(),
         "Charter is running at http://{address}/"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    let on_shutdown = {
+        let service = Arc::clone(&service);
+        async move {
+            shutdown.await;
+            service.shut_down();
+        }
+    };
+    // Sync frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm holds an
+    // Ack or an Entry back until the client's delayed ACK (tens of milliseconds).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(on_shutdown)
         .await
-        .map_err(RelayError::Serve)?;
+        .map_err(RelayError::Serve);
+    // Upgraded WebSockets are no longer HTTP requests, so axum does not wait for them.
+    service.shut_down();
+    service.closed().await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

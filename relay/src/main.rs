@@ -1,16 +1,19 @@
-//! `charter-relay`: serves the built app on http://127.0.0.1:8080/ until Ctrl-C or SIGTERM.
+//! `charter-relay`: serves the built app and the sync relay on http://127.0.0.1:8080/ until
+//! Ctrl-C or SIGTERM.
 
 use std::io::IsTerminal as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use charter_relay::{Config, RelayError};
+use charter_relay::{Config, DEFAULT_DATA_DIR, Limits, RelayError};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-/// Serves Charter (the app built by `trunk build --release`) on your machine.
+/// Serves Charter (the app built by `trunk build --release`) and its end-to-end encrypted sync
+/// relay on your machine.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -23,6 +26,39 @@ struct Args {
     /// Folder holding the built app (index.html and its hashed files).
     #[arg(long, env = "CHARTER_DIST", default_value = "dist")]
     dist: PathBuf,
+    /// Folder for the sync relay's database (created if missing); it holds only ciphertext.
+    #[arg(long, env = "CHARTER_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    data_dir: PathBuf,
+    /// Most rooms one sync connection may join at once.
+    #[arg(long, env = "CHARTER_MAX_ROOMS_PER_CONNECTION",
+          default_value_t = Limits::default().max_rooms_per_connection)]
+    max_rooms_per_connection: usize,
+    /// Sustained sync messages per second per connection (bursts of twice as many pass).
+    #[arg(long, env = "CHARTER_MAX_MESSAGES_PER_SECOND",
+          default_value_t = Limits::default().max_messages_per_second)]
+    max_messages_per_second: u32,
+    /// Seconds without a message after which a sync connection is closed.
+    #[arg(long, env = "CHARTER_IDLE_TIMEOUT_SECS",
+          default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout_secs: u64,
+}
+
+impl Args {
+    fn config(self) -> Config {
+        let limits = Limits {
+            max_rooms_per_connection: self.max_rooms_per_connection,
+            max_messages_per_second: self.max_messages_per_second,
+            burst: self.max_messages_per_second.saturating_mul(2),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            ..Limits::default()
+        };
+        Config {
+            bind: SocketAddr::new(self.bind, self.port),
+            dist_dir: self.dist,
+            data_dir: self.data_dir,
+            limits,
+        }
+    }
 }
 
 #[tokio::main]
@@ -32,11 +68,7 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_ansi(std::io::stdout().is_terminal())
         .init();
-    let config = Config {
-        bind: SocketAddr::new(args.bind, args.port),
-        dist_dir: args.dist,
-    };
-    match serve(config).await {
+    match serve(args.config()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("charter-relay: {error}");

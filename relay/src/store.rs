@@ -9,18 +9,22 @@
 //! returns only after its transaction has committed, so an acknowledged append survives a
 //! crash or a restart.
 //!
-//! rusqlite is blocking, so every operation runs on tokio's blocking pool against one
-//! connection behind a mutex: operations are serialized, which is also what SQLite's single
-//! writer wants.
+//! rusqlite is blocking, so every operation runs off the async runtime against one connection
+//! behind a mutex: operations are serialized, which is also what SQLite's single writer wants.
+//! Appends go through group commit: one writer thread takes every append waiting when it is
+//! free, stores them in one transaction (one fsync), and answers each after the commit. Under
+//! load many appends share a commit; alone, an append commits at once. The other operations
+//! run on tokio's blocking pool.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension as _, TransactionBehavior, params};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
+use tokio::sync::{mpsc, oneshot};
 
 /// A room's id: 32 bytes the clients derive from the workspace secret.
 pub type RoomId = [u8; 32];
@@ -42,6 +46,12 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// How long a statement waits for a lock held by another connection (another process).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Most appends committed in one transaction; bounds how long one commit holds the database.
+const MAX_APPEND_BATCH: usize = 512;
+
+/// Appends waiting for the writer thread before callers wait to queue theirs.
+const APPEND_QUEUE: usize = 4096;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE rooms (
@@ -173,8 +183,23 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
-    connection: Mutex<Connection>,
+    connection: Arc<Mutex<Connection>>,
+    /// To the group-commit writer thread, which ends when the last clone of the store is gone.
+    appends: mpsc::Sender<PendingAppend>,
 }
+
+/// An append waiting for the writer thread.
+struct PendingAppend {
+    room: RoomId,
+    token_hash: TokenHash,
+    blob: Vec<u8>,
+    on_commit: Option<OnCommit>,
+    reply: oneshot::Sender<Result<u64, StoreError>>,
+}
+
+/// Work run on the storage thread right after an append has committed, with its sequence
+/// number (see [`Store::append_then`]).
+type OnCommit = Box<dyn FnOnce(u64) + Send>;
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -209,11 +234,21 @@ impl Store {
         }
         connection.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut connection)?;
+        let connection = Arc::new(Mutex::new(connection));
+        let (appends, queue) = mpsc::channel(APPEND_QUEUE);
+        let writer = Arc::clone(&connection);
+        std::thread::Builder::new()
+            .name("relay-store-writer".into())
+            .spawn(move || commit_appends(&writer, queue))
+            .map_err(|error| {
+                StoreError::Database(format!("could not start the storage writer: {error}"))
+            })?;
         tracing::debug!(path = %path.display(), "store opened");
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
-                connection: Mutex::new(connection),
+                connection,
+                appends,
             }),
         })
     }
@@ -246,14 +281,57 @@ impl Store {
     /// not exist (create it with [`Store::authorize`] first). If the returned future is
     /// dropped, the append may still commit; the client then never sees the acknowledgement
     /// and may send the blob again.
+    ///
+    /// Appends that arrive while another commit is under way are committed together, each
+    /// keeping its own outcome (one refused append does not affect the others).
     pub async fn append(
         &self,
         room: RoomId,
         token_hash: TokenHash,
         blob: Vec<u8>,
     ) -> Result<u64, StoreError> {
-        self.run(move |connection| append(connection, &room, &token_hash, &blob))
+        self.queue_append(room, token_hash, blob, None).await
+    }
+
+    /// Like [`Store::append`], and also calls `on_commit` with the sequence number right after
+    /// the commit, before answering: on the storage thread, in commit order.
+    ///
+    /// So the relay fans appends out in sequence order even when their callers wake up in
+    /// another order. `on_commit` holds up every later append: it must be quick and must not
+    /// block (a panic in it is caught and logged).
+    pub async fn append_then(
+        &self,
+        room: RoomId,
+        token_hash: TokenHash,
+        blob: Vec<u8>,
+        on_commit: impl FnOnce(u64) + Send + 'static,
+    ) -> Result<u64, StoreError> {
+        self.queue_append(room, token_hash, blob, Some(Box::new(on_commit)))
             .await
+    }
+
+    async fn queue_append(
+        &self,
+        room: RoomId,
+        token_hash: TokenHash,
+        blob: Vec<u8>,
+        on_commit: Option<OnCommit>,
+    ) -> Result<u64, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let pending = PendingAppend {
+            room,
+            token_hash,
+            blob,
+            on_commit,
+            reply,
+        };
+        let writer_gone = || StoreError::Database("the storage writer has stopped".into());
+        self.inner
+            .appends
+            .send(pending)
+            .await
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
     }
 
     /// The entries of `room` after `cursor`, in order: at most `max_entries`, and at most
@@ -326,18 +404,80 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            // A panic while the lock was held dropped its transaction, which rolled back: the
-            // connection is still sound, so a poisoned lock is taken over.
-            let mut connection = inner
-                .connection
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            work(&mut connection)
-        })
-        .await
-        .map_err(|error| StoreError::Database(format!("the storage task failed: {error}")))?
+        tokio::task::spawn_blocking(move || work(&mut lock(&inner.connection)))
+            .await
+            .map_err(|error| StoreError::Database(format!("the storage task failed: {error}")))?
     }
+}
+
+fn lock(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while the lock was held dropped its transaction, which rolled back: the
+    // connection is still sound, so a poisoned lock is taken over.
+    connection.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The group-commit writer: waits for an append, takes every other one already waiting, and
+/// commits them together; ends when every sender (every clone of the store) is gone.
+fn commit_appends(connection: &Mutex<Connection>, mut queue: mpsc::Receiver<PendingAppend>) {
+    let mut batch = Vec::new();
+    while let Some(first) = queue.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_APPEND_BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let results = append_batch(&mut lock(connection), &batch);
+        for (pending, result) in batch.drain(..).zip(results) {
+            if let (Ok(seq), Some(on_commit)) = (&result, pending.on_commit) {
+                let seq = *seq;
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| on_commit(seq)));
+                if ran.is_err() {
+                    tracing::error!(seq, "the work after an append panicked");
+                }
+            }
+            // A caller that went away is told nothing; its append stands (see `Store::append`).
+            let _ = pending.reply.send(result);
+        }
+    }
+}
+
+/// Appends every blob of `batch` in one transaction; each gets its sequence number or its own
+/// error. If the transaction itself fails, every append in it fails.
+fn append_batch(
+    connection: &mut Connection,
+    batch: &[PendingAppend],
+) -> Vec<Result<u64, StoreError>> {
+    let committed = (|| {
+        let mut tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::with_capacity(batch.len());
+        for pending in batch {
+            // A savepoint per append, so that one failing halfway leaves no trace.
+            let savepoint = tx.savepoint()?;
+            match append_in(
+                &savepoint,
+                &pending.room,
+                &pending.token_hash,
+                &pending.blob,
+            ) {
+                Ok(seq) => {
+                    savepoint.commit()?;
+                    results.push(Ok(seq));
+                }
+                Err(error) => results.push(Err(error)),
+            }
+        }
+        tx.commit()?;
+        Ok::<_, StoreError>(results)
+    })();
+    committed.unwrap_or_else(|error| {
+        let message = error.to_string();
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Database(message.clone())))
+            .collect()
+    })
 }
 
 fn schema_version(connection: &Connection) -> Result<i64, StoreError> {
@@ -445,23 +585,24 @@ fn authorize(
     Ok(access)
 }
 
-fn append(
-    connection: &mut Connection,
+/// Appends one blob inside the caller's transaction.
+fn append_in(
+    connection: &Connection,
     room: &RoomId,
     token_hash: &TokenHash,
     blob: &[u8],
 ) -> Result<u64, StoreError> {
-    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let head = require_writer(&tx, room, token_hash)?;
+    let head = require_writer(connection, room, token_hash)?;
     let seq = head
         .checked_add(1)
         .ok_or_else(|| StoreError::Corrupt("a room's head is at the largest number".into()))?;
     let seq_sql = to_sql_int(seq)?;
-    tx.prepare_cached("INSERT INTO entries (room, seq, blob) VALUES (?1, ?2, ?3)")?
+    connection
+        .prepare_cached("INSERT INTO entries (room, seq, blob) VALUES (?1, ?2, ?3)")?
         .execute(params![room, seq_sql, blob])?;
-    tx.prepare_cached("UPDATE rooms SET head = ?2 WHERE room = ?1")?
+    connection
+        .prepare_cached("UPDATE rooms SET head = ?2 WHERE room = ?1")?
         .execute(params![room, seq_sql])?;
-    tx.commit()?;
     Ok(seq)
 }
 
@@ -604,6 +745,101 @@ mod tests {
     use super::*;
 
     const ROOM: RoomId = [7; 32];
+    const OTHER_ROOM: RoomId = [8; 32];
+
+    /// One append in its own transaction, as the writer thread would commit it alone.
+    fn append(
+        connection: &mut Connection,
+        room: &RoomId,
+        token_hash: &TokenHash,
+        blob: &[u8],
+    ) -> Result<u64, StoreError> {
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = append_in(&tx, room, token_hash, blob)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    fn pending(room: RoomId, token_hash: TokenHash, blob: &[u8]) -> PendingAppend {
+        PendingAppend {
+            room,
+            token_hash,
+            blob: blob.to_vec(),
+            on_commit: None,
+            reply: oneshot::channel().0,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_after_commit_runs_in_sequence_order_before_the_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.authorize(ROOM, Some(token())).await.unwrap();
+        let committed = Arc::new(Mutex::new(Vec::new()));
+        let appends: Vec<_> = (0..64)
+            .map(|n| {
+                let store = store.clone();
+                let committed = Arc::clone(&committed);
+                tokio::spawn(async move {
+                    let log = Arc::clone(&committed);
+                    let on_commit = move |seq| log.lock().unwrap().push(seq);
+                    let blob = format!("blob {n}").into_bytes();
+                    let seq = store
+                        .append_then(ROOM, token(), blob, on_commit)
+                        .await
+                        .unwrap();
+                    assert!(
+                        committed.lock().unwrap().contains(&seq),
+                        "ran before the answer"
+                    );
+                })
+            })
+            .collect();
+        for append in appends {
+            append.await.unwrap();
+        }
+        assert_eq!(*committed.lock().unwrap(), (1..=64).collect::<Vec<u64>>());
+        // Refused appends run nothing.
+        let refused = store
+            .append_then(ROOM, hash_token(b"wrong"), b"x".to_vec(), |_| {
+                panic!("must not run")
+            })
+            .await;
+        assert!(matches!(refused, Err(StoreError::Unauthorized)));
+        // A panicking callback does not stop the writer.
+        let seq = store
+            .append_then(ROOM, token(), b"y".to_vec(), |_| panic!("on purpose"))
+            .await
+            .unwrap();
+        assert_eq!(seq, 65);
+        assert_eq!(
+            store.append(ROOM, token(), b"z".to_vec()).await.unwrap(),
+            66
+        );
+    }
+
+    #[test]
+    fn a_batch_keeps_each_appends_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut connection = lock(&store.inner.connection);
+        authorize(&mut connection, &ROOM, Some(&token())).unwrap();
+        let other = hash_token(b"other room's token");
+        authorize(&mut connection, &OTHER_ROOM, Some(&other)).unwrap();
+        let batch = [
+            pending(ROOM, token(), b"a1"),
+            pending(OTHER_ROOM, other, b"b1"),
+            pending(ROOM, other, b"forged"),
+            pending(ROOM, token(), b"a2"),
+        ];
+        let results = append_batch(&mut connection, &batch);
+        assert_eq!(results[0].as_ref().unwrap(), &1);
+        assert_eq!(results[1].as_ref().unwrap(), &1);
+        assert!(matches!(results[2], Err(StoreError::Unauthorized)));
+        assert_eq!(results[3].as_ref().unwrap(), &2);
+        let entries = entries_after(&connection, &ROOM, 0, 10, usize::MAX).unwrap();
+        assert_eq!(entries, [(1, b"a1".to_vec()), (2, b"a2".to_vec())]);
+    }
 
     fn token() -> TokenHash {
         hash_token(b"write token")
@@ -634,7 +870,7 @@ mod tests {
         let data = dir.path().join("nested").join("data");
         let store = Store::open(&data).unwrap();
         assert_eq!(store.path(), data.join(DATABASE_FILE));
-        let connection = store.inner.connection.lock().unwrap();
+        let connection = lock(&store.inner.connection);
         assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION);
         let mode: String = connection
             .pragma_query_value(None, "journal_mode", |row| row.get(0))
@@ -664,7 +900,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()).unwrap());
         let store = Store::open(dir.path()).unwrap();
-        let connection = store.inner.connection.lock().unwrap();
+        let connection = lock(&store.inner.connection);
         assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION);
     }
 
@@ -728,7 +964,7 @@ mod tests {
     fn a_malformed_token_hash_is_reported_as_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mut connection = store.inner.connection.lock().unwrap();
+        let mut connection = lock(&store.inner.connection);
         authorize(&mut connection, &ROOM, Some(&token())).unwrap();
         connection
             .execute_batch("PRAGMA ignore_check_constraints = ON")
@@ -744,7 +980,7 @@ mod tests {
     fn pruning_keeps_entries_after_the_second_newest_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mut connection = store.inner.connection.lock().unwrap();
+        let mut connection = lock(&store.inner.connection);
         authorize(&mut connection, &ROOM, Some(&token())).unwrap();
         for _ in 0..10 {
             append(&mut connection, &ROOM, &token(), b"e").unwrap();

@@ -64,7 +64,11 @@ impl Site {
     }
 
     fn config(&self) -> Config {
-        Config::new(self.dist())
+        // Keeps the sync database beside dist instead of in the working directory.
+        Config {
+            data_dir: self.root.path().join("data"),
+            ..Config::new(self.dist())
+        }
     }
 
     async fn get(&self, uri: &str) -> Response {
