@@ -234,6 +234,11 @@ impl SocketHandler for Handler {
                             .to_owned(),
                     );
                 }
+                let last = ws.with_live(|live, _| live.last_synced).flatten();
+                ws.connection.set(Connection::Offline {
+                    reason: "The relay's answers cannot be read.".to_owned(),
+                    last,
+                });
                 return;
             }
         };

@@ -8,14 +8,18 @@ const PORT = Number(process.env.CHARTER_E2E_PORT ?? 8099);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 // Each run's relay keeps its sync log in a fresh folder, so runs never see each other's rooms.
-const DATA_DIR = process.env.CHARTER_E2E_DATA ?? mkdtempSync(path.join(tmpdir(), 'charter-e2e-'));
-process.env.CHARTER_E2E_DATA = DATA_DIR;
+if (!process.env.CHARTER_E2E_DATA) {
+  process.env.CHARTER_E2E_DATA = mkdtempSync(path.join(tmpdir(), 'charter-e2e-'));
+  process.env.CHARTER_E2E_DATA_MADE = '1'; // teardown.ts removes only a folder made here
+}
+const DATA_DIR = process.env.CHARTER_E2E_DATA;
 
 // Debian's Chromium, installed by scripts/setup.sh: Playwright downloads no browser here.
 const CHROMIUM = process.env.CHARTER_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './specs',
+  globalTeardown: './teardown.ts',
   outputDir: './test-results',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
