@@ -217,6 +217,9 @@ impl Reach {
     }
 }
 
+/// How many relay entries accumulate before an editor uploads a snapshot.
+pub const SNAPSHOT_EVERY: u64 = 200;
+
 /// `on_relay` may grow past this many hashes before a costly compaction.
 const COMPACT_ABOVE: usize = 32;
 
@@ -233,6 +236,8 @@ pub struct SyncClient {
     writable: bool,
     in_flight: Option<InFlight>,
     next_request: u32,
+    /// The newest snapshot this client knows the relay holds (received or uploaded).
+    snapshot_covers: u64,
     /// Sequence numbers of this client's own acknowledged appends above the
     /// cursor: the relay does not send them back, so the cursor steps over them.
     own_entries: BTreeSet<u64>,
@@ -255,6 +260,7 @@ impl SyncClient {
             writable: false,
             in_flight: None,
             next_request: 0,
+            snapshot_covers: 0,
             own_entries: BTreeSet::new(),
             max_append_bytes: MAX_APPEND_BYTES,
             compact_above: COMPACT_ABOVE,
@@ -342,6 +348,32 @@ impl SyncClient {
         Ok(Some(ClientFrame::Append {
             channel: self.channel,
             request,
+            blob,
+        }))
+    }
+
+    /// A sealed snapshot of the whole document covering the cursor, when at
+    /// least [`SNAPSHOT_EVERY`] entries have accumulated since the last one,
+    /// so late joiners load a snapshot and a short tail, and the relay can
+    /// drop what two snapshots cover. `None` for readers, before catching up,
+    /// or when the document no longer fits in one frame.
+    pub fn snapshot_due(&mut self, doc: &mut AutoCommit) -> Result<Option<ClientFrame>, SyncError> {
+        let due = self.cursor.seq >= self.snapshot_covers + SNAPSHOT_EVERY;
+        if !due || !self.may_append() || self.status != SyncStatus::UpToDate {
+            return Ok(None);
+        }
+        let bytes = doc.save();
+        if bytes.len() > self.max_append_bytes {
+            return Ok(None);
+        }
+        let blob = self.seal(BlobKind::Snapshot, &bytes)?;
+        let request = self.next_request;
+        self.next_request = self.next_request.wrapping_add(1);
+        self.snapshot_covers = self.cursor.seq;
+        Ok(Some(ClientFrame::Snapshot {
+            channel: self.channel,
+            request,
+            covers: self.cursor.seq,
             blob,
         }))
     }
@@ -489,6 +521,7 @@ impl SyncClient {
         }
         let mut events = self.apply(doc, BlobKind::Snapshot, blob, covers);
         self.cursor.seq = covers;
+        self.snapshot_covers = self.snapshot_covers.max(covers);
         self.step_over_own_entries();
         self.update_status();
         events.push(SyncEvent::CursorMoved);
@@ -812,6 +845,71 @@ mod tests {
         let mut titles: Vec<_> = state.objectives.into_values().map(|o| o.title).collect();
         titles.sort();
         titles
+    }
+
+    #[test]
+    fn an_editor_uploads_a_snapshot_every_so_many_entries_that_opens_to_the_same_document() {
+        let (mut a, mut b) = two_docs();
+        let mut reader = SyncClient::new(
+            SyncKeys::reader(&secret().read_keys()),
+            SyncCursor::default(),
+            CHANNEL,
+        );
+        let mut client = editor();
+        welcome(&mut client, &mut a, 0);
+        welcome(&mut reader, &mut b, 0);
+        assert_eq!(
+            client.snapshot_due(a.automerge()).unwrap(),
+            None,
+            "nothing to cover yet"
+        );
+        // Another participant's changes arrive as SNAPSHOT_EVERY entries.
+        let mut sender = editor();
+        welcome(&mut sender, &mut b, 0);
+        for seq in 1..=SNAPSHOT_EVERY {
+            b.add_objective(&draft(&format!("Objective {seq}")), NOW + seq as i64)
+                .unwrap();
+            let (request, blob) = append(sender.outgoing(b.automerge()).unwrap());
+            sender.receive(b.automerge(), ack(request, seq));
+            client.receive(a.automerge(), entry(seq, &blob));
+            reader.receive(b.automerge(), entry(seq, &blob));
+        }
+        assert_eq!(client.cursor().seq, SNAPSHOT_EVERY);
+        assert_eq!(
+            reader.snapshot_due(b.automerge()).unwrap(),
+            None,
+            "readers never upload"
+        );
+        let Some(ClientFrame::Snapshot { covers, blob, .. }) =
+            client.snapshot_due(a.automerge()).unwrap()
+        else {
+            panic!("a snapshot is due");
+        };
+        assert_eq!(covers, SNAPSHOT_EVERY);
+        assert_eq!(
+            client.snapshot_due(a.automerge()).unwrap(),
+            None,
+            "not again until more entries"
+        );
+
+        // A late joiner loads it and has everything.
+        let (mut late, _) = two_docs();
+        let mut joiner = editor();
+        welcome(&mut joiner, &mut late, SNAPSHOT_EVERY);
+        let events = joiner.receive(
+            late.automerge(),
+            ServerFrame::SnapshotEntry {
+                channel: CHANNEL,
+                covers,
+                blob,
+            },
+        );
+        assert!(events.contains(&SyncEvent::Changed));
+        assert_eq!(
+            late.read().unwrap().objectives,
+            a.read().unwrap().objectives
+        );
+        assert_eq!(joiner.status(), SyncStatus::UpToDate);
     }
 
     #[test]

@@ -323,6 +323,12 @@ impl SocketHandler for Handler {
         }
         self.update_status();
         ws.push(socket);
+        // Now and then an editor leaves a snapshot for late joiners.
+        if let Some(Ok(Some(frame))) = ws.with_live(|live, doc| live.client.snapshot_due(doc))
+            && let Ok(bytes) = encode(&frame)
+        {
+            socket.send(&bytes);
+        }
     }
 
     fn closed(&self, reason: String) {
