@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::workspace::{CommandError, Field};
+
 /// A labelled text input (or text area) whose message is announced and
 /// tied to the input with `aria-describedby`.
 #[component]
@@ -80,5 +82,39 @@ pub fn TextField(
             {control}
             <p id=message_id class="field-message error">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// What went wrong with a form's last submit: a message per field, or a
+/// failure that concerns the whole form (storage, a record deleted meanwhile).
+#[derive(Clone, Copy)]
+pub struct FormErrors(RwSignal<Option<CommandError>>);
+
+impl FormErrors {
+    /// No errors yet.
+    pub fn new() -> FormErrors {
+        FormErrors(RwSignal::new(None))
+    }
+
+    /// Records the outcome of a submit (`None` clears every message).
+    pub fn set(&self, error: Option<CommandError>) {
+        self.0.set(error);
+    }
+
+    /// The message to show under `field`.
+    pub fn field(&self, field: Field) -> Signal<Option<String>> {
+        let errors = self.0;
+        Signal::derive(move || match errors.get().as_ref() {
+            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
+            _ => None,
+        })
+    }
+
+    /// The message for the form as a whole, if the failure is not about one field.
+    pub fn other(&self) -> Option<String> {
+        match self.0.get() {
+            Some(CommandError::Invalid(_)) | None => None,
+            Some(e) => Some(e.to_string()),
+        }
     }
 }

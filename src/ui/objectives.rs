@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::TextField;
+use crate::ui::form::{FormErrors, TextField};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
 
@@ -347,7 +347,7 @@ fn ObjectiveForm(
     let due = RwSignal::new(initial.due);
     let health = RwSignal::new(initial.health);
     let evaluation = RwSignal::new(initial.evaluation);
-    let errors = RwSignal::new(None::<CommandError>);
+    let errors = FormErrors::new();
     let title_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
 
@@ -356,12 +356,6 @@ fn ObjectiveForm(
             let _ = input.focus();
         }
     });
-    let field_error = move |field: Field| {
-        Signal::derive(move || match errors.get().as_ref() {
-            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
-            _ => None,
-        })
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = ObjectiveDraft {
@@ -381,10 +375,6 @@ fn ObjectiveForm(
                 focus_first_invalid(form_ref);
             }
         }
-    };
-    let other_error = move || match errors.get() {
-        Some(CommandError::Invalid(_)) | None => None,
-        Some(e) => Some(e.to_string()),
     };
     let health_id = format!("{prefix}-health");
     view! {
@@ -406,7 +396,7 @@ fn ObjectiveForm(
                 id=format!("{prefix}-title")
                 label="Title"
                 value=title
-                error=field_error(Field::Title)
+                error=errors.field(Field::Title)
                 node_ref=title_ref
             />
             <TextField
@@ -415,7 +405,7 @@ fn ObjectiveForm(
                 optional=true
                 multiline=true
                 value=description
-                error=field_error(Field::Description)
+                error=errors.field(Field::Description)
             />
             <div class="field-row">
                 <TextField
@@ -424,7 +414,7 @@ fn ObjectiveForm(
                     optional=true
                     inputmode="decimal"
                     value=target
-                    error=field_error(Field::Target)
+                    error=errors.field(Field::Target)
                 />
                 <TextField
                     id=format!("{prefix}-unit")
@@ -432,7 +422,7 @@ fn ObjectiveForm(
                     optional=true
                     placeholder="%"
                     value=unit
-                    error=field_error(Field::Unit)
+                    error=errors.field(Field::Unit)
                 />
             </div>
             <div class="field-row">
@@ -441,7 +431,7 @@ fn ObjectiveForm(
                     label="Owner"
                     optional=true
                     value=owner
-                    error=field_error(Field::Owner)
+                    error=errors.field(Field::Owner)
                 />
                 <TextField
                     id=format!("{prefix}-due")
@@ -450,7 +440,7 @@ fn ObjectiveForm(
                     placeholder="YYYY-MM-DD"
                     inputmode="numeric"
                     value=due
-                    error=field_error(Field::Due)
+                    error=errors.field(Field::Due)
                 />
                 <div class="field">
                     <label for=health_id.clone()>"Health"</label>
@@ -476,9 +466,9 @@ fn ObjectiveForm(
                 optional=true
                 multiline=true
                 value=evaluation
-                error=field_error(Field::Evaluation)
+                error=errors.field(Field::Evaluation)
             />
-            {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
             <div class="actions">
                 <button type="submit" class="primary">"Save objective"</button>
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::storage::idb::WorkspaceEntry;
-use crate::ui::form::TextField;
+use crate::ui::form::{FormErrors, TextField};
 use crate::ui::{OpenWorkspace, Profile, Storage};
 use crate::workspace::{CommandError, Field};
 
@@ -77,19 +77,9 @@ fn NewWorkspaceForm() -> impl IntoView {
     let navigate = use_navigate();
     let organisation = RwSignal::new(String::new());
     let scope = RwSignal::new(String::new());
-    let errors = RwSignal::new(None::<CommandError>);
+    let errors = FormErrors::new();
     let busy = RwSignal::new(false);
     let name_ref = NodeRef::<leptos::html::Input>::new();
-    let field_error = move |field: Field| {
-        Signal::derive(move || match errors.get().as_ref() {
-            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
-            _ => None,
-        })
-    };
-    let other_error = move || match errors.get() {
-        Some(CommandError::Invalid(_)) | None => None,
-        Some(e) => Some(e.to_string()),
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -129,7 +119,7 @@ fn NewWorkspaceForm() -> impl IntoView {
                     id="organisation".into()
                     label="Organisation name"
                     value=organisation
-                    error=field_error(Field::Organisation)
+                    error=errors.field(Field::Organisation)
                     node_ref=name_ref
                 />
                 <TextField
@@ -139,9 +129,9 @@ fn NewWorkspaceForm() -> impl IntoView {
                     multiline=true
                     hint="Which parts of the organisation the ISMS covers (clause 4.3). You can change it later."
                     value=scope
-                    error=field_error(Field::Scope)
+                    error=errors.field(Field::Scope)
                 />
-                {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary" prop:disabled=busy>
                         {move || if busy.get() { "Creating…" } else { "Create workspace" }}

@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::form::TextField;
+use crate::ui::form::{FormErrors, TextField};
 use crate::ui::live::Connection;
 use crate::ui::objectives::ObjectivesSection;
 use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
 use crate::ui::{OpenWorkspace, Profile, SaveState, Storage};
-use crate::workspace::{CommandError, Field};
+use crate::workspace::Field;
 
 /// Opens the workspace named in the address and shows it.
 #[component]
@@ -162,19 +162,13 @@ fn DetailsForm(
     let meta = ws.state.with_untracked(|s| s.meta.clone());
     let organisation = RwSignal::new(meta.organisation);
     let scope = RwSignal::new(meta.scope);
-    let errors = RwSignal::new(None::<CommandError>);
+    let errors = FormErrors::new();
     let name_ref = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(input) = name_ref.get() {
             let _ = input.focus();
         }
     });
-    let field_error = move |field: Field| {
-        Signal::derive(move || match errors.get().as_ref() {
-            Some(CommandError::Invalid(e)) => e.message(field).map(str::to_owned),
-            _ => None,
-        })
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (name, scope) = (organisation.get_untracked(), scope.get_untracked());
@@ -187,10 +181,6 @@ fn DetailsForm(
             }
             Err(e) => errors.set(Some(e)),
         }
-    };
-    let other_error = move || match errors.get() {
-        Some(CommandError::Invalid(_)) | None => None,
-        Some(e) => Some(e.to_string()),
     };
     view! {
         <form
@@ -209,7 +199,7 @@ fn DetailsForm(
                 id="details-organisation".into()
                 label="Organisation name"
                 value=organisation
-                error=field_error(Field::Organisation)
+                error=errors.field(Field::Organisation)
                 node_ref=name_ref
             />
             <TextField
@@ -218,9 +208,9 @@ fn DetailsForm(
                 optional=true
                 multiline=true
                 value=scope
-                error=field_error(Field::Scope)
+                error=errors.field(Field::Scope)
             />
-            {move || other_error().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
             <div class="actions">
                 <button type="submit" class="primary">"Save details"</button>
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
