@@ -892,8 +892,8 @@ mod tests {
             "not again until more entries"
         );
 
-        // A late joiner loads it and has everything.
-        let (mut late, _) = two_docs();
+        // A late joiner starts empty, loads it and has everything.
+        let mut late = WorkspaceDoc::from_automerge(AutoCommit::new(), "Late");
         let mut joiner = editor();
         welcome(&mut joiner, &mut late, SNAPSHOT_EVERY);
         let events = joiner.receive(
