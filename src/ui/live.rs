@@ -15,6 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use leptos::prelude::*;
 
 use crate::net::socket::{Socket, SocketHandler};
+use crate::storage::chunks::merge_chunks;
 use crate::storage::idb::SyncSettings;
 use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatus};
 use crate::sync::link::{ShareLink, websocket_url};
@@ -391,9 +392,17 @@ impl OpenWorkspace {
     fn lead(&self) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            if let Ok(Some(entry)) = this.database().workspace(&this.id()).await
+            let db = this.database();
+            if let Ok(Some(entry)) = db.workspace(&this.id()).await
                 && let Some(sync) = entry.sync
             {
+                // The stored cursor covers only stored changes; make sure this
+                // tab has them all (a sibling's post may have been missed)
+                // before resuming from it, or they would never be pulled again.
+                if let Ok(chunks) = db.load_chunks(&this.id()).await {
+                    this.with_live(|_, doc| merge_chunks(doc, chunks));
+                    this.refresh();
+                }
                 this.with_live(|live, _| live.resume(sync.cursor));
             }
             let url = this
