@@ -275,3 +275,38 @@ fn a_saved_workspace_reloads_identically() {
     );
     assert!(reloaded.automerge().get_heads().len() == 1);
 }
+
+/// Guards the bug where autosurgeon's `Text::update` spliced at byte offsets
+/// and broke descriptions with umlauts or emoji.
+#[test]
+fn descriptions_with_non_ascii_text_edit_and_merge() {
+    let mut ada = workspace();
+    let mut first = draft("Grüße", "");
+    first.description = "Schulung für alle ☃ Mitarbeitenden".into();
+    let id = ada.add_objective(&first, NOW + 1).unwrap();
+    let mut bob = fork(&mut ada, "Bob");
+
+    let mut a = first.clone();
+    a.description = "Schulung für alle ☃ Mitarbeitenden – jährlich".into();
+    ada.edit_objective(&id, &a, NOW + 2).unwrap();
+    let mut b = first.clone();
+    b.description = "Pflicht-Schulung für alle ☃ Mitarbeitenden".into();
+    bob.edit_objective(&id, &b, NOW + 3).unwrap();
+    assert_eq!(
+        ada.objective(&id).unwrap().unwrap().description.as_str(),
+        "Schulung für alle ☃ Mitarbeitenden – jährlich"
+    );
+
+    merge(&mut ada, &mut bob);
+    let merged = ada
+        .objective(&id)
+        .unwrap()
+        .unwrap()
+        .description
+        .as_str()
+        .to_owned();
+    assert_eq!(
+        merged,
+        "Pflicht-Schulung für alle ☃ Mitarbeitenden – jährlich"
+    );
+}

@@ -68,7 +68,9 @@ pub fn ObjectivesSection() -> impl IntoView {
                         "Measurable objectives consistent with the security policy (ISO/IEC 27001, clause 6.2)."
                     </p>
                 </div>
-                <Show when=move || !ws.read_only.get()>
+                <Show when=move || {
+                    !ws.read_only.get() && ws.state.with(|s| s.meta.created_at != 0)
+                }>
                     <button
                         type="button"
                         class="primary"

@@ -359,6 +359,13 @@ impl OpenWorkspace {
         }
     }
 
+    /// Whether the workspace's contents are here (always, unless it was just
+    /// joined and nothing has come from the relay yet).
+    pub fn has_arrived(&self) -> bool {
+        self.state
+            .with_untracked(|s| s.meta.created_at != 0 || !s.meta.organisation.is_empty())
+    }
+
     /// The display name this session records and announces.
     pub(crate) fn author_name(&self) -> String {
         self.inner.with_value(|inner| inner.doc.author().to_owned())
@@ -420,6 +427,9 @@ impl OpenWorkspace {
     ) -> Result<T, CommandError> {
         if self.read_only.get_untracked() {
             return Err(CommandError::ReadOnly);
+        }
+        if !self.has_arrived() {
+            return Err(CommandError::NotArrived);
         }
         let mut outcome = None;
         self.inner.update_value(|inner| {

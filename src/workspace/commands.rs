@@ -8,6 +8,7 @@ use autosurgeon::{hydrate, hydrate_prop, reconcile_prop};
 
 use crate::workspace::id::new_id;
 use crate::workspace::model::{Member, Meta, Objective, Workspace};
+use crate::workspace::policies::text_splices;
 use crate::workspace::validate::{ObjectiveDraft, ObjectiveFields, ValidationErrors};
 use crate::workspace::{Millis, validate};
 
@@ -23,12 +24,22 @@ pub enum CommandError {
     /// The document holds data this version of Charter cannot read.
     #[error("Part of this workspace could not be read ({0}). Nothing was changed.")]
     Unreadable(String),
+    /// A joined workspace whose contents have not come from the relay yet:
+    /// writing now would create a second, conflicting workspace root.
+    #[error("This workspace has not arrived from the relay yet. Try again in a moment.")]
+    NotArrived,
     /// This participant opened the workspace through a read-only link.
     #[error("You opened this workspace with a read-only link, so it cannot be changed here.")]
     ReadOnly,
     /// Automerge refused the change.
     #[error("The change could not be recorded ({0}). Nothing was changed.")]
     Document(String),
+    /// A record other than an objective is gone (the text names what it was).
+    #[error("This {0} no longer exists; someone may have deleted it.")]
+    NotFound(&'static str),
+    /// The record is in a state that does not allow this (the text says why).
+    #[error("{0}")]
+    NotAllowed(String),
 }
 
 impl From<autosurgeon::HydrateError> for CommandError {
@@ -52,7 +63,7 @@ impl From<automerge::AutomergeError> for CommandError {
 /// A workspace document and the person editing it on this device.
 #[derive(Debug)]
 pub struct WorkspaceDoc {
-    doc: AutoCommit,
+    pub(crate) doc: AutoCommit,
     author: String,
 }
 
@@ -74,6 +85,26 @@ impl WorkspaceDoc {
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
         ws.map(ROOT, "objectives")?;
+        // Created up front: two peers creating a missing map concurrently
+        // would each make their own, and one map's records would be hidden.
+        ws.map(ROOT, "budget")?;
+        ws.map(ROOT, "fte")?;
+        for key in ["people", "roles", "policies", "trainings"] {
+            ws.map(ROOT, key)?;
+        }
+        // The fixed rows (the eight ISMS activities, the eight duties of 5.1)
+        // are created here too, for the same reason, down to their inner maps.
+        let raci = ws.map(ROOT, "raci")?;
+        for (id, name) in crate::workspace::roles::STANDARD_ACTIVITIES {
+            let activity = ws.map(raci.clone(), id)?;
+            reconcile_prop(&mut ws.doc, &activity, "name", name)?;
+            ws.map(activity, "assignments")?;
+        }
+        let commitment = ws.map(ROOT, "commitment")?;
+        for duty in crate::workspace::commitment::Duty::ALL {
+            let record = ws.map(commitment.clone(), duty.letter())?;
+            ws.map(record, "evidence")?;
+        }
         ws.commit(format!("Created the workspace of {organisation}"), now)?;
         Ok(ws)
     }
@@ -122,7 +153,7 @@ impl WorkspaceDoc {
     }
 
     /// The record at `map[key]`, or `None` when there is none.
-    fn hydrate_entry<T: autosurgeon::Hydrate>(
+    pub(crate) fn hydrate_entry<T: autosurgeon::Hydrate>(
         &self,
         map: &ObjId,
         key: &str,
@@ -209,9 +240,29 @@ impl WorkspaceDoc {
         if changes.is_empty() {
             return Ok(());
         }
+        // The description is written as splices against the stored text, so
+        // concurrent edits of it interleave; everything else is reconciled.
+        let description = objective.description.as_str().to_owned();
+        objective.description = old.description.clone();
         self.guard(|ws| {
             let objectives = ws.map(ROOT, "objectives")?;
-            Ok(reconcile_prop(&mut ws.doc, &objectives, id, &objective)?)
+            reconcile_prop(&mut ws.doc, &objectives, id, &objective)?;
+            if description != old.description.as_str() {
+                let record = ws
+                    .existing_map(objectives, id)
+                    .ok_or(CommandError::ObjectiveNotFound)?;
+                let text = match ws.doc.get(&record, "description")? {
+                    Some((Value::Object(ObjType::Text), text)) => text,
+                    _ => ws.doc.put_object(&record, "description", ObjType::Text)?,
+                };
+                let encoding = ws.doc.text_encoding();
+                for splice in text_splices(old.description.as_str(), &description, encoding) {
+                    let del = isize::try_from(splice.del)
+                        .map_err(|e| CommandError::Document(e.to_string()))?;
+                    ws.doc.splice_text(&text, splice.pos, del, &splice.insert)?;
+                }
+            }
+            Ok(())
         })?;
         self.commit(
             format!("Changed objective “{}”: {}", old.title, changes.join("; ")),
@@ -252,7 +303,7 @@ impl WorkspaceDoc {
 
     /// Runs `change`; if it fails, rolls back whatever it had started so a
     /// failed command leaves the document exactly as it was.
-    fn guard(
+    pub(crate) fn guard(
         &mut self,
         change: impl FnOnce(&mut WorkspaceDoc) -> Result<(), CommandError>,
     ) -> Result<(), CommandError> {
@@ -265,7 +316,7 @@ impl WorkspaceDoc {
 
     /// Records the author in the members map and commits the pending
     /// operations as one change.
-    fn commit(&mut self, message: String, now: Millis) -> Result<(), CommandError> {
+    pub(crate) fn commit(&mut self, message: String, now: Millis) -> Result<(), CommandError> {
         let actor = self.actor();
         let members = self.map(ROOT, "members")?;
         let known: Option<Member> = self.hydrate_entry(&members, &actor)?;
@@ -284,14 +335,14 @@ impl WorkspaceDoc {
     }
 
     /// The map at `parent[key]`, created when it is missing.
-    fn map(&mut self, parent: ObjId, key: &str) -> Result<ObjId, CommandError> {
+    pub(crate) fn map(&mut self, parent: ObjId, key: &str) -> Result<ObjId, CommandError> {
         match self.existing_map(parent.clone(), key) {
             Some(id) => Ok(id),
             None => Ok(self.doc.put_object(parent, key, ObjType::Map)?),
         }
     }
 
-    fn existing_map(&self, parent: ObjId, key: &str) -> Option<ObjId> {
+    pub(crate) fn existing_map(&self, parent: ObjId, key: &str) -> Option<ObjId> {
         match self.doc.get(parent, key) {
             Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
             _ => None,
@@ -299,10 +350,14 @@ impl WorkspaceDoc {
     }
 }
 
+/// Copies the fields onto `objective`. A changed description is only copied
+/// into a detached text here: `edit_objective` writes it as splices, because
+/// autosurgeon 0.14's `Text::update` uses byte offsets where Automerge counts
+/// code points, which corrupts non-ASCII text.
 fn apply_fields(objective: &mut Objective, fields: &ObjectiveFields) {
     objective.title.clone_from(&fields.title);
     if objective.description.as_str() != fields.description {
-        objective.description.update(&fields.description);
+        objective.description = autosurgeon::Text::with_value(&fields.description);
     }
     objective.target = fields.target;
     objective.unit.clone_from(&fields.unit);

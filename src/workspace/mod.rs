@@ -4,8 +4,14 @@
 //! Nothing here touches the browser, so it is built and tested natively.
 
 pub mod commands;
+pub mod commitment;
 pub mod id;
+pub mod measurements;
 pub mod model;
+pub mod policies;
+pub mod resources;
+pub mod roles;
+pub mod training;
 pub mod validate;
 
 pub use commands::{CommandError, WorkspaceDoc};

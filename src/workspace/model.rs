@@ -22,6 +22,30 @@ pub struct Workspace {
     /// Security objectives (clause 6.2) by id.
     #[autosurgeon(missing = "Default::default")]
     pub objectives: BTreeMap<String, Objective>,
+    /// People in the organisation (clause 5.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub people: BTreeMap<String, crate::workspace::roles::Person>,
+    /// ISMS roles (clause 5.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub roles: BTreeMap<String, crate::workspace::roles::Role>,
+    /// RACI activities (clause 5.3) by id, each with its role assignments.
+    #[autosurgeon(missing = "Default::default")]
+    pub raci: BTreeMap<String, crate::workspace::roles::Activity>,
+    /// The information security policy and topic-specific policies (5.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub policies: BTreeMap<String, crate::workspace::policies::Policy>,
+    /// Training and awareness programmes (7.2, 7.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub trainings: BTreeMap<String, crate::workspace::training::Programme>,
+    /// The leadership commitment checklist (5.1 a–h), keyed by duty letter.
+    #[autosurgeon(missing = "Default::default")]
+    pub commitment: BTreeMap<String, crate::workspace::commitment::DutyRecord>,
+    /// Budget lines (clause 7.1) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub budget: BTreeMap<String, crate::workspace::resources::BudgetLine>,
+    /// People time (clause 7.1): full-time equivalents keyed by role id.
+    #[autosurgeon(missing = "Default::default")]
+    pub fte: BTreeMap<String, crate::workspace::resources::FteAllocation>,
 }
 
 /// What the workspace is about.
@@ -116,6 +140,24 @@ pub struct Objective {
     /// When it was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Planning (6.2): what will be done to reach it.
+    #[autosurgeon(missing = "Default::default")]
+    pub plan: String,
+    /// Planning (6.2): what resources it requires.
+    #[autosurgeon(missing = "Default::default")]
+    pub resources: String,
+    /// The policy (5.2) this objective serves, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub policy_id: Option<String>,
+    /// The risks (6.1) this objective addresses, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub risk_ids: Vec<String>,
+    /// Whether the target is a floor to reach or a ceiling to stay under.
+    #[autosurgeon(missing = "Default::default")]
+    pub direction: crate::workspace::measurements::Direction,
+    /// Dated measurements (6.2 d, 9.1) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub measurements: BTreeMap<String, crate::workspace::measurements::Measurement>,
 }
 
 impl Objective {

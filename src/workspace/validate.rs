@@ -28,6 +28,70 @@ pub enum Field {
     Due,
     /// How an objective's results are evaluated.
     Evaluation,
+    /// A policy's review-due date.
+    ReviewDue,
+    /// A policy's body text.
+    Body,
+    /// A person's name.
+    PersonName,
+    /// A person's job title.
+    JobTitle,
+    /// A person's e-mail address.
+    Email,
+    /// A role's name (custom roles).
+    RoleName,
+    /// A role's responsibilities.
+    Responsibilities,
+    /// A role's authorities.
+    Authorities,
+    /// A RACI activity's name.
+    ActivityName,
+    /// A training programme's topic.
+    Topic,
+    /// How often a training programme recurs, in months.
+    Recurrence,
+    /// A training programme's completion target, in %.
+    CompletionTarget,
+    /// The day a training session starts.
+    SessionDate,
+    /// The day a training session ends.
+    SessionEnd,
+    /// Evidence of competence.
+    Evidence,
+    /// An objective's plan: what will be done.
+    ObjectivePlan,
+    /// The resources an objective requires.
+    ObjectiveResources,
+    /// The policy an objective serves.
+    ObjectivePolicy,
+    /// The day a measurement was taken.
+    MeasurementDate,
+    /// A measurement's value.
+    MeasurementValue,
+    /// A note on a measurement.
+    MeasurementNote,
+    /// A budget line's category.
+    BudgetCategory,
+    /// A budget line's description.
+    BudgetDescription,
+    /// A budget line's year.
+    BudgetYear,
+    /// A budget line's currency code.
+    BudgetCurrency,
+    /// The amount requested for a budget line.
+    BudgetRequested,
+    /// The amount approved for a budget line.
+    BudgetApproved,
+    /// The amount spent on a budget line.
+    BudgetSpent,
+    /// The day a budget line was approved.
+    BudgetApprovalDate,
+    /// The role whose people time is recorded.
+    FteRole,
+    /// People time in full-time equivalents.
+    Fte,
+    /// A note on people time.
+    FteNote,
 }
 
 /// One field's problem, in words a person can act on.
@@ -57,14 +121,14 @@ impl ValidationErrors {
         self.0.is_empty()
     }
 
-    fn push(&mut self, field: Field, message: &str) {
+    pub(crate) fn push(&mut self, field: Field, message: &str) {
         self.0.push(FieldError {
             field,
             message: message.to_owned(),
         });
     }
 
-    fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
+    pub(crate) fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
         if self.is_empty() {
             Ok(value)
         } else {
@@ -174,7 +238,7 @@ impl ObjectiveDraft {
     }
 }
 
-fn check_length(errors: &mut ValidationErrors, field: Field, value: &str, max: usize) {
+pub(crate) fn check_length(errors: &mut ValidationErrors, field: Field, value: &str, max: usize) {
     if value.chars().count() > max {
         errors.push(field, "This text is too long.");
     }

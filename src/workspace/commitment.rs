@@ -1,0 +1,218 @@
+//! Leadership commitment (clause 5.1 a–h): the eight duties of top
+//! management as a fixed checklist, each with links to the records that
+//! evidence it and who confirmed it when.
+
+use std::collections::BTreeMap;
+
+use automerge::ROOT;
+use automerge::transaction::Transactable;
+use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
+
+use crate::workspace::model::Workspace;
+use crate::workspace::{CommandError, Millis, WorkspaceDoc};
+
+/// One of the eight duties of clause 5.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Duty {
+    /// (a) Policy and objectives exist and fit the strategic direction.
+    A,
+    /// (b) ISMS requirements are integrated into business processes.
+    B,
+    /// (c) The resources the ISMS needs are available.
+    C,
+    /// (d) Why security and conformity matter is communicated.
+    D,
+    /// (e) The ISMS achieves its intended outcomes.
+    E,
+    /// (f) People are directed and supported to contribute.
+    F,
+    /// (g) Continual improvement is promoted.
+    G,
+    /// (h) Other managers are supported to show leadership.
+    H,
+}
+
+impl Duty {
+    /// The eight duties in clause order.
+    pub const ALL: [Duty; 8] = [
+        Duty::A,
+        Duty::B,
+        Duty::C,
+        Duty::D,
+        Duty::E,
+        Duty::F,
+        Duty::G,
+        Duty::H,
+    ];
+
+    /// The clause letter, also the key of its record ("a" … "h").
+    pub fn letter(self) -> &'static str {
+        match self {
+            Duty::A => "a",
+            Duty::B => "b",
+            Duty::C => "c",
+            Duty::D => "d",
+            Duty::E => "e",
+            Duty::F => "f",
+            Duty::G => "g",
+            Duty::H => "h",
+        }
+    }
+
+    /// The duty whose [`Duty::letter`] is `letter`.
+    pub fn from_letter(letter: &str) -> Option<Duty> {
+        Duty::ALL.into_iter().find(|d| d.letter() == letter)
+    }
+
+    /// What top management does, in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Duty::A => {
+                "Ensure the information security policy and objectives exist and fit the strategic direction"
+            }
+            Duty::B => "Integrate the ISMS requirements into the organisation's processes",
+            Duty::C => "Ensure the resources needed for the ISMS are available",
+            Duty::D => {
+                "Communicate why effective information security and conforming to the ISMS matter"
+            }
+            Duty::E => "Ensure the ISMS achieves its intended outcomes",
+            Duty::F => "Direct and support people to contribute to the ISMS",
+            Duty::G => "Promote continual improvement",
+            Duty::H => "Support other managers to show leadership in their areas",
+        }
+    }
+}
+
+/// The record behind one duty of the checklist.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct DutyRecord {
+    /// Record id (objective, policy, budget line, …) → when it was linked.
+    #[autosurgeon(missing = "Default::default")]
+    pub evidence: BTreeMap<String, Millis>,
+    /// Who confirmed the duty is met, and when; `None` while unconfirmed.
+    #[autosurgeon(missing = "Default::default")]
+    pub confirmation: Option<Confirmation>,
+}
+
+/// A top-management member's confirmation of a duty.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Confirmation {
+    /// The confirming actor id (hex).
+    #[autosurgeon(missing = "Default::default")]
+    pub by: String,
+    /// Their display name at the time.
+    #[autosurgeon(missing = "Default::default")]
+    pub name: String,
+    /// When they confirmed it.
+    #[autosurgeon(missing = "Default::default")]
+    pub at: Millis,
+}
+
+/// How much of the checklist is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitmentProgress {
+    /// Duties confirmed.
+    pub confirmed: usize,
+    /// Duties with at least one evidence link.
+    pub evidenced: usize,
+    /// Duties in all (eight).
+    pub total: usize,
+}
+
+impl CommitmentProgress {
+    /// Confirmed duties in % of all duties.
+    pub fn percent(self) -> f64 {
+        self.confirmed as f64 * 100.0 / self.total as f64
+    }
+}
+
+/// The checklist's progress.
+pub fn commitment_progress(ws: &Workspace) -> CommitmentProgress {
+    let records = || {
+        Duty::ALL
+            .into_iter()
+            .filter_map(|d| ws.commitment.get(d.letter()))
+    };
+    CommitmentProgress {
+        confirmed: records().filter(|r| r.confirmation.is_some()).count(),
+        evidenced: records().filter(|r| !r.evidence.is_empty()).count(),
+        total: Duty::ALL.len(),
+    }
+}
+
+impl WorkspaceDoc {
+    /// Links (`linked`) or unlinks a record as evidence of a duty.
+    pub fn set_duty_evidence(
+        &mut self,
+        duty: Duty,
+        record_id: &str,
+        linked: bool,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let record = self
+            .read()?
+            .commitment
+            .remove(duty.letter())
+            .unwrap_or_default();
+        if record.evidence.contains_key(record_id) == linked {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let commitment = ws.map(ROOT, "commitment")?;
+            let duty_obj = ws.map(commitment, duty.letter())?;
+            let evidence = ws.map(duty_obj, "evidence")?;
+            if linked {
+                Ok(reconcile_prop(&mut ws.doc, &evidence, record_id, now)?)
+            } else {
+                Ok(ws.doc.delete(&evidence, record_id)?)
+            }
+        })?;
+        let verb = if linked { "Linked" } else { "Unlinked" };
+        self.commit(
+            format!("{verb} evidence for leadership duty 5.1 {}", duty.letter()),
+            now,
+        )
+    }
+
+    /// Confirms a duty as met (this session's author, now), or with
+    /// `confirmed == false` withdraws the confirmation.
+    pub fn confirm_duty(
+        &mut self,
+        duty: Duty,
+        confirmed: bool,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let record = self
+            .read()?
+            .commitment
+            .remove(duty.letter())
+            .unwrap_or_default();
+        if record.confirmation.is_some() == confirmed {
+            return Ok(());
+        }
+        let confirmation = confirmed.then(|| Confirmation {
+            by: self.actor(),
+            name: self.author().to_owned(),
+            at: now,
+        });
+        self.guard(|ws| {
+            let commitment = ws.map(ROOT, "commitment")?;
+            let duty_obj = ws.map(commitment, duty.letter())?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &duty_obj,
+                "confirmation",
+                &confirmation,
+            )?)
+        })?;
+        let message = if confirmed {
+            format!("Confirmed leadership duty 5.1 {}", duty.letter())
+        } else {
+            format!(
+                "Withdrew the confirmation of leadership duty 5.1 {}",
+                duty.letter()
+            )
+        };
+        self.commit(message, now)
+    }
+}

@@ -1,0 +1,714 @@
+//! Policies (clause 5.2): the information security policy and topic-specific
+//! policies, their collaborative body, lifecycle, approvals that freeze the
+//! exact approved text, and who has acknowledged which approved version.
+//!
+//! Lifecycle: Draft → InReview → Approved → Published → Retired. An approval
+//! records the document heads, so the approved text can always be read back
+//! exactly, however the body changes afterwards.
+//!
+//! Decision: editing the body of an Approved or Published policy sends it back
+//! to Draft (the new text needs a new approval); the earlier approvals and
+//! their frozen text stay. Editing the body of a Retired policy is refused.
+//! Edits while InReview keep it in review, so reviewers see the changes.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use automerge::transaction::Transactable;
+use automerge::{ChangeHash, ObjId, ObjType, ROOT, ReadDoc, TextEncoding, Value};
+use autosurgeon::{Hydrate, Reconcile, Text, reconcile_prop};
+
+use crate::workspace::id::new_id;
+use crate::workspace::validate::{
+    Field, MAX_SHORT, MAX_TITLE, ValidationErrors, check_length, parse_date,
+};
+use crate::workspace::{CommandError, Millis, WorkspaceDoc};
+
+/// Longest policy body accepted, in characters.
+pub const MAX_BODY: usize = 200_000;
+
+const BODY_TOO_LONG: &str = "This policy is too long; split it into topic-specific policies.";
+
+/// Whether a policy is the overall policy or a topic-specific one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum PolicyKind {
+    /// The information security policy required by clause 5.2.
+    #[default]
+    InformationSecurity,
+    /// A topic-specific policy (access control, backup, …).
+    TopicSpecific,
+}
+
+impl PolicyKind {
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyKind::InformationSecurity => "Information security policy",
+            PolicyKind::TopicSpecific => "Topic-specific policy",
+        }
+    }
+}
+
+/// Where a policy is in its lifecycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum PolicyStatus {
+    /// Being written.
+    #[default]
+    Draft,
+    /// Waiting for approval.
+    InReview,
+    /// Approved by top management, not yet communicated.
+    Approved,
+    /// Communicated to the people it concerns.
+    Published,
+    /// No longer in force.
+    Retired,
+}
+
+impl PolicyStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [PolicyStatus; 5] = [
+        PolicyStatus::Draft,
+        PolicyStatus::InReview,
+        PolicyStatus::Approved,
+        PolicyStatus::Published,
+        PolicyStatus::Retired,
+    ];
+
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyStatus::Draft => "Draft",
+            PolicyStatus::InReview => "In review",
+            PolicyStatus::Approved => "Approved",
+            PolicyStatus::Published => "Published",
+            PolicyStatus::Retired => "Retired",
+        }
+    }
+
+    /// Whether a policy may move from `self` to `to`. Entering Approved only
+    /// happens through [`WorkspaceDoc::approve_policy`], from InReview.
+    pub fn can_become(self, to: PolicyStatus) -> bool {
+        use PolicyStatus::*;
+        matches!(
+            (self, to),
+            (Draft, InReview)
+                | (Draft, Retired)
+                | (InReview, Draft)
+                | (InReview, Approved)
+                | (Approved, Published)
+                | (Approved, Draft)
+                | (Published, Draft)
+                | (Published, Retired)
+                | (Retired, Draft)
+        )
+    }
+}
+
+/// A policy document.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Policy {
+    /// The policy's title.
+    #[autosurgeon(missing = "Default::default")]
+    pub title: String,
+    /// Overall or topic-specific.
+    #[autosurgeon(missing = "Default::default")]
+    pub kind: PolicyKind,
+    /// Who owns the policy (a person id or a name).
+    #[autosurgeon(missing = "Default::default")]
+    pub owner: String,
+    /// When it is next due for review (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub review_due: Option<String>,
+    /// The policy text (Markdown), edited collaboratively.
+    #[autosurgeon(missing = "Default::default")]
+    pub body: Text,
+    /// Where it is in its lifecycle.
+    #[autosurgeon(missing = "Default::default")]
+    pub status: PolicyStatus,
+    /// Every approval, oldest first; the index is the approved version number
+    /// minus one.
+    #[autosurgeon(missing = "Default::default")]
+    pub approvals: Vec<Approval>,
+    /// When it was added.
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: Millis,
+}
+
+impl Policy {
+    /// The index of the newest approval, if it was ever approved.
+    pub fn latest_approval(&self) -> Option<usize> {
+        self.approvals.len().checked_sub(1)
+    }
+
+    /// Whether the review date is before `today` (YYYY-MM-DD; ISO dates sort
+    /// as text). Retired policies are never due.
+    pub fn review_overdue(&self, today: &str) -> bool {
+        self.status != PolicyStatus::Retired
+            && self.review_due.as_deref().is_some_and(|due| due < today)
+    }
+}
+
+/// One approval of a policy by a member of top management.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Approval {
+    /// The approver's actor id (hex).
+    #[autosurgeon(missing = "Default::default")]
+    pub approver: String,
+    /// The approver's display name at the time.
+    #[autosurgeon(missing = "Default::default")]
+    pub approver_name: String,
+    /// When it was approved.
+    #[autosurgeon(missing = "Default::default")]
+    pub at: Millis,
+    /// The document heads (hex change hashes) when it was approved.
+    #[autosurgeon(missing = "Default::default")]
+    pub heads: Vec<String>,
+    /// Person id → when that person acknowledged having read this version.
+    #[autosurgeon(missing = "Default::default")]
+    pub acknowledgements: BTreeMap<String, Millis>,
+}
+
+/// A policy's short fields as typed into the form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyDraft {
+    /// Title as typed.
+    pub title: String,
+    /// The chosen kind.
+    pub kind: PolicyKind,
+    /// Owner as typed.
+    pub owner: String,
+    /// Review-due date as typed (YYYY-MM-DD or empty).
+    pub review_due: String,
+}
+
+/// A policy's short fields once valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyFields {
+    /// Trimmed, non-empty title.
+    pub title: String,
+    /// Kind.
+    pub kind: PolicyKind,
+    /// Trimmed owner.
+    pub owner: String,
+    /// Review-due date, if any.
+    pub review_due: Option<String>,
+}
+
+impl PolicyDraft {
+    /// Checks every field and returns the clean values or every problem found.
+    pub fn validate(&self) -> Result<PolicyFields, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let title = self.title.trim();
+        if title.is_empty() {
+            errors.push(Field::Title, "Enter a title.");
+        } else if title.chars().count() > MAX_TITLE {
+            errors.push(Field::Title, "Keep the title under 200 characters.");
+        }
+        check_length(&mut errors, Field::Owner, self.owner.trim(), MAX_SHORT);
+        let due = self.review_due.trim();
+        let review_due = if due.is_empty() {
+            None
+        } else if parse_date(due).is_some() {
+            Some(due.to_owned())
+        } else {
+            errors.push(Field::ReviewDue, "Enter a real date as YYYY-MM-DD.");
+            None
+        };
+        errors.into_result(PolicyFields {
+            title: title.to_owned(),
+            kind: self.kind,
+            owner: self.owner.trim().to_owned(),
+            review_due,
+        })
+    }
+}
+
+fn check_body(body: &str) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    if body.chars().count() > MAX_BODY {
+        errors.push(Field::Body, BODY_TOO_LONG);
+    }
+    errors.into_result(())
+}
+
+/// One line of a line diff between two versions of a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiffLine {
+    /// In both versions.
+    Same(String),
+    /// Only in the old version.
+    Removed(String),
+    /// Only in the new version.
+    Added(String),
+}
+
+/// The line diff from `old` to `new`, lines without their line ending.
+pub fn policy_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    use similar::{ChangeTag, TextDiff};
+    TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|change| {
+            let line = change.value().trim_end_matches(['\n', '\r']).to_owned();
+            match change.tag() {
+                ChangeTag::Equal => DiffLine::Same(line),
+                ChangeTag::Delete => DiffLine::Removed(line),
+                ChangeTag::Insert => DiffLine::Added(line),
+            }
+        })
+        .collect()
+}
+
+/// One edit of a text: delete `del` units at `pos`, then insert `insert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    /// Where the edit starts, in units of the text encoding.
+    pub pos: usize,
+    /// How many units it deletes.
+    pub del: usize,
+    /// What it inserts there.
+    pub insert: String,
+}
+
+/// The splices, applied in order, that turn `old` into `new`, with positions
+/// counted in `encoding`'s units (a character diff, so concurrent edits
+/// elsewhere in the text survive a merge).
+pub fn text_splices(old: &str, new: &str, encoding: TextEncoding) -> Vec<Splice> {
+    use similar::{DiffOp, TextDiff};
+    let width: fn(char) -> usize = match encoding {
+        TextEncoding::UnicodeCodePoint => |_| 1,
+        TextEncoding::Utf8CodeUnit => char::len_utf8,
+        TextEncoding::Utf16CodeUnit => char::len_utf16,
+        // Widths depend on neighbouring characters: replace the whole text.
+        _ => {
+            return vec![Splice {
+                pos: 0,
+                del: encoding_len(old, encoding),
+                insert: new.to_owned(),
+            }];
+        }
+    };
+    // prefix[i]: units before character i; bytes[i]: its byte offset.
+    let prefix = |text: &str| -> Vec<usize> {
+        std::iter::once(0)
+            .chain(text.chars().scan(0, |sum, c| {
+                *sum += width(c);
+                Some(*sum)
+            }))
+            .collect()
+    };
+    let (old_units, new_units) = (prefix(old), prefix(new));
+    let new_bytes: Vec<usize> = new
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(new.len()))
+        .collect();
+    let mut splices = Vec::new();
+    // Every splice leaves the text before it equal to `new`, so a position is
+    // the new text's prefix up to the op's new index.
+    for op in TextDiff::from_chars(old, new).ops() {
+        let (old_index, old_len, new_index, new_len) = match *op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index, old_len, new_index, 0),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index, new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index, new_len),
+        };
+        splices.push(Splice {
+            pos: new_units[new_index],
+            del: old_units[old_index + old_len] - old_units[old_index],
+            insert: new[new_bytes[new_index]..new_bytes[new_index + new_len]].to_owned(),
+        });
+    }
+    splices
+}
+
+fn encoding_len(text: &str, encoding: TextEncoding) -> usize {
+    match encoding {
+        TextEncoding::Utf8CodeUnit => text.len(),
+        TextEncoding::Utf16CodeUnit => text.encode_utf16().count(),
+        _ => text.chars().count(),
+    }
+}
+
+/// Policies whose review date is before `today` (YYYY-MM-DD), by id.
+pub fn policies_due_for_review<'a>(
+    policies: &'a BTreeMap<String, Policy>,
+    today: &str,
+) -> Vec<(&'a String, &'a Policy)> {
+    policies
+        .iter()
+        .filter(|(_, p)| p.review_overdue(today))
+        .collect()
+}
+
+const NOT_FOUND: CommandError = CommandError::NotFound("policy");
+
+impl WorkspaceDoc {
+    /// One policy, if it exists.
+    pub fn policy(&self, id: &str) -> Result<Option<Policy>, CommandError> {
+        let Some(policies) = self.existing_map(ROOT, "policies") else {
+            return Ok(None);
+        };
+        self.hydrate_entry(&policies, id)
+    }
+
+    fn existing_policy(&self, id: &str) -> Result<Policy, CommandError> {
+        self.policy(id)?.ok_or(NOT_FOUND)
+    }
+
+    fn put_policy(&mut self, id: &str, policy: &Policy) -> Result<(), CommandError> {
+        let policies = self.map(ROOT, "policies")?;
+        Ok(reconcile_prop(&mut self.doc, &policies, id, policy)?)
+    }
+
+    /// Adds a policy in Draft with an initial body and returns its id.
+    pub fn add_policy(
+        &mut self,
+        draft: &PolicyDraft,
+        body: &str,
+        now: Millis,
+    ) -> Result<String, CommandError> {
+        let fields = draft.validate()?;
+        check_body(body)?;
+        let id = new_id(now);
+        let policy = Policy {
+            title: fields.title.clone(),
+            kind: fields.kind,
+            owner: fields.owner,
+            review_due: fields.review_due,
+            body: Text::with_value(body),
+            created_at: now,
+            ..Default::default()
+        };
+        self.guard(|ws| ws.put_policy(&id, &policy))?;
+        self.commit(format!("Added policy “{}”", fields.title), now)?;
+        Ok(id)
+    }
+
+    /// Changes a policy's title, kind, owner and review date.
+    pub fn edit_policy(
+        &mut self,
+        id: &str,
+        draft: &PolicyDraft,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let fields = draft.validate()?;
+        let old = self.existing_policy(id)?;
+        let mut changes = Vec::new();
+        if old.title != fields.title {
+            changes.push(format!("title “{}” → “{}”", old.title, fields.title));
+        }
+        if old.kind != fields.kind {
+            changes.push(format!("kind {}", fields.kind.label()));
+        }
+        if old.owner != fields.owner {
+            changes.push(format!("owner “{}” → “{}”", old.owner, fields.owner));
+        }
+        if old.review_due != fields.review_due {
+            let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".to_owned());
+            changes.push(format!(
+                "review date {} → {}",
+                show(&old.review_due),
+                show(&fields.review_due)
+            ));
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let policy = ws.policy_obj(id)?;
+            reconcile_prop(&mut ws.doc, &policy, "title", &fields.title)?;
+            reconcile_prop(&mut ws.doc, &policy, "kind", fields.kind)?;
+            reconcile_prop(&mut ws.doc, &policy, "owner", &fields.owner)?;
+            reconcile_prop(&mut ws.doc, &policy, "review_due", &fields.review_due)?;
+            Ok(())
+        })?;
+        self.commit(
+            format!("Changed policy “{}”: {}", old.title, changes.join("; ")),
+            now,
+        )
+    }
+
+    /// Replaces the body with `text`, written as the smallest splices that
+    /// turn the current text into it, so concurrent edits elsewhere merge.
+    pub fn set_policy_body(
+        &mut self,
+        id: &str,
+        text: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        check_body(text)?;
+        let policy = self.existing_policy(id)?;
+        refuse_if_retired(&policy)?;
+        let old = policy.body.as_str();
+        if old == text {
+            return Ok(());
+        }
+        let body = self.body_obj(id)?;
+        // Not `Text::update`: autosurgeon 0.14 splices at byte offsets while
+        // Automerge counts in its text encoding, which breaks on non-ASCII.
+        let splices = text_splices(old, text, self.doc.text_encoding());
+        self.write_body_edit(id, &policy, now, |ws| {
+            for splice in &splices {
+                let del = isize::try_from(splice.del)
+                    .map_err(|e| CommandError::Document(e.to_string()))?;
+                ws.doc.splice_text(&body, splice.pos, del, &splice.insert)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Splices the body as an editor does: deletes `del` units at `pos` and
+    /// inserts `insert` there. Positions count in the document's text
+    /// encoding (`ReadDoc::text_encoding`).
+    pub fn splice_policy_body(
+        &mut self,
+        id: &str,
+        pos: usize,
+        del: usize,
+        insert: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let policy = self.existing_policy(id)?;
+        refuse_if_retired(&policy)?;
+        if del == 0 && insert.is_empty() {
+            return Ok(());
+        }
+        let body = self.body_obj(id)?;
+        let length = self.doc.length(&body);
+        if pos.checked_add(del).is_none_or(|end| end > length) {
+            return Err(CommandError::NotAllowed(
+                "The edit falls outside the policy text; reload the policy and try again."
+                    .to_owned(),
+            ));
+        }
+        if length - del + insert.chars().count() > MAX_BODY {
+            let mut errors = ValidationErrors::default();
+            errors.push(Field::Body, BODY_TOO_LONG);
+            return Err(errors.into());
+        }
+        let del = isize::try_from(del).map_err(|e| CommandError::Document(e.to_string()))?;
+        self.write_body_edit(id, &policy, now, |ws| {
+            Ok(ws.doc.splice_text(&body, pos, del, insert)?)
+        })
+    }
+
+    /// Writes a body edit with `edit`, sends an Approved or Published policy
+    /// back to Draft, and commits.
+    fn write_body_edit(
+        &mut self,
+        id: &str,
+        policy: &Policy,
+        now: Millis,
+        edit: impl FnOnce(&mut WorkspaceDoc) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let reopen = matches!(
+            policy.status,
+            PolicyStatus::Approved | PolicyStatus::Published
+        );
+        self.guard(|ws| {
+            edit(ws)?;
+            if reopen {
+                let obj = ws.policy_obj(id)?;
+                reconcile_prop(&mut ws.doc, &obj, "status", PolicyStatus::Draft)?;
+            }
+            Ok(())
+        })?;
+        let message = if reopen {
+            format!(
+                "Edited the text of policy “{}” (back to draft: it was {})",
+                policy.title,
+                policy.status.label().to_lowercase()
+            )
+        } else {
+            format!("Edited the text of policy “{}”", policy.title)
+        };
+        self.commit(message, now)
+    }
+
+    /// Moves a policy to `to` if its lifecycle allows it. Approval goes
+    /// through [`WorkspaceDoc::approve_policy`] instead.
+    pub fn set_policy_status(
+        &mut self,
+        id: &str,
+        to: PolicyStatus,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let policy = self.existing_policy(id)?;
+        if to == PolicyStatus::Approved {
+            return Err(CommandError::NotAllowed(
+                "Approve a policy with the Approve action, so the approval is recorded.".to_owned(),
+            ));
+        }
+        check_transition(&policy, to)?;
+        self.guard(|ws| {
+            let obj = ws.policy_obj(id)?;
+            Ok(reconcile_prop(&mut ws.doc, &obj, "status", to)?)
+        })?;
+        self.commit(
+            format!(
+                "Moved policy “{}” from {} to {}",
+                policy.title,
+                policy.status.label().to_lowercase(),
+                to.label().to_lowercase()
+            ),
+            now,
+        )
+    }
+
+    /// Approves a policy that is in review, recording this session's actor and
+    /// author, the time and the document heads; returns the approval index.
+    pub fn approve_policy(&mut self, id: &str, now: Millis) -> Result<usize, CommandError> {
+        let mut policy = self.existing_policy(id)?;
+        check_transition(&policy, PolicyStatus::Approved)?;
+        // The heads of everything committed so far: the approved text.
+        let heads = self
+            .doc
+            .get_heads()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let approval = Approval {
+            approver: self.actor(),
+            approver_name: self.author().to_owned(),
+            at: now,
+            heads,
+            acknowledgements: BTreeMap::new(),
+        };
+        policy.approvals.push(approval);
+        let index = policy.approvals.len() - 1;
+        self.guard(|ws| {
+            let obj = ws.policy_obj(id)?;
+            reconcile_prop(&mut ws.doc, &obj, "approvals", &policy.approvals)?;
+            reconcile_prop(&mut ws.doc, &obj, "status", PolicyStatus::Approved)?;
+            Ok(())
+        })?;
+        self.commit(
+            format!("Approved policy “{}” (version {})", policy.title, index + 1),
+            now,
+        )?;
+        Ok(index)
+    }
+
+    /// The body exactly as it was when approval `approval_index` was given.
+    pub fn approved_version(
+        &self,
+        policy_id: &str,
+        approval_index: usize,
+    ) -> Result<String, CommandError> {
+        let policy = self.existing_policy(policy_id)?;
+        let approval = policy
+            .approvals
+            .get(approval_index)
+            .ok_or(CommandError::NotFound("approved version"))?;
+        let heads = approval
+            .heads
+            .iter()
+            .map(|h| ChangeHash::from_str(h))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CommandError::Unreadable(e.to_string()))?;
+        let unreadable = || CommandError::Unreadable("approved policy text".to_owned());
+        let at = |parent: &ObjId, key: &str| -> Result<ObjId, CommandError> {
+            match self.doc.get_at(parent, key, &heads)? {
+                Some((Value::Object(_), obj)) => Ok(obj),
+                _ => Err(unreadable()),
+            }
+        };
+        let policies = at(&ROOT, "policies")?;
+        let policy = at(&policies, policy_id)?;
+        let body = at(&policy, "body")?;
+        Ok(self.doc.text_at(&body, &heads)?)
+    }
+
+    /// Records that `person_id` has read approved version `approval_index`.
+    pub fn acknowledge_policy(
+        &mut self,
+        policy_id: &str,
+        approval_index: usize,
+        person_id: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let policy = self.existing_policy(policy_id)?;
+        if approval_index >= policy.approvals.len() {
+            return Err(CommandError::NotFound("approved version"));
+        }
+        let person = self
+            .person(person_id)?
+            .ok_or(CommandError::NotFound("person"))?;
+        if policy.approvals[approval_index]
+            .acknowledgements
+            .contains_key(person_id)
+        {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let obj = ws.policy_obj(policy_id)?;
+            let approvals = match ws.doc.get(&obj, "approvals")? {
+                Some((Value::Object(ObjType::List), list)) => list,
+                _ => return Err(CommandError::Unreadable("policy approvals".to_owned())),
+            };
+            let approval = match ws.doc.get(&approvals, approval_index)? {
+                Some((Value::Object(ObjType::Map), map)) => map,
+                _ => return Err(CommandError::Unreadable("policy approval".to_owned())),
+            };
+            let acks = ws.map(approval, "acknowledgements")?;
+            Ok(reconcile_prop(&mut ws.doc, &acks, person_id, now)?)
+        })?;
+        self.commit(
+            format!(
+                "{} acknowledged policy “{}” version {}",
+                person.name,
+                policy.title,
+                approval_index + 1
+            ),
+            now,
+        )
+    }
+
+    fn policy_obj(&self, id: &str) -> Result<ObjId, CommandError> {
+        self.existing_map(ROOT, "policies")
+            .and_then(|policies| self.existing_map(policies, id))
+            .ok_or(NOT_FOUND)
+    }
+
+    fn body_obj(&self, id: &str) -> Result<ObjId, CommandError> {
+        match self.doc.get(self.policy_obj(id)?, "body")? {
+            Some((Value::Object(ObjType::Text), obj)) => Ok(obj),
+            _ => Err(CommandError::Unreadable("policy text".to_owned())),
+        }
+    }
+}
+
+fn refuse_if_retired(policy: &Policy) -> Result<(), CommandError> {
+    if policy.status == PolicyStatus::Retired {
+        return Err(CommandError::NotAllowed(
+            "This policy is retired; move it back to draft before editing it.".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_transition(policy: &Policy, to: PolicyStatus) -> Result<(), CommandError> {
+    if policy.status.can_become(to) {
+        Ok(())
+    } else {
+        Err(CommandError::NotAllowed(format!(
+            "A policy that is {} cannot become {}.",
+            policy.status.label().to_lowercase(),
+            to.label().to_lowercase()
+        )))
+    }
+}
