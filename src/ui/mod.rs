@@ -6,13 +6,14 @@ mod join;
 mod live;
 mod objectives;
 mod profile;
+mod roles;
 mod session;
 mod share;
 mod start_page;
 mod workspace_page;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::storage::idb::{DEFAULT_DATABASE, Database, StorageError};
@@ -62,7 +63,10 @@ pub fn App(
             <main id="main" class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=start_page::StartPage/>
-                    <Route path=path!("/w/:id") view=workspace_page::WorkspacePage/>
+                    <ParentRoute path=path!("/w/:id") view=workspace_page::WorkspacePage>
+                        <Route path=path!("") view=objectives::ObjectivesSection/>
+                        <Route path=path!("roles") view=roles::RolesSection/>
+                    </ParentRoute>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join") view=join::JoinPage/>
                 </Routes>

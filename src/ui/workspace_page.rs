@@ -2,12 +2,11 @@
 //! security objectives.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{FormErrors, TextField};
 use crate::ui::live::Connection;
-use crate::ui::objectives::ObjectivesSection;
 use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
 use crate::ui::{OpenWorkspace, Profile, SaveState, Storage};
@@ -147,7 +146,8 @@ fn WorkspaceView(
                 .map(|w| view! { <p class="notice warning" role="alert">{w}</p> })
                 .collect_view()
         }}
-        <ObjectivesSection/>
+        <SectionNav/>
+        <Outlet/>
     }
 }
 
@@ -216,6 +216,19 @@ fn DetailsForm(
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// Links to the workspace's sections.
+#[component]
+fn SectionNav() -> impl IntoView {
+    let params = use_params_map();
+    let base = move || format!("/w/{}", params.with(|p| p.get("id").unwrap_or_default()));
+    view! {
+        <nav class="section-nav" aria-label="Workspace sections">
+            <A href=base exact=true>"Objectives"</A>
+            <A href=move || format!("{}/roles", base())>"People and roles"</A>
+        </nav>
     }
 }
 
