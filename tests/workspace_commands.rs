@@ -310,3 +310,29 @@ fn descriptions_with_non_ascii_text_edit_and_merge() {
         "Pflicht-Schulung für alle ☃ Mitarbeitenden – jährlich"
     );
 }
+
+#[test]
+fn health_can_be_set_on_its_own() {
+    let mut ws = workspace();
+    let id = ws
+        .add_objective(&draft("Patch latency", "14"), NOW + 1)
+        .unwrap();
+    ws.set_objective_health(&id, Health::AtRisk, NOW + 2)
+        .unwrap();
+    let objective = ws.objective(&id).unwrap().unwrap();
+    assert_eq!(objective.health, Health::AtRisk);
+    assert_eq!(objective.target, Some(14.0));
+    let last = ws
+        .automerge()
+        .get_changes(&[])
+        .last()
+        .unwrap()
+        .message()
+        .unwrap()
+        .to_owned();
+    assert_eq!(last, "Set the health of “Patch latency” to At risk");
+    let heads = ws.automerge().get_heads();
+    ws.set_objective_health(&id, Health::AtRisk, NOW + 3)
+        .unwrap();
+    assert_eq!(ws.automerge().get_heads(), heads, "no change, no commit");
+}

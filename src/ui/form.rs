@@ -118,3 +118,18 @@ impl FormErrors {
         }
     }
 }
+
+/// Moves the focus to the first field marked invalid, once it is rendered.
+pub fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(form) = form.get_untracked() else {
+            return;
+        };
+        if let Ok(Some(field)) = form.query_selector("[aria-invalid='true']")
+            && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = field.focus();
+        }
+    });
+}

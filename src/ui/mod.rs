@@ -4,6 +4,7 @@
 mod form;
 mod join;
 mod live;
+mod measurements;
 mod objectives;
 mod profile;
 mod roles;

@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField};
+use crate::ui::form::{FormErrors, TextField, focus_first_invalid};
+use crate::ui::measurements::Measurements;
 use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::measurements::{day_of, is_overdue};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
 
 /// An objective that was just deleted, kept so the deletion can be undone.
@@ -209,9 +211,14 @@ fn ObjectiveItem(
             view! {
                 <div class="objective-head">
                     <h3>{o.title.clone()}</h3>
-                    <span class=format!("badge health-{}", health.slug())>{health.label()}</span>
+                    <span>
+                        {is_overdue(&o, day_of(crate::ui::now()))
+                            .then(|| view! { <span class="badge overdue">"Overdue"</span> })}
+                        <span class=format!("badge health-{}", health.slug())>{health.label()}</span>
+                    </span>
                 </div>
                 {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
+                <Measurements id=id.clone() objective=objective/>
                 <dl class="facts">
                     <Fact term="Target" value=o.target_label()/>
                     <Fact term="Due" value=o.due.clone()/>
@@ -477,19 +484,4 @@ fn ObjectiveForm(
             </div>
         </form>
     }
-}
-
-/// Moves the focus to the first field marked invalid, once it is rendered.
-fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        let Some(form) = form.get_untracked() else {
-            return;
-        };
-        if let Ok(Some(field)) = form.query_selector("[aria-invalid='true']")
-            && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = field.focus();
-        }
-    });
 }

@@ -7,7 +7,7 @@ use automerge::{ActorId, AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{hydrate, hydrate_prop, reconcile_prop};
 
 use crate::workspace::id::new_id;
-use crate::workspace::model::{Member, Meta, Objective, Workspace};
+use crate::workspace::model::{Health, Member, Meta, Objective, Workspace};
 use crate::workspace::policies::text_splices;
 use crate::workspace::validate::{ObjectiveDraft, ObjectiveFields, ValidationErrors};
 use crate::workspace::{Millis, validate};
@@ -266,6 +266,30 @@ impl WorkspaceDoc {
         })?;
         self.commit(
             format!("Changed objective “{}”: {}", old.title, changes.join("; ")),
+            now,
+        )
+    }
+
+    /// Sets an objective's health (for instance to the one its measurements suggest).
+    pub fn set_objective_health(
+        &mut self,
+        id: &str,
+        health: Health,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        if old.health == health {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let objectives = ws.map(ROOT, "objectives")?;
+            let record = ws
+                .existing_map(objectives, id)
+                .ok_or(CommandError::ObjectiveNotFound)?;
+            Ok(reconcile_prop(&mut ws.doc, &record, "health", health)?)
+        })?;
+        self.commit(
+            format!("Set the health of “{}” to {}", old.title, health.label()),
             now,
         )
     }

@@ -1,0 +1,247 @@
+//! An objective's measurements (clause 6.2 d, "monitored"): the trend against
+//! the target as a small chart, the latest values, a health suggested from the
+//! trend, and a form to record a new measurement.
+
+use leptos::prelude::*;
+
+use crate::ui::form::{FormErrors, TextField};
+use crate::ui::{OpenWorkspace, Profile, now};
+use crate::workspace::measurements::{
+    ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
+};
+use crate::workspace::{Field, Objective};
+
+const CHART: ChartBox = ChartBox {
+    width: 320.0,
+    height: 120.0,
+    padding: 10.0,
+};
+
+/// Today as YYYY-MM-DD in the person's time zone.
+fn today() -> String {
+    let date = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
+}
+
+/// The measurements block of one objective.
+#[component]
+pub fn Measurements(
+    /// The objective's id.
+    id: String,
+    /// The objective, as the list reads it.
+    objective: Memo<Option<Objective>>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let recording = RwSignal::new(false);
+    let record_id = StoredValue::new(id);
+    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+
+    let chart = move || {
+        let o = objective.get()?;
+        let chart = trend_chart(&o, CHART)?;
+        let label = format!(
+            "Trend of {}: {} measurements, latest {}",
+            o.title,
+            chart.points.len(),
+            chart
+                .points
+                .last()
+                .map(|p| value_label(&o, p.value))
+                .unwrap_or_default()
+        );
+        let target = chart.target_y.map(|y| {
+            view! {
+                <line class="target" x1=CHART.padding y1=y x2=CHART.width - CHART.padding y2=y/>
+            }
+        });
+        let points = chart
+            .points
+            .iter()
+            .map(|p| {
+                let tip = format!("{}: {}", p.date, value_label(&o, p.value));
+                view! { <circle class="point" cx=p.x cy=p.y r="3"><title>{tip}</title></circle> }
+            })
+            .collect_view();
+        Some(view! {
+            <svg
+                class="trend"
+                viewBox=format!("0 0 {} {}", CHART.width, CHART.height)
+                role="img"
+                aria-label=label
+            >
+                {target}
+                <polyline class="series" points=chart.polyline()/>
+                {points}
+            </svg>
+            <p class="trend-legend">
+                {o.target_label().map(|t| format!("Dashed line: target {t}")).unwrap_or_default()}
+            </p>
+        })
+    };
+
+    let suggestion = move || {
+        let o = objective.get()?;
+        let suggested = health_suggestion(&o, day_of(now()))?;
+        let differs = suggested != o.health;
+        let id = record_id.get_value();
+        let apply = move |_| {
+            let _ = ws.run(&profile.author(), |doc, now| {
+                doc.set_objective_health(&id, suggested, now)
+            });
+        };
+        Some(view! {
+            <p class="suggestion">
+                {format!("Suggested from the measurements: {}.", suggested.label())}
+                {differs.then(|| view! {
+                    <button type="button" class="link-button" on:click=apply>
+                        {format!("Set health to {}", suggested.label())}
+                    </button>
+                })}
+            </p>
+        })
+    };
+
+    let recent = move || {
+        let o = objective.get()?;
+        let list = series(&o);
+        if list.is_empty() {
+            return None;
+        }
+        let rows = list
+            .into_iter()
+            .rev()
+            .take(5)
+            .map(|(_, m)| {
+                let value = value_label(&o, m.value);
+                view! {
+                    <li>
+                        <span class="muted">{m.date.clone()}</span>
+                        <strong>{value}</strong>
+                        <span>{m.note.clone()}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <ul class="measurement-list" aria-label=format!("Latest measurements of {}", o.title)>
+                {rows}
+            </ul>
+        })
+    };
+
+    view! {
+        <div class="measurements">
+            {chart}
+            {recent}
+            {suggestion}
+            <Show
+                when=move || recording.get()
+                fallback=move || {
+                    view! {
+                        <Show when=move || !ws.read_only.get()>
+                            <button
+                                type="button"
+                                aria-label=move || format!("Record a measurement of {}", title())
+                                on:click=move |_| recording.set(true)
+                            >
+                                "Record measurement"
+                            </button>
+                        </Show>
+                    }
+                }
+            >
+                <MeasurementForm
+                    objective_id=record_id.get_value()
+                    on_close=Callback::new(move |()| recording.set(false))
+                />
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn MeasurementForm(
+    /// The objective the measurement belongs to.
+    objective_id: String,
+    /// Closes the form.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let date = RwSignal::new(today());
+    let value = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let value_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = value_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    let prefix = format!("measure-{objective_id}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = MeasurementDraft {
+            date: date.get_untracked(),
+            value: value.get_untracked(),
+            note: note.get_untracked(),
+        };
+        match ws.run(&profile.author(), |doc, now| {
+            doc.add_measurement(&objective_id, &draft, now)
+        }) {
+            Ok(_) => {
+                errors.set(None);
+                on_close.run(());
+            }
+            Err(e) => errors.set(Some(e)),
+        }
+    };
+    view! {
+        <form
+            class="measurement-form"
+            aria-label="Record measurement"
+            novalidate
+            on:submit=submit
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_close.run(());
+                }
+            }
+        >
+            <TextField
+                id=format!("{prefix}-date")
+                label="Date measured"
+                placeholder="YYYY-MM-DD"
+                value=date
+                error=errors.field(Field::MeasurementDate)
+            />
+            <TextField
+                id=format!("{prefix}-value")
+                label="Value"
+                inputmode="decimal"
+                value=value
+                error=errors.field(Field::MeasurementValue)
+                node_ref=value_ref
+            />
+            <TextField
+                id=format!("{prefix}-note")
+                label="Note"
+                optional=true
+                value=note
+                error=errors.field(Field::MeasurementNote)
+            />
+            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <div class="actions">
+                <button type="submit" class="primary">"Save measurement"</button>
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,153 @@
+// People, ISMS roles and the RACI matrix (clause 5.3), as top management would set them up.
+import { expect, test, type Page } from '@playwright/test';
+import { createWorkspace, screenshot, waitUntilSaved } from './support';
+
+const ORGANISATION = 'Northwind Trading Ltd';
+
+async function openPeopleAndRoles(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Workspace sections' })
+    .getByRole('link', { name: 'People and roles' })
+    .click();
+  await expect(page.getByRole('heading', { level: 2, name: 'People and roles' })).toBeVisible();
+}
+
+async function addPerson(page: Page, name: string, title: string, email: string) {
+  await page.getByRole('button', { name: 'Add person', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New person' });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByLabel('Job title').fill(title);
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByRole('button', { name: 'Save person' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.getByRole('list', { name: 'People' }).getByRole('listitem', { name })).toBeVisible();
+}
+
+/** Adds a standard role and gives it to one person. */
+async function addRole(page: Page, role: string, responsibilities: string, holder: string) {
+  await page.getByRole('button', { name: 'Add role', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New role' });
+  await form.getByLabel('Role', { exact: true }).selectOption({ label: role });
+  await form.getByLabel('Responsibilities').fill(responsibilities);
+  await form.getByRole('button', { name: 'Save role' }).click();
+  await expect(form).toBeHidden();
+  const item = roleItem(page, role);
+  await expect(item).toBeVisible();
+  await item.getByRole('group', { name: 'Held by' }).getByRole('checkbox', { name: holder }).check();
+}
+
+function roleItem(page: Page, role: string) {
+  return page.getByRole('list', { name: 'Roles' }).getByRole('listitem', { name: role, exact: true });
+}
+
+test('roles, holders and the RACI matrix with its warnings survive a reload', async ({ page }) => {
+  await createWorkspace(page, ORGANISATION);
+  await openPeopleAndRoles(page);
+  await expect(page.getByText('No people yet')).toBeVisible();
+  await expect(page.getByText('No roles yet')).toBeVisible();
+
+  await addPerson(page, 'Grace Hopper', 'Chief executive', 'grace@northwind.example');
+  await addPerson(page, 'Alan Turing', 'Head of information security', 'alan@northwind.example');
+  await addRole(page, 'Top management', 'Sets the policy and the objectives.', 'Grace Hopper');
+  await addRole(page, 'CISO', 'Runs the ISMS day to day.', 'Alan Turing');
+
+  const warnings = page.getByRole('list', { name: 'RACI warnings' });
+  await expect(warnings.getByText('Information security policy has no Accountable role.')).toBeVisible();
+  await expect(warnings.getByText('Risk assessment has no Accountable role.')).toBeVisible();
+
+  const matrix = page.getByRole('table', { name: 'RACI matrix' });
+  await expect(matrix.getByRole('rowheader', { name: 'Management review' })).toBeVisible();
+  await expect(matrix.getByRole('columnheader', { name: 'CISO' })).toBeVisible();
+  const policyTop = matrix.getByLabel('Information security policy — Top management');
+  const policyCiso = matrix.getByLabel('Information security policy — CISO');
+  await policyTop.selectOption('A');
+  await policyCiso.selectOption('A');
+  await expect(
+    warnings.getByText('Information security policy has more than one Accountable role: CISO, Top management.'),
+  ).toBeVisible();
+  await expect(warnings.getByText('Information security policy has no Accountable role.')).toHaveCount(0);
+
+  await policyCiso.selectOption('R');
+  await expect(warnings.getByText(/Information security policy/)).toHaveCount(0);
+  await expect(warnings.getByText('Risk assessment has no Accountable role.')).toBeVisible();
+
+  await matrix.getByLabel('Risk assessment — CISO').selectOption('A');
+  await matrix.getByLabel('Risk assessment — Top management').selectOption('I');
+  await expect(warnings.getByText(/Risk assessment/)).toHaveCount(0);
+  await waitUntilSaved(page);
+  await screenshot(page, 'roles');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'People and roles' })).toBeVisible();
+  await expect(policyTop).toHaveValue('A');
+  await expect(policyCiso).toHaveValue('R');
+  await expect(matrix.getByLabel('Risk assessment — Top management')).toHaveValue('I');
+  await expect(matrix.getByLabel('Statement of Applicability — CISO')).toHaveValue('');
+  await expect(warnings.getByText(/Information security policy/)).toHaveCount(0);
+  await expect(
+    roleItem(page, 'Top management').getByRole('checkbox', { name: 'Grace Hopper' }),
+  ).toBeChecked();
+  await expect(roleItem(page, 'Top management').getByRole('checkbox', { name: 'Alan Turing' })).not.toBeChecked();
+  await expect(roleItem(page, 'CISO').getByRole('checkbox', { name: 'Alan Turing' })).toBeChecked();
+});
+
+test('people are edited and deleted, and a custom activity joins the matrix', async ({ page }) => {
+  await createWorkspace(page, ORGANISATION);
+  await openPeopleAndRoles(page);
+  await addPerson(page, 'Grace Hopper', 'Chief executive', 'grace@northwind.example');
+  await addPerson(page, 'Ada Lovelace', 'Consultant', '');
+
+  await page.getByRole('button', { name: 'Edit Ada Lovelace', exact: true }).click();
+  const edit = page.getByRole('form', { name: 'Edit person' });
+  await expect(edit.getByLabel('Name', { exact: true })).toHaveValue('Ada Lovelace');
+  await edit.getByLabel('Job title').fill('External auditor');
+  await edit.getByRole('button', { name: 'Save person' }).click();
+  await expect(edit).toBeHidden();
+  const people = page.getByRole('list', { name: 'People' });
+  await expect(people.getByRole('listitem', { name: 'Ada Lovelace' })).toContainText('External auditor');
+
+  await page.getByRole('button', { name: 'Delete Ada Lovelace', exact: true }).click();
+  await expect(people.getByRole('listitem')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Add role', exact: true }).click();
+  const roleForm = page.getByRole('form', { name: 'New role' });
+  await roleForm.getByLabel('Role', { exact: true }).selectOption({ label: 'Custom' });
+  await roleForm.getByRole('button', { name: 'Save role' }).click();
+  await expect(roleForm.getByText(/Enter the role[’']s name\./)).toBeVisible();
+  await roleForm.getByRole('textbox', { name: 'Role name' }).fill('Data protection officer');
+  await roleForm.getByRole('button', { name: 'Save role' }).click();
+  await expect(roleForm).toBeHidden();
+  await expect(roleItem(page, 'Data protection officer')).toBeVisible();
+
+  await page.getByRole('textbox', { name: 'Activity name' }).fill('Supplier security review');
+  await page.getByRole('button', { name: 'Add activity', exact: true }).click();
+  const matrix = page.getByRole('table', { name: 'RACI matrix' });
+  await expect(matrix.getByRole('rowheader', { name: /Supplier security review/ })).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'RACI warnings' }).getByText('Supplier security review has no Accountable role.'),
+  ).toBeVisible();
+  await matrix.getByLabel('Supplier security review — Data protection officer').selectOption('A');
+  await expect(page.getByText('Supplier security review has no Accountable role.')).toHaveCount(0);
+});
+
+test('a person without a name is explained next to the field and not added', async ({ page }) => {
+  await createWorkspace(page, ORGANISATION);
+  await openPeopleAndRoles(page);
+  await page.getByRole('button', { name: 'Add person', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New person' });
+  await form.getByLabel('Job title').fill('Chief executive');
+  await form.getByRole('button', { name: 'Save person' }).click();
+  await expect(form.getByText(/Enter the person[’']s name\./)).toBeVisible();
+  await expect(form.getByLabel('Name', { exact: true })).toBeFocused();
+
+  await form.getByLabel('E-mail').fill('not an address');
+  await form.getByLabel('Name', { exact: true }).fill('Grace Hopper');
+  await form.getByRole('button', { name: 'Save person' }).click();
+  await expect(form.getByText('Enter an e-mail address such as name@example.com, or leave it empty.')).toBeVisible();
+  await expect(form.getByText(/Enter the person[’']s name\./)).toBeHidden();
+
+  await page.keyboard.press('Escape');
+  await expect(form).toBeHidden();
+  await expect(page.getByText('No people yet')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'People' })).toHaveCount(0);
+});
