@@ -218,7 +218,6 @@ fn ObjectiveItem(
                     </span>
                 </div>
                 {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
-                <Measurements id=id.clone() objective=objective/>
                 <dl class="facts">
                     <Fact term="Target" value=o.target_label()/>
                     <Fact term="Due" value=o.due.clone()/>
@@ -228,6 +227,7 @@ fn ObjectiveItem(
                         value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
                     />
                 </dl>
+                <Measurements id=id.clone() objective=objective/>
                 <div class="item-actions" class:hidden=move || ws.read_only.get()>
                     <button
                         type="button"
