@@ -6,6 +6,7 @@ mod join;
 mod live;
 mod measurements;
 mod objectives;
+mod policies;
 mod profile;
 mod roles;
 mod session;
@@ -67,6 +68,7 @@ pub fn App(
                     <ParentRoute path=path!("/w/:id") view=workspace_page::WorkspacePage>
                         <Route path=path!("") view=objectives::ObjectivesSection/>
                         <Route path=path!("roles") view=roles::RolesSection/>
+                        <Route path=path!("policies") view=policies::PoliciesSection/>
                     </ParentRoute>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join") view=join::JoinPage/>

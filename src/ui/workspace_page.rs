@@ -228,6 +228,7 @@ fn SectionNav() -> impl IntoView {
         <nav class="section-nav" aria-label="Workspace sections">
             <A href=base exact=true>"Objectives"</A>
             <A href=move || format!("{}/roles", base())>"People and roles"</A>
+            <A href=move || format!("{}/policies", base())>"Policies"</A>
         </nav>
     }
 }
