@@ -418,6 +418,17 @@ impl OpenWorkspace {
         }
     }
 
+    /// Reads from the document without changing it (allowed for readers too),
+    /// such as a policy's text at the heads of an approval.
+    pub fn read_doc<T>(
+        &self,
+        read: impl FnOnce(&WorkspaceDoc) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        self.inner
+            .try_with_value(|inner| read(&inner.doc))
+            .unwrap_or_else(|| Err(CommandError::Document("the workspace is closed".into())))
+    }
+
     /// Runs a command as `author`; on success refreshes the state and
     /// schedules a save. A failed command changes nothing.
     pub fn run<T>(
