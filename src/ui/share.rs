@@ -117,12 +117,25 @@ fn LinkField(
     /// The link itself.
     link: String,
 ) -> impl IntoView {
-    let copied = RwSignal::new(false);
+    // None: not yet; Some(true): copied; Some(false): selected for the person to copy.
+    let copied = RwSignal::new(None::<bool>);
+    let input = NodeRef::<leptos::html::Input>::new();
     let text = link.clone();
     let copy = move |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&text);
-            copied.set(true);
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let navigator = window.navigator();
+        // The clipboard API exists only in secure contexts (https or this
+        // machine); on a workshop's plain-http address the link is selected instead.
+        let has_clipboard =
+            js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined());
+        if has_clipboard {
+            let _ = navigator.clipboard().write_text(&text);
+            copied.set(Some(true));
+        } else if let Some(input) = input.get_untracked() {
+            input.select();
+            copied.set(Some(false));
         }
     };
     view! {
@@ -130,11 +143,22 @@ fn LinkField(
             <label for=id>{label}</label>
             <p class="hint" id=format!("{id}-hint")>{hint}</p>
             <div class="copy-row">
-                <input id=id type="text" readonly prop:value=link aria-describedby=format!("{id}-hint")/>
+                <input
+                    id=id
+                    type="text"
+                    readonly
+                    node_ref=input
+                    prop:value=link
+                    aria-describedby=format!("{id}-hint")
+                />
                 <button type="button" on:click=copy aria-label=format!("Copy {}", label.to_lowercase())>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    {move || if copied.get() == Some(true) { "Copied" } else { "Copy" }}
                 </button>
             </div>
+            {move || {
+                (copied.get() == Some(false))
+                    .then(|| view! { <p class="hint">"Selected: press Ctrl+C (⌘C on a Mac) to copy it."</p> })
+            }}
         </div>
     }
 }

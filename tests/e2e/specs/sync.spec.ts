@@ -20,6 +20,8 @@ async function share(page: Page): Promise<{ editor: string; reader: string }> {
   expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
   expect(reader).toMatch(/\/join#r=[A-Za-z0-9_-]+&relay=/);
   await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  await page.getByRole('button', { name: 'Copy editor link' }).click();
+  await expect(page.getByRole('button', { name: 'Copy editor link' })).toHaveText('Copied');
   return { editor, reader };
 }
 
