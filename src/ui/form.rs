@@ -133,3 +133,34 @@ pub fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
         }
     });
 }
+
+/// Closes a form when Escape is pressed inside it.
+pub fn cancel_on_escape(
+    on_cancel: Callback<()>,
+) -> impl FnMut(leptos::ev::KeyboardEvent) + 'static {
+    move |ev| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            on_cancel.run(());
+        }
+    }
+}
+
+/// The calm placeholder a list shows while it has nothing in it.
+#[component]
+pub fn EmptyState(
+    /// What is missing ("No objectives yet").
+    title: &'static str,
+    /// What to do about it.
+    hint: &'static str,
+    /// Hides the placeholder (while the add form is open).
+    #[prop(into, optional)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="empty-state" class:hidden=hidden>
+            <p class="empty-title">{title}</p>
+            <p class="muted">{hint}</p>
+        </div>
+    }
+}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField};
+use crate::ui::form::{FormErrors, TextField, cancel_on_escape};
 use crate::ui::{OpenWorkspace, Profile, now};
 use crate::workspace::measurements::{
     ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
@@ -208,12 +208,7 @@ fn MeasurementForm(
             aria-label="Record measurement"
             novalidate
             on:submit=submit
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_close.run(());
-                }
-            }
+            on:keydown=cancel_on_escape(on_close)
         >
             <TextField
                 id=format!("{prefix}-date")

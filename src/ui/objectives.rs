@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField, focus_first_invalid};
+use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
 use crate::ui::measurements::Measurements;
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::measurements::{day_of, is_overdue};
@@ -119,12 +119,7 @@ pub fn ObjectivesSection() -> impl IntoView {
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <div class="empty-state" class:hidden=adding>
-                            <p class="empty-title">"No objectives yet"</p>
-                            <p class="muted">
-                                "Add the first one: what will be achieved, by when, and how it will be measured."
-                            </p>
-                        </div>
+                        <EmptyState title="No objectives yet" hint="Add the first one: what will be achieved, by when, and how it will be measured." hidden=adding/>
                     }
                 }
             >
@@ -393,12 +388,7 @@ fn ObjectiveForm(
             novalidate
             node_ref=form_ref
             on:submit=submit
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+            on:keydown=cancel_on_escape(on_cancel)
         >
             <h3 class="form-title">{name}</h3>
             <TextField

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField, focus_first_invalid};
+use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::measurements::day_of;
 use crate::workspace::policies::{
@@ -70,12 +70,7 @@ pub fn PoliciesSection() -> impl IntoView {
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <div class="empty-state" class:hidden=adding>
-                            <p class="empty-title">"No policies yet"</p>
-                            <p class="muted">
-                                "Start with the information security policy, then add topic-specific ones."
-                            </p>
-                        </div>
+                        <EmptyState title="No policies yet" hint="Start with the information security policy, then add topic-specific ones." hidden=adding/>
                     }
                 }
             >
@@ -563,12 +558,7 @@ fn BodyForm(
             novalidate
             node_ref=form_ref
             on:submit=submit
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+            on:keydown=cancel_on_escape(on_cancel)
         >
             <TextField
                 id=format!("policy-text-{id}")
@@ -636,12 +626,7 @@ fn PolicyForm(
             novalidate
             node_ref=form_ref
             on:submit=submit
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_cancel.run(());
-                }
-            }
+            on:keydown=cancel_on_escape(on_cancel)
         >
             <h3 class="form-title">"New policy"</h3>
             <TextField

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField, focus_first_invalid};
+use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::roles::{
     Person, PersonDraft, Raci, RaciWarning, Role, RoleDraft, RoleKind, STANDARD_ACTIVITIES,
@@ -49,16 +49,6 @@ fn roles_in_order(s: &Workspace) -> Vec<String> {
     let mut roles: Vec<_> = s.roles.iter().collect();
     roles.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
     roles.into_iter().map(|(id, _)| id.clone()).collect()
-}
-
-/// Closes a form when Escape is pressed inside it.
-fn cancel_on_escape(on_cancel: Callback<()>) -> impl FnMut(leptos::ev::KeyboardEvent) + 'static {
-    move |ev| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel.run(());
-        }
-    }
 }
 
 /// Focuses a button once the view has settled (it may be re-rendered first).
@@ -154,12 +144,7 @@ fn PeoplePart() -> impl IntoView {
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <div class="empty-state" class:hidden=adding>
-                            <p class="empty-title">"No people yet"</p>
-                            <p class="muted">
-                                "Add the members of top management and everyone with a security duty."
-                            </p>
-                        </div>
+                        <EmptyState title="No people yet" hint="Add the members of top management and everyone with a security duty." hidden=adding/>
                     }
                 }
             >
@@ -463,12 +448,7 @@ fn RolesPart() -> impl IntoView {
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <div class="empty-state" class:hidden=adding>
-                            <p class="empty-title">"No roles yet"</p>
-                            <p class="muted">
-                                "Start with top management and the CISO, then the other roles your ISMS needs."
-                            </p>
-                        </div>
+                        <EmptyState title="No roles yet" hint="Start with top management and the CISO, then the other roles your ISMS needs." hidden=adding/>
                     }
                 }
             >

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::storage::idb::WorkspaceEntry;
-use crate::ui::form::{FormErrors, TextField};
+use crate::ui::form::{EmptyState, FormErrors, TextField};
 use crate::ui::{OpenWorkspace, Profile, Storage};
 use crate::workspace::{CommandError, Field};
 
@@ -26,12 +26,7 @@ pub fn StartPage() -> impl IntoView {
         }
         (Ok(_), None) => view! { <p class="muted">"Loading…"</p> }.into_any(),
         (Ok(_), Some(Ok(list))) if list.is_empty() => view! {
-            <div class="empty-state">
-                <p class="empty-title">"No workspaces yet"</p>
-                <p class="muted">
-                    "Create one for your organisation to begin. It is stored in this browser; nothing is sent anywhere."
-                </p>
-            </div>
+            <EmptyState title="No workspaces yet" hint="Create one for your organisation to begin. It is stored in this browser; nothing is sent anywhere."/>
         }
         .into_any(),
         (Ok(_), Some(Ok(list))) => view! {

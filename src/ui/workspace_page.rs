@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::form::{FormErrors, TextField};
+use crate::ui::form::{FormErrors, TextField, cancel_on_escape};
 use crate::ui::live::Connection;
 use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
@@ -188,12 +188,7 @@ fn DetailsForm(
             aria-label="Workspace details"
             novalidate
             on:submit=submit
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_close.run(());
-                }
-            }
+            on:keydown=cancel_on_escape(on_close)
         >
             <TextField
                 id="details-organisation".into()
