@@ -4,9 +4,9 @@
 
 use automerge::AutoCommit;
 use charter::workspace::measurements::{
-    ChartBox, Direction, Measurement, MeasurementDraft, ObjectivePlanDraft, day_number, day_of,
-    health_suggestion, is_overdue, latest, overdue_objectives, series, target_met, trend_chart,
-    trend_per_day,
+    ChartBox, Direction, Measurement, MeasurementDraft, ObjectivePlanDraft, date_of, day_number,
+    day_of, health_suggestion, is_overdue, latest, overdue_objectives, series, target_met,
+    trend_chart, trend_per_day,
 };
 use charter::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft, WorkspaceDoc};
 
@@ -543,4 +543,15 @@ fn overdue_objectives_are_listed_oldest_first() {
     let state = ws.read().unwrap();
     assert_eq!(overdue_objectives(&state, day("2027-01-01")), vec![&late]);
     assert!(overdue_objectives(&state, day("2026-12-31")).is_empty());
+}
+
+#[test]
+fn dates_of_times_round_trip_through_day_numbers() {
+    assert_eq!(date_of(0), "1970-01-01");
+    assert_eq!(date_of(-1), "1969-12-31");
+    for date in ["2000-02-29", "2024-12-31", "2026-03-01", "2100-02-28"] {
+        let at = day(date) * 86_400_000 + 43_200_000;
+        assert_eq!(date_of(at), date);
+        assert_eq!(day_of(at), day(date));
+    }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::OpenWorkspace;
 use crate::workspace::{CommandError, Field};
 
 /// A labelled text input (or text area) whose message is announced and
@@ -162,5 +163,38 @@ pub fn EmptyState(
             <p class="empty-title">{title}</p>
             <p class="muted">{hint}</p>
         </div>
+    }
+}
+
+/// Whether this participant may change the workspace now (it has arrived and
+/// was not opened read-only).
+pub fn editable(ws: OpenWorkspace) -> bool {
+    !ws.read_only.get() && ws.state.with(|s| s.meta.created_at != 0)
+}
+
+/// Focuses a button once the view has settled (it may be re-rendered first).
+pub fn focus_later(button: NodeRef<leptos::html::Button>) {
+    request_animation_frame(move || {
+        if let Some(button) = button.get_untracked() {
+            let _ = button.focus();
+        }
+    });
+}
+
+/// A prefix for element ids, unique for each edit form on the page.
+pub fn id_prefix(new: &'static str, is_new: bool) -> String {
+    if is_new {
+        new.to_owned()
+    } else {
+        format!("edit-{}", crate::workspace::id::new_id(crate::ui::now()))
+    }
+}
+
+/// A message about the last failed change, shown until the next one succeeds.
+pub fn problem_notice(problem: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        problem
+            .get()
+            .map(|p| view! { <p class="notice error" role="alert">{p}</p> })
     }
 }

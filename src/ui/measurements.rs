@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{FormErrors, TextField, cancel_on_escape};
-use crate::ui::{OpenWorkspace, Profile, now};
+use crate::ui::{OpenWorkspace, Profile, now, today};
 use crate::workspace::measurements::{
     ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
 };
@@ -16,17 +16,6 @@ const CHART: ChartBox = ChartBox {
     height: 120.0,
     padding: 10.0,
 };
-
-/// Today as YYYY-MM-DD in the person's time zone.
-fn today() -> String {
-    let date = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date()
-    )
-}
 
 /// The measurements block of one objective.
 #[component]

@@ -1,6 +1,8 @@
 //! The browser UI: Leptos components that read reactive state derived from
 //! the workspace document and send commands to change it.
 
+mod commitment;
+mod dashboard;
 mod form;
 mod join;
 mod live;
@@ -8,10 +10,12 @@ mod measurements;
 mod objectives;
 mod policies;
 mod profile;
+mod resources;
 mod roles;
 mod session;
 mod share;
 mod start_page;
+mod training;
 mod workspace_page;
 
 use leptos::prelude::*;
@@ -36,6 +40,17 @@ impl Storage {
 /// Milliseconds since the Unix epoch (`SystemTime` panics on wasm32).
 pub fn now() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// Today as YYYY-MM-DD in the person's time zone.
+pub fn today() -> String {
+    let date = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
 }
 
 /// Opens storage, then mounts the app on the page body.
@@ -68,7 +83,11 @@ pub fn App(
                     <ParentRoute path=path!("/w/:id") view=workspace_page::WorkspacePage>
                         <Route path=path!("") view=objectives::ObjectivesSection/>
                         <Route path=path!("roles") view=roles::RolesSection/>
+                        <Route path=path!("overview") view=dashboard::DashboardSection/>
+                        <Route path=path!("resources") view=resources::ResourcesSection/>
                         <Route path=path!("policies") view=policies::PoliciesSection/>
+                        <Route path=path!("training") view=training::TrainingSection/>
+                        <Route path=path!("commitment") view=commitment::CommitmentSection/>
                     </ParentRoute>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join") view=join::JoinPage/>

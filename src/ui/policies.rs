@@ -6,11 +6,11 @@ use leptos::prelude::*;
 
 use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
 use crate::ui::{OpenWorkspace, Profile};
-use crate::workspace::measurements::day_of;
+use crate::workspace::measurements::date_of;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policy_diff,
 };
-use crate::workspace::{CommandError, Field, Millis};
+use crate::workspace::{CommandError, Field};
 
 /// The lifecycle actions offered as buttons, with the status each leads to.
 const ACTIONS: [(PolicyStatus, &str); 5] = [
@@ -84,21 +84,6 @@ pub fn PoliciesSection() -> impl IntoView {
             </Show>
         </section>
     }
-}
-
-/// `YYYY-MM-DD` of a time in milliseconds since the epoch (UTC).
-fn date_of(at: Millis) -> String {
-    // Howard Hinnant's civil_from_days.
-    let z = day_of(at) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// The text split into paragraphs on blank lines.

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
+use crate::ui::form::{
+    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
+    focus_later, id_prefix, problem_notice,
+};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::roles::{
     Person, PersonDraft, Raci, RaciWarning, Role, RoleDraft, RoleKind, STANDARD_ACTIVITIES,
@@ -31,12 +34,6 @@ pub fn RolesSection() -> impl IntoView {
     }
 }
 
-/// Whether this participant may change the workspace now (it has arrived and
-/// was not opened read-only).
-fn editable(ws: OpenWorkspace) -> bool {
-    !ws.read_only.get() && ws.state.with(|s| s.meta.created_at != 0)
-}
-
 /// Ids of the people, oldest first.
 fn people_in_order(s: &Workspace) -> Vec<String> {
     let mut people: Vec<_> = s.people.iter().collect();
@@ -49,33 +46,6 @@ fn roles_in_order(s: &Workspace) -> Vec<String> {
     let mut roles: Vec<_> = s.roles.iter().collect();
     roles.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
     roles.into_iter().map(|(id, _)| id.clone()).collect()
-}
-
-/// Focuses a button once the view has settled (it may be re-rendered first).
-fn focus_later(button: NodeRef<leptos::html::Button>) {
-    request_animation_frame(move || {
-        if let Some(button) = button.get_untracked() {
-            let _ = button.focus();
-        }
-    });
-}
-
-/// A prefix for element ids, unique for each edit form on the page.
-fn id_prefix(new: &'static str, is_new: bool) -> String {
-    if is_new {
-        new.to_owned()
-    } else {
-        format!("edit-{}", crate::workspace::id::new_id(crate::ui::now()))
-    }
-}
-
-/// A message about the last failed change, shown until the next one succeeds.
-fn problem_notice(problem: RwSignal<Option<String>>) -> impl IntoView {
-    move || {
-        problem
-            .get()
-            .map(|p| view! { <p class="notice error" role="alert">{p}</p> })
-    }
 }
 
 // People

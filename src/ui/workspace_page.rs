@@ -221,9 +221,13 @@ fn SectionNav() -> impl IntoView {
     let base = move || format!("/w/{}", params.with(|p| p.get("id").unwrap_or_default()));
     view! {
         <nav class="section-nav" aria-label="Workspace sections">
+            <A href=move || format!("{}/overview", base())>"Overview"</A>
             <A href=base exact=true>"Objectives"</A>
             <A href=move || format!("{}/roles", base())>"People and roles"</A>
+            <A href=move || format!("{}/resources", base())>"Resources"</A>
             <A href=move || format!("{}/policies", base())>"Policies"</A>
+            <A href=move || format!("{}/training", base())>"Training"</A>
+            <A href=move || format!("{}/commitment", base())>"Commitment"</A>
         </nav>
     }
 }

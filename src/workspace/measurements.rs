@@ -203,6 +203,21 @@ pub fn day_of(now: Millis) -> i64 {
     now.div_euclid(86_400_000)
 }
 
+/// `YYYY-MM-DD` of a time in milliseconds since the epoch (UTC).
+pub fn date_of(at: Millis) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = day_of(at) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// The objective's measurements oldest first (by date, then by when recorded).
 pub fn series(objective: &Objective) -> Vec<(&String, &Measurement)> {
     let mut list: Vec<_> = objective.measurements.iter().collect();
