@@ -11,6 +11,7 @@ pub mod model;
 pub mod policies;
 pub mod resources;
 pub mod roles;
+pub mod sample;
 pub mod training;
 pub mod validate;
 

@@ -1,0 +1,564 @@
+//! "Open a sample workspace": a realistic example organisation for demos and
+//! tests — eight objectives with a year of monthly measurements, twelve
+//! people in ten roles with a RACI matrix, six policies, four training
+//! programmes, a budget with people time, and the 5.1 checklist half done.
+//!
+//! Everything is written through the ordinary commands, so the sample is
+//! validated, merged and synced like any workspace. Dates are relative to
+//! the day it is opened, so it always looks current.
+
+use crate::workspace::commitment::Duty;
+use crate::workspace::measurements::{
+    Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of, health_suggestion,
+};
+use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
+use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
+use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
+use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
+use crate::workspace::{CommandError, Health, Millis, ObjectiveDraft, WorkspaceDoc};
+
+/// The sample organisation's name, shown as the workspace's title.
+pub const SAMPLE_ORGANISATION: &str = "Alder & Finch Logistics (sample)";
+
+const SAMPLE_SCOPE: &str = "The freight booking platform, customer and shipment data, and the \
+     Hamburg and Rotterdam offices, including the people and suppliers who run them.";
+
+const DAY: Millis = 86_400_000;
+
+/// Twelve people: name, job title, e-mail.
+const PEOPLE: [(&str, &str, &str); 12] = [
+    ("Claire Hoffmann", "Chief Executive Officer", "claire.hoffmann@alderfinch.example"),
+    ("Martin Kessler", "Chief Financial Officer", "martin.kessler@alderfinch.example"),
+    ("Aisha Okafor", "Chief Operating Officer", "aisha.okafor@alderfinch.example"),
+    ("Jonas Weber", "Chief Information Security Officer", "jonas.weber@alderfinch.example"),
+    ("Priya Raman", "Information Security Officer", "priya.raman@alderfinch.example"),
+    ("Lukas Brandt", "Head of IT Operations", "lukas.brandt@alderfinch.example"),
+    ("Sofia Marquez", "Head of People", "sofia.marquez@alderfinch.example"),
+    ("Daniel Novak", "Head of Software Development", "daniel.novak@alderfinch.example"),
+    ("Emma Lindqvist", "Head of Customer Service", "emma.lindqvist@alderfinch.example"),
+    ("Tomasz Zieliński", "Internal Auditor", "tomasz.zielinski@alderfinch.example"),
+    ("Hannah Vogel", "Data Protection Officer", "hannah.vogel@alderfinch.example"),
+    ("Oliver Grant", "ISMS Consultant (external)", ""),
+];
+
+/// Ten roles: kind, responsibilities, authorities, holders (indexes into PEOPLE).
+fn roles() -> [(RoleKind, &'static str, &'static str, &'static [usize]); 10] {
+    [
+        (
+            RoleKind::TopManagement,
+            "Sets the security policy and objectives, provides resources, runs management reviews.",
+            "Approves policies, budgets and the risk acceptance criteria.",
+            &[0, 1, 2],
+        ),
+        (
+            RoleKind::Ciso,
+            "Runs the ISMS day to day and reports on its performance to top management.",
+            "Stops changes that put information at unacceptable risk.",
+            &[3],
+        ),
+        (
+            RoleKind::SecurityOfficer,
+            "Keeps the risk register, the Statement of Applicability and awareness running.",
+            "Requests evidence from any department.",
+            &[4],
+        ),
+        (
+            RoleKind::RiskOwner,
+            "Accepts and treats the risks of their area.",
+            "Decides on treatment within the approved budget.",
+            &[5, 7],
+        ),
+        (
+            RoleKind::DepartmentHead,
+            "Makes sure their teams follow the policies and complete training.",
+            "Assigns security tasks within the department.",
+            &[5, 6, 7, 8],
+        ),
+        (
+            RoleKind::InternalAuditor,
+            "Plans and carries out internal audits of the ISMS.",
+            "Reads any record needed for an audit.",
+            &[9],
+        ),
+        (
+            RoleKind::Consultant,
+            "Advises on ISO/IEC 27001 and prepares the certification audit.",
+            "None beyond advice.",
+            &[11],
+        ),
+        (
+            RoleKind::Custom("Data protection officer".to_owned()),
+            "Oversees the protection of personal data and advises on privacy impact.",
+            "Reports directly to the CEO.",
+            &[10],
+        ),
+        (
+            RoleKind::Custom("Incident manager".to_owned()),
+            "Leads the response to security incidents and the lessons learnt.",
+            "Isolates systems during an incident.",
+            &[5],
+        ),
+        (
+            RoleKind::Custom("Business continuity manager".to_owned()),
+            "Keeps continuity plans current and tested.",
+            "Invokes the continuity plan.",
+            &[2],
+        ),
+    ]
+}
+
+/// RACI letters per standard activity: (activity, [(role index, letter)]).
+const RACI: [(&str, &[(usize, Raci)]); 8] = [
+    (
+        "policy",
+        &[(0, Raci::Accountable), (1, Raci::Responsible), (4, Raci::Informed)],
+    ),
+    (
+        "risk-assessment",
+        &[(1, Raci::Accountable), (2, Raci::Responsible), (3, Raci::Consulted)],
+    ),
+    ("soa", &[(1, Raci::Accountable), (2, Raci::Responsible), (6, Raci::Consulted)]),
+    (
+        "risk-treatment",
+        &[(3, Raci::Accountable), (1, Raci::Consulted), (4, Raci::Responsible)],
+    ),
+    (
+        "awareness",
+        &[(1, Raci::Accountable), (2, Raci::Responsible), (4, Raci::Informed)],
+    ),
+    (
+        "incident-management",
+        &[(8, Raci::Accountable), (1, Raci::Consulted), (7, Raci::Informed)],
+    ),
+    ("internal-audit", &[(0, Raci::Accountable), (5, Raci::Responsible)]),
+    (
+        "management-review",
+        &[(0, Raci::Accountable), (1, Raci::Responsible), (6, Raci::Consulted)],
+    ),
+];
+
+/// An objective of the sample: its fields, plan, and a year of values.
+struct SampleObjective {
+    title: &'static str,
+    description: &'static str,
+    target: &'static str,
+    unit: &'static str,
+    owner: &'static str,
+    /// Days from today to the due date (negative: already past).
+    due_in: i64,
+    evaluation: &'static str,
+    plan: &'static str,
+    resources: &'static str,
+    direction: Direction,
+    /// Twelve monthly values, oldest first; the last is this month's.
+    values: [f64; 12],
+}
+
+const OBJECTIVES: [SampleObjective; 8] = [
+    SampleObjective {
+        title: "Phishing click rate below 5%",
+        description: "Fewer employees fall for simulated phishing e-mails.",
+        target: "5",
+        unit: "%",
+        owner: "Priya Raman",
+        due_in: 120,
+        evaluation: "Monthly phishing simulation across all staff.",
+        plan: "Monthly simulations, a two-minute lesson for everyone who clicks, and a report button in every mail client.",
+        resources: "Simulation platform licence; two hours a month of the security officer.",
+        direction: Direction::AtMost,
+        values: [14.2, 13.1, 12.5, 11.0, 10.4, 9.1, 8.3, 7.6, 6.9, 6.1, 5.2, 4.6],
+    },
+    SampleObjective {
+        title: "Critical patches applied within 14 days",
+        description: "Share of critical security patches installed within two weeks of release.",
+        target: "95",
+        unit: "%",
+        owner: "Lukas Brandt",
+        due_in: 60,
+        evaluation: "Patch report from the endpoint management tool, first Monday of each month.",
+        plan: "Automatic patch rings for laptops and servers; a monthly exception review.",
+        resources: "Endpoint management licences; 0.2 FTE in IT operations.",
+        direction: Direction::AtLeast,
+        values: [71.0, 74.0, 73.0, 78.0, 80.0, 82.0, 81.0, 84.0, 86.0, 87.0, 88.0, 89.0],
+    },
+    SampleObjective {
+        title: "Security awareness training completed",
+        description: "Everyone in scope has completed this year's awareness training.",
+        target: "100",
+        unit: "%",
+        owner: "Sofia Marquez",
+        due_in: 90,
+        evaluation: "Training records per department, reviewed quarterly.",
+        plan: "A 30-minute online course for all staff and a live session for managers.",
+        resources: "E-learning platform; one hour per employee.",
+        direction: Direction::AtLeast,
+        values: [12.0, 20.0, 31.0, 40.0, 48.0, 55.0, 63.0, 70.0, 76.0, 82.0, 86.0, 90.0],
+    },
+    SampleObjective {
+        title: "Security incidents resolved within 48 hours",
+        description: "Mean time to resolve security incidents of medium or high severity.",
+        target: "48",
+        unit: "hours",
+        owner: "Lukas Brandt",
+        due_in: 150,
+        evaluation: "Incident tickets closed in the month, mean time from report to resolution.",
+        plan: "On-call rota for security incidents and playbooks for the five most common cases.",
+        resources: "On-call allowance; playbook writing time of the incident manager.",
+        direction: Direction::AtMost,
+        values: [74.0, 70.0, 66.0, 69.0, 61.0, 58.0, 55.0, 52.0, 50.0, 47.0, 45.0, 42.0],
+    },
+    SampleObjective {
+        title: "Suppliers with a signed security agreement",
+        description: "Share of critical suppliers that signed our security requirements.",
+        target: "90",
+        unit: "%",
+        owner: "Martin Kessler",
+        due_in: 45,
+        evaluation: "Supplier register, reviewed at each management review.",
+        plan: "Add the security annex to every renewal; chase the remaining critical suppliers.",
+        resources: "Procurement time; legal review of the annex.",
+        direction: Direction::AtLeast,
+        values: [52.0, 55.0, 55.0, 58.0, 60.0, 60.0, 61.0, 60.0, 62.0, 61.0, 60.0, 60.0],
+    },
+    SampleObjective {
+        title: "Backups restored successfully in tests",
+        description: "Monthly restore tests of the booking platform succeed.",
+        target: "100",
+        unit: "%",
+        owner: "Lukas Brandt",
+        due_in: 200,
+        evaluation: "Restore test log, signed off by IT operations.",
+        plan: "A restore test of one system every month, rotating through all critical systems.",
+        resources: "Test environment; four hours a month.",
+        direction: Direction::AtLeast,
+        values: [90.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0],
+    },
+    SampleObjective {
+        title: "Privileged accounts reviewed every quarter",
+        description: "Administrator accounts confirmed by their owners each quarter.",
+        target: "100",
+        unit: "%",
+        owner: "Jonas Weber",
+        due_in: 75,
+        evaluation: "Quarterly access review report.",
+        plan: "Quarterly review with each system owner; remove accounts not confirmed within a week.",
+        resources: "Identity management reports; one day per quarter.",
+        direction: Direction::AtLeast,
+        values: [60.0, 62.0, 75.0, 75.0, 78.0, 85.0, 85.0, 88.0, 92.0, 92.0, 94.0, 96.0],
+    },
+    SampleObjective {
+        title: "Risk treatment actions closed on time",
+        description: "Share of risk treatment actions closed by their due date.",
+        target: "85",
+        unit: "%",
+        owner: "Jonas Weber",
+        due_in: -20,
+        evaluation: "Risk treatment plan status at each month's end.",
+        plan: "Weekly follow-up of open actions with their owners; escalation to the COO after two missed dates.",
+        resources: "Security officer time; risk owners' time.",
+        direction: Direction::AtLeast,
+        values: [58.0, 60.0, 63.0, 61.0, 65.0, 66.0, 68.0, 67.0, 70.0, 71.0, 70.0, 72.0],
+    },
+];
+
+/// Six policies: title, kind, owner, status, review due (days from today), text.
+const POLICIES: [(&str, PolicyKind, &str, PolicyStatus, i64, &str); 6] = [
+    (
+        "Information security policy",
+        PolicyKind::InformationSecurity,
+        "Claire Hoffmann",
+        PolicyStatus::Published,
+        200,
+        "# Information security policy\n\nAlder & Finch moves other people's goods and data. Our customers trust us with both, and **protecting that information is part of every job here**.\n\n## Our commitments\n\n- We protect the confidentiality, integrity and availability of the information we hold.\n- We meet the legal, contractual and regulatory requirements that apply to us.\n- We set security objectives every year and review them at each management review.\n- We give the ISMS the people, time and budget it needs.\n\n## Responsibilities\n\nTop management owns this policy. The CISO runs the ISMS and reports on it. Every employee follows the policies that apply to their work and reports incidents at once.\n\n## Continual improvement\n\nWe learn from incidents, audits and reviews, and improve the ISMS continually.",
+    ),
+    (
+        "Access control policy",
+        PolicyKind::TopicSpecific,
+        "Jonas Weber",
+        PolicyStatus::Approved,
+        -15,
+        "# Access control policy\n\nAccess to information is granted on a **need-to-know** basis and removed when it is no longer needed.\n\n## Rules\n\n1. Every account belongs to one named person.\n2. Administrator rights are requested, approved by the system owner, and reviewed every quarter.\n3. Multi-factor authentication is required for e-mail, remote access and every administrator account.\n4. Leavers lose all access on their last working day.",
+    ),
+    (
+        "Acceptable use policy",
+        PolicyKind::TopicSpecific,
+        "Sofia Marquez",
+        PolicyStatus::Published,
+        120,
+        "# Acceptable use policy\n\nCompany devices and accounts are provided for work. Reasonable personal use is allowed when it does not put company information at risk.\n\n- Lock your screen when you leave your desk.\n- Do not install software that IT has not approved.\n- Report lost or stolen devices to the service desk *immediately*.",
+    ),
+    (
+        "Supplier security policy",
+        PolicyKind::TopicSpecific,
+        "Martin Kessler",
+        PolicyStatus::InReview,
+        300,
+        "# Supplier security policy\n\nSuppliers that handle our information or run our systems must protect it at least as well as we do.\n\n## Before signing\n\nCritical suppliers complete our security questionnaire and sign the security annex.\n\n## During the contract\n\nWe review critical suppliers every year and after any incident that affects us.",
+    ),
+    (
+        "Backup and restore policy",
+        PolicyKind::TopicSpecific,
+        "Lukas Brandt",
+        PolicyStatus::Draft,
+        365,
+        "# Backup and restore policy\n\nBackups of the booking platform are taken every night, kept for 35 days, and stored in a second region.\n\nA restore of one critical system is tested every month.",
+    ),
+    (
+        "Incident response policy",
+        PolicyKind::TopicSpecific,
+        "Lukas Brandt",
+        PolicyStatus::Published,
+        -40,
+        "# Incident response policy\n\nEvery suspected security incident is reported to the service desk at once, by phone or with the report button.\n\n## Severity\n\n- **High**: customer data exposed or the booking platform unavailable. The incident manager informs the CEO within one hour.\n- **Medium**: one system or team affected.\n- **Low**: no impact on customers.\n\nAfter every high-severity incident we hold a review and record the lessons learnt.",
+    ),
+];
+
+/// Four training programmes: topic, audience role indexes (empty: everyone),
+/// recurrence in months, mandatory, target %, sessions (days ago, attendee indexes).
+type SampleProgramme = (
+    &'static str,
+    &'static [usize],
+    &'static str,
+    bool,
+    &'static str,
+    &'static [(i64, &'static [usize])],
+);
+
+const PROGRAMMES: [SampleProgramme; 4] = [
+    (
+        "Security awareness essentials",
+        &[],
+        "12",
+        true,
+        "95",
+        &[
+            (200, &[0, 1, 2, 3, 4, 5, 6]),
+            (90, &[7, 8, 9, 10]),
+        ],
+    ),
+    (
+        "Phishing: how to spot and report it",
+        &[],
+        "6",
+        true,
+        "90",
+        &[(60, &[0, 2, 3, 4, 5, 7, 8, 9])],
+    ),
+    (
+        "Leadership in the ISMS",
+        &[0],
+        "",
+        true,
+        "100",
+        &[(150, &[0, 1])],
+    ),
+    (
+        "Incident response drill",
+        &[1, 8],
+        "12",
+        false,
+        "",
+        &[(30, &[3, 5])],
+    ),
+];
+
+/// Budget lines: category, description, requested, spent, approved amount.
+const BUDGET: [(&str, &str, &str, &str, Option<&str>); 5] = [
+    ("Tools and licences", "Endpoint detection and patch management", "48000", "31200", Some("45000")),
+    ("Training", "Awareness platform and manager sessions", "12000", "7450", Some("12000")),
+    ("Certification", "Stage 1 and stage 2 audits", "18500", "0", Some("18500")),
+    ("Consulting", "ISO/IEC 27001 implementation support", "25000", "16800", Some("20000")),
+    ("Testing", "Penetration test of the booking platform", "15000", "0", None),
+];
+
+/// People time per role index: FTE, note.
+const FTE: [(usize, &str, &str); 4] = [
+    (1, "1", "Full time"),
+    (2, "1", "Full time"),
+    (5, "0.2", "One day a week"),
+    (8, "0.3", "On-call rota shared with IT operations"),
+];
+
+/// Creates the sample workspace as `author`, with dates relative to `now`.
+pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, CommandError> {
+    let mut clock = now - 1_000;
+    let mut tick = move || {
+        clock += 1;
+        clock
+    };
+    let mut doc = WorkspaceDoc::create(SAMPLE_ORGANISATION, SAMPLE_SCOPE, author, tick())?;
+    let today = day_of(now);
+    let date = |days_from_today: i64| date_of((today + days_from_today) * DAY);
+
+    let mut people = Vec::new();
+    for (name, title, email) in PEOPLE {
+        let draft = PersonDraft {
+            name: name.to_owned(),
+            title: title.to_owned(),
+            email: email.to_owned(),
+        };
+        people.push(doc.add_person(&draft, tick())?);
+    }
+
+    let mut roles_ids = Vec::new();
+    for (kind, responsibilities, authorities, holders) in roles() {
+        let draft = RoleDraft {
+            kind,
+            responsibilities: responsibilities.to_owned(),
+            authorities: authorities.to_owned(),
+        };
+        let role = doc.add_role(&draft, tick())?;
+        for &person in holders {
+            doc.set_role_holder(&role, &people[person], true, tick())?;
+        }
+        roles_ids.push(role);
+    }
+    for (activity, letters) in RACI {
+        for &(role, letter) in letters {
+            doc.set_raci(activity, &roles_ids[role], Some(letter), tick())?;
+        }
+    }
+    let suppliers = doc.add_activity("Supplier security reviews", tick())?;
+    doc.set_raci(&suppliers, &roles_ids[4], Some(Raci::Responsible), tick())?;
+
+    let mut policies = Vec::new();
+    for (title, kind, owner, status, review_in, text) in POLICIES {
+        let draft = PolicyDraft {
+            title: title.to_owned(),
+            kind,
+            owner: owner.to_owned(),
+            review_due: date(review_in),
+        };
+        let id = doc.add_policy(&draft, text, tick())?;
+        if status != PolicyStatus::Draft {
+            doc.set_policy_status(&id, PolicyStatus::InReview, tick())?;
+        }
+        if matches!(status, PolicyStatus::Approved | PolicyStatus::Published) {
+            doc.approve_policy(&id, tick())?;
+            for person in &people[..6] {
+                doc.acknowledge_policy(&id, 0, person, tick())?;
+            }
+        }
+        if status == PolicyStatus::Published {
+            doc.set_policy_status(&id, PolicyStatus::Published, tick())?;
+        }
+        policies.push(id);
+    }
+
+    let mut objectives = Vec::new();
+    for sample in &OBJECTIVES {
+        let draft = ObjectiveDraft {
+            title: sample.title.to_owned(),
+            description: sample.description.to_owned(),
+            target: sample.target.to_owned(),
+            unit: sample.unit.to_owned(),
+            owner: sample.owner.to_owned(),
+            due: date(sample.due_in),
+            health: Health::default(),
+            evaluation: sample.evaluation.to_owned(),
+        };
+        let id = doc.add_objective(&draft, tick())?;
+        let plan = ObjectivePlanDraft {
+            plan: sample.plan.to_owned(),
+            resources: sample.resources.to_owned(),
+            policy_id: policies[0].clone(),
+            direction: sample.direction,
+        };
+        doc.edit_objective_plan(&id, &plan, tick())?;
+        for (month, value) in sample.values.iter().enumerate() {
+            let measurement = MeasurementDraft {
+                date: date(-30 * (11 - month as i64) - 2),
+                value: value.to_string(),
+                note: String::new(),
+            };
+            doc.add_measurement(&id, &measurement, tick())?;
+        }
+        let objective = doc.objective(&id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        if let Some(health) = health_suggestion(&objective, today) {
+            doc.set_objective_health(&id, health, tick())?;
+        }
+        objectives.push(id);
+    }
+
+    let mut programmes = Vec::new();
+    for (topic, audience, recurrence, mandatory, target, sessions) in PROGRAMMES {
+        let draft = ProgrammeDraft {
+            topic: topic.to_owned(),
+            audience: if audience.is_empty() {
+                Audience::Everyone
+            } else {
+                Audience::Roles(audience.iter().map(|&r| roles_ids[r].clone()).collect())
+            },
+            recurrence_months: recurrence.to_owned(),
+            mandatory,
+            completion_target: target.to_owned(),
+        };
+        let id = doc.add_programme(&draft, tick())?;
+        for &(days_ago, attendees) in sessions {
+            let session = SessionDraft {
+                date: date(-days_ago),
+                end: String::new(),
+                attendees: attendees.iter().map(|&p| people[p].clone()).collect(),
+            };
+            doc.add_session(&id, &session, tick())?;
+        }
+        programmes.push(id);
+    }
+    doc.set_competence_evidence(
+        &programmes[3],
+        &people[3],
+        "CISSP certificate; led the drill's debrief.",
+        tick(),
+    )?;
+
+    let year = date(0)[..4].to_owned();
+    let mut budget = Vec::new();
+    for (category, description, requested, spent, approved) in BUDGET {
+        let draft = BudgetLineDraft {
+            category: category.to_owned(),
+            description: description.to_owned(),
+            year: year.clone(),
+            currency: "EUR".to_owned(),
+            requested: requested.to_owned(),
+            spent: spent.to_owned(),
+        };
+        let id = doc.add_budget_line(&draft, tick())?;
+        if let Some(amount) = approved {
+            let approval = BudgetApprovalDraft {
+                amount: amount.to_owned(),
+                date: date(-100),
+            };
+            doc.approve_budget_line(&id, &approval, tick())?;
+        }
+        budget.push(id);
+    }
+    for (role, fte, note) in FTE {
+        let draft = FteDraft {
+            fte: fte.to_owned(),
+            note: note.to_owned(),
+        };
+        let name = doc
+            .role(&roles_ids[role])?
+            .map(|r| r.kind.label().to_owned())
+            .unwrap_or_default();
+        doc.set_fte(&roles_ids[role], &name, &draft, tick())?;
+    }
+
+    let evidence: [(Duty, &str); 8] = [
+        (Duty::A, &policies[0]),
+        (Duty::A, &objectives[0]),
+        (Duty::B, &policies[1]),
+        (Duty::C, &budget[0]),
+        (Duty::D, &programmes[2]),
+        (Duty::E, &objectives[3]),
+        (Duty::F, &roles_ids[1]),
+        (Duty::G, &objectives[7]),
+    ];
+    for (duty, record) in evidence {
+        doc.set_duty_evidence(duty, record, true, tick())?;
+    }
+    for duty in [Duty::A, Duty::B, Duty::C, Duty::D, Duty::F] {
+        doc.confirm_duty(duty, true, tick())?;
+    }
+    Ok(doc)
+}
