@@ -8,6 +8,7 @@ use std::time::Instant;
 use automerge::AutoCommit;
 use charter::workspace::commitment::commitment_progress;
 use charter::workspace::measurements::{date_of, day_of, overdue_objectives};
+use charter::workspace::overview::{Overview, percent_label, spent_percent};
 use charter::workspace::policies::{PolicyStatus, policies_due_for_review};
 use charter::workspace::resources::{budget_totals, total_fte};
 use charter::workspace::roles::{RaciWarning, raci_warnings};
@@ -110,4 +111,52 @@ fn the_sample_survives_a_save_and_a_load() {
     assert_eq!(loaded.read().unwrap(), doc.read().unwrap());
     // A few hundred kilobytes at most: the sample must open quickly.
     assert!(bytes.len() < 300_000, "{}", bytes.len());
+}
+
+#[test]
+fn the_overview_adds_up_the_sample() {
+    let doc = sample_workspace("Ada", NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let today = date_of(NOW);
+    let overview = Overview::of(&ws, &today);
+
+    assert_eq!(overview.objectives, 8);
+    assert_eq!(overview.by_health, [5, 2, 1]);
+    assert_eq!(overview.with_health(Health::AtRisk), 2);
+    assert_eq!(overview.overdue, 1);
+    assert_eq!(overview.policies_due, 2);
+    assert_eq!(overview.in_status(PolicyStatus::Published), 3);
+    assert_eq!(overview.in_status(PolicyStatus::Approved), 1);
+    assert_eq!(overview.in_status(PolicyStatus::InReview), 1);
+    assert_eq!(overview.in_status(PolicyStatus::Draft), 1);
+    assert_eq!(overview.raci_warnings, 1);
+    assert_eq!(overview.awaiting_approval, 1);
+    assert!(overview.needs_attention());
+    assert_eq!(overview.year.to_string(), today[..4]);
+    assert_eq!(overview.budget.len(), 1);
+    assert_eq!(spent_percent(&overview.budget[0]), Some(58));
+    assert_eq!(overview.programmes, 4);
+    // 3 mandatory programmes: everyone (12) twice and top management (3) once.
+    // Awareness: 11 of 12 attended within 12 months; phishing: 8 of 12 within
+    // 6 months; leadership: 2 of 3 → 21 of 27.
+    let training = overview.training.unwrap();
+    assert!((training - 21.0 * 100.0 / 27.0).abs() < 1e-9, "{training}");
+    assert_eq!(percent_label(training), "78%");
+    assert_eq!((overview.commitment.confirmed, overview.commitment.total), (5, 8));
+}
+
+#[test]
+fn the_overview_of_an_empty_workspace_is_all_zero() {
+    let doc = WorkspaceDoc::create("Empty Ltd", "", "Ada", NOW).unwrap();
+    let overview = Overview::of(&doc.read().unwrap(), &date_of(NOW));
+    assert_eq!(overview.objectives, 0);
+    assert_eq!(overview.by_health, [0, 0, 0]);
+    // Nobody answers for the eight standard activities yet: that needs attention.
+    assert_eq!(overview.raci_warnings, 8);
+    assert!(overview.needs_attention());
+    assert!(overview.budget.is_empty());
+    assert_eq!(overview.training, None);
+    assert_eq!(overview.commitment.confirmed, 0);
+    assert_eq!(percent_label(99.5), "100%");
+    assert_eq!(percent_label(0.4), "0%");
 }

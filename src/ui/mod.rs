@@ -8,6 +8,7 @@ mod join;
 mod live;
 mod measurements;
 mod objectives;
+mod plan;
 mod policies;
 mod profile;
 mod resources;

@@ -2,9 +2,12 @@
 //! edits one, with a message next to each field that needs attention.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
 use crate::ui::measurements::Measurements;
+use crate::ui::plan::ObjectivePlan;
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::measurements::{day_of, is_overdue};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
@@ -16,6 +19,58 @@ struct Deleted {
     objective: Objective,
 }
 
+/// Which objectives the list shows, from the address (`?health=at-risk`,
+/// `?overdue=yes`); the dashboard's figures link to these.
+#[derive(Clone, Copy, PartialEq, Default)]
+enum Filter {
+    /// Every objective.
+    #[default]
+    All,
+    /// Those with this health.
+    Health(Health),
+    /// Those past their due date without meeting the target.
+    Overdue,
+}
+
+impl Filter {
+    /// The filter the address asks for; anything unknown shows everything.
+    fn from_query(query: &leptos_router::params::ParamsMap) -> Filter {
+        if query.get("overdue").is_some() {
+            Filter::Overdue
+        } else if let Some(health) = query.get("health").as_deref().and_then(Health::from_slug) {
+            Filter::Health(health)
+        } else {
+            Filter::All
+        }
+    }
+
+    /// Whether the list shows `objective` on day `today`.
+    fn admits(self, objective: &Objective, today: i64) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Health(health) => objective.health == health,
+            Filter::Overdue => is_overdue(objective, today),
+        }
+    }
+
+    /// The line above a filtered list of `count` objectives.
+    fn describe(self, count: usize) -> Option<String> {
+        let noun = if count == 1 {
+            "objective"
+        } else {
+            "objectives"
+        };
+        match self {
+            Filter::All => None,
+            Filter::Health(health) => Some(format!(
+                "Showing {count} {noun} {}",
+                health.label().to_lowercase()
+            )),
+            Filter::Overdue => Some(format!("Showing {count} overdue {noun}")),
+        }
+    }
+}
+
 /// The objectives of the open workspace.
 #[component]
 pub fn ObjectivesSection() -> impl IntoView {
@@ -25,14 +80,32 @@ pub fn ObjectivesSection() -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     let deleted = RwSignal::new(None::<Deleted>);
     let problem = RwSignal::new(None::<String>);
+    let query = use_query_map();
+    let params = use_params_map();
+    let filter = Memo::new(move |_| query.with(Filter::from_query));
     let ids = Memo::new(move |_| {
+        let filter = filter.get();
+        let today = day_of(crate::ui::now());
         ws.state.with(|s| {
             s.objectives_in_order()
                 .into_iter()
+                .filter(|(_, o)| filter.admits(o, today))
                 .map(|(id, _)| id.clone())
                 .collect::<Vec<_>>()
         })
     });
+    let filter_line = move || {
+        let filter = filter.get();
+        let what = filter.describe(ids.with(Vec::len))?;
+        let all = format!("/w/{}", params.with(|p| p.get("id").unwrap_or_default()));
+        Some(view! {
+            <p class="filter-line" role="status">
+                {what}
+                " · "
+                <A href=all>"Show all objectives"</A>
+            </p>
+        })
+    };
 
     let add = Callback::new(move |draft: ObjectiveDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_objective(&draft, now))
@@ -107,6 +180,7 @@ pub fn ObjectivesSection() -> impl IntoView {
                     })
             }}
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            {filter_line}
             <Show when=move || adding.get()>
                 <ObjectiveForm
                     name="New objective"
@@ -222,6 +296,7 @@ fn ObjectiveItem(
                         value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
                     />
                 </dl>
+                <ObjectivePlan id=id.clone() objective=objective/>
                 <Measurements id=id.clone() objective=objective/>
                 <div class="item-actions" class:hidden=move || ws.read_only.get()>
                     <button

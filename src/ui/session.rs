@@ -101,7 +101,25 @@ impl OpenWorkspace {
         author: &str,
     ) -> Result<String, CommandError> {
         let created = now();
-        let mut doc = WorkspaceDoc::create(organisation, scope, author, created)?;
+        let doc = WorkspaceDoc::create(organisation, scope, author, created)?;
+        OpenWorkspace::store_new(db, doc, created).await
+    }
+
+    /// Creates the sample workspace ([`crate::workspace::sample`]) in this
+    /// browser and returns its id.
+    pub async fn create_sample(db: Database, author: &str) -> Result<String, CommandError> {
+        let created = now();
+        let doc = crate::workspace::sample::sample_workspace(author, created)?;
+        OpenWorkspace::store_new(db, doc, created).await
+    }
+
+    /// Writes a workspace made in this browser and adds it to the start
+    /// page's list; returns its new local id.
+    async fn store_new(
+        db: Database,
+        mut doc: WorkspaceDoc,
+        created: i64,
+    ) -> Result<String, CommandError> {
         let id = new_id(created);
         let mut saver = Saver::default();
         let storage_failed = |e: StorageError| CommandError::Document(e.to_string());

@@ -60,7 +60,10 @@ pub fn StartPage() -> impl IntoView {
                 <h2 id="workspaces-heading">"Your workspaces"</h2>
                 {list}
             </section>
-            <NewWorkspaceForm/>
+            <div class="start-actions">
+                <NewWorkspaceForm/>
+                <SampleCard/>
+            </div>
         </div>
     }
 }
@@ -133,6 +136,57 @@ fn NewWorkspaceForm() -> impl IntoView {
                     </button>
                 </div>
             </form>
+        </section>
+    }
+}
+
+/// "Open a sample workspace": an example organisation to explore or demo.
+#[component]
+fn SampleCard() -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    let profile = expect_context::<Profile>();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let open = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        let db = match storage.database() {
+            Ok(db) => db,
+            Err(e) => {
+                problem.set(Some(e.to_string()));
+                return;
+            }
+        };
+        let author = profile.author();
+        let navigate = navigate.clone();
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            // Let the button show its progress before the sample is built.
+            gloo_timers::future::TimeoutFuture::new(20).await;
+            match OpenWorkspace::create_sample(db, &author).await {
+                Ok(id) => navigate(&format!("/w/{id}/overview"), Default::default()),
+                Err(e) => {
+                    problem.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card sample-card" aria-labelledby="sample-heading">
+            <h2 id="sample-heading">"See an example"</h2>
+            <p class="muted">
+                "A fictional logistics company with a year of objectives, people and roles, policies, training and budget. Explore it freely; it stays in this browser."
+            </p>
+            {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            <div class="actions">
+                <button type="button" on:click=open prop:disabled=busy aria-busy=move || busy.get().to_string()>
+                    {move || if busy.get() { "Preparing the sample…" } else { "Open a sample workspace" }}
+                </button>
+            </div>
         </section>
     }
 }

@@ -8,6 +8,7 @@ pub mod commitment;
 pub mod id;
 pub mod measurements;
 pub mod model;
+pub mod overview;
 pub mod policies;
 pub mod resources;
 pub mod roles;

@@ -27,17 +27,61 @@ const DAY: Millis = 86_400_000;
 
 /// Twelve people: name, job title, e-mail.
 const PEOPLE: [(&str, &str, &str); 12] = [
-    ("Claire Hoffmann", "Chief Executive Officer", "claire.hoffmann@alderfinch.example"),
-    ("Martin Kessler", "Chief Financial Officer", "martin.kessler@alderfinch.example"),
-    ("Aisha Okafor", "Chief Operating Officer", "aisha.okafor@alderfinch.example"),
-    ("Jonas Weber", "Chief Information Security Officer", "jonas.weber@alderfinch.example"),
-    ("Priya Raman", "Information Security Officer", "priya.raman@alderfinch.example"),
-    ("Lukas Brandt", "Head of IT Operations", "lukas.brandt@alderfinch.example"),
-    ("Sofia Marquez", "Head of People", "sofia.marquez@alderfinch.example"),
-    ("Daniel Novak", "Head of Software Development", "daniel.novak@alderfinch.example"),
-    ("Emma Lindqvist", "Head of Customer Service", "emma.lindqvist@alderfinch.example"),
-    ("Tomasz Zieliński", "Internal Auditor", "tomasz.zielinski@alderfinch.example"),
-    ("Hannah Vogel", "Data Protection Officer", "hannah.vogel@alderfinch.example"),
+    (
+        "Claire Hoffmann",
+        "Chief Executive Officer",
+        "claire.hoffmann@alderfinch.example",
+    ),
+    (
+        "Martin Kessler",
+        "Chief Financial Officer",
+        "martin.kessler@alderfinch.example",
+    ),
+    (
+        "Aisha Okafor",
+        "Chief Operating Officer",
+        "aisha.okafor@alderfinch.example",
+    ),
+    (
+        "Jonas Weber",
+        "Chief Information Security Officer",
+        "jonas.weber@alderfinch.example",
+    ),
+    (
+        "Priya Raman",
+        "Information Security Officer",
+        "priya.raman@alderfinch.example",
+    ),
+    (
+        "Lukas Brandt",
+        "Head of IT Operations",
+        "lukas.brandt@alderfinch.example",
+    ),
+    (
+        "Sofia Marquez",
+        "Head of People",
+        "sofia.marquez@alderfinch.example",
+    ),
+    (
+        "Daniel Novak",
+        "Head of Software Development",
+        "daniel.novak@alderfinch.example",
+    ),
+    (
+        "Emma Lindqvist",
+        "Head of Customer Service",
+        "emma.lindqvist@alderfinch.example",
+    ),
+    (
+        "Tomasz Zieliński",
+        "Internal Auditor",
+        "tomasz.zielinski@alderfinch.example",
+    ),
+    (
+        "Hannah Vogel",
+        "Data Protection Officer",
+        "hannah.vogel@alderfinch.example",
+    ),
     ("Oliver Grant", "ISMS Consultant (external)", ""),
 ];
 
@@ -111,29 +155,63 @@ fn roles() -> [(RoleKind, &'static str, &'static str, &'static [usize]); 10] {
 const RACI: [(&str, &[(usize, Raci)]); 8] = [
     (
         "policy",
-        &[(0, Raci::Accountable), (1, Raci::Responsible), (4, Raci::Informed)],
+        &[
+            (0, Raci::Accountable),
+            (1, Raci::Responsible),
+            (4, Raci::Informed),
+        ],
     ),
     (
         "risk-assessment",
-        &[(1, Raci::Accountable), (2, Raci::Responsible), (3, Raci::Consulted)],
+        &[
+            (1, Raci::Accountable),
+            (2, Raci::Responsible),
+            (3, Raci::Consulted),
+        ],
     ),
-    ("soa", &[(1, Raci::Accountable), (2, Raci::Responsible), (6, Raci::Consulted)]),
+    (
+        "soa",
+        &[
+            (1, Raci::Accountable),
+            (2, Raci::Responsible),
+            (6, Raci::Consulted),
+        ],
+    ),
     (
         "risk-treatment",
-        &[(3, Raci::Accountable), (1, Raci::Consulted), (4, Raci::Responsible)],
+        &[
+            (3, Raci::Accountable),
+            (1, Raci::Consulted),
+            (4, Raci::Responsible),
+        ],
     ),
     (
         "awareness",
-        &[(1, Raci::Accountable), (2, Raci::Responsible), (4, Raci::Informed)],
+        &[
+            (1, Raci::Accountable),
+            (2, Raci::Responsible),
+            (4, Raci::Informed),
+        ],
     ),
     (
         "incident-management",
-        &[(8, Raci::Accountable), (1, Raci::Consulted), (7, Raci::Informed)],
+        &[
+            (8, Raci::Accountable),
+            (1, Raci::Consulted),
+            (7, Raci::Informed),
+        ],
     ),
-    ("internal-audit", &[(0, Raci::Accountable), (5, Raci::Responsible)]),
+    (
+        "internal-audit",
+        &[(0, Raci::Accountable), (5, Raci::Responsible)],
+    ),
     (
         "management-review",
-        &[(0, Raci::Accountable), (1, Raci::Responsible), (6, Raci::Consulted)],
+        &[
+            (0, Raci::Accountable),
+            (1, Raci::Responsible),
+            (6, Raci::Consulted),
+        ],
     ),
 ];
 
@@ -166,7 +244,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "Monthly simulations, a two-minute lesson for everyone who clicks, and a report button in every mail client.",
         resources: "Simulation platform licence; two hours a month of the security officer.",
         direction: Direction::AtMost,
-        values: [14.2, 13.1, 12.5, 11.0, 10.4, 9.1, 8.3, 7.6, 6.9, 6.1, 5.2, 4.6],
+        values: [
+            14.2, 13.1, 12.5, 11.0, 10.4, 9.1, 8.3, 7.6, 6.9, 6.1, 5.2, 4.6,
+        ],
     },
     SampleObjective {
         title: "Critical patches applied within 14 days",
@@ -179,7 +259,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "Automatic patch rings for laptops and servers; a monthly exception review.",
         resources: "Endpoint management licences; 0.2 FTE in IT operations.",
         direction: Direction::AtLeast,
-        values: [71.0, 74.0, 73.0, 78.0, 80.0, 82.0, 81.0, 84.0, 86.0, 87.0, 88.0, 89.0],
+        values: [
+            71.0, 74.0, 73.0, 78.0, 80.0, 82.0, 81.0, 84.0, 86.0, 87.0, 88.0, 89.0,
+        ],
     },
     SampleObjective {
         title: "Security awareness training completed",
@@ -192,7 +274,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "A 30-minute online course for all staff and a live session for managers.",
         resources: "E-learning platform; one hour per employee.",
         direction: Direction::AtLeast,
-        values: [12.0, 20.0, 31.0, 40.0, 48.0, 55.0, 63.0, 70.0, 76.0, 82.0, 86.0, 90.0],
+        values: [
+            12.0, 20.0, 31.0, 40.0, 48.0, 55.0, 63.0, 70.0, 76.0, 82.0, 86.0, 90.0,
+        ],
     },
     SampleObjective {
         title: "Security incidents resolved within 48 hours",
@@ -205,7 +289,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "On-call rota for security incidents and playbooks for the five most common cases.",
         resources: "On-call allowance; playbook writing time of the incident manager.",
         direction: Direction::AtMost,
-        values: [74.0, 70.0, 66.0, 69.0, 61.0, 58.0, 55.0, 52.0, 50.0, 47.0, 45.0, 42.0],
+        values: [
+            74.0, 70.0, 66.0, 69.0, 61.0, 58.0, 55.0, 52.0, 50.0, 47.0, 45.0, 42.0,
+        ],
     },
     SampleObjective {
         title: "Suppliers with a signed security agreement",
@@ -218,7 +304,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "Add the security annex to every renewal; chase the remaining critical suppliers.",
         resources: "Procurement time; legal review of the annex.",
         direction: Direction::AtLeast,
-        values: [52.0, 55.0, 55.0, 58.0, 60.0, 60.0, 61.0, 60.0, 62.0, 61.0, 60.0, 60.0],
+        values: [
+            52.0, 55.0, 55.0, 58.0, 60.0, 60.0, 61.0, 60.0, 62.0, 61.0, 60.0, 60.0,
+        ],
     },
     SampleObjective {
         title: "Backups restored successfully in tests",
@@ -231,7 +319,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "A restore test of one system every month, rotating through all critical systems.",
         resources: "Test environment; four hours a month.",
         direction: Direction::AtLeast,
-        values: [90.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0],
+        values: [
+            90.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0,
+        ],
     },
     SampleObjective {
         title: "Privileged accounts reviewed every quarter",
@@ -244,7 +334,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "Quarterly review with each system owner; remove accounts not confirmed within a week.",
         resources: "Identity management reports; one day per quarter.",
         direction: Direction::AtLeast,
-        values: [60.0, 62.0, 75.0, 75.0, 78.0, 85.0, 85.0, 88.0, 92.0, 92.0, 94.0, 96.0],
+        values: [
+            60.0, 62.0, 75.0, 75.0, 78.0, 85.0, 85.0, 88.0, 92.0, 92.0, 94.0, 96.0,
+        ],
     },
     SampleObjective {
         title: "Risk treatment actions closed on time",
@@ -257,7 +349,9 @@ const OBJECTIVES: [SampleObjective; 8] = [
         plan: "Weekly follow-up of open actions with their owners; escalation to the COO after two missed dates.",
         resources: "Security officer time; risk owners' time.",
         direction: Direction::AtLeast,
-        values: [58.0, 60.0, 63.0, 61.0, 65.0, 66.0, 68.0, 67.0, 70.0, 71.0, 70.0, 72.0],
+        values: [
+            58.0, 60.0, 63.0, 61.0, 65.0, 66.0, 68.0, 67.0, 70.0, 71.0, 70.0, 72.0,
+        ],
     },
 ];
 
@@ -331,10 +425,7 @@ const PROGRAMMES: [SampleProgramme; 4] = [
         "12",
         true,
         "95",
-        &[
-            (200, &[0, 1, 2, 3, 4, 5, 6]),
-            (90, &[7, 8, 9, 10]),
-        ],
+        &[(200, &[0, 1, 2, 3, 4, 5, 6]), (90, &[7, 8, 9, 10])],
     ),
     (
         "Phishing: how to spot and report it",
@@ -364,11 +455,41 @@ const PROGRAMMES: [SampleProgramme; 4] = [
 
 /// Budget lines: category, description, requested, spent, approved amount.
 const BUDGET: [(&str, &str, &str, &str, Option<&str>); 5] = [
-    ("Tools and licences", "Endpoint detection and patch management", "48000", "31200", Some("45000")),
-    ("Training", "Awareness platform and manager sessions", "12000", "7450", Some("12000")),
-    ("Certification", "Stage 1 and stage 2 audits", "18500", "0", Some("18500")),
-    ("Consulting", "ISO/IEC 27001 implementation support", "25000", "16800", Some("20000")),
-    ("Testing", "Penetration test of the booking platform", "15000", "0", None),
+    (
+        "Tools and licences",
+        "Endpoint detection and patch management",
+        "48000",
+        "31200",
+        Some("45000"),
+    ),
+    (
+        "Training",
+        "Awareness platform and manager sessions",
+        "12000",
+        "7450",
+        Some("12000"),
+    ),
+    (
+        "Certification",
+        "Stage 1 and stage 2 audits",
+        "18500",
+        "0",
+        Some("18500"),
+    ),
+    (
+        "Consulting",
+        "ISO/IEC 27001 implementation support",
+        "25000",
+        "16800",
+        Some("20000"),
+    ),
+    (
+        "Testing",
+        "Penetration test of the booking platform",
+        "15000",
+        "0",
+        None,
+    ),
 ];
 
 /// People time per role index: FTE, note.

@@ -1,0 +1,103 @@
+//! The executive dashboard's figures, computed from the workspace in one
+//! place so that the screen only draws them and each one is tested.
+
+use crate::workspace::commitment::{CommitmentProgress, commitment_progress};
+use crate::workspace::measurements::{day_number, overdue_objectives};
+use crate::workspace::model::{Health, Workspace};
+use crate::workspace::policies::{PolicyStatus, policies_due_for_review};
+use crate::workspace::resources::{BudgetTotal, budget_totals};
+use crate::workspace::roles::raci_warnings;
+use crate::workspace::training::overall_completion;
+
+/// Everything the dashboard shows, as of one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Objectives in all.
+    pub objectives: usize,
+    /// Objectives on track, at risk and off track, in [`Health::ALL`] order.
+    pub by_health: [usize; 3],
+    /// Objectives past their due date without meeting the target.
+    pub overdue: usize,
+    /// Policies in each status, in [`PolicyStatus::ALL`] order.
+    pub policies_by_status: [usize; 5],
+    /// Policies whose review date has passed.
+    pub policies_due: usize,
+    /// RACI activities without exactly one Accountable role.
+    pub raci_warnings: usize,
+    /// Budget lines not yet approved.
+    pub awaiting_approval: usize,
+    /// This year's budget, one total per currency.
+    pub budget: Vec<BudgetTotal>,
+    /// The budget year shown.
+    pub year: i64,
+    /// Training completion over every mandatory programme, in %, if anyone is due.
+    pub training: Option<f64>,
+    /// Training programmes in all.
+    pub programmes: usize,
+    /// The 5.1 checklist's progress.
+    pub commitment: CommitmentProgress,
+}
+
+impl Overview {
+    /// The figures of `ws` on `today` (YYYY-MM-DD).
+    pub fn of(ws: &Workspace, today: &str) -> Overview {
+        let day = day_number(today).unwrap_or_default();
+        let year = today
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or_default();
+        let by_health = Health::ALL.map(|h| ws.objectives.values().filter(|o| o.health == h).count());
+        let policies_by_status =
+            PolicyStatus::ALL.map(|s| ws.policies.values().filter(|p| p.status == s).count());
+        Overview {
+            objectives: ws.objectives.len(),
+            by_health,
+            overdue: overdue_objectives(ws, day).len(),
+            policies_by_status,
+            policies_due: policies_due_for_review(&ws.policies, today).len(),
+            raci_warnings: raci_warnings(ws).len(),
+            awaiting_approval: ws.budget.values().filter(|l| l.approval.is_none()).count(),
+            budget: budget_totals(&ws.budget)
+                .into_iter()
+                .filter(|t| t.year == year)
+                .collect(),
+            year,
+            training: overall_completion(ws, today),
+            programmes: ws.trainings.len(),
+            commitment: commitment_progress(ws),
+        }
+    }
+
+    /// Objectives with `health`.
+    pub fn with_health(&self, health: Health) -> usize {
+        let index = Health::ALL.iter().position(|h| *h == health).unwrap_or(0);
+        self.by_health[index]
+    }
+
+    /// Policies in `status`.
+    pub fn in_status(&self, status: PolicyStatus) -> usize {
+        let index = PolicyStatus::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0);
+        self.policies_by_status[index]
+    }
+
+    /// Whether anything asks for top management's attention.
+    pub fn needs_attention(&self) -> bool {
+        self.overdue + self.policies_due + self.raci_warnings + self.awaiting_approval > 0
+    }
+}
+
+/// Spent as a whole percentage of approved; `None` when nothing is approved.
+pub fn spent_percent(total: &BudgetTotal) -> Option<i64> {
+    (total.approved > 0).then(|| {
+        let percent = total.spent as f64 * 100.0 / total.approved as f64;
+        percent.round() as i64
+    })
+}
+
+/// A percentage as the dashboard prints it: 74.6 → "75%".
+pub fn percent_label(percent: f64) -> String {
+    format!("{percent:.0}%")
+}
