@@ -142,7 +142,10 @@ fn the_overview_adds_up_the_sample() {
     let training = overview.training.unwrap();
     assert!((training - 21.0 * 100.0 / 27.0).abs() < 1e-9, "{training}");
     assert_eq!(percent_label(training), "78%");
-    assert_eq!((overview.commitment.confirmed, overview.commitment.total), (5, 8));
+    assert_eq!(
+        (overview.commitment.confirmed, overview.commitment.total),
+        (5, 8)
+    );
 }
 
 #[test]

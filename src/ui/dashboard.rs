@@ -1,18 +1,359 @@
-//! Overview: Where the ISMS stands, at a glance.
+//! The executive dashboard: where the ISMS stands, in figures a chief
+//! executive reads in ten seconds. Every figure links to the list behind it.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::ui::{OpenWorkspace, today};
+use crate::workspace::Health;
+use crate::workspace::commitment::Duty;
+use crate::workspace::overview::{Overview, percent_label, spent_percent};
+use crate::workspace::policies::PolicyStatus;
+use crate::workspace::resources::money_label;
+
+/// "1 objective", "3 objectives".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// The overview section of the open workspace.
 #[component]
 pub fn DashboardSection() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let params = use_params_map();
+    let base = move || format!("/w/{}", params.with(|p| p.get("id").unwrap_or_default()));
+    let day = today();
+    let overview = {
+        let day = day.clone();
+        Memo::new(move |_| ws.state.with(|s| Overview::of(s, &day)))
+    };
     view! {
         <section class="dashboard" aria-labelledby="dashboard-heading">
             <div class="section-head">
                 <div>
                     <h2 id="dashboard-heading">"Overview"</h2>
-                    <p class="muted">"Where the ISMS stands, at a glance."</p>
+                    <p class="muted">{format!("Where the ISMS stands today, {day}.")}</p>
                 </div>
             </div>
+            <div class="tiles">
+                <ObjectivesTile overview=overview base=Signal::derive(base)/>
+                <AttentionTile overview=overview base=Signal::derive(base)/>
+                <BudgetTile overview=overview base=Signal::derive(base)/>
+                <PoliciesTile overview=overview base=Signal::derive(base)/>
+                <TrainingTile overview=overview base=Signal::derive(base)/>
+                <CommitmentTile overview=overview base=Signal::derive(base)/>
+            </div>
         </section>
+    }
+}
+
+/// A dashboard tile: a titled card.
+#[component]
+fn Tile(
+    /// The tile's heading, also its accessible name.
+    title: &'static str,
+    /// Its contents.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="tile card" aria-label=title>
+            <h3>{title}</h3>
+            {children()}
+        </section>
+    }
+}
+
+/// Objectives by health, as links and a bar.
+#[component]
+fn ObjectivesTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let bar = move || {
+        let o = overview.get();
+        let total = o.objectives.max(1) as f64;
+        let mut x = 0.0;
+        let parts = Health::ALL
+            .into_iter()
+            .map(|h| {
+                let width = o.with_health(h) as f64 * 100.0 / total;
+                let part = view! {
+                    <rect class=format!("bar-{}", h.slug()) x=x y="0" width=width height="10"/>
+                };
+                x += width;
+                part
+            })
+            .collect_view();
+        let label = Health::ALL
+            .into_iter()
+            .map(|h| format!("{} {}", o.with_health(h), h.label().to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label=label>
+                <rect class="bar-empty" x="0" y="0" width="100" height="10"/>
+                {parts}
+            </svg>
+        }
+    };
+    view! {
+        <Tile title="Objectives">
+            <p class="headline">
+                <A href=move || base.get()>
+                    {move || count(overview.with(|o| o.objectives), "objective", "objectives")}
+                </A>
+            </p>
+            {bar}
+            <ul class="figures">
+                {Health::ALL
+                    .into_iter()
+                    .map(|h| {
+                        view! {
+                            <li class=format!("figure-{}", h.slug())>
+                                <A href=move || format!("{}?health={}", base.get(), h.slug())>
+                                    {move || {
+                                        format!("{} {}", overview.with(|o| o.with_health(h)), h.label().to_lowercase())
+                                    }}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </Tile>
+    }
+}
+
+/// What asks for top management's attention now.
+#[component]
+fn AttentionTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let items = move || {
+        let o = overview.get();
+        let base = base.get();
+        [
+            (
+                o.overdue,
+                count(o.overdue, "overdue objective", "overdue objectives"),
+                format!("{base}?overdue=yes"),
+            ),
+            (
+                o.policies_due,
+                count(
+                    o.policies_due,
+                    "policy due for review",
+                    "policies due for review",
+                ),
+                format!("{base}/policies?review=due"),
+            ),
+            (
+                o.raci_warnings,
+                count(
+                    o.raci_warnings,
+                    "activity without one accountable role",
+                    "activities without one accountable role",
+                ),
+                format!("{base}/roles"),
+            ),
+            (
+                o.awaiting_approval,
+                count(
+                    o.awaiting_approval,
+                    "budget line awaiting approval",
+                    "budget lines awaiting approval",
+                ),
+                format!("{base}/resources"),
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(_, text, href)| view! { <li><A href=href>{text}</A></li> })
+        .collect_view()
+    };
+    view! {
+        <Tile title="Needs attention">
+            <Show
+                when=move || overview.with(Overview::needs_attention)
+                fallback=|| view! { <p class="all-clear">"Nothing is overdue or waiting for a decision."</p> }
+            >
+                <ul class="figures attention">{items}</ul>
+            </Show>
+        </Tile>
+    }
+}
+
+/// This year's budget: approved against spent, per currency.
+#[component]
+fn BudgetTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let href = move || format!("{}/resources", base.get());
+    let totals = move || {
+        overview
+            .get()
+            .budget
+            .into_iter()
+            .map(|t| {
+                let percent = spent_percent(&t);
+                let width = percent.unwrap_or(0).clamp(0, 100);
+                let overspent = t.spent > t.approved;
+                let approved = money_label(t.approved, &t.currency);
+                let spent = money_label(t.spent, &t.currency);
+                let (approved_name, spent_name) =
+                    (format!("Approved {approved}"), format!("Spent {spent}"));
+                view! {
+                    <dl class="money">
+                        <div>
+                            <dt>"Approved"</dt>
+                            <dd><A href=href attr:aria-label=approved_name>{approved}</A></dd>
+                        </div>
+                        <div>
+                            <dt>"Spent"</dt>
+                            <dd><A href=href attr:aria-label=spent_name>{spent}</A></dd>
+                        </div>
+                    </dl>
+                    <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                        <rect class="bar-empty" x="0" y="0" width="100" height="10"/>
+                        <rect class=if overspent { "bar-off-track" } else { "bar-spent" } x="0" y="0" width=width height="10"/>
+                    </svg>
+                    <p class="muted">
+                        {match percent {
+                            Some(p) if overspent => format!("Overspent: {p}% of what was approved."),
+                            Some(p) => format!("{p}% of the approved budget is spent."),
+                            None => "Nothing approved yet.".to_owned(),
+                        }}
+                    </p>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Tile title="Budget">
+            <p class="muted">{move || format!("Budget year {}", overview.with(|o| o.year))}</p>
+            <Show
+                when=move || overview.with(|o| !o.budget.is_empty())
+                fallback=move || view! {
+                    <p class="muted">"No budget lines for this year yet. "<A href=href>"Plan the budget"</A></p>
+                }
+            >
+                {totals}
+            </Show>
+        </Tile>
+    }
+}
+
+/// Policies by status, and those due for review.
+#[component]
+fn PoliciesTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let href = move || format!("{}/policies", base.get());
+    view! {
+        <Tile title="Policies">
+            <p class="headline">
+                <A href=href>
+                    {move || {
+                        let o = overview.get();
+                        format!(
+                            "{} of {} published",
+                            o.in_status(PolicyStatus::Published),
+                            o.policies_by_status.iter().sum::<usize>(),
+                        )
+                    }}
+                </A>
+            </p>
+            <ul class="figures">
+                {[PolicyStatus::Approved, PolicyStatus::InReview, PolicyStatus::Draft]
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li>{move || format!("{} {}", overview.with(|o| o.in_status(s)), s.label().to_lowercase())}</li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p>
+                <A href=move || format!("{}?review=due", href())>
+                    {move || count(overview.with(|o| o.policies_due), "policy due for review", "policies due for review")}
+                </A>
+            </p>
+        </Tile>
+    }
+}
+
+/// Training completion over the mandatory programmes.
+#[component]
+fn TrainingTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let href = move || format!("{}/training", base.get());
+    view! {
+        <Tile title="Training and awareness">
+            <p class="headline">
+                <A href=href attr:aria-label="Training completion">
+                    {move || match overview.with(|o| o.training) {
+                        Some(p) => percent_label(p),
+                        None => "No one is due yet".to_owned(),
+                    }}
+                </A>
+            </p>
+            <p class="muted">
+                {move || {
+                    format!(
+                        "Completion of the mandatory programmes · {}",
+                        count(overview.with(|o| o.programmes), "programme", "programmes"),
+                    )
+                }}
+            </p>
+        </Tile>
+    }
+}
+
+/// The 5.1 checklist's progress.
+#[component]
+fn CommitmentTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace\'s address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let href = move || format!("{}/commitment", base.get());
+    view! {
+        <Tile title="Leadership commitment">
+            <p class="headline">
+                <A href=href attr:aria-label="Leadership duties confirmed">
+                    {move || {
+                        let c = overview.with(|o| o.commitment);
+                        format!("{} of {}", c.confirmed, c.total)
+                    }}
+                </A>
+            </p>
+            <p class="muted">
+                {move || {
+                    let c = overview.with(|o| o.commitment);
+                    format!(
+                        "duties of clause 5.1 confirmed by top management; {} of {} have evidence.",
+                        c.evidenced,
+                        Duty::ALL.len(),
+                    )
+                }}
+            </p>
+        </Tile>
     }
 }

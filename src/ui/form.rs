@@ -181,6 +181,30 @@ pub fn focus_later(button: NodeRef<leptos::html::Button>) {
     });
 }
 
+/// Focuses the button whose accessible name is `label` once the view has
+/// settled; for buttons that a re-render replaces, so a `NodeRef` would be stale.
+pub fn focus_button_labelled(label: String) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(buttons) = document.query_selector_all("button[aria-label]") else {
+            return;
+        };
+        for i in 0..buttons.length() {
+            if let Some(button) = buttons
+                .item(i)
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                && button.get_attribute("aria-label").as_deref() == Some(label.as_str())
+            {
+                let _ = button.focus();
+                return;
+            }
+        }
+    });
+}
+
 /// A prefix for element ids, unique for each edit form on the page.
 pub fn id_prefix(new: &'static str, is_new: bool) -> String {
     if is_new {

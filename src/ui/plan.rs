@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::form::{FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid};
+use crate::ui::form::{
+    FormErrors, TextField, cancel_on_escape, editable, focus_button_labelled, focus_first_invalid,
+};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::measurements::{Direction, ObjectivePlanDraft};
 use crate::workspace::{Field, Objective};
@@ -21,12 +23,12 @@ pub fn ObjectivePlan(
     let ws = expect_context::<OpenWorkspace>();
     let params = use_params_map();
     let open = RwSignal::new(false);
-    let edit_button = NodeRef::<leptos::html::Button>::new();
     let record_id = StoredValue::new(id);
     let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
     let close = Callback::new(move |()| {
         open.set(false);
-        crate::ui::form::focus_later(edit_button);
+        // Saving re-renders the objective, so find the new button by its name.
+        focus_button_labelled(format!("Edit the plan of {}", title()));
     });
     let policy = move || {
         let policy_id = objective.with(|o| o.as_ref().and_then(|o| o.policy_id.clone()))?;
@@ -80,7 +82,6 @@ pub fn ObjectivePlan(
                         <Show when=move || editable(ws)>
                             <button
                                 type="button"
-                                node_ref=edit_button
                                 aria-label=move || format!("Edit the plan of {}", title())
                                 on:click=move |_| open.set(true)
                             >

@@ -46,7 +46,8 @@ impl Overview {
             .get(..4)
             .and_then(|y| y.parse().ok())
             .unwrap_or_default();
-        let by_health = Health::ALL.map(|h| ws.objectives.values().filter(|o| o.health == h).count());
+        let by_health =
+            Health::ALL.map(|h| ws.objectives.values().filter(|o| o.health == h).count());
         let policies_by_status =
             PolicyStatus::ALL.map(|s| ws.policies.values().filter(|p| p.status == s).count());
         Overview {

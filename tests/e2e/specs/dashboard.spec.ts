@@ -1,0 +1,144 @@
+// The executive dashboard of the sample workspace: every figure equals the list it links to.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { objective, objectiveList, screenshot, waitUntilSaved } from './support';
+
+/** Opens the start page and the sample workspace; resolves on its overview. */
+async function openSample(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/?#]+\/overview$/, { timeout: 30_000 });
+  await expect(page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible();
+  await waitUntilSaved(page);
+}
+
+/** A dashboard tile, found by its name. */
+function tile(page: Page, name: string): Locator {
+  return page.getByRole('region', { name, exact: true });
+}
+
+/** The number a figure's text starts with ("5 on track" → 5). */
+async function leadingNumber(link: Locator): Promise<number> {
+  const text = (await link.textContent()) ?? '';
+  const match = /^\s*(\d+)/.exec(text);
+  expect(match, `a number at the start of “${text}”`).not.toBeNull();
+  return Number(match![1]);
+}
+
+/** The objectives the list shows (its direct items; measurements are nested lists). */
+function objectiveItems(page: Page): Locator {
+  return objectiveList(page).locator(':scope > li');
+}
+
+test('every figure of the sample dashboard equals the list it links to', async ({ page }) => {
+  await openSample(page);
+  await screenshot(page, 'dashboard');
+  const overview = page.url();
+
+  // Objectives: all of them, then each health.
+  const objectives = tile(page, 'Objectives');
+  const all = objectives.getByRole('link', { name: /^\d+ objectives?$/ });
+  const total = await leadingNumber(all);
+  expect(total).toBe(8);
+  await all.click();
+  await expect(objectiveItems(page)).toHaveCount(total);
+
+  let sum = 0;
+  for (const health of ['on track', 'at risk', 'off track']) {
+    await page.goto(overview);
+    const link = tile(page, 'Objectives').getByRole('link', { name: new RegExp(`^\\d+ ${health}$`) });
+    const count = await leadingNumber(link);
+    sum += count;
+    await link.click();
+    await expect(page).toHaveURL(/\?health=/);
+    await expect(page.getByRole('status').filter({ hasText: `Showing ${count}` })).toBeVisible();
+    await expect(objectiveItems(page)).toHaveCount(count);
+    for (const item of await objectiveItems(page).all()) {
+      await expect(item.locator('.objective-head .badge').last()).toHaveText(new RegExp(health, 'i'));
+    }
+  }
+  expect(sum).toBe(total);
+
+  // Needs attention: overdue objectives and policies due for review.
+  await page.goto(overview);
+  const overdue = tile(page, 'Needs attention').getByRole('link', { name: /overdue objectives?$/ });
+  const overdueCount = await leadingNumber(overdue);
+  expect(overdueCount).toBeGreaterThan(0);
+  await overdue.click();
+  await expect(objectiveItems(page)).toHaveCount(overdueCount);
+  for (const item of await objectiveItems(page).all()) {
+    await expect(item.getByText('Overdue', { exact: true })).toBeVisible();
+  }
+
+  await page.goto(overview);
+  const due = tile(page, 'Policies').getByRole('link', { name: /due for review$/ });
+  const dueCount = await leadingNumber(due);
+  expect(dueCount).toBeGreaterThan(0);
+  await due.click();
+  await expect(page).toHaveURL(/\/policies\?review=due$/);
+  await expect(page.getByRole('list', { name: 'Policies' }).locator(':scope > li')).toHaveCount(dueCount);
+
+  // Budget: approved and spent equal this year's row of the totals table.
+  await page.goto(overview);
+  const budget = tile(page, 'Budget');
+  const approved = await budget.getByRole('link', { name: /^Approved / }).textContent();
+  const spent = await budget.getByRole('link', { name: /^Spent / }).textContent();
+  await budget.getByRole('link', { name: /^Approved / }).click();
+  const year = String(new Date().getFullYear());
+  const totals = page.getByRole('table', { name: 'Budget totals' });
+  const row = totals.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${year}`) }) });
+  await expect(row).toHaveCount(1);
+  const headers = await totals.getByRole('columnheader').allTextContents();
+  const cells = row.getByRole('cell');
+  const column = (name: string) => headers.findIndex((h) => h.trim() === name) - 1; // the row header comes first
+  await expect(cells.nth(column('Approved'))).toHaveText(approved!.trim());
+  await expect(cells.nth(column('Spent'))).toHaveText(spent!.trim());
+
+  // Training completion equals the training section's overall figure.
+  await page.goto(overview);
+  const training = tile(page, 'Training and awareness').getByRole('link', { name: 'Training completion' });
+  const completion = (await training.textContent())!.trim();
+  expect(completion).toMatch(/^\d+%$/);
+  await training.click();
+  await expect(page.getByLabel('Overall completion')).toHaveText(completion);
+
+  // Commitment: "N of 8" equals the checklist's summary and its confirmed duties.
+  await page.goto(overview);
+  const commitment = tile(page, 'Leadership commitment').getByRole('link', { name: 'Leadership duties confirmed' });
+  const confirmed = (await commitment.textContent())!.trim();
+  expect(confirmed).toBe('5 of 8');
+  await commitment.click();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText(confirmed);
+  const duties = page.getByRole('list', { name: 'Leadership duties' }).locator(':scope > li');
+  await expect(duties).toHaveCount(8);
+  await expect(duties.filter({ hasText: /Confirmed by .+ on \d{4}-\d{2}-\d{2}/ })).toHaveCount(5);
+});
+
+test('an objective’s plan is edited, linked to a policy, and survives a reload', async ({ page }) => {
+  await openSample(page);
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives' }).click();
+  const title = 'Phishing click rate below 5%';
+  const item = objective(page, title);
+  await item.getByRole('button', { name: `Edit the plan of ${title}` }).click();
+  const form = item.getByRole('form', { name: 'Edit plan' });
+  await expect(form.getByLabel('What will be done')).toBeFocused();
+  await form.getByLabel('What will be done').fill('Fortnightly simulations and a report button.');
+  await form.getByLabel('Serves policy').selectOption({ label: 'Acceptable use policy' });
+  await form.getByLabel('Target met when the value is').selectOption({ label: 'At most the target (lower is better)' });
+  await form.getByRole('button', { name: 'Save plan' }).click();
+  await expect(form).toBeHidden();
+  await expect(item.getByRole('button', { name: `Edit the plan of ${title}` })).toBeFocused();
+
+  // Escape cancels without saving.
+  await item.getByRole('button', { name: `Edit the plan of ${title}` }).click();
+  await form.getByLabel('What will be done').fill('Not this');
+  await form.getByLabel('What will be done').press('Escape');
+  await expect(form).toBeHidden();
+
+  await waitUntilSaved(page);
+  await page.reload();
+  const plan = objective(page, title).getByRole('definition');
+  await expect(plan.filter({ hasText: 'Fortnightly simulations and a report button.' })).toHaveCount(1);
+  await expect(objective(page, title).getByRole('link', { name: 'Acceptable use policy' })).toBeVisible();
+  await objective(page, title).getByRole('link', { name: 'Acceptable use policy' }).click();
+  await expect(page).toHaveURL(/\/policies$/);
+});
