@@ -462,9 +462,8 @@ fn ApprovalStatus(
                 <div class="approval-row">
                     <p class="approval-status approved">
                         {format!(
-                            "Approved {} {} by {} on {}",
-                            format_amount(approval.amount),
-                            line.currency,
+                            "Approved {} by {} on {}",
+                            money_label(approval.amount, &line.currency),
                             approval.by_name,
                             approval.date,
                         )}

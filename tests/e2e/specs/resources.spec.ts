@@ -126,7 +126,7 @@ test('budget lines are added, approved, totalled per year and currency, and surv
   await approval.getByLabel('Amount approved').fill('12,000');
   await approval.getByRole('button', { name: 'Record approval' }).click();
   await expect(approval).toBeHidden();
-  const approvedText = `Approved 12,000.00 EUR by ${APPROVER} on ${day}`;
+  const approvedText = `Approved EUR 12,000.00 by ${APPROVER} on ${day}`;
   await expect(tools.getByText(approvedText)).toBeVisible();
 
   await expect(totalCells(page, '2026 · EUR')).toHaveText([
