@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod commitment;
+pub mod diff;
 pub mod id;
 pub mod measurements;
 pub mod model;

@@ -18,6 +18,7 @@ use automerge::transaction::Transactable;
 use automerge::{ChangeHash, ObjId, ObjType, ROOT, ReadDoc, TextEncoding, Value};
 use autosurgeon::{Hydrate, Reconcile, Text, reconcile_prop};
 
+use crate::workspace::diff::{DiffOp, diff};
 use crate::workspace::id::new_id;
 use crate::workspace::validate::{
     Field, MAX_SHORT, MAX_TITLE, ValidationErrors, check_length, parse_date,
@@ -245,18 +246,26 @@ pub enum DiffLine {
 
 /// The line diff from `old` to `new`, lines without their line ending.
 pub fn policy_diff(old: &str, new: &str) -> Vec<DiffLine> {
-    use similar::{ChangeTag, TextDiff};
-    TextDiff::from_lines(old, new)
-        .iter_all_changes()
-        .map(|change| {
-            let line = change.value().trim_end_matches(['\n', '\r']).to_owned();
-            match change.tag() {
-                ChangeTag::Equal => DiffLine::Same(line),
-                ChangeTag::Delete => DiffLine::Removed(line),
-                ChangeTag::Insert => DiffLine::Added(line),
+    let lines = |text: &str| -> Vec<String> { text.lines().map(str::to_owned).collect() };
+    let (old, new) = (lines(old), lines(new));
+    let mut out = Vec::new();
+    for op in diff(&old, &new) {
+        match op {
+            DiffOp::Equal { old: at, len, .. } => {
+                out.extend(old[at..at + len].iter().cloned().map(DiffLine::Same));
             }
-        })
-        .collect()
+            DiffOp::Change {
+                old: at,
+                old_len,
+                new: to,
+                new_len,
+            } => {
+                out.extend(old[at..at + old_len].iter().cloned().map(DiffLine::Removed));
+                out.extend(new[to..to + new_len].iter().cloned().map(DiffLine::Added));
+            }
+        }
+    }
+    out
 }
 
 /// One edit of a text: delete `del` units at `pos`, then insert `insert`.
@@ -274,7 +283,6 @@ pub struct Splice {
 /// counted in `encoding`'s units (a character diff, so concurrent edits
 /// elsewhere in the text survive a merge).
 pub fn text_splices(old: &str, new: &str, encoding: TextEncoding) -> Vec<Splice> {
-    use similar::{DiffOp, TextDiff};
     let width: fn(char) -> usize = match encoding {
         TextEncoding::UnicodeCodePoint => |_| 1,
         TextEncoding::Utf8CodeUnit => char::len_utf8,
@@ -303,28 +311,20 @@ pub fn text_splices(old: &str, new: &str, encoding: TextEncoding) -> Vec<Splice>
         .map(|(i, _)| i)
         .chain(std::iter::once(new.len()))
         .collect();
+    let old_chars: Vec<char> = old.chars().collect();
+    let new_chars: Vec<char> = new.chars().collect();
     let mut splices = Vec::new();
     // Every splice leaves the text before it equal to `new`, so a position is
-    // the new text's prefix up to the op's new index.
-    for op in TextDiff::from_chars(old, new).ops() {
-        let (old_index, old_len, new_index, new_len) = match *op {
-            DiffOp::Equal { .. } => continue,
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index, old_len, new_index, 0),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, 0, new_index, new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (old_index, old_len, new_index, new_len),
+    // the new text's prefix up to the change's new index.
+    for op in diff(&old_chars, &new_chars) {
+        let DiffOp::Change {
+            old: old_index,
+            old_len,
+            new: new_index,
+            new_len,
+        } = op
+        else {
+            continue;
         };
         splices.push(Splice {
             pos: new_units[new_index],
