@@ -280,7 +280,11 @@ fn PoliciesTile(
                     .into_iter()
                     .map(|s| {
                         view! {
-                            <li>{move || format!("{} {}", overview.with(|o| o.in_status(s)), s.label().to_lowercase())}</li>
+                            <li>
+                                <A href=href>
+                                    {move || format!("{} {}", overview.with(|o| o.in_status(s)), s.label().to_lowercase())}
+                                </A>
+                            </li>
                         }
                     })
                     .collect_view()}
