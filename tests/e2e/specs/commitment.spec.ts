@@ -1,0 +1,89 @@
+// Leadership commitment (clause 5.1 a–h): top management links records as evidence of each duty
+// and confirms it, and the checklist keeps who confirmed what and when.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { addObjective, createWorkspace, screenshot, waitUntilSaved } from './support';
+
+const ORGANISATION = 'Northwind Trading Ltd';
+const DUTY_A = 'Ensure the information security policy and objectives exist and fit the strategic direction';
+
+async function openCommitment(page: Page) {
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Commitment' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Leadership commitment' })).toBeVisible();
+}
+
+function duties(page: Page): Locator {
+  return page.getByRole('list', { name: 'Leadership duties' });
+}
+
+function duty(page: Page, label: string): Locator {
+  return duties(page).getByRole('listitem').filter({ hasText: label });
+}
+
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+test('an objective linked as evidence and a confirmed duty survive a reload; the confirmation can be withdrawn', async ({
+  page,
+}) => {
+  await page.goto('/profile');
+  await page.getByRole('textbox', { name: 'Display name' }).fill('Grace Hopper');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  await createWorkspace(page, ORGANISATION);
+  await addObjective(page, { title: 'Patch critical vulnerabilities', target: '95', unit: '%' });
+
+  await openCommitment(page);
+  await expect(duties(page).getByRole('listitem')).toHaveCount(8);
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
+  const a = duty(page, DUTY_A);
+  await expect(a.getByText('No evidence linked yet.')).toBeVisible();
+  await expect(a.getByText('Not confirmed yet.')).toBeVisible();
+
+  // Linking with nothing chosen asks for a choice and stores nothing.
+  const link = a.getByRole('form', { name: 'Link evidence to 5.1 a' });
+  await link.getByRole('button', { name: 'Link' }).click();
+  await expect(link.getByText('Choose a record to link.')).toBeVisible();
+  await expect(link.getByLabel('Record to link')).toBeFocused();
+
+  await link.getByLabel('Record to link').selectOption({ label: 'Patch critical vulnerabilities' });
+  await link.getByRole('button', { name: 'Link' }).click();
+  const evidence = a.getByRole('group', { name: 'Evidence for 5.1 a' });
+  const objectiveLink = evidence.getByRole('link', { name: 'Patch critical vulnerabilities' });
+  await expect(objectiveLink).toBeVisible();
+  await expect(objectiveLink).toHaveAttribute('href', /^\/w\/[^/]+$/);
+  await expect(link.getByText('Choose a record to link.')).toBeHidden();
+
+  await a.getByRole('button', { name: /^Confirm/ }).click();
+  const confirmedLine = `Confirmed by Grace Hopper on ${todayUtc()}`;
+  await expect(a.getByText(confirmedLine)).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('1 of 8');
+  await expect(duties(page).getByRole('listitem').filter({ hasText: 'Confirmed by' })).toHaveCount(1);
+  await waitUntilSaved(page);
+  await screenshot(page, 'commitment');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Leadership commitment' })).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('1 of 8');
+  await expect(a.getByText(confirmedLine)).toBeVisible();
+  await expect(objectiveLink).toBeVisible();
+
+  // The link leads to the objectives, where the record lives.
+  await objectiveLink.click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Security objectives' })).toBeVisible();
+  await openCommitment(page);
+
+  await a.getByRole('button', { name: /^Withdraw confirmation/ }).click();
+  await expect(a.getByText('Not confirmed yet.')).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
+  await evidence.getByRole('button', { name: 'Remove Patch critical vulnerabilities from the evidence' }).click();
+  await expect(a.getByText('No evidence linked yet.')).toBeVisible();
+  await waitUntilSaved(page);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Leadership commitment' })).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
+  await expect(a.getByText('Not confirmed yet.')).toBeVisible();
+  await expect(a.getByText('No evidence linked yet.')).toBeVisible();
+});
