@@ -13,6 +13,7 @@ use crate::ui::form::{
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::model::format_number;
+use crate::workspace::overview::percent_label;
 use crate::workspace::training::{
     Audience, Programme, ProgrammeDraft, SessionDraft, audience_members, has_completed,
     overall_completion, person_completion, programme_completion,
@@ -109,14 +110,9 @@ pub fn TrainingSection() -> impl IntoView {
     }
 }
 
-/// A share as a whole percent ("67%").
-fn whole_percent(p: f64) -> String {
-    format!("{p:.0}%")
-}
-
 /// The overall completion as the section and the dashboard show it.
 fn overall_text(s: &Workspace, today: &str) -> String {
-    overall_completion(s, today).map_or_else(|| "No one is due yet".to_owned(), whole_percent)
+    overall_completion(s, today).map_or_else(|| "No one is due yet".to_owned(), percent_label)
 }
 
 /// Ids of the programmes, oldest first.
@@ -389,7 +385,7 @@ fn ProgrammeSummary(
         _ => None,
     };
     let completion_text =
-        completion.map_or_else(|| "No one in its audience yet".to_owned(), whole_percent);
+        completion.map_or_else(|| "No one in its audience yet".to_owned(), percent_label);
     let target_text = target.map_or_else(
         || "None set".to_owned(),
         |t| format!("{}%", format_number(t)),
@@ -1132,7 +1128,7 @@ fn PersonCompletion() -> impl IntoView {
 fn person_row(row: PersonRow) -> impl IntoView {
     let completion = row
         .completion
-        .map_or_else(|| "None due".to_owned(), whole_percent);
+        .map_or_else(|| "None due".to_owned(), percent_label);
     view! {
         <tr>
             <th scope="row">{row.name}</th>
