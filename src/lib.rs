@@ -3,6 +3,7 @@
 //! `workspace` and `storage::chunks` are pure Rust and tested natively; the
 //! browser shell (`storage::idb`, `ui`) only builds for wasm32.
 
+pub mod markdown;
 #[cfg(target_arch = "wasm32")]
 pub mod net;
 pub mod storage;

@@ -2,15 +2,22 @@
 //! policies, their lifecycle, approvals frozen at the document's heads, and
 //! acknowledgements.
 
-use leptos::prelude::*;
+use std::collections::BTreeSet;
 
-use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
-use crate::ui::{OpenWorkspace, Profile};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
+
+use crate::markdown::{Block, Inline};
+use crate::ui::form::{
+    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
+    focus_later, id_prefix,
+};
+use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::measurements::date_of;
 use crate::workspace::policies::{
-    DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policy_diff,
+    DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
 };
-use crate::workspace::{CommandError, Field};
+use crate::workspace::{CommandError, Field, Workspace};
 
 /// The lifecycle actions offered as buttons, with the status each leads to.
 const ACTIONS: [(PolicyStatus, &str); 5] = [
@@ -21,26 +28,47 @@ const ACTIONS: [(PolicyStatus, &str); 5] = [
     (PolicyStatus::Draft, "Back to draft"),
 ];
 
-/// The policies section of the open workspace.
+/// The hint under every policy text field.
+const MARKDOWN_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…)";
+
+/// The policies section of the open workspace. With `?review=due` it lists
+/// only the policies whose review is due.
 #[component]
 pub fn PoliciesSection() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
+    let query = use_query_map();
+    let due_only = Memo::new(move |_| query.with(|q| q.get_str("review") == Some("due")));
     let adding = RwSignal::new(false);
-    let ids = Memo::new(move |_| {
+    let add_button = NodeRef::<leptos::html::Button>::new();
+    let due = Memo::new(move |_| {
         ws.state.with(|s| {
-            let mut list: Vec<_> = s.policies.iter().collect();
-            list.sort_by(|a, b| (a.1.created_at, a.0).cmp(&(b.1.created_at, b.0)));
-            list.into_iter()
+            policies_due_for_review(&s.policies, &today())
+                .into_iter()
                 .map(|(id, _)| id.clone())
-                .collect::<Vec<_>>()
+                .collect::<BTreeSet<_>>()
         })
+    });
+    let ids = Memo::new(move |_| {
+        let all = ws.state.with(policies_in_order);
+        if due_only.get() {
+            due.with(|due| all.into_iter().filter(|id| due.contains(id)).collect())
+        } else {
+            all
+        }
     });
     let add = Callback::new(move |(draft, body): (PolicyDraft, String)| {
         ws.run(&profile.author(), |doc, now| {
             doc.add_policy(&draft, &body, now)
         })
-        .map(|_| adding.set(false))
+        .map(|_| {
+            adding.set(false);
+            focus_later(add_button);
+        })
+    });
+    let cancel = Callback::new(move |()| {
+        adding.set(false);
+        focus_later(add_button);
     });
 
     view! {
@@ -52,10 +80,11 @@ pub fn PoliciesSection() -> impl IntoView {
                         "The information security policy and topic-specific policies, approved by top management (ISO/IEC 27001, clause 5.2)."
                     </p>
                 </div>
-                <Show when=move || !ws.read_only.get()>
+                <Show when=move || editable(ws) && !due_only.get()>
                     <button
                         type="button"
                         class="primary"
+                        node_ref=add_button
                         on:click=move |_| adding.set(true)
                         prop:disabled=adding
                     >
@@ -63,14 +92,17 @@ pub fn PoliciesSection() -> impl IntoView {
                     </button>
                 </Show>
             </div>
+            <DueLine due_only=due_only due_count=Signal::derive(move || due.with(BTreeSet::len))/>
             <Show when=move || adding.get()>
-                <PolicyForm on_save=add on_cancel=Callback::new(move |()| adding.set(false))/>
+                <PolicyForm initial=None on_save=add on_cancel=cancel/>
             </Show>
             <Show
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <EmptyState title="No policies yet" hint="Start with the information security policy, then add topic-specific ones." hidden=adding/>
+                        <Show when=move || !due_only.get()>
+                            <EmptyState title="No policies yet" hint="Start with the information security policy, then add topic-specific ones." hidden=adding/>
+                        </Show>
                     }
                 }
             >
@@ -86,22 +118,127 @@ pub fn PoliciesSection() -> impl IntoView {
     }
 }
 
-/// The text split into paragraphs on blank lines.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// Ids of the policies, oldest first.
+fn policies_in_order(s: &Workspace) -> Vec<String> {
+    let mut list: Vec<_> = s.policies.iter().collect();
+    list.sort_by(|a, b| (a.1.created_at, a.0).cmp(&(b.1.created_at, b.0)));
+    list.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
-/// Text shown as plain paragraphs; Leptos text nodes escape any markup.
-fn paragraph_views(text: &str) -> impl IntoView + use<> {
-    paragraphs(text)
+/// "2 policies" or "1 policy".
+fn policies_count(count: usize) -> String {
+    if count == 1 {
+        "1 policy".to_owned()
+    } else {
+        format!("{count} policies")
+    }
+}
+
+/// The line above the list that says how many policies are due for review,
+/// with a link that switches between those and every policy. Plain links
+/// (the router still handles them): `A` would mark "Show all policies" as
+/// the current page, since the paths match.
+#[component]
+fn DueLine(
+    /// Whether only the policies due for review are shown.
+    due_only: Memo<bool>,
+    /// How many policies are due for review.
+    due_count: Signal<usize>,
+) -> impl IntoView {
+    let path = use_location().pathname;
+    move || {
+        let count = due_count.get();
+        if due_only.get() {
+            let text = if count == 0 {
+                "No policy is due for review".to_owned()
+            } else {
+                format!("Showing the {} due for review", policies_count(count))
+            };
+            Some(
+                view! {
+                    <p class="policy-filter">
+                        {text}
+                        " · "
+                        <a href=move || path.get()>"Show all policies"</a>
+                    </p>
+                }
+                .into_any(),
+            )
+        } else if count > 0 {
+            let verb = if count == 1 { "is" } else { "are" };
+            Some(
+                view! {
+                    <p class="policy-filter">
+                        {format!("{} {verb} due for review", policies_count(count))}
+                        " · "
+                        <a href=move || format!("{}?review=due", path.get())>"Show only those"</a>
+                    </p>
+                }
+                .into_any(),
+            )
+        } else {
+            None
+        }
+    }
+}
+
+/// A policy text as headings, paragraphs, lists and quotes. Every piece of
+/// text goes into a text node, so markup typed into a policy shows as typed.
+fn markdown_view(text: &str) -> impl IntoView + use<> {
+    crate::markdown::parse(text)
         .into_iter()
-        .map(|p| view! { <p>{p}</p> })
+        .map(block_view)
         .collect_view()
+}
+
+/// One block; headings start at `h4`, below the policy's own `h3` title.
+fn block_view(block: Block) -> AnyView {
+    match block {
+        Block::Heading { level: 1, content } => {
+            view! { <h4>{inline_views(content)}</h4> }.into_any()
+        }
+        Block::Heading { level: 2, content } => {
+            view! { <h5>{inline_views(content)}</h5> }.into_any()
+        }
+        Block::Heading { content, .. } => view! { <h6>{inline_views(content)}</h6> }.into_any(),
+        Block::Paragraph(content) => view! { <p>{inline_views(content)}</p> }.into_any(),
+        Block::BulletList(items) => view! { <ul>{item_views(items)}</ul> }.into_any(),
+        Block::NumberedList { start, items } => {
+            view! { <ol start=start.to_string()>{item_views(items)}</ol> }.into_any()
+        }
+        Block::Quote(blocks) => {
+            view! { <blockquote>{blocks.into_iter().map(block_view).collect_view()}</blockquote> }
+                .into_any()
+        }
+    }
+}
+
+/// The items of a list.
+fn item_views(items: Vec<Vec<Inline>>) -> impl IntoView + use<> {
+    items
+        .into_iter()
+        .map(|item| view! { <li>{inline_views(item)}</li> })
+        .collect_view()
+}
+
+/// A run of inline spans.
+fn inline_views(spans: Vec<Inline>) -> Vec<AnyView> {
+    spans.into_iter().map(inline_view).collect()
+}
+
+/// One inline span.
+fn inline_view(span: Inline) -> AnyView {
+    match span {
+        Inline::Text(text) => text.into_any(),
+        Inline::Strong(content) => view! { <strong>{inline_views(content)}</strong> }.into_any(),
+        Inline::Emphasis(content) => view! { <em>{inline_views(content)}</em> }.into_any(),
+        Inline::Code(code) => view! { <code>{code}</code> }.into_any(),
+        // `parse` only makes links of http, https and mailto addresses.
+        Inline::Link { content, url } => view! {
+            <a href=url target="_blank" rel="noopener noreferrer">{inline_views(content)}</a>
+        }
+        .into_any(),
+    }
 }
 
 #[component]
@@ -120,8 +257,7 @@ fn PolicyItem(
         let Some(p) = policy.get() else {
             return ().into_any();
         };
-        let today = date_of(crate::ui::now());
-        let overdue = p.review_overdue(&today);
+        let overdue = p.review_overdue(&today());
         let status = p.status;
         view! {
             <div class="policy-head">
@@ -130,11 +266,11 @@ fn PolicyItem(
                     <p class="record-detail">
                         {p.kind.label()}
                         {(!p.owner.is_empty()).then(|| format!(" · Owner: {}", p.owner))}
-                        {p.review_due.clone().map(|d| format!(" · Review due {d}"))}
+                        {p.review_due.clone().map(|d| format!(" · Next review {d}"))}
                     </p>
                 </div>
                 <span>
-                    {overdue.then(|| view! { <span class="badge overdue">"Review overdue"</span> })}
+                    {overdue.then(|| view! { <span class="badge overdue">"Review due"</span> })}
                     <span class=format!("badge policy-status status-{}", status_slug(status))>
                         {status.label()}
                     </span>
@@ -162,6 +298,7 @@ fn PolicyItem(
     }
 }
 
+/// The class suffix of a status badge.
 fn status_slug(status: PolicyStatus) -> &'static str {
     match status {
         PolicyStatus::Draft => "draft",
@@ -183,6 +320,8 @@ fn PolicyDetail(
     let profile = expect_context::<Profile>();
     let problem = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
+    let editing_details = RwSignal::new(false);
+    let details_button = NodeRef::<leptos::html::Button>::new();
     let title = move || policy.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
     let body = Memo::new(move |_| {
         policy.with(|p| {
@@ -207,9 +346,23 @@ fn PolicyDetail(
     };
     let cancel_edit = Callback::new(move |()| {
         editing.set(false);
-        if let Some(button) = edit_button.get_untracked() {
-            let _ = button.focus();
-        }
+        focus_later(edit_button);
+    });
+    let save_details = {
+        let id = id.clone();
+        Callback::new(move |(draft, _): (PolicyDraft, String)| {
+            ws.run(&profile.author(), |doc, now| {
+                doc.edit_policy(&id, &draft, now)
+            })
+            .map(|()| {
+                editing_details.set(false);
+                focus_later(details_button);
+            })
+        })
+    };
+    let cancel_details = Callback::new(move |()| {
+        editing_details.set(false);
+        focus_later(details_button);
     });
     let transition = {
         let id = id.clone();
@@ -248,18 +401,18 @@ fn PolicyDetail(
 
     view! {
         <div class="policy-detail">
-            <div class="policy-body" role="region" aria-label=move || format!("Text of {}", title())>
+            <div class="policy-body md-text" role="region" aria-label=move || format!("Text of {}", title())>
                 {move || {
                     let text = body.get();
                     if text.trim().is_empty() {
                         view! { <p class="muted">"No text yet."</p> }.into_any()
                     } else {
-                        paragraph_views(&text).into_any()
+                        markdown_view(&text).into_any()
                     }
                 }}
             </div>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
-            <div class="item-actions" class:hidden=move || ws.read_only.get()>
+            <div class="item-actions" class:hidden=move || !editable(ws)>
                 <button
                     type="button"
                     node_ref=edit_button
@@ -268,8 +421,23 @@ fn PolicyDetail(
                 >
                     "Edit text"
                 </button>
+                <button
+                    type="button"
+                    node_ref=details_button
+                    on:click=move |_| editing_details.set(true)
+                    prop:disabled=editing_details
+                >
+                    "Edit details"
+                </button>
                 {actions}
             </div>
+            <Show when=move || editing_details.get()>
+                <PolicyForm
+                    initial=policy.get_untracked().as_ref().map(policy_draft)
+                    on_save=save_details
+                    on_cancel=cancel_details
+                />
+            </Show>
             <Show when=move || editing.get()>
                 <BodyForm
                     id=form_id.clone()
@@ -344,11 +512,11 @@ fn ApprovalItem(
                 let unchanged = diff.iter().all(|d| matches!(d, DiffLine::Same(_)));
                 view! {
                     <div
-                        class="approved-version"
+                        class="approved-version md-text"
                         role="region"
                         aria-label=format!("Approved version {version}")
                     >
-                        {paragraph_views(&text)}
+                        {markdown_view(&text)}
                     </div>
                     <div
                         class="policy-diff"
@@ -549,7 +717,7 @@ fn BodyForm(
                 id=format!("policy-text-{id}")
                 label="Policy text"
                 multiline=true
-                hint="Separate paragraphs with a blank line."
+                hint=MARKDOWN_HINT
                 value=text
                 error=errors.field(Field::Body)
             />
@@ -562,19 +730,49 @@ fn BodyForm(
     }
 }
 
-/// Adds a policy. Escape cancels; errors appear beside their fields and the
-/// first one gets the focus.
+/// The details form's starting values for an existing policy.
+fn policy_draft(p: &Policy) -> PolicyDraft {
+    PolicyDraft {
+        title: p.title.clone(),
+        kind: p.kind,
+        owner: p.owner.clone(),
+        review_due: p.review_due.clone().unwrap_or_default(),
+    }
+}
+
+/// The select's value for a kind.
+fn kind_slug(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::InformationSecurity => "information-security",
+        PolicyKind::TopicSpecific => "topic-specific",
+    }
+}
+
+/// Adds a policy (with its text), or edits an existing policy's details:
+/// title, kind, owner and review date. Escape cancels; errors appear beside
+/// their fields and the first one gets the focus.
 #[component]
 fn PolicyForm(
-    /// Saves the short fields and the text; an error keeps the form open.
+    /// The details of the policy being edited; `None` for a new policy.
+    initial: Option<PolicyDraft>,
+    /// Saves the details and, for a new policy, the text (empty when
+    /// editing); an error keeps the form open.
     on_save: Callback<(PolicyDraft, String), Result<(), CommandError>>,
     /// Closes the form without saving.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let title = RwSignal::new(String::new());
-    let kind = RwSignal::new(PolicyKind::InformationSecurity);
-    let owner = RwSignal::new(String::new());
-    let review_due = RwSignal::new(String::new());
+    let is_new = initial.is_none();
+    let (name, save_label) = if is_new {
+        ("New policy", "Save policy")
+    } else {
+        ("Edit details", "Save details")
+    };
+    let prefix = id_prefix("new-policy", is_new);
+    let initial = initial.unwrap_or_default();
+    let title = RwSignal::new(initial.title);
+    let kind = RwSignal::new(initial.kind);
+    let owner = RwSignal::new(initial.owner);
+    let review_due = RwSignal::new(initial.review_due);
     let body = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let title_ref = NodeRef::<leptos::html::Input>::new();
@@ -600,22 +798,19 @@ fn PolicyForm(
             }
         }
     };
-    let kind_slug = |k: PolicyKind| match k {
-        PolicyKind::InformationSecurity => "information-security",
-        PolicyKind::TopicSpecific => "topic-specific",
-    };
+    let kind_id = format!("{prefix}-kind");
     view! {
         <form
             class="card form policy-form"
-            aria-label="New policy"
+            aria-label=name
             novalidate
             node_ref=form_ref
             on:submit=submit
             on:keydown=cancel_on_escape(on_cancel)
         >
-            <h3 class="form-title">"New policy"</h3>
+            <h3 class="form-title">{name}</h3>
             <TextField
-                id="new-policy-title".to_owned()
+                id=format!("{prefix}-title")
                 label="Title"
                 value=title
                 error=errors.field(Field::Title)
@@ -623,9 +818,9 @@ fn PolicyForm(
             />
             <div class="field-row">
                 <div class="field">
-                    <label for="new-policy-kind">"Kind"</label>
+                    <label for=kind_id.clone()>"Kind"</label>
                     <select
-                        id="new-policy-kind"
+                        id=kind_id
                         prop:value=move || kind_slug(kind.get())
                         on:change=move |ev| {
                             kind.set(
@@ -644,14 +839,14 @@ fn PolicyForm(
                     </select>
                 </div>
                 <TextField
-                    id="new-policy-owner".to_owned()
+                    id=format!("{prefix}-owner")
                     label="Owner"
                     optional=true
                     value=owner
                     error=errors.field(Field::Owner)
                 />
                 <TextField
-                    id="new-policy-review-due".to_owned()
+                    id=format!("{prefix}-review-due")
                     label="Review due"
                     optional=true
                     placeholder="YYYY-MM-DD"
@@ -660,18 +855,23 @@ fn PolicyForm(
                     error=errors.field(Field::ReviewDue)
                 />
             </div>
-            <TextField
-                id="new-policy-text".to_owned()
-                label="Policy text"
-                optional=true
-                multiline=true
-                hint="Separate paragraphs with a blank line."
-                value=body
-                error=errors.field(Field::Body)
-            />
+            {is_new
+                .then(|| {
+                    view! {
+                        <TextField
+                            id=format!("{prefix}-text")
+                            label="Policy text"
+                            optional=true
+                            multiline=true
+                            hint=MARKDOWN_HINT
+                            value=body
+                            error=errors.field(Field::Body)
+                        />
+                    }
+                })}
             {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
             <div class="actions">
-                <button type="submit" class="primary">"Save policy"</button>
+                <button type="submit" class="primary">{save_label}</button>
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
         </form>

@@ -24,23 +24,33 @@ function policyItem(page: Page, title: string): Locator {
   return policyList(page).getByRole('listitem', { name: title, exact: true });
 }
 
-async function addPolicy(page: Page, title: string, kind: string, text: string) {
+async function addPolicy(page: Page, title: string, kind: string, text: string, reviewDue = '2030-01-31') {
   await page.getByRole('button', { name: 'Add policy' }).click();
   const form = page.getByRole('form', { name: 'New policy' });
   await form.getByLabel('Title').fill(title);
   await form.getByLabel('Kind').selectOption({ label: kind });
   await form.getByLabel('Owner').fill('Grace Hopper');
-  await form.getByLabel('Review due').fill('2030-01-31');
+  await form.getByLabel('Review due').fill(reviewDue);
   await form.getByLabel('Policy text').fill(text);
   await form.getByRole('button', { name: 'Save policy' }).click();
   await expect(form).toBeHidden();
   await expect(policyItem(page, title)).toBeVisible();
 }
 
-test('an approved policy keeps its approved text after later edits and a reload', async ({ page }) => {
+/** The policies themselves: only the list's own items, not the approvals or lists inside them. */
+function policyItems(page: Page): Locator {
+  return policyList(page).locator(':scope > li');
+}
+
+/** Fails the test on any alert, confirm or prompt (a script typed into a policy must never run). */
+function refuseDialogs(page: Page) {
   page.on('dialog', (dialog) => {
     throw new Error(`Unexpected dialog: ${dialog.message()}`);
   });
+}
+
+test('an approved policy keeps its approved text after later edits and a reload', async ({ page }) => {
+  refuseDialogs(page);
   await createWorkspace(page, ORGANISATION);
   await openPolicies(page);
   await expect(page.getByText('No policies yet')).toBeVisible();
@@ -140,7 +150,7 @@ test('a person acknowledges the approved version, and an overdue review is flagg
   await form.getByRole('button', { name: 'Save policy' }).click();
   await expect(form).toBeHidden();
   const item = policyItem(page, 'Backup policy');
-  await expect(item.getByText('Review overdue')).toBeVisible();
+  await expect(item.getByText('Review due', { exact: true })).toBeVisible();
 
   await item.getByRole('button', { name: 'Open Backup policy' }).click();
   await item.getByRole('button', { name: 'Send for review' }).click();
@@ -152,4 +162,155 @@ test('a person acknowledges the approved version, and an overdue review is flagg
   await markAsRead.getByRole('button', { name: 'Record acknowledgement' }).click();
   await expect(item.getByText('Read by Ada Lovelace')).toBeVisible();
   await waitUntilSaved(page);
+});
+
+const MARKDOWN_POLICY = 'Clear desk policy';
+const MARKDOWN_TEXT = [
+  '# Purpose',
+  '',
+  'We keep **customer data** out of sight at all times.',
+  '',
+  '- Lock your screen when you leave',
+  '- Report *lost badges* at once',
+  '',
+  'Read [the guide](javascript:alert(1)) and [the standard](https://www.iso.org/standard/27001).',
+  '',
+  '<img src=x onerror=alert(1)>',
+].join('\n');
+
+test('Markdown in a policy is shown formatted, while markup and unsafe links stay plain text', async ({ page }) => {
+  refuseDialogs(page);
+  await createWorkspace(page, ORGANISATION);
+  await openPolicies(page);
+  await page.getByRole('button', { name: 'Add policy' }).click();
+  await expect(page.getByRole('form', { name: 'New policy' }).getByText(/^Markdown: # heading, \*\*bold\*\*/)).toBeVisible();
+  await page.getByRole('form', { name: 'New policy' }).getByRole('button', { name: 'Cancel' }).click();
+  await addPolicy(page, MARKDOWN_POLICY, 'Topic-specific policy', MARKDOWN_TEXT);
+
+  const checkRendered = async (region: Locator) => {
+    await expect(region.getByRole('heading', { name: 'Purpose', exact: true })).toBeVisible();
+    await expect(region.locator('strong')).toHaveText(['customer data']);
+    await expect(region.getByRole('list').getByRole('listitem')).toHaveText([
+      'Lock your screen when you leave',
+      'Report lost badges at once',
+    ]);
+    await expect(region.locator('em')).toHaveText(['lost badges']);
+    // Only the https address becomes a link; the javascript: one stays as typed.
+    await expect(region.getByRole('link')).toHaveCount(1);
+    await expect(region.getByRole('link', { name: 'the standard' })).toHaveAttribute(
+      'href',
+      'https://www.iso.org/standard/27001',
+    );
+    await expect(region.getByText('[the guide](javascript:alert(1))')).toBeVisible();
+    await expect(region.getByText('<img src=x onerror=alert(1)>', { exact: true })).toBeVisible();
+    await expect(region.locator('img, script')).toHaveCount(0);
+  };
+
+  const item = policyItem(page, MARKDOWN_POLICY);
+  await item.getByRole('button', { name: `Open ${MARKDOWN_POLICY}` }).click();
+  await checkRendered(item.getByRole('region', { name: `Text of ${MARKDOWN_POLICY}` }));
+
+  // The approved version is rendered the same way.
+  await item.getByRole('button', { name: 'Send for review' }).click();
+  await item.getByRole('button', { name: 'Approve' }).click();
+  await item.getByRole('button', { name: 'Show approved version 1' }).click();
+  await checkRendered(item.getByRole('region', { name: 'Approved version 1' }));
+  await waitUntilSaved(page);
+  await screenshot(page, 'policies-markdown');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
+  const reloaded = policyItem(page, MARKDOWN_POLICY);
+  await reloaded.getByRole('button', { name: `Open ${MARKDOWN_POLICY}` }).click();
+  await checkRendered(reloaded.getByRole('region', { name: `Text of ${MARKDOWN_POLICY}` }));
+});
+
+test("a policy's title and review date are edited with inline checks, and stay changed after a reload", async ({
+  page,
+}) => {
+  await createWorkspace(page, ORGANISATION);
+  await openPolicies(page);
+  await addPolicy(page, 'Backup policy', 'Topic-specific policy', 'Back up every system daily.');
+  const item = policyItem(page, 'Backup policy');
+  await expect(item.getByText(/Next review 2030-01-31/)).toBeVisible();
+  await item.getByRole('button', { name: 'Open Backup policy' }).click();
+
+  // Escape closes the form and gives the focus back to its button.
+  const editDetails = item.getByRole('button', { name: 'Edit details' });
+  await editDetails.click();
+  const form = item.getByRole('form', { name: 'Edit details' });
+  await expect(form.getByLabel('Title')).toBeFocused();
+  await expect(form.getByLabel('Title')).toHaveValue('Backup policy');
+  await expect(form.getByLabel('Review due')).toHaveValue('2030-01-31');
+  await expect(form.getByLabel('Policy text')).toHaveCount(0);
+  await form.getByLabel('Title').press('Escape');
+  await expect(form).toBeHidden();
+  await expect(editDetails).toBeFocused();
+
+  // An impossible date is refused next to its field, and nothing is stored.
+  await editDetails.click();
+  await form.getByLabel('Title').fill('Backup and restore policy');
+  await form.getByLabel('Review due').fill('2031-02-30');
+  await form.getByRole('button', { name: 'Save details' }).click();
+  await expect(form.getByText('Enter a real date as YYYY-MM-DD.')).toBeVisible();
+  await expect(form.getByLabel('Review due')).toBeFocused();
+  await expect(form.getByLabel('Review due')).toHaveAttribute('aria-invalid', 'true');
+  await expect(policyItem(page, 'Backup policy')).toBeVisible();
+  await expect(policyItem(page, 'Backup and restore policy')).toHaveCount(0);
+
+  await form.getByLabel('Review due').fill('2031-03-15');
+  await form.getByLabel('Kind').selectOption({ label: 'Information security policy' });
+  await form.getByRole('button', { name: 'Save details' }).click();
+  await expect(form).toBeHidden();
+  const renamed = policyItem(page, 'Backup and restore policy');
+  await expect(renamed.getByRole('heading', { level: 3, name: 'Backup and restore policy' })).toBeVisible();
+  await expect(renamed.getByText(/^Information security policy · Owner: Grace Hopper · Next review 2031-03-15$/)).toBeVisible();
+  await waitUntilSaved(page);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
+  await expect(policyItems(page)).toHaveCount(1);
+  const reloaded = policyItem(page, 'Backup and restore policy');
+  await expect(reloaded.getByText(/^Information security policy · Owner: Grace Hopper · Next review 2031-03-15$/)).toBeVisible();
+  await expect(policyItem(page, 'Backup policy')).toHaveCount(0);
+});
+
+test('only the policies due for review are listed under ?review=due', async ({ page }) => {
+  await createWorkspace(page, ORGANISATION);
+  const workspaceUrl = page.url();
+  await openPolicies(page);
+  await expect(page.getByText(/due for review/)).toHaveCount(0);
+  await addPolicy(page, 'Access control policy', 'Topic-specific policy', '- Unique accounts\n- Least privilege', '2020-01-31');
+  await addPolicy(page, 'Supplier policy', 'Topic-specific policy', 'Suppliers sign our terms.', '2099-12-31');
+
+  const overdue = policyItem(page, 'Access control policy');
+  await expect(overdue.getByText('Review due', { exact: true })).toBeVisible();
+  await expect(policyItem(page, 'Supplier policy').getByText('Review due', { exact: true })).toHaveCount(0);
+
+  // Approvals and the policy's own list are list items too, inside the policy's item.
+  await overdue.getByRole('button', { name: 'Open Access control policy' }).click();
+  await overdue.getByRole('button', { name: 'Send for review' }).click();
+  await overdue.getByRole('button', { name: 'Approve' }).click();
+  await expect(overdue.getByText(/^Approved by /)).toBeVisible();
+  await expect(policyItems(page)).toHaveCount(2);
+
+  await page.getByText('1 policy is due for review').getByRole('link', { name: 'Show only those' }).click();
+  await expect(page).toHaveURL(/\/policies\?review=due$/);
+  await expect(page.getByText('Showing the 1 policy due for review')).toBeVisible();
+  await expect(policyItems(page)).toHaveCount(1);
+  await expect(policyItems(page)).toHaveAttribute('aria-label', 'Access control policy');
+  await waitUntilSaved(page);
+
+  // The link as the dashboard gives it, opened afresh.
+  await page.goto(`${workspaceUrl}/policies?review=due`);
+  await expect(page.getByText('Showing the 1 policy due for review')).toBeVisible();
+  await expect(policyItems(page)).toHaveCount(1);
+  await expect(policyItem(page, 'Access control policy')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add policy' })).toHaveCount(0);
+  await screenshot(page, 'policies-review-due');
+
+  await page.getByRole('link', { name: 'Show all policies' }).click();
+  await expect(page).toHaveURL(/\/policies$/);
+  await expect(policyItems(page)).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Add policy' })).toBeVisible();
 });
