@@ -222,3 +222,90 @@ pub fn problem_notice(problem: RwSignal<Option<String>>) -> impl IntoView {
             .map(|p| view! { <p class="notice error" role="alert">{p}</p> })
     }
 }
+
+/// The end of a form: a message about a failure that concerns the whole form,
+/// then the primary save button and Cancel.
+#[component]
+pub fn FormActions(
+    /// The form's errors; only those not about one field are shown here.
+    errors: FormErrors,
+    /// The save button's text ("Save objective").
+    #[prop(into)]
+    save: String,
+    /// Closes the form without saving.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+        <div class="actions">
+            <button type="submit" class="primary">{save}</button>
+            <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+        </div>
+    }
+}
+
+/// The message after a deletion, with Undo and a way to dismiss it.
+#[component]
+pub fn UndoToast(
+    /// What was deleted ("Deleted “Phishing click rate”."), or nothing to hide the message.
+    #[prop(into)]
+    message: Signal<Option<String>>,
+    /// Puts the deleted record back.
+    on_undo: Callback<()>,
+    /// Hides the message.
+    on_dismiss: Callback<()>,
+) -> impl IntoView {
+    move || {
+        message.get().map(|text| {
+            view! {
+                <div class="toast" role="status">
+                    <span>{text}</span>
+                    <button type="button" class="link-button" on:click=move |_| on_undo.run(())>
+                        "Undo"
+                    </button>
+                    <button
+                        type="button"
+                        class="link-button quiet"
+                        aria-label="Dismiss"
+                        on:click=move |_| on_dismiss.run(())
+                    >
+                        "✕"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// A section's primary "Add …" button, shown only to those who may edit and
+/// disabled while its form is open.
+#[component]
+pub fn AddButton(
+    /// The button's text ("Add person").
+    label: &'static str,
+    /// Whether the add form is open.
+    adding: RwSignal<bool>,
+    /// Opens the form.
+    on_click: Callback<()>,
+    /// Receives the button, so focus can return to it when the form closes.
+    #[prop(optional)]
+    node_ref: Option<NodeRef<leptos::html::Button>>,
+    /// Hides the button for other reasons too (a filtered list).
+    #[prop(into, optional)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    view! {
+        <Show when=move || editable(ws) && !hidden.get()>
+            <button
+                type="button"
+                class="primary"
+                node_ref=node_ref.unwrap_or_default()
+                on:click=move |_| on_click.run(())
+                prop:disabled=adding
+            >
+                {label}
+            </button>
+        </Show>
+    }
+}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormErrors, TextField, cancel_on_escape};
+use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape};
 use crate::ui::{OpenWorkspace, Profile, now, today};
 use crate::workspace::measurements::{
     ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
@@ -221,11 +221,7 @@ fn MeasurementForm(
                 value=note
                 error=errors.field(Field::MeasurementNote)
             />
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save measurement"</button>
-                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save measurement" on_cancel=on_close/>
         </form>
     }
 }

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::ui::form::{EmptyState, FormErrors, TextField, cancel_on_escape, focus_first_invalid};
+use crate::ui::form::{
+    AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
+    focus_first_invalid,
+};
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
 use crate::ui::{OpenWorkspace, Profile};
@@ -123,7 +126,7 @@ pub fn ObjectivesSection() -> impl IntoView {
             Err(e) => problem.set(Some(e.to_string())),
         }
     });
-    let undo = move |_| {
+    let undo = move |()| {
         if let Some(Deleted { id, objective }) = deleted.get_untracked() {
             match ws.run(&profile.author(), |doc, now| {
                 doc.restore_objective(&id, &objective, now)
@@ -143,42 +146,20 @@ pub fn ObjectivesSection() -> impl IntoView {
                         "Measurable objectives consistent with the security policy (ISO/IEC 27001, clause 6.2)."
                     </p>
                 </div>
-                <Show when=move || {
-                    !ws.read_only.get() && ws.state.with(|s| s.meta.created_at != 0)
-                }>
-                    <button
-                        type="button"
-                        class="primary"
-                        on:click=move |_| {
-                            editing.set(None);
-                            adding.set(true);
-                        }
-                        prop:disabled=adding
-                    >
-                        "Add objective"
-                    </button>
-                </Show>
-            </div>
-            {move || {
-                deleted
-                    .get()
-                    .map(|d| {
-                        view! {
-                            <div class="toast" role="status">
-                                <span>{format!("Deleted “{}”.", d.objective.title)}</span>
-                                <button type="button" class="link-button" on:click=undo>"Undo"</button>
-                                <button
-                                    type="button"
-                                    class="link-button quiet"
-                                    aria-label="Dismiss"
-                                    on:click=move |_| deleted.set(None)
-                                >
-                                    "✕"
-                                </button>
-                            </div>
-                        }
+                <AddButton
+                    label="Add objective"
+                    adding=adding
+                    on_click=Callback::new(move |()| {
+                        editing.set(None);
+                        adding.set(true);
                     })
-            }}
+                />
+            </div>
+            <UndoToast
+                message=Signal::derive(move || deleted.with(|d| d.as_ref().map(|d| format!("Deleted “{}”.", d.objective.title))))
+                on_undo=Callback::new(undo)
+                on_dismiss=Callback::new(move |()| deleted.set(None))
+            />
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             {filter_line}
             <Show when=move || adding.get()>
@@ -542,11 +523,7 @@ fn ObjectiveForm(
                 value=evaluation
                 error=errors.field(Field::Evaluation)
             />
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save objective"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save objective" on_cancel=on_cancel/>
         </form>
     }
 }

@@ -6,7 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
-    FormErrors, TextField, cancel_on_escape, editable, focus_button_labelled, focus_first_invalid,
+    FormActions, FormErrors, TextField, cancel_on_escape, editable, focus_button_labelled,
+    focus_first_invalid,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::measurements::{Direction, ObjectivePlanDraft};
@@ -246,11 +247,7 @@ fn PlanForm(
                     </select>
                 </div>
             </div>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save plan"</button>
-                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save plan" on_cancel=on_close/>
         </form>
     }
 }

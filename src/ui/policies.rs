@@ -9,8 +9,8 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::markdown::{Block, Inline};
 use crate::ui::form::{
-    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
-    focus_later, id_prefix,
+    AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
+    focus_first_invalid, focus_later, id_prefix,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::measurements::date_of;
@@ -80,17 +80,13 @@ pub fn PoliciesSection() -> impl IntoView {
                         "The information security policy and topic-specific policies, approved by top management (ISO/IEC 27001, clause 5.2)."
                     </p>
                 </div>
-                <Show when=move || editable(ws) && !due_only.get()>
-                    <button
-                        type="button"
-                        class="primary"
-                        node_ref=add_button
-                        on:click=move |_| adding.set(true)
-                        prop:disabled=adding
-                    >
-                        "Add policy"
-                    </button>
-                </Show>
+                <AddButton
+                    label="Add policy"
+                    adding=adding
+                    node_ref=add_button
+                    hidden=due_only
+                    on_click=Callback::new(move |()| adding.set(true))
+                />
             </div>
             <DueLine due_only=due_only due_count=Signal::derive(move || due.with(BTreeSet::len))/>
             <Show when=move || adding.get()>
@@ -721,11 +717,7 @@ fn BodyForm(
                 value=text
                 error=errors.field(Field::Body)
             />
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save text"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save text" on_cancel=on_cancel/>
         </form>
     }
 }
@@ -869,11 +861,7 @@ fn PolicyForm(
                         />
                     }
                 })}
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">{save_label}</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save=save_label on_cancel=on_cancel/>
         </form>
     }
 }

@@ -9,8 +9,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
-    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
-    focus_later, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
+    editable, focus_first_invalid, focus_later, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::resources::{
@@ -149,7 +149,7 @@ fn BudgetPart() -> impl IntoView {
             Err(e) => problem.set(Some(e.to_string())),
         }
     });
-    let undo = move |_| {
+    let undo = move |()| {
         if let Some(Deleted { id, line }) = deleted.get_untracked() {
             match ws.run(&profile.author(), |doc, now| {
                 doc.restore_budget_line(&id, &line, now)
@@ -169,42 +169,22 @@ fn BudgetPart() -> impl IntoView {
                         "What the ISMS needs, what top management approved, and what has been spent."
                     </p>
                 </div>
-                <Show when=move || editable(ws)>
-                    <button
-                        type="button"
-                        class="primary"
-                        node_ref=add_button
-                        on:click=move |_| {
-                            editing.set(None);
-                            approving.set(None);
-                            adding.set(true);
-                        }
-                        prop:disabled=adding
-                    >
-                        "Add budget line"
-                    </button>
-                </Show>
-            </div>
-            {move || {
-                deleted
-                    .get()
-                    .map(|d| {
-                        view! {
-                            <div class="toast" role="status">
-                                <span>{format!("Deleted budget line {}.", line_name(&d.line))}</span>
-                                <button type="button" class="link-button" on:click=undo>"Undo"</button>
-                                <button
-                                    type="button"
-                                    class="link-button quiet"
-                                    aria-label="Dismiss"
-                                    on:click=move |_| deleted.set(None)
-                                >
-                                    "✕"
-                                </button>
-                            </div>
-                        }
+                <AddButton
+                    label="Add budget line"
+                    adding=adding
+                    node_ref=add_button
+                    on_click=Callback::new(move |()| {
+                        editing.set(None);
+                        approving.set(None);
+                        adding.set(true);
                     })
-            }}
+                />
+            </div>
+            <UndoToast
+                message=Signal::derive(move || deleted.with(|d| d.as_ref().map(|d| format!("Deleted budget line {}.", line_name(&d.line)))))
+                on_undo=Callback::new(undo)
+                on_dismiss=Callback::new(move |()| deleted.set(None))
+            />
             {problem_notice(problem)}
             <Show when=move || adding.get()>
                 <BudgetLineForm
@@ -586,11 +566,7 @@ fn ApprovalForm(
                     error=errors.field(Field::BudgetApprovalDate)
                 />
             </div>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Record approval"</button>
-                <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Record approval" on_cancel=close/>
         </form>
     }
 }
@@ -703,11 +679,7 @@ fn BudgetLineForm(
                     error=errors.field(Field::BudgetSpent)
                 />
             </div>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save budget line"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save budget line" on_cancel=on_cancel/>
         </form>
     }
 }
@@ -1008,11 +980,7 @@ fn FteForm(
                     error=errors.field(Field::FteNote)
                 />
             </div>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save people time"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save people time" on_cancel=on_cancel/>
         </form>
     }
 }

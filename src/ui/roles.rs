@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
-    focus_later, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
+    focus_first_invalid, focus_later, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::roles::{
@@ -86,20 +86,15 @@ fn PeoplePart() -> impl IntoView {
                     <h3 id="people-heading">"People"</h3>
                     <p class="muted">"Everyone who holds, or may hold, an ISMS role."</p>
                 </div>
-                <Show when=move || editable(ws)>
-                    <button
-                        type="button"
-                        class="primary"
-                        node_ref=add_button
-                        on:click=move |_| {
-                            editing.set(None);
-                            adding.set(true);
-                        }
-                        prop:disabled=adding
-                    >
-                        "Add person"
-                    </button>
-                </Show>
+                <AddButton
+                    label="Add person"
+                    adding=adding
+                    node_ref=add_button
+                    on_click=Callback::new(move |()| {
+                        editing.set(None);
+                        adding.set(true);
+                    })
+                />
             </div>
             {problem_notice(problem)}
             <Show when=move || adding.get()>
@@ -317,11 +312,7 @@ fn PersonForm(
                     error=errors.field(Field::Email)
                 />
             </div>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save person"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save person" on_cancel=on_cancel/>
         </form>
     }
 }
@@ -395,20 +386,15 @@ fn RolesPart() -> impl IntoView {
                         "The ISMS roles, what each is responsible for, what it may decide, and who holds it."
                     </p>
                 </div>
-                <Show when=move || editable(ws)>
-                    <button
-                        type="button"
-                        class="primary"
-                        node_ref=add_button
-                        on:click=move |_| {
-                            editing.set(None);
-                            adding.set(true);
-                        }
-                        prop:disabled=adding
-                    >
-                        "Add role"
-                    </button>
-                </Show>
+                <AddButton
+                    label="Add role"
+                    adding=adding
+                    node_ref=add_button
+                    on_click=Callback::new(move |()| {
+                        editing.set(None);
+                        adding.set(true);
+                    })
+                />
             </div>
             {problem_notice(problem)}
             <Show when=move || adding.get()>
@@ -762,11 +748,7 @@ fn RoleForm(
                 value=authorities
                 error=errors.field(Field::Authorities)
             />
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save role"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save role" on_cancel=on_cancel/>
         </form>
     }
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    EmptyState, FormErrors, TextField, cancel_on_escape, editable, focus_first_invalid,
-    focus_later, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
+    focus_first_invalid, focus_later, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::model::format_number;
@@ -59,20 +59,15 @@ pub fn TrainingSection() -> impl IntoView {
                         "Programmes, sessions and who has completed them, so people are competent and aware (ISO/IEC 27001, clauses 7.2 and 7.3)."
                     </p>
                 </div>
-                <Show when=move || editable(ws)>
-                    <button
-                        type="button"
-                        class="primary"
-                        node_ref=add_button
-                        on:click=move |_| {
-                            editing.set(None);
-                            adding.set(true);
-                        }
-                        prop:disabled=adding
-                    >
-                        "Add programme"
-                    </button>
-                </Show>
+                <AddButton
+                    label="Add programme"
+                    adding=adding
+                    node_ref=add_button
+                    on_click=Callback::new(move |()| {
+                        editing.set(None);
+                        adding.set(true);
+                    })
+                />
             </div>
             <OverallCompletion/>
             {problem_notice(problem)}
@@ -776,11 +771,7 @@ fn SessionForm(
                     />
                 </Show>
             </fieldset>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save session"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save session" on_cancel=on_cancel/>
         </form>
     }
 }
@@ -1006,11 +997,7 @@ fn CompetenceRow(
                             error=errors.field(Field::Evidence)
                             node_ref=input_ref
                         />
-                        {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-                        <div class="actions">
-                            <button type="submit" class="primary">"Save evidence"</button>
-                            <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
-                        </div>
+                        <FormActions errors=errors save="Save evidence" on_cancel=cancel/>
                     </form>
                 </Show>
             </td>
@@ -1334,11 +1321,7 @@ fn ProgrammeForm(
                 />
                 "Mandatory for its audience"
             </label>
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save programme"</button>
-                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save programme" on_cancel=on_cancel/>
         </form>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::form::{FormErrors, TextField, cancel_on_escape};
+use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape};
 use crate::ui::live::Connection;
 use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
@@ -205,11 +205,7 @@ fn DetailsForm(
                 value=scope
                 error=errors.field(Field::Scope)
             />
-            {move || errors.other().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <div class="actions">
-                <button type="submit" class="primary">"Save details"</button>
-                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-            </div>
+            <FormActions errors=errors save="Save details" on_cancel=on_close/>
         </form>
     }
 }
