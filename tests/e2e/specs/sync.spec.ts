@@ -148,3 +148,48 @@ test('an unreachable relay leaves local work untouched', async ({ page }) => {
   await expect(objective(page, 'Encrypt laptops')).toBeVisible();
   await expect(objective(page, 'Review access rights')).toBeVisible();
 });
+
+test('a shared sample workspace syncs every section: a confirmed duty and an approved budget line reach the other overview live', async ({
+  page: ada,
+  browser,
+  baseURL,
+}) => {
+  await ada.goto('/');
+  await ada.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(ada).toHaveURL(/\/overview$/, { timeout: 30_000 });
+  await waitUntilSaved(ada);
+  const overview = ada.url();
+  const links = await share(ada);
+
+  const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
+  const bobOverview = bob.page.url() + '/overview';
+  await bob.page.goto(bobOverview);
+  const duties = (page: Page) =>
+    page.getByRole('region', { name: 'Leadership commitment' }).getByRole('link', { name: 'Leadership duties confirmed' });
+  await expect(duties(bob.page)).toHaveText('5 of 8');
+  await expect(
+    bob.page.getByRole('region', { name: 'Needs attention' }).getByRole('link', { name: '1 budget line awaiting approval' }),
+  ).toBeVisible();
+
+  // Bob confirms duty e on the checklist; Ada's overview counts it without a reload.
+  await ada.goto(overview);
+  await bob.page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Commitment' }).click();
+  const duty = bob.page.getByRole('list', { name: 'Leadership duties' }).locator(':scope > li').nth(4);
+  await duty.getByRole('button', { name: 'Confirm' }).click();
+  await expect(duty).toContainText(/Confirmed by Bob Builder on \d{4}-\d{2}-\d{2}/);
+  await expect(duties(ada)).toHaveText('6 of 8');
+
+  // Ada approves the last budget line; Bob's overview no longer lists it as waiting.
+  await ada.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Resources' }).click();
+  const year = new Date().getFullYear();
+  await ada.getByRole('button', { name: `Approve Testing ${year}` }).click();
+  const approval = ada.getByRole('form', { name: 'Approve budget line' });
+  await approval.getByRole('button', { name: 'Record approval' }).click();
+  await expect(approval).toBeHidden();
+  await bob.page.goto(bobOverview);
+  await expect(bob.page.getByRole('region', { name: 'Needs attention' })).not.toContainText('awaiting approval');
+  await expect(bob.page.getByRole('region', { name: 'Budget' }).getByRole('link', { name: /^Approved / })).toHaveText(
+    'EUR 110,500.00',
+  );
+  await bob.context.close();
+});
