@@ -267,11 +267,10 @@ fn PoliciesTile(
                 <A href=href>
                     {move || {
                         let o = overview.get();
-                        format!(
-                            "{} of {} published",
-                            o.in_status(PolicyStatus::Published),
-                            o.policies_by_status.iter().sum::<usize>(),
-                        )
+                        match o.policies_by_status.iter().sum::<usize>() {
+                            0 => "No policies yet".to_owned(),
+                            all => format!("{} of {all} published", o.in_status(PolicyStatus::Published)),
+                        }
                     }}
                 </A>
             </p>

@@ -36,7 +36,7 @@ pub fn StartPage() -> impl IntoView {
                     .map(|entry| {
                         view! {
                             <li>
-                                <A href=format!("/w/{}", entry.id) attr:class="workspace-link">
+                                <A href=format!("/w/{}/overview", entry.id) attr:class="workspace-link">
                                     {entry.name}
                                 </A>
                             </li>
