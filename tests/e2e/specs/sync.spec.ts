@@ -191,5 +191,27 @@ test('a shared sample workspace syncs every section: a confirmed duty and an app
   await expect(bob.page.getByRole('region', { name: 'Budget' }).getByRole('link', { name: /^Approved / })).toHaveText(
     'EUR 110,500.00',
   );
+
+  // A reader of the sample sees every section and finds nothing that changes it.
+  const carol = await join(browser, baseURL, links.reader, 'Carol Auditor');
+  await expect(carol.page.getByText('Read only', { exact: true })).toBeVisible();
+  const changing = /^(Add|Edit|Delete|Approve|Confirm|Record|Link|Set|Withdraw|Remove|Change|Mark|Move|Send)\b/;
+  for (const section of ['Overview', 'Objectives', 'People and roles', 'Resources', 'Policies', 'Training', 'Commitment']) {
+    await carol.page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: section }).click();
+    await expect(carol.page.getByRole('heading', { level: 2 }).first()).toBeVisible();
+    if (section === 'Policies') {
+      await carol.page.getByRole('button', { name: 'Open Information security policy' }).click();
+      await expect(carol.page.getByRole('region', { name: 'Text of Information security policy' })).toBeVisible();
+    }
+    if (section === 'Training') {
+      await carol.page.getByRole('button', { name: /Sessions and people/ }).first().click();
+      for (const box of await carol.page.getByRole('checkbox').all()) {
+        await expect(box, 'attendance cannot be changed').toBeDisabled();
+      }
+    }
+    await expect(carol.page.getByRole('button', { name: changing }), section).toHaveCount(0);
+    await expect(carol.page.getByRole('combobox'), section).toHaveCount(0);
+  }
+  await carol.context.close();
   await bob.context.close();
 });
