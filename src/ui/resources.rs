@@ -547,6 +547,15 @@ fn ApprovalForm(
                     money_label(line.requested, &line.currency),
                 )}
             </p>
+            <p class="muted">
+                {move || match profile.name() {
+                    name if name.is_empty() => {
+                        "Recorded as approved by you. Set your name under Profile so others see who decided."
+                            .to_owned()
+                    }
+                    name => format!("Recorded as approved by {name}, as the member of top management who decides."),
+                }}
+            </p>
             <div class="field-row">
                 <TextField
                     id=format!("{prefix}-amount")
