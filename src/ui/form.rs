@@ -111,6 +111,18 @@ impl FormErrors {
         })
     }
 
+    /// Shows the outcome of a submit: clears every message, or shows the new
+    /// ones and moves the focus to the first field that needs attention.
+    pub fn show(&self, outcome: Result<(), CommandError>, form: NodeRef<leptos::html::Form>) {
+        match outcome {
+            Ok(()) => self.set(None),
+            Err(e) => {
+                self.set(Some(e));
+                focus_first_invalid(form);
+            }
+        }
+    }
+
     /// The message for the form as a whole, if the failure is not about one field.
     pub fn other(&self) -> Option<String> {
         match self.0.get() {
@@ -118,6 +130,15 @@ impl FormErrors {
             Some(e) => Some(e.to_string()),
         }
     }
+}
+
+/// Focuses a form's first field as soon as the form is shown.
+pub fn focus_on_open(input: NodeRef<leptos::html::Input>) {
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
 }
 
 /// Moves the focus to the first field marked invalid, once it is rendered.

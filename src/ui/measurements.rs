@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape};
+use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape, focus_on_open};
 use crate::ui::{OpenWorkspace, Profile, now, today};
 use crate::workspace::measurements::{
     ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
@@ -168,11 +168,7 @@ fn MeasurementForm(
     let note = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let value_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = value_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(value_ref);
     let prefix = format!("measure-{objective_id}");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
-    focus_first_invalid,
+    focus_on_open,
 };
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
@@ -411,11 +411,7 @@ fn ObjectiveForm(
     let title_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
 
-    Effect::new(move |_| {
-        if let Some(input) = title_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(title_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = ObjectiveDraft {
@@ -428,13 +424,7 @@ fn ObjectiveForm(
             health: health.get_untracked(),
             evaluation: evaluation.get_untracked(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     let health_id = format!("{prefix}-health");
     view! {

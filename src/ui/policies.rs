@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 use crate::markdown::{Block, Inline};
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_first_invalid, focus_later, id_prefix,
+    focus_later, focus_on_open, id_prefix,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::measurements::date_of;
@@ -692,13 +692,7 @@ fn BodyForm(
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match on_save.run(text.get_untracked()) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(text.get_untracked()), form_ref);
     };
     view! {
         <form
@@ -769,11 +763,7 @@ fn PolicyForm(
     let errors = FormErrors::new();
     let title_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = title_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(title_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = PolicyDraft {
@@ -782,13 +772,7 @@ fn PolicyForm(
             owner: owner.get_untracked(),
             review_due: review_due.get_untracked(),
         };
-        match on_save.run((draft, body.get_untracked())) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run((draft, body.get_untracked())), form_ref);
     };
     let kind_id = format!("{prefix}-kind");
     view! {

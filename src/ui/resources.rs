@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
-    editable, focus_first_invalid, focus_later, id_prefix, problem_notice,
+    editable, focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::resources::{
@@ -506,11 +506,7 @@ fn ApprovalForm(
     let errors = FormErrors::new();
     let amount_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = amount_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(amount_ref);
     let close = Callback::new(move |()| approving.set(None));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -603,11 +599,7 @@ fn BudgetLineForm(
     let errors = FormErrors::new();
     let category_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = category_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(category_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = BudgetLineDraft {
@@ -618,13 +610,7 @@ fn BudgetLineForm(
             requested: requested.get_untracked(),
             spent: spent.get_untracked(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     view! {
         <form
@@ -940,24 +926,14 @@ fn FteForm(
     let errors = FormErrors::new();
     let fte_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = fte_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(fte_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = FteDraft {
             fte: fte.get_untracked(),
             note: note.get_untracked(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     view! {
         <form

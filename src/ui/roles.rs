@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_first_invalid, focus_later, id_prefix, problem_notice,
+    focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::roles::{
@@ -257,11 +257,7 @@ fn PersonForm(
     let errors = FormErrors::new();
     let name_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = name_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(name_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = PersonDraft {
@@ -269,13 +265,7 @@ fn PersonForm(
             title: title.get_untracked(),
             email: email.get_untracked(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     view! {
         <form
@@ -678,13 +668,7 @@ fn RoleForm(
             responsibilities: responsibilities.get_untracked(),
             authorities: authorities.get_untracked(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     let kind_id = format!("{prefix}-kind");
     let custom_id = format!("{prefix}-name");

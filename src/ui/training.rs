@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_first_invalid, focus_later, id_prefix, problem_notice,
+    focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::model::format_number;
@@ -679,11 +679,7 @@ fn SessionForm(
     let errors = FormErrors::new();
     let date_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = date_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(date_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = SessionDraft {
@@ -691,13 +687,7 @@ fn SessionForm(
             end: end.get_untracked(),
             attendees: chosen.get_untracked().into_iter().collect(),
         };
-        match on_save.run(draft) {
-            Ok(()) => errors.set(None),
-            Err(e) => {
-                errors.set(Some(e));
-                focus_first_invalid(form_ref);
-            }
-        }
+        errors.show(on_save.run(draft), form_ref);
     };
     view! {
         <form
@@ -908,11 +898,7 @@ fn CompetenceRow(
     let errors = FormErrors::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let input_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = input_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(input_ref);
     let person_id = id.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -1170,11 +1156,7 @@ fn ProgrammeForm(
     let roles = Memo::new(move |_| ws.state.with(roles_in_order));
     let topic_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(input) = topic_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(topic_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let all = everyone.get_untracked();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape};
+use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape, focus_on_open};
 use crate::ui::live::Connection;
 use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
@@ -164,11 +164,7 @@ fn DetailsForm(
     let scope = RwSignal::new(meta.scope);
     let errors = FormErrors::new();
     let name_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = name_ref.get() {
-            let _ = input.focus();
-        }
-    });
+    focus_on_open(name_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (name, scope) = (organisation.get_untracked(), scope.get_untracked());
