@@ -5,17 +5,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::{OpenWorkspace, today};
+use crate::ui::{OpenWorkspace, counted, today};
 use crate::workspace::Health;
 use crate::workspace::commitment::Duty;
 use crate::workspace::overview::{Overview, percent_label, spent_percent};
 use crate::workspace::policies::PolicyStatus;
 use crate::workspace::resources::money_label;
-
-/// "1 objective", "3 objectives".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// The overview section of the open workspace.
 #[component]
@@ -103,7 +98,7 @@ fn ObjectivesTile(
         <Tile title="Objectives">
             <p class="headline">
                 <A href=move || base.get()>
-                    {move || count(overview.with(|o| o.objectives), "objective", "objectives")}
+                    {move || counted(overview.with(|o| o.objectives), "objective", "objectives")}
                 </A>
             </p>
             {bar}
@@ -141,12 +136,12 @@ fn AttentionTile(
         [
             (
                 o.overdue,
-                count(o.overdue, "overdue objective", "overdue objectives"),
+                counted(o.overdue, "overdue objective", "overdue objectives"),
                 format!("{base}?overdue=yes"),
             ),
             (
                 o.policies_due,
-                count(
+                counted(
                     o.policies_due,
                     "policy due for review",
                     "policies due for review",
@@ -155,7 +150,7 @@ fn AttentionTile(
             ),
             (
                 o.raci_warnings,
-                count(
+                counted(
                     o.raci_warnings,
                     "activity without one accountable role",
                     "activities without one accountable role",
@@ -164,7 +159,7 @@ fn AttentionTile(
             ),
             (
                 o.awaiting_approval,
-                count(
+                counted(
                     o.awaiting_approval,
                     "budget line awaiting approval",
                     "budget lines awaiting approval",
@@ -290,7 +285,7 @@ fn PoliciesTile(
             </ul>
             <p>
                 <A href=move || format!("{}?review=due", href())>
-                    {move || count(overview.with(|o| o.policies_due), "policy due for review", "policies due for review")}
+                    {move || counted(overview.with(|o| o.policies_due), "policy due for review", "policies due for review")}
                 </A>
             </p>
         </Tile>
@@ -320,7 +315,7 @@ fn TrainingTile(
                 {move || {
                     format!(
                         "Completion of the mandatory programmes · {}",
-                        count(overview.with(|o| o.programmes), "programme", "programmes"),
+                        counted(overview.with(|o| o.programmes), "programme", "programmes"),
                     )
                 }}
             </p>

@@ -330,3 +330,58 @@ pub fn AddButton(
         </Show>
     }
 }
+
+/// What a section's record list keeps between renders: whether its add form
+/// is open, which record is being edited, the last failure to show, and the
+/// Add button (the focus returns to it when the add form closes).
+#[derive(Clone, Copy)]
+pub struct ListState {
+    /// Whether the add form is open.
+    pub adding: RwSignal<bool>,
+    /// The id of the record whose edit form is open.
+    pub editing: RwSignal<Option<String>>,
+    /// The last failed change made from the list, until the next one succeeds.
+    pub problem: RwSignal<Option<String>>,
+    /// The section's Add button.
+    pub add_button: NodeRef<leptos::html::Button>,
+}
+
+impl ListState {
+    /// Nothing open, nothing failed.
+    pub fn new() -> ListState {
+        ListState {
+            adding: RwSignal::new(false),
+            editing: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            add_button: NodeRef::new(),
+        }
+    }
+
+    /// Opens the add form, closing any edit form.
+    pub fn open_add(self) {
+        self.editing.set(None);
+        self.adding.set(true);
+    }
+
+    /// Closes the add form (after saving or on cancel) and refocuses Add.
+    pub fn close_add(self) {
+        self.adding.set(false);
+        self.problem.set(None);
+        focus_later(self.add_button);
+    }
+
+    /// Shows why a change made from the list failed, or clears the last
+    /// failure; gives back what the change returned.
+    pub fn report<T>(self, outcome: Result<T, CommandError>) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.problem.set(None);
+                Some(value)
+            }
+            Err(e) => {
+                self.problem.set(Some(e.to_string()));
+                None
+            }
+        }
+    }
+}

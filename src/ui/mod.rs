@@ -54,6 +54,11 @@ pub fn today() -> String {
     )
 }
 
+/// A number with its noun: "1 objective", "3 objectives".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Opens storage, then mounts the app on the page body.
 pub fn start() {
     // Leptos's executor starts with the mount, so the first await uses wasm-bindgen's.

@@ -11,7 +11,7 @@ use crate::ui::form::{
 };
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
-use crate::ui::{OpenWorkspace, Profile};
+use crate::ui::{OpenWorkspace, Profile, counted};
 use crate::workspace::measurements::{day_of, is_overdue};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
 
@@ -58,18 +58,17 @@ impl Filter {
 
     /// The line above a filtered list of `count` objectives.
     fn describe(self, count: usize) -> Option<String> {
-        let noun = if count == 1 {
-            "objective"
-        } else {
-            "objectives"
-        };
         match self {
             Filter::All => None,
             Filter::Health(health) => Some(format!(
-                "Showing {count} {noun} {}",
+                "Showing {} {}",
+                counted(count, "objective", "objectives"),
                 health.label().to_lowercase()
             )),
-            Filter::Overdue => Some(format!("Showing {count} overdue {noun}")),
+            Filter::Overdue => Some(format!(
+                "Showing {}",
+                counted(count, "overdue objective", "overdue objectives")
+            )),
         }
     }
 }

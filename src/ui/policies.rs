@@ -12,7 +12,7 @@ use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
     focus_later, focus_on_open, id_prefix,
 };
-use crate::ui::{OpenWorkspace, Profile, today};
+use crate::ui::{OpenWorkspace, Profile, counted, today};
 use crate::workspace::measurements::date_of;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
@@ -121,15 +121,6 @@ fn policies_in_order(s: &Workspace) -> Vec<String> {
     list.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
-/// "2 policies" or "1 policy".
-fn policies_count(count: usize) -> String {
-    if count == 1 {
-        "1 policy".to_owned()
-    } else {
-        format!("{count} policies")
-    }
-}
-
 /// The line above the list that says how many policies are due for review,
 /// with a link that switches between those and every policy. Plain links
 /// (the router still handles them): `A` would mark "Show all policies" as
@@ -148,7 +139,10 @@ fn DueLine(
             let text = if count == 0 {
                 "No policy is due for review".to_owned()
             } else {
-                format!("Showing the {} due for review", policies_count(count))
+                format!(
+                    "Showing the {} due for review",
+                    counted(count, "policy", "policies")
+                )
             };
             Some(
                 view! {
@@ -165,7 +159,7 @@ fn DueLine(
             Some(
                 view! {
                     <p class="policy-filter">
-                        {format!("{} {verb} due for review", policies_count(count))}
+                        {format!("{} {verb} due for review", counted(count, "policy", "policies"))}
                         " · "
                         <a href=move || format!("{}?review=due", path.get())>"Show only those"</a>
                     </p>

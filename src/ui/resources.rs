@@ -9,8 +9,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
-    editable, focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, ListState, TextField, UndoToast,
+    cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open, id_prefix,
+    problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::resources::{
@@ -108,12 +109,15 @@ fn variance_view(minor: i64, currency: &str) -> impl IntoView + use<> {
 fn BudgetPart() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
-    let adding = RwSignal::new(false);
-    let editing = RwSignal::new(None::<String>);
+    let list = ListState::new();
+    let ListState {
+        adding,
+        editing,
+        problem,
+        add_button,
+    } = list;
     let approving = RwSignal::new(None::<String>);
     let deleted = RwSignal::new(None::<Deleted>);
-    let problem = RwSignal::new(None::<String>);
-    let add_button = NodeRef::<leptos::html::Button>::new();
     let ids = Memo::new(move |_| {
         ws.state.with(|s| {
             budget_in_order(&s.budget)
@@ -128,34 +132,26 @@ fn BudgetPart() -> impl IntoView {
             doc.add_budget_line(&draft, now)
         })
         .map(|_| {
-            adding.set(false);
             deleted.set(None);
-            problem.set(None);
-            focus_later(add_button);
+            list.close_add();
         })
     });
-    let cancel = Callback::new(move |()| {
-        adding.set(false);
-        focus_later(add_button);
-    });
+    let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        match ws.run(&profile.author(), |doc, now| {
+        let outcome = ws.run(&profile.author(), |doc, now| {
             doc.delete_budget_line(&id, now)
-        }) {
-            Ok(line) => {
-                problem.set(None);
-                deleted.set(Some(Deleted { id, line }));
-            }
-            Err(e) => problem.set(Some(e.to_string())),
+        });
+        if let Some(line) = list.report(outcome) {
+            deleted.set(Some(Deleted { id, line }));
         }
     });
     let undo = move |()| {
         if let Some(Deleted { id, line }) = deleted.get_untracked() {
-            match ws.run(&profile.author(), |doc, now| {
+            let outcome = ws.run(&profile.author(), |doc, now| {
                 doc.restore_budget_line(&id, &line, now)
-            }) {
-                Ok(()) => deleted.set(None),
-                Err(e) => problem.set(Some(e.to_string())),
+            });
+            if list.report(outcome).is_some() {
+                deleted.set(None);
             }
         }
     };

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, ListState, TextField, cancel_on_escape,
+    editable, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::roles::{
@@ -54,29 +54,22 @@ fn roles_in_order(s: &Workspace) -> Vec<String> {
 fn PeoplePart() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
-    let adding = RwSignal::new(false);
-    let editing = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<String>);
-    let add_button = NodeRef::<leptos::html::Button>::new();
+    let list = ListState::new();
+    let ListState {
+        adding,
+        editing,
+        problem,
+        add_button,
+    } = list;
     let ids = Memo::new(move |_| ws.state.with(people_in_order));
 
     let add = Callback::new(move |draft: PersonDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_person(&draft, now))
-            .map(|_| {
-                adding.set(false);
-                problem.set(None);
-                focus_later(add_button);
-            })
+            .map(|_| list.close_add())
     });
-    let cancel = Callback::new(move |()| {
-        adding.set(false);
-        focus_later(add_button);
-    });
+    let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        match ws.run(&profile.author(), |doc, now| doc.delete_person(&id, now)) {
-            Ok(_) => problem.set(None),
-            Err(e) => problem.set(Some(e.to_string())),
-        }
+        list.report(ws.run(&profile.author(), |doc, now| doc.delete_person(&id, now)));
     });
 
     view! {
@@ -90,10 +83,7 @@ fn PeoplePart() -> impl IntoView {
                     label="Add person"
                     adding=adding
                     node_ref=add_button
-                    on_click=Callback::new(move |()| {
-                        editing.set(None);
-                        adding.set(true);
-                    })
+                    on_click=Callback::new(move |()| list.open_add())
                 />
             </div>
             {problem_notice(problem)}
@@ -342,29 +332,22 @@ fn kind_from_slug(slug: &str, custom_name: String) -> RoleKind {
 fn RolesPart() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
-    let adding = RwSignal::new(false);
-    let editing = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<String>);
-    let add_button = NodeRef::<leptos::html::Button>::new();
+    let list = ListState::new();
+    let ListState {
+        adding,
+        editing,
+        problem,
+        add_button,
+    } = list;
     let ids = Memo::new(move |_| ws.state.with(roles_in_order));
 
     let add = Callback::new(move |draft: RoleDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_role(&draft, now))
-            .map(|_| {
-                adding.set(false);
-                problem.set(None);
-                focus_later(add_button);
-            })
+            .map(|_| list.close_add())
     });
-    let cancel = Callback::new(move |()| {
-        adding.set(false);
-        focus_later(add_button);
-    });
+    let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        match ws.run(&profile.author(), |doc, now| doc.delete_role(&id, now)) {
-            Ok(_) => problem.set(None),
-            Err(e) => problem.set(Some(e.to_string())),
-        }
+        list.report(ws.run(&profile.author(), |doc, now| doc.delete_role(&id, now)));
     });
 
     view! {
@@ -380,10 +363,7 @@ fn RolesPart() -> impl IntoView {
                     label="Add role"
                     adding=adding
                     node_ref=add_button
-                    on_click=Callback::new(move |()| {
-                        editing.set(None);
-                        adding.set(true);
-                    })
+                    on_click=Callback::new(move |()| list.open_add())
                 />
             </div>
             {problem_notice(problem)}

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, EmptyState, FormActions, FormErrors, ListState, TextField, cancel_on_escape,
+    editable, focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::model::format_number;
@@ -25,29 +25,22 @@ use crate::workspace::{CommandError, Field, Workspace};
 pub fn TrainingSection() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
-    let adding = RwSignal::new(false);
-    let editing = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<String>);
-    let add_button = NodeRef::<leptos::html::Button>::new();
+    let list = ListState::new();
+    let ListState {
+        adding,
+        editing,
+        problem,
+        add_button,
+    } = list;
     let ids = Memo::new(move |_| ws.state.with(programmes_in_order));
 
     let add = Callback::new(move |draft: ProgrammeDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_programme(&draft, now))
-            .map(|_| {
-                adding.set(false);
-                problem.set(None);
-                focus_later(add_button);
-            })
+            .map(|_| list.close_add())
     });
-    let cancel = Callback::new(move |()| {
-        adding.set(false);
-        focus_later(add_button);
-    });
+    let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        match ws.run(&profile.author(), |doc, now| doc.delete_programme(&id, now)) {
-            Ok(_) => problem.set(None),
-            Err(e) => problem.set(Some(e.to_string())),
-        }
+        list.report(ws.run(&profile.author(), |doc, now| doc.delete_programme(&id, now)));
     });
 
     view! {
@@ -63,10 +56,7 @@ pub fn TrainingSection() -> impl IntoView {
                     label="Add programme"
                     adding=adding
                     node_ref=add_button
-                    on_click=Callback::new(move |()| {
-                        editing.set(None);
-                        adding.set(true);
-                    })
+                    on_click=Callback::new(move |()| list.open_add())
                 />
             </div>
             <OverallCompletion/>
