@@ -65,6 +65,18 @@ impl From<automerge::AutomergeError> for CommandError {
 pub struct WorkspaceDoc {
     pub(crate) doc: AutoCommit,
     author: String,
+    /// Where new record ids come from.
+    ids: IdSource,
+    /// Inside [`WorkspaceDoc::batch`]: the commands' messages, committed as one change.
+    batch: Option<Vec<String>>,
+}
+
+/// Where new record ids come from: fresh randomness in the app, a seeded
+/// sequence for the generated workspaces, so they come out the same each time.
+#[derive(Debug, Clone)]
+enum IdSource {
+    Random,
+    Seeded(crate::workspace::id::SplitMix),
 }
 
 impl WorkspaceDoc {
@@ -75,8 +87,19 @@ impl WorkspaceDoc {
         author: &str,
         now: Millis,
     ) -> Result<WorkspaceDoc, CommandError> {
+        WorkspaceDoc::create_as(ActorId::random(), organisation, scope, author, now)
+    }
+
+    /// [`WorkspaceDoc::create`] under a given actor id (for generated workspaces).
+    pub fn create_as(
+        actor: ActorId,
+        organisation: &str,
+        scope: &str,
+        author: &str,
+        now: Millis,
+    ) -> Result<WorkspaceDoc, CommandError> {
         let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
-        let mut ws = WorkspaceDoc::from_automerge(AutoCommit::new(), author);
+        let mut ws = WorkspaceDoc::with_actor(AutoCommit::new(), actor, author);
         let meta = Meta {
             organisation: organisation.clone(),
             scope,
@@ -112,16 +135,73 @@ impl WorkspaceDoc {
     /// Wraps a document loaded from storage or the network. Each session
     /// edits under a fresh actor id, so two tabs never reuse a sequence number.
     pub fn from_automerge(doc: AutoCommit, author: &str) -> WorkspaceDoc {
-        let doc = doc.with_actor(ActorId::random());
+        WorkspaceDoc::with_actor(doc, ActorId::random(), author)
+    }
+
+    /// Wraps a document that edits under a given actor id (for generated
+    /// workspaces and tests that must come out the same every time).
+    pub fn with_actor(doc: AutoCommit, actor: ActorId, author: &str) -> WorkspaceDoc {
         WorkspaceDoc {
-            doc,
+            doc: doc.with_actor(actor),
             author: author.to_owned(),
+            ids: IdSource::Random,
+            batch: None,
+        }
+    }
+
+    /// Makes later record ids come from a sequence seeded with `seed`.
+    pub fn seed_ids(&mut self, seed: u64) {
+        self.ids = IdSource::Seeded(crate::workspace::id::SplitMix::new(seed));
+    }
+
+    /// A new record id made at `now`.
+    pub(crate) fn next_id(&mut self, now: Millis) -> String {
+        match &mut self.ids {
+            IdSource::Random => new_id(now),
+            IdSource::Seeded(rng) => {
+                let random = u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64());
+                crate::workspace::id::id_from_parts(now, random)
+            }
+        }
+    }
+
+    /// Runs several commands as one change with `message` — the bulk path of
+    /// the workspace generator. Each command validates and writes exactly as
+    /// on its own; if one fails, the whole batch is rolled back.
+    pub fn batch<T>(
+        &mut self,
+        message: impl Into<String>,
+        now: Millis,
+        commands: impl FnOnce(&mut WorkspaceDoc) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        if self.batch.is_some() {
+            return commands(self);
+        }
+        self.batch = Some(Vec::new());
+        let result = commands(self);
+        self.batch = None;
+        match result {
+            Ok(value) => {
+                if self.doc.pending_ops() > 0 {
+                    self.commit(message.into(), now)?;
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                self.doc.rollback();
+                Err(e)
+            }
         }
     }
 
     /// The underlying Automerge document, for storage and sync.
     pub fn automerge(&mut self) -> &mut AutoCommit {
         &mut self.doc
+    }
+
+    /// Gives up the wrapper and returns the Automerge document.
+    pub fn into_automerge(self) -> AutoCommit {
+        self.doc
     }
 
     /// The display name recorded against this session's changes.
@@ -172,7 +252,7 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
-        let Workspace { meta: old, .. } = self.read()?;
+        let old: Meta = self.hydrate_entry(&ROOT, "meta")?.unwrap_or_default();
         let meta = Meta {
             organisation,
             scope,
@@ -205,7 +285,7 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<String, CommandError> {
         let fields = draft.validate()?;
-        let id = new_id(now);
+        let id = self.next_id(now);
         let mut objective = Objective {
             created_at: now,
             ..Default::default()
@@ -341,6 +421,10 @@ impl WorkspaceDoc {
     /// Records the author in the members map and commits the pending
     /// operations as one change.
     pub(crate) fn commit(&mut self, message: String, now: Millis) -> Result<(), CommandError> {
+        if let Some(messages) = self.batch.as_mut() {
+            messages.push(message);
+            return Ok(());
+        }
         let actor = self.actor();
         let members = self.map(ROOT, "members")?;
         let known: Option<Member> = self.hydrate_entry(&members, &actor)?;

@@ -141,6 +141,16 @@ pub fn commitment_progress(ws: &Workspace) -> CommitmentProgress {
 }
 
 impl WorkspaceDoc {
+    /// The stored record of one duty (empty when none is stored yet).
+    fn duty_record(&self, duty: Duty) -> Result<DutyRecord, CommandError> {
+        let Some(commitment) = self.existing_map(ROOT, "commitment") else {
+            return Ok(DutyRecord::default());
+        };
+        Ok(self
+            .hydrate_entry(&commitment, duty.letter())?
+            .unwrap_or_default())
+    }
+
     /// Links (`linked`) or unlinks a record as evidence of a duty.
     pub fn set_duty_evidence(
         &mut self,
@@ -149,11 +159,7 @@ impl WorkspaceDoc {
         linked: bool,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let record = self
-            .read()?
-            .commitment
-            .remove(duty.letter())
-            .unwrap_or_default();
+        let record = self.duty_record(duty)?;
         if record.evidence.contains_key(record_id) == linked {
             return Ok(());
         }
@@ -182,11 +188,7 @@ impl WorkspaceDoc {
         confirmed: bool,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let record = self
-            .read()?
-            .commitment
-            .remove(duty.letter())
-            .unwrap_or_default();
+        let record = self.duty_record(duty)?;
         if record.confirmation.is_some() == confirmed {
             return Ok(());
         }

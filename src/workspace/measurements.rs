@@ -9,7 +9,6 @@ use automerge::{ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::commands::{CommandError, WorkspaceDoc};
-use crate::workspace::id::new_id;
 use crate::workspace::model::{Health, Objective, Workspace, format_number};
 use crate::workspace::validate::{
     Field, MAX_LONG, ValidationErrors, check_length, parse_date, parse_number,
@@ -502,7 +501,7 @@ impl WorkspaceDoc {
         let objective = self
             .objective(objective_id)?
             .ok_or(CommandError::ObjectiveNotFound)?;
-        let id = new_id(now);
+        let id = self.next_id(now);
         let measurement = Measurement {
             date: fields.date,
             value: fields.value,

@@ -3,9 +3,11 @@
 //!
 //! Nothing here touches the browser, so it is built and tested natively.
 
+pub mod changes;
 pub mod commands;
 pub mod commitment;
 pub mod diff;
+pub mod generate;
 pub mod id;
 pub mod measurements;
 pub mod model;

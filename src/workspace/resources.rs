@@ -13,7 +13,6 @@ use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::Millis;
 use crate::workspace::commands::{CommandError, WorkspaceDoc};
-use crate::workspace::id::new_id;
 use crate::workspace::validate::{
     Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length, parse_date,
 };
@@ -545,7 +544,7 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<String, CommandError> {
         let fields = draft.validate()?;
-        let id = new_id(now);
+        let id = self.next_id(now);
         let line = BudgetLine {
             category: fields.category,
             description: fields.description,

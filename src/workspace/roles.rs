@@ -8,7 +8,6 @@ use automerge::ROOT;
 use automerge::transaction::Transactable;
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
-use crate::workspace::id::new_id;
 use crate::workspace::model::Workspace;
 use crate::workspace::validate::{Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length};
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
@@ -335,7 +334,7 @@ impl WorkspaceDoc {
             created_at: now,
             ..draft.validate()?
         };
-        let id = new_id(now);
+        let id = self.next_id(now);
         self.guard(|ws| {
             let people = ws.map(ROOT, "people")?;
             Ok(reconcile_prop(&mut ws.doc, &people, id.as_str(), &person)?)
@@ -369,7 +368,7 @@ impl WorkspaceDoc {
     /// Deletes a person and removes them from every role they held.
     pub fn delete_person(&mut self, id: &str, now: Millis) -> Result<Person, CommandError> {
         let old = self.person(id)?.ok_or(CommandError::NotFound("person"))?;
-        let roles = self.read()?.roles;
+        let roles: BTreeMap<String, Role> = self.hydrate_entry(&ROOT, "roles")?.unwrap_or_default();
         self.guard(|ws| {
             let people = ws.map(ROOT, "people")?;
             ws.doc.delete(&people, id)?;
@@ -397,7 +396,7 @@ impl WorkspaceDoc {
             holders: BTreeMap::new(),
             created_at: now,
         };
-        let id = new_id(now);
+        let id = self.next_id(now);
         self.guard(|ws| {
             let roles = ws.map(ROOT, "roles")?;
             Ok(reconcile_prop(&mut ws.doc, &roles, id.as_str(), &role)?)
@@ -484,6 +483,22 @@ impl WorkspaceDoc {
         self.commit(message, now)
     }
 
+    /// One RACI activity: a standard one (stored or not yet), or a custom one.
+    fn activity(&self, id: &str) -> Result<Option<Activity>, CommandError> {
+        let stored: Option<Activity> = match self.existing_map(ROOT, "raci") {
+            Some(raci) => self.hydrate_entry(&raci, id)?,
+            None => None,
+        };
+        let standard = STANDARD_ACTIVITIES.iter().find(|(key, _)| *key == id);
+        Ok(match (standard, stored) {
+            (Some((_, name)), stored) => Some(Activity {
+                name: (*name).to_owned(),
+                ..stored.unwrap_or_default()
+            }),
+            (None, stored) => stored,
+        })
+    }
+
     /// Adds a custom RACI activity and returns its id.
     pub fn add_activity(&mut self, name: &str, now: Millis) -> Result<String, CommandError> {
         let name = name.trim();
@@ -494,7 +509,7 @@ impl WorkspaceDoc {
             check_length(&mut errors, Field::ActivityName, name, MAX_SHORT);
         }
         errors.into_result(())?;
-        let id = new_id(now);
+        let id = self.next_id(now);
         let activity = Activity {
             name: name.to_owned(),
             assignments: BTreeMap::new(),
@@ -516,9 +531,7 @@ impl WorkspaceDoc {
             ));
         }
         let old = self
-            .read()?
-            .raci
-            .remove(id)
+            .activity(id)?
             .ok_or(CommandError::NotFound("activity"))?;
         self.guard(|ws| {
             let raci = ws.map(ROOT, "raci")?;
@@ -535,14 +548,9 @@ impl WorkspaceDoc {
         letter: Option<Raci>,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let ws_now = self.read()?;
-        let role = ws_now
-            .roles
-            .get(role_id)
-            .ok_or(CommandError::NotFound("role"))?;
-        let (_, activity) = raci_activities(&ws_now)
-            .into_iter()
-            .find(|(id, _)| id == activity_id)
+        let role = self.role(role_id)?.ok_or(CommandError::NotFound("role"))?;
+        let activity = self
+            .activity(activity_id)?
             .ok_or(CommandError::NotFound("activity"))?;
         if activity.assignments.get(role_id).copied() == letter {
             return Ok(());

@@ -8,7 +8,6 @@ use automerge::ROOT;
 use automerge::transaction::Transactable;
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
-use crate::workspace::id::new_id;
 use crate::workspace::model::Workspace;
 use crate::workspace::validate::{
     Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length, parse_date, parse_number,
@@ -281,7 +280,7 @@ impl WorkspaceDoc {
             created_at: now,
             ..draft.validate()?
         };
-        let id = new_id(now);
+        let id = self.next_id(now);
         self.guard(|ws| {
             let trainings = ws.map(ROOT, "trainings")?;
             Ok(reconcile_prop(
@@ -344,7 +343,7 @@ impl WorkspaceDoc {
     ) -> Result<String, CommandError> {
         let session = draft.validate()?;
         let programme = self.programme(programme_id)?.ok_or(NOT_FOUND)?;
-        let id = new_id(now);
+        let id = self.next_id(now);
         self.guard(|ws| {
             let obj = ws.programme_obj(programme_id)?;
             let sessions = ws.map(obj, "sessions")?;
