@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::ui::form::{editable, problem_notice};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::Workspace;
+use crate::workspace::changes::Area;
 use crate::workspace::commitment::{Duty, DutyRecord, commitment_progress};
 use crate::workspace::measurements::date_of;
 
@@ -15,7 +16,7 @@ use crate::workspace::measurements::date_of;
 #[component]
 pub fn CommitmentSection() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
-    let progress = Memo::new(move |_| ws.state.with(commitment_progress));
+    let progress = Memo::new(move |_| ws.state.read(&[Area::Commitment], commitment_progress));
     view! {
         <section class="commitment" aria-labelledby="commitment-heading">
             <div class="section-head">
@@ -172,14 +173,15 @@ fn DutyItem(
     let letter = duty.letter();
     let problem = RwSignal::new(None::<String>);
     let record = Memo::new(move |_| {
-        ws.state
-            .with(|s| s.commitment.get(letter).cloned().unwrap_or_default())
+        ws.state.record(Area::Commitment, letter, |s| {
+            s.commitment.get(letter).cloned().unwrap_or_default()
+        })
     });
     let linked = Memo::new(move |_| {
         record.with(|r: &DutyRecord| {
             let mut list: Vec<_> = r.evidence.iter().collect();
             list.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
-            ws.state.with(|s| {
+            ws.state.read(&Area::ALL, |s| {
                 list.into_iter()
                     .map(|(id, _)| (id.clone(), find_record(s, id)))
                     .collect::<Vec<Linked>>()
@@ -323,7 +325,7 @@ fn EvidenceForm(
     let select_ref = NodeRef::<leptos::html::Select>::new();
     let groups = Memo::new(move |_| {
         linked.with(|linked| {
-            ws.state.with(|s| {
+            ws.state.read(&Area::ALL, |s| {
                 Kind::ALL
                     .into_iter()
                     .map(|kind| {
@@ -339,7 +341,7 @@ fn EvidenceForm(
         })
     });
     let anything_at_all = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&Area::ALL, |s| {
             Kind::ALL
                 .into_iter()
                 .any(|kind| !records_of(s, kind).is_empty())

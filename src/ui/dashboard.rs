@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::{OpenWorkspace, counted, today};
 use crate::workspace::Health;
+use crate::workspace::changes::Area;
 use crate::workspace::commitment::Duty;
 use crate::workspace::overview::{Overview, percent_label, spent_percent};
 use crate::workspace::policies::PolicyStatus;
@@ -21,7 +22,21 @@ pub fn DashboardSection() -> impl IntoView {
     let day = today();
     let overview = {
         let day = day.clone();
-        Memo::new(move |_| ws.state.with(|s| Overview::of(s, &day)))
+        Memo::new(move |_| {
+            ws.state.read(
+                &[
+                    Area::Objectives,
+                    Area::Policies,
+                    Area::Raci,
+                    Area::Roles,
+                    Area::Budget,
+                    Area::Trainings,
+                    Area::People,
+                    Area::Commitment,
+                ],
+                |s| Overview::of(s, &day),
+            )
+        })
     };
     view! {
         <section class="dashboard" aria-labelledby="dashboard-heading">

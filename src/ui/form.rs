@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::ui::OpenWorkspace;
+use crate::workspace::changes::Area;
 use crate::workspace::{CommandError, Field};
 
 /// A labelled text input (or text area) whose message is announced and
@@ -190,7 +191,7 @@ pub fn EmptyState(
 /// Whether this participant may change the workspace now (it has arrived and
 /// was not opened read-only).
 pub fn editable(ws: OpenWorkspace) -> bool {
-    !ws.read_only.get() && ws.state.with(|s| s.meta.created_at != 0)
+    !ws.read_only.get() && ws.state.read(&[Area::Meta], |s| s.meta.created_at != 0)
 }
 
 /// Focuses a button once the view has settled (it may be re-rendered first).

@@ -16,6 +16,7 @@ mod roles;
 mod session;
 mod share;
 mod start_page;
+mod state;
 mod training;
 mod workspace_page;
 

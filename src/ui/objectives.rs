@@ -12,6 +12,7 @@ use crate::ui::form::{
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
 use crate::ui::{OpenWorkspace, Profile, counted};
+use crate::workspace::changes::Area;
 use crate::workspace::measurements::{day_of, is_overdue};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
 
@@ -88,7 +89,7 @@ pub fn ObjectivesSection() -> impl IntoView {
     let ids = Memo::new(move |_| {
         let filter = filter.get();
         let today = day_of(crate::ui::now());
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Objectives], |s| {
             s.objectives_in_order()
                 .into_iter()
                 .filter(|(_, o)| filter.admits(o, today))
@@ -204,7 +205,10 @@ fn ObjectiveItem(
     let profile = expect_context::<Profile>();
     let objective = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.objectives.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Objectives, &id, |s| s.objectives.get(&id).cloned())
+        })
     };
     let is_editing = {
         let id = id.clone();

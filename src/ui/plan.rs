@@ -10,6 +10,7 @@ use crate::ui::form::{
     focus_first_invalid,
 };
 use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::changes::Area;
 use crate::workspace::measurements::{Direction, ObjectivePlanDraft};
 use crate::workspace::{Field, Objective};
 
@@ -33,9 +34,9 @@ pub fn ObjectivePlan(
     });
     let policy = move || {
         let policy_id = objective.with(|o| o.as_ref().and_then(|o| o.policy_id.clone()))?;
-        let title = ws
-            .state
-            .with(|s| s.policies.get(&policy_id).map(|p| p.title.clone()));
+        let title = ws.state.record(Area::Policies, &policy_id, |s| {
+            s.policies.get(&policy_id).map(|p| p.title.clone())
+        });
         let href = format!(
             "/w/{}/policies",
             params.with(|p| p.get("id").unwrap_or_default())
@@ -132,7 +133,7 @@ fn PlanForm(
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let prefix = format!("plan-{id}");
     let policies = move || {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Policies], |s| {
             let mut list: Vec<_> = s
                 .policies
                 .iter()

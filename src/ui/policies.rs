@@ -13,6 +13,7 @@ use crate::ui::form::{
     focus_later, focus_on_open, id_prefix,
 };
 use crate::ui::{OpenWorkspace, Profile, counted, today};
+use crate::workspace::changes::Area;
 use crate::workspace::measurements::date_of;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
@@ -42,7 +43,7 @@ pub fn PoliciesSection() -> impl IntoView {
     let adding = RwSignal::new(false);
     let add_button = NodeRef::<leptos::html::Button>::new();
     let due = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Policies], |s| {
             policies_due_for_review(&s.policies, &today())
                 .into_iter()
                 .map(|(id, _)| id.clone())
@@ -50,7 +51,7 @@ pub fn PoliciesSection() -> impl IntoView {
         })
     });
     let ids = Memo::new(move |_| {
-        let all = ws.state.with(policies_in_order);
+        let all = ws.state.read(&[Area::Policies], policies_in_order);
         if due_only.get() {
             due.with(|due| all.into_iter().filter(|id| due.contains(id)).collect())
         } else {
@@ -239,7 +240,10 @@ fn PolicyItem(
     let ws = expect_context::<OpenWorkspace>();
     let policy = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.policies.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Policies, &id, |s| s.policies.get(&id).cloned())
+        })
     };
     let open = RwSignal::new(false);
     let title = move || policy.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
@@ -577,7 +581,7 @@ fn Acknowledgements(
     let problem = RwSignal::new(None::<String>);
     let select_id = format!("ack-{id}");
     let people = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::People], |s| {
             let mut list: Vec<(String, String)> = s
                 .people
                 .iter()
@@ -594,7 +598,7 @@ fn Acknowledgements(
             let Some(approval) = p.latest_approval().and_then(|i| p.approvals.get(i)) else {
                 return Vec::new();
             };
-            ws.state.with(|s| {
+            ws.state.read(&[Area::People], |s| {
                 approval
                     .acknowledgements
                     .keys()

@@ -14,6 +14,7 @@ use crate::ui::form::{
     problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::changes::Area;
 use crate::workspace::resources::{
     BudgetApprovalDraft, BudgetLine, BudgetLineDraft, BudgetTotal, FteAllocation, FteDraft,
     budget_in_order, budget_totals, format_amount, format_fte, money_label, total_fte,
@@ -119,7 +120,7 @@ fn BudgetPart() -> impl IntoView {
     let approving = RwSignal::new(None::<String>);
     let deleted = RwSignal::new(None::<Deleted>);
     let ids = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Budget], |s| {
             budget_in_order(&s.budget)
                 .into_iter()
                 .map(|(id, _)| id.clone())
@@ -185,7 +186,7 @@ fn BudgetPart() -> impl IntoView {
             <Show when=move || adding.get()>
                 <BudgetLineForm
                     name="New budget line"
-                    initial=ws.state.with_untracked(new_line_draft)
+                    initial=ws.state.untracked(new_line_draft)
                     on_save=add
                     on_cancel=cancel
                 />
@@ -225,7 +226,7 @@ fn BudgetPart() -> impl IntoView {
 #[component]
 fn BudgetTotals() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
-    let totals = Memo::new(move |_| ws.state.with(|s| budget_totals(&s.budget)));
+    let totals = Memo::new(move |_| ws.state.read(&[Area::Budget], |s| budget_totals(&s.budget)));
     view! {
         <div class="table-scroll">
             <table class="budget-totals">
@@ -279,7 +280,10 @@ fn BudgetLineItem(
     let profile = expect_context::<Profile>();
     let line = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.budget.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Budget, &id, |s| s.budget.get(&id).cloned())
+        })
     };
     let is_editing = {
         let id = id.clone();
@@ -712,8 +716,8 @@ fn PeopleTimePart() -> impl IntoView {
     };
     let editing = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
-    let roles = Memo::new(move |_| ws.state.with(roles_in_order));
-    let total = Memo::new(move |_| ws.state.with(total_for_roles));
+    let roles = Memo::new(move |_| ws.state.read(&[Area::Roles], roles_in_order));
+    let total = Memo::new(move |_| ws.state.read(&[Area::Fte, Area::Roles], total_for_roles));
 
     view! {
         <section class="resources-part" aria-labelledby="people-time-heading">
@@ -780,7 +784,10 @@ fn FteItem(
     let profile = expect_context::<Profile>();
     let allocation = {
         let role_id = role_id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.fte.get(&role_id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Fte, &role_id, |s| s.fte.get(&role_id).cloned())
+        })
     };
     let is_editing = {
         let role_id = role_id.clone();

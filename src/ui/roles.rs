@@ -8,6 +8,7 @@ use crate::ui::form::{
     editable, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::changes::Area;
 use crate::workspace::roles::{
     Person, PersonDraft, Raci, RaciWarning, Role, RoleDraft, RoleKind, STANDARD_ACTIVITIES,
     raci_activities, raci_warnings, role_holders,
@@ -61,7 +62,7 @@ fn PeoplePart() -> impl IntoView {
         problem,
         add_button,
     } = list;
-    let ids = Memo::new(move |_| ws.state.with(people_in_order));
+    let ids = Memo::new(move |_| ws.state.read(&[Area::People], people_in_order));
 
     let add = Callback::new(move |draft: PersonDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_person(&draft, now))
@@ -130,7 +131,10 @@ fn PersonItem(
     let profile = expect_context::<Profile>();
     let person = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.people.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::People, &id, |s| s.people.get(&id).cloned())
+        })
     };
     let is_editing = {
         let id = id.clone();
@@ -339,7 +343,7 @@ fn RolesPart() -> impl IntoView {
         problem,
         add_button,
     } = list;
-    let ids = Memo::new(move |_| ws.state.with(roles_in_order));
+    let ids = Memo::new(move |_| ws.state.read(&[Area::Roles], roles_in_order));
 
     let add = Callback::new(move |draft: RoleDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_role(&draft, now))
@@ -409,7 +413,10 @@ fn RoleItem(
     let profile = expect_context::<Profile>();
     let role = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.roles.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Roles, &id, |s| s.roles.get(&id).cloned())
+        })
     };
     let is_editing = {
         let id = id.clone();
@@ -520,7 +527,7 @@ fn Holders(
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
     let people = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::People], |s| {
             people_in_order(s)
                 .into_iter()
                 .filter_map(|id| s.people.get(&id).map(|p| (id.clone(), p.name.clone())))
@@ -530,7 +537,7 @@ fn Holders(
     let holder_names = {
         let role_id = role_id.clone();
         move || {
-            ws.state.with(|s| {
+            ws.state.read(&[Area::Roles, Area::People], |s| {
                 let names: Vec<String> = role_holders(s, &role_id)
                     .into_iter()
                     .map(|(_, p)| p.name.clone())
@@ -569,7 +576,7 @@ fn Holders(
                             let person_id = person_id.clone();
                             move || {
                                 role_key.with_value(|role_id| {
-                                    ws.state.with(|s| {
+                                    ws.state.read(&[Area::Roles], |s| {
                                         s.roles
                                             .get(role_id)
                                             .is_some_and(|r| r.holders.contains_key(&person_id))
@@ -775,7 +782,7 @@ fn RaciPart() -> impl IntoView {
     let profile = expect_context::<Profile>();
     let problem = RwSignal::new(None::<String>);
     let rows = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Raci], |s| {
             raci_activities(s)
                 .into_iter()
                 .map(|(id, a)| Row {
@@ -787,7 +794,7 @@ fn RaciPart() -> impl IntoView {
         })
     });
     let columns = Memo::new(move |_| {
-        ws.state.with(|s| {
+        ws.state.read(&[Area::Roles], |s| {
             roles_in_order(s)
                 .into_iter()
                 .filter_map(|id| {
@@ -800,7 +807,7 @@ fn RaciPart() -> impl IntoView {
     });
     let warnings = Memo::new(move |_| {
         rows.with(|rows| {
-            ws.state.with(|s| {
+            ws.state.read(&[Area::Raci, Area::Roles], |s| {
                 raci_warnings(s)
                     .iter()
                     .map(|w| warning_text(s, rows, w))
@@ -943,7 +950,7 @@ fn RaciCell(
     let current = {
         let (activity_id, role_id) = (activity_id.clone(), role_id.clone());
         Memo::new(move |_| {
-            ws.state.with(|s| {
+            ws.state.record(Area::Raci, &activity_id, |s| {
                 s.raci
                     .get(&activity_id)
                     .and_then(|a| a.assignments.get(&role_id).copied())

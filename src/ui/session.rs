@@ -17,7 +17,8 @@ use crate::sync::crypto::WorkspaceSecret;
 use crate::sync::link::ShareLink;
 use crate::ui::live::{Connection, Live};
 use crate::ui::now;
-use crate::workspace::{CommandError, Millis, Workspace, WorkspaceDoc, id::new_id};
+use crate::ui::state::WorkspaceState;
+use crate::workspace::{CommandError, Millis, WorkspaceDoc, id::new_id};
 
 /// How long edits wait before being written, so a burst becomes one write.
 const DEBOUNCE_MS: u32 = 100;
@@ -62,8 +63,8 @@ pub struct OpenWorkspace {
     inner: StoredValue<Inner, LocalStorage>,
     db: StoredValue<Database, LocalStorage>,
     tabs: StoredValue<Option<Tabs>, LocalStorage>,
-    /// The current state of the workspace, as the pages read it.
-    pub state: RwSignal<Workspace>,
+    /// The current state of the workspace, as the pages read it (by area and record).
+    pub state: WorkspaceState,
     /// Whether the latest change is stored.
     pub save: RwSignal<SaveState>,
     /// Problems found while opening (damaged stored data), for the person to see.
@@ -127,7 +128,7 @@ impl OpenWorkspace {
             db.write(&id, &write).await.map_err(storage_failed)?;
             saver.written(write);
         }
-        let name = doc.read()?.meta.organisation;
+        let name = doc.meta()?.organisation;
         let entry = WorkspaceEntry {
             id: id.clone(),
             name,
@@ -195,10 +196,12 @@ impl OpenWorkspace {
             sync: None,
         });
         let loaded = load_chunks(chunks);
-        let doc = WorkspaceDoc::from_automerge(loaded.doc, author);
+        let mut doc = WorkspaceDoc::from_automerge(loaded.doc, author);
+        // The one whole read: from here on, only what patches name is read again.
         let state = doc
             .read()
             .map_err(|e| OpenError::Unreadable(e.to_string()))?;
+        doc.track_changes();
         let warnings = if loaded.damaged.is_empty() {
             Vec::new()
         } else {
@@ -225,7 +228,7 @@ impl OpenWorkspace {
             }),
             db: StoredValue::new_local(db),
             tabs: StoredValue::new_local(None),
-            state: RwSignal::new(state),
+            state: WorkspaceState::new(state),
             save: RwSignal::new(SaveState::Saved),
             warnings: RwSignal::new(warnings),
             connection: RwSignal::new(Connection::LocalOnly),
@@ -381,7 +384,7 @@ impl OpenWorkspace {
     /// joined and nothing has come from the relay yet).
     pub fn has_arrived(&self) -> bool {
         self.state
-            .with_untracked(|s| s.meta.created_at != 0 || !s.meta.organisation.is_empty())
+            .untracked(|s| s.meta.created_at != 0 || !s.meta.organisation.is_empty())
     }
 
     /// The display name this session records and announces.
@@ -424,14 +427,26 @@ impl OpenWorkspace {
         }
     }
 
-    /// Re-reads the state after changes arrived from elsewhere.
+    /// Brings the state up to date after the document changed (a command, a
+    /// sibling tab, the relay): reads again only the records the patches name,
+    /// and tells only their readers.
     pub(crate) fn refresh(&self) {
-        let mut state = None;
-        self.inner
-            .update_value(|inner| state = Some(inner.doc.read()));
-        match state {
-            Some(Ok(state)) if self.state.with_untracked(|s| *s != state) => self.state.set(state),
-            Some(Err(e)) => self.warnings.update(|w| w.push(e.to_string())),
+        let state = self.state;
+        let mut outcome = None;
+        self.inner.update_value(|inner| {
+            let touched = inner.doc.take_changes();
+            if !touched.is_empty() {
+                let read = state.update(|data| inner.doc.read_touched(data, &touched));
+                outcome = Some((touched, read));
+            }
+        });
+        match outcome {
+            Some((touched, Some(Ok(())))) => self.state.notify(&touched),
+            Some((touched, Some(Err(e)))) => {
+                // What could be read is shown; the rest stays as it was.
+                self.state.notify(&touched);
+                self.warn(e.to_string());
+            }
             _ => {}
         }
     }
@@ -466,30 +481,23 @@ impl OpenWorkspace {
             let before = inner.doc.automerge().get_heads();
             let result = command(&mut inner.doc, now());
             let changed = inner.doc.automerge().get_heads() != before;
-            let state = result.as_ref().ok().map(|_| inner.doc.read());
-            outcome = Some((result, state, changed));
+            outcome = Some((result, changed));
         });
-        let Some((result, state, changed)) = outcome else {
+        let Some((result, changed)) = outcome else {
             return Err(CommandError::Document("the workspace is closed".into()));
         };
-        match state {
-            Some(Ok(state)) => {
-                self.state.set(state);
-                if changed {
-                    self.tell_tabs();
-                    self.schedule_save();
-                    self.push_if_connected();
-                }
-            }
-            Some(Err(e)) => self.warnings.update(|w| w.push(e.to_string())),
-            None => {}
+        if changed {
+            self.refresh();
+            self.tell_tabs();
+            self.schedule_save();
+            self.push_if_connected();
         }
         result
     }
 
     /// Keeps this browser's workspace list in step with the organisation name.
     pub fn update_listing(&self) {
-        let name = self.state.with_untracked(|s| s.meta.organisation.clone());
+        let name = self.state.untracked(|s| s.meta.organisation.clone());
         if name.is_empty() {
             return;
         }

@@ -12,6 +12,7 @@ use crate::ui::form::{
     editable, focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
+use crate::workspace::changes::Area;
 use crate::workspace::model::format_number;
 use crate::workspace::overview::percent_label;
 use crate::workspace::training::{
@@ -32,7 +33,7 @@ pub fn TrainingSection() -> impl IntoView {
         problem,
         add_button,
     } = list;
-    let ids = Memo::new(move |_| ws.state.with(programmes_in_order));
+    let ids = Memo::new(move |_| ws.state.read(&[Area::Trainings], programmes_in_order));
 
     let add = Callback::new(move |draft: ProgrammeDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_programme(&draft, now))
@@ -182,7 +183,12 @@ fn programme_draft(p: &Programme) -> ProgrammeDraft {
 #[component]
 fn OverallCompletion() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
-    let figure = move || ws.state.with(|s| overall_text(s, &today()));
+    let figure = move || {
+        ws.state
+            .read(&[Area::Trainings, Area::People, Area::Roles], |s| {
+                overall_text(s, &today())
+            })
+    };
     view! {
         <div class="card training-overall">
             <p class="figure-label" aria-hidden="true">"Overall completion"</p>
@@ -207,7 +213,10 @@ fn ProgrammeItem(
     let profile = expect_context::<Profile>();
     let programme = {
         let id = id.clone();
-        Memo::new(move |_| ws.state.with(|s| s.trainings.get(&id).cloned()))
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Trainings, &id, |s| s.trainings.get(&id).cloned())
+        })
     };
     let open = RwSignal::new(false);
     let confirming = RwSignal::new(false);
@@ -238,7 +247,7 @@ fn ProgrammeItem(
     let figures = Memo::new(move |_| {
         programme.with(|p| {
             p.as_ref().map(|p| {
-                ws.state.with(|s| {
+                ws.state.read(&[Area::People, Area::Roles], |s| {
                     (
                         audience_label(s, &p.audience),
                         programme_completion(s, p, &today()),
@@ -461,7 +470,10 @@ fn Sessions(
     let audience = Memo::new(move |_| {
         programme.with(|p| {
             p.as_ref()
-                .map(|p| ws.state.with(|s| audience_in_order(s, p)))
+                .map(|p| {
+                    ws.state
+                        .read(&[Area::People, Area::Roles], |s| audience_in_order(s, p))
+                })
                 .unwrap_or_default()
         })
     });
@@ -562,7 +574,7 @@ fn SessionItem(
     // The audience, and anyone else recorded as attending who still exists.
     let people = Memo::new(move |_| {
         let mut people = audience.get();
-        ws.state.with(|s| {
+        ws.state.read(&[Area::People], |s| {
             session.with(|session| {
                 for (id, name) in people_in_order(s) {
                     let attended = session
@@ -803,7 +815,7 @@ fn Competence(
             let Some(p) = p else {
                 return Vec::new();
             };
-            ws.state.with(|s| {
+            ws.state.read(&[Area::People, Area::Roles], |s| {
                 audience_in_order(s, p)
                     .into_iter()
                     .map(|(id, name)| AudienceRow {
@@ -1007,39 +1019,40 @@ fn PersonCompletion() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let table = Memo::new(move |_| {
         let today = today();
-        ws.state.with(|s| {
-            let programmes: Vec<&Programme> = programmes_in_order(s)
-                .iter()
-                .filter_map(|id| s.trainings.get(id))
-                .collect();
-            let audiences: Vec<BTreeSet<String>> =
-                programmes.iter().map(|p| audience_members(s, p)).collect();
-            let columns: Vec<(String, bool)> = programmes
-                .iter()
-                .map(|p| (p.topic.clone(), p.mandatory))
-                .collect();
-            let rows: Vec<PersonRow> = people_in_order(s)
-                .into_iter()
-                .map(|(id, name)| PersonRow {
-                    cells: programmes
-                        .iter()
-                        .zip(&audiences)
-                        .map(|(p, audience)| {
-                            if !audience.contains(&id) {
-                                Cell::NotDue
-                            } else if has_completed(p, &id, &today) {
-                                Cell::Done
-                            } else {
-                                Cell::Due
-                            }
-                        })
-                        .collect(),
-                    completion: person_completion(s, &id, &today),
-                    name,
-                })
-                .collect();
-            (columns, rows)
-        })
+        ws.state
+            .read(&[Area::Trainings, Area::People, Area::Roles], |s| {
+                let programmes: Vec<&Programme> = programmes_in_order(s)
+                    .iter()
+                    .filter_map(|id| s.trainings.get(id))
+                    .collect();
+                let audiences: Vec<BTreeSet<String>> =
+                    programmes.iter().map(|p| audience_members(s, p)).collect();
+                let columns: Vec<(String, bool)> = programmes
+                    .iter()
+                    .map(|p| (p.topic.clone(), p.mandatory))
+                    .collect();
+                let rows: Vec<PersonRow> = people_in_order(s)
+                    .into_iter()
+                    .map(|(id, name)| PersonRow {
+                        cells: programmes
+                            .iter()
+                            .zip(&audiences)
+                            .map(|(p, audience)| {
+                                if !audience.contains(&id) {
+                                    Cell::NotDue
+                                } else if has_completed(p, &id, &today) {
+                                    Cell::Done
+                                } else {
+                                    Cell::Due
+                                }
+                            })
+                            .collect(),
+                        completion: person_completion(s, &id, &today),
+                        name,
+                    })
+                    .collect();
+                (columns, rows)
+            })
     });
     view! {
         <section class="training-people" aria-labelledby="training-people-heading">
@@ -1143,7 +1156,7 @@ fn ProgrammeForm(
     let target = RwSignal::new(initial.completion_target);
     let errors = FormErrors::new();
     let audience_error = RwSignal::new(None::<String>);
-    let roles = Memo::new(move |_| ws.state.with(roles_in_order));
+    let roles = Memo::new(move |_| ws.state.read(&[Area::Roles], roles_in_order));
     let topic_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
     focus_on_open(topic_ref);

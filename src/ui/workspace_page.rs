@@ -11,6 +11,7 @@ use crate::ui::session::OpenError;
 use crate::ui::share::SharePanel;
 use crate::ui::{OpenWorkspace, Profile, SaveState, Storage};
 use crate::workspace::Field;
+use crate::workspace::changes::Area;
 
 /// Opens the workspace named in the address and shows it.
 #[component]
@@ -61,8 +62,11 @@ fn WorkspaceView(
     /// The open workspace.
     ws: OpenWorkspace,
 ) -> impl IntoView {
-    let organisation = move || ws.state.with(|s| s.meta.organisation.clone());
-    let scope = move || ws.state.with(|s| s.meta.scope.clone());
+    let organisation = move || {
+        ws.state
+            .read(&[Area::Meta], |s| s.meta.organisation.clone())
+    };
+    let scope = move || ws.state.read(&[Area::Meta], |s| s.meta.scope.clone());
     let editing = RwSignal::new(false);
     let sharing = RwSignal::new(false);
     // Announce what this participant is editing as soon as it changes.
@@ -136,7 +140,7 @@ fn WorkspaceView(
         <Show when=move || editing.get()>
             <DetailsForm on_close=close_editor/>
         </Show>
-        <Show when=move || ws.state.with(|s| s.meta.organisation.is_empty())>
+        <Show when=move || ws.state.read(&[Area::Meta], |s| s.meta.organisation.is_empty())>
             <p class="muted" role="status">"Waiting for the workspace to arrive from the relay…"</p>
         </Show>
         {move || {
@@ -159,7 +163,7 @@ fn DetailsForm(
 ) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
-    let meta = ws.state.with_untracked(|s| s.meta.clone());
+    let meta = ws.state.untracked(|s| s.meta.clone());
     let organisation = RwSignal::new(meta.organisation);
     let scope = RwSignal::new(meta.scope);
     let errors = FormErrors::new();

@@ -224,6 +224,11 @@ impl WorkspaceDoc {
         Ok(hydrate(&self.doc)?)
     }
 
+    /// The organisation name, scope and creation time.
+    pub fn meta(&self) -> Result<Meta, CommandError> {
+        Ok(self.hydrate_entry(&ROOT, "meta")?.unwrap_or_default())
+    }
+
     /// One objective, if it exists.
     pub fn objective(&self, id: &str) -> Result<Option<Objective>, CommandError> {
         let Some(objectives) = self.existing_map(ROOT, "objectives") else {
@@ -252,7 +257,7 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let (organisation, scope) = validate::workspace_meta(organisation, scope)?;
-        let old: Meta = self.hydrate_entry(&ROOT, "meta")?.unwrap_or_default();
+        let old = self.meta()?;
         let meta = Meta {
             organisation,
             scope,
