@@ -158,3 +158,27 @@ async fn data_survives_closing_and_reopening_the_database() {
             .is_empty()
     );
 }
+
+#[wasm_bindgen_test]
+fn entries_written_by_earlier_versions_still_read() {
+    use charter::storage::idb::{entry_from_json, entry_to_json};
+    // What Charter stored before it wrote entries with the browser's JSON.
+    let hash = "a".repeat(64);
+    let earlier = format!(
+        r#"{{"id":"01A","name":"Acme","created_at":1780000000000,"sync":{{"link":"r=x&relay=y","cursor":{{"seq":12,"on_relay":["{hash}"]}}}}}}"#
+    );
+    let entry = entry_from_json(&earlier).expect("an earlier entry reads");
+    assert_eq!(entry.name, "Acme");
+    assert_eq!(entry.created_at, 1_780_000_000_000);
+    let sync = entry.sync.clone().expect("sync settings");
+    assert_eq!(sync.cursor.seq, 12);
+    assert_eq!(sync.cursor.on_relay[0].to_string(), hash);
+    assert_eq!(
+        entry_from_json(&entry_to_json(&entry).unwrap()),
+        Some(entry)
+    );
+    let local = r#"{"id":"01B","name":"Solo","created_at":5,"sync":null}"#;
+    assert_eq!(entry_from_json(local).map(|e| e.sync), Some(None));
+    assert_eq!(entry_from_json("not json"), None);
+    assert_eq!(entry_from_json(r#"{"id":"01C"}"#), None, "no name");
+}

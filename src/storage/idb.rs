@@ -60,7 +60,7 @@ fn event_error(value: &JsValue) -> Option<web_sys::DomException> {
 }
 
 /// A workspace this browser holds, as the start page lists it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceEntry {
     /// The workspace id (also the first part of its chunks' keys).
     pub id: String,
@@ -69,18 +69,99 @@ pub struct WorkspaceEntry {
     /// When it was first stored in this browser.
     pub created_at: i64,
     /// How it syncs, once shared or joined; `None` for a workspace kept only here.
-    #[serde(default)]
     pub sync: Option<SyncSettings>,
 }
 
 /// A shared workspace's keys, relay and progress, kept in this browser only.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncSettings {
     /// The share link's fragment (`k=…&relay=…` or `r=…&relay=…`): the keys and the relay.
     pub link: String,
     /// How far this browser has read the relay's log, and what it knows is there.
-    #[serde(default)]
     pub cursor: crate::sync::client::SyncCursor,
+}
+
+// Entries are stored as JSON text, written and read with the browser's own
+// JSON (not serde_json, which cost about 20 KB of wasm for this alone):
+// `{"id", "name", "created_at", "sync": {"link", "cursor": {"seq", "on_relay": [hex…]}}}`.
+
+/// The JSON text stored for `entry`.
+pub fn entry_to_json(entry: &WorkspaceEntry) -> Result<String, StorageError> {
+    let object = js_sys::Object::new();
+    let set = |target: &js_sys::Object, key: &str, value: JsValue| {
+        js_sys::Reflect::set(target, &JsValue::from_str(key), &value).map(drop)
+    };
+    let written = (|| -> Result<(), JsValue> {
+        set(&object, "id", JsValue::from_str(&entry.id))?;
+        set(&object, "name", JsValue::from_str(&entry.name))?;
+        set(
+            &object,
+            "created_at",
+            JsValue::from_f64(entry.created_at as f64),
+        )?;
+        if let Some(sync) = &entry.sync {
+            let cursor = js_sys::Object::new();
+            set(&cursor, "seq", JsValue::from_f64(sync.cursor.seq as f64))?;
+            let hashes: Array = sync
+                .cursor
+                .on_relay
+                .iter()
+                .map(|h| JsValue::from_str(&h.to_string()))
+                .collect();
+            set(&cursor, "on_relay", hashes.into())?;
+            let settings = js_sys::Object::new();
+            set(&settings, "link", JsValue::from_str(&sync.link))?;
+            set(&settings, "cursor", cursor.into())?;
+            set(&object, "sync", settings.into())?;
+        }
+        Ok(())
+    })();
+    written
+        .and_then(|()| js_sys::JSON::stringify(&object))
+        .map(String::from)
+        .map_err(StorageError::from_js)
+}
+
+/// The entry stored as `json`; `None` when it cannot be read.
+pub fn entry_from_json(json: &str) -> Option<WorkspaceEntry> {
+    let value = js_sys::JSON::parse(json).ok()?;
+    let get = |target: &JsValue, key: &str| {
+        js_sys::Reflect::get(target, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    let text = |target: &JsValue, key: &str| get(target, key).and_then(|v| v.as_string());
+    let number = |target: &JsValue, key: &str| get(target, key).and_then(|v| v.as_f64());
+    let sync = match get(&value, "sync") {
+        None => None,
+        Some(sync) => {
+            let cursor = match get(&sync, "cursor") {
+                None => crate::sync::client::SyncCursor::default(),
+                Some(cursor) => crate::sync::client::SyncCursor {
+                    seq: number(&cursor, "seq")? as u64,
+                    on_relay: match get(&cursor, "on_relay") {
+                        Some(list) => list
+                            .dyn_into::<Array>()
+                            .ok()?
+                            .iter()
+                            .map(|h| h.as_string()?.parse().ok())
+                            .collect::<Option<Vec<_>>>()?,
+                        None => Vec::new(),
+                    },
+                },
+            };
+            Some(SyncSettings {
+                link: text(&sync, "link")?,
+                cursor,
+            })
+        }
+    };
+    Some(WorkspaceEntry {
+        id: text(&value, "id")?,
+        name: text(&value, "name")?,
+        created_at: number(&value, "created_at")? as i64,
+        sync,
+    })
 }
 
 /// An open Charter database.
@@ -189,7 +270,7 @@ impl Database {
         let mut entries: Vec<WorkspaceEntry> = values
             .iter()
             .filter_map(|v| v.as_string())
-            .filter_map(|json| serde_json::from_str(&json).ok())
+            .filter_map(|json| entry_from_json(&json))
             .collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.created_at));
         Ok(entries)
@@ -202,14 +283,12 @@ impl Database {
             .get(&JsValue::from_str(id))
             .map_err(StorageError::from_js)?;
         let value = finish(&request).await?;
-        Ok(value
-            .as_string()
-            .and_then(|json| serde_json::from_str(&json).ok()))
+        Ok(value.as_string().and_then(|json| entry_from_json(&json)))
     }
 
     /// Adds or updates a workspace in this browser's list.
     pub async fn put_workspace(&self, entry: &WorkspaceEntry) -> Result<(), StorageError> {
-        let json = serde_json::to_string(entry).map_err(|e| StorageError::Failed(e.to_string()))?;
+        let json = entry_to_json(entry)?;
         let tx = self.transaction(&[WORKSPACES], IdbTransactionMode::Readwrite)?;
         let store = tx.object_store(WORKSPACES).map_err(StorageError::from_js)?;
         store

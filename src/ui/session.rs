@@ -198,9 +198,12 @@ impl OpenWorkspace {
         let loaded = load_chunks(chunks);
         let mut doc = WorkspaceDoc::from_automerge(loaded.doc, author);
         // The one whole read: from here on, only what patches name is read again.
-        let state = doc
-            .read()
-            .map_err(|e| OpenError::Unreadable(e.to_string()))?;
+        let mut state = crate::workspace::Workspace::default();
+        doc.read_touched(
+            &mut state,
+            &crate::workspace::changes::Touched::everything(),
+        )
+        .map_err(|e| OpenError::Unreadable(e.to_string()))?;
         doc.track_changes();
         let warnings = if loaded.damaged.is_empty() {
             Vec::new()

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{Patch, PatchAction, Prop, ROOT};
+use automerge::{Patch, PatchAction, Prop, ROOT, ReadDoc, TextEncoding};
 use autosurgeon::Hydrate;
 
 use crate::workspace::{CommandError, Workspace, WorkspaceDoc};
@@ -96,6 +96,85 @@ pub struct Touched {
     pub whole: BTreeSet<Area>,
     /// Records to read again, by area (created, changed or deleted).
     pub records: BTreeMap<Area, BTreeSet<String>>,
+    /// Of those records, the ones where less than the whole record changed:
+    /// entries of a growing nested map (an objective's measurements, a
+    /// programme's sessions) or splices of a long text. The rest are read whole.
+    parts: BTreeMap<(Area, String), Parts>,
+}
+
+/// The nested maps whose entries are read one by one: a new measurement
+/// costs one measurement, however many the objective has.
+const NESTED_MAPS: [(Area, &str); 2] = [
+    (Area::Objectives, "measurements"),
+    (Area::Trainings, "sessions"),
+];
+
+/// The long texts whose splices are applied to the state as they are: a
+/// keystroke costs one keystroke, however long the text.
+const TEXTS: [(Area, &str); 2] = [(Area::Policies, "body"), (Area::Objectives, "description")];
+
+/// What changed inside one record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Parts {
+    /// Nested map entries (field, key) to read again.
+    entries: BTreeSet<(String, String)>,
+    /// Text edits (field, edit), in the order they happened.
+    splices: Vec<(String, TextEdit)>,
+}
+
+/// One edit of a long text, at a position in Automerge's text encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TextEdit {
+    Insert { index: usize, text: String },
+    Delete { index: usize, length: usize },
+}
+
+/// One step of what changed inside a record.
+enum Part {
+    Entry(String, String),
+    Splice(String, TextEdit),
+}
+
+impl Parts {
+    fn with(mut self, part: Part) -> Parts {
+        match part {
+            Part::Entry(field, key) => {
+                self.entries.insert((field, key));
+            }
+            Part::Splice(field, edit) => self.splices.push((field, edit)),
+        }
+        self
+    }
+}
+
+/// What a patch changed inside a record, when that is less than the whole
+/// record; `steps` are the path below the record, `keyed` whether the
+/// patch's own key is the last of them.
+fn part_of(area: Area, steps: &[&Prop], action: &PatchAction, keyed: bool) -> Option<Part> {
+    let Some(Prop::Map(field)) = steps.first() else {
+        return None;
+    };
+    if NESTED_MAPS.contains(&(area, field.as_str())) {
+        return match steps.get(1) {
+            Some(Prop::Map(key)) => Some(Part::Entry(field.clone(), key.clone())),
+            _ => None,
+        };
+    }
+    if TEXTS.contains(&(area, field.as_str())) && steps.len() == 1 && !keyed {
+        let edit = match action {
+            PatchAction::SpliceText { index, value, .. } => TextEdit::Insert {
+                index: *index,
+                text: value.make_string(),
+            },
+            PatchAction::DeleteSeq { index, length } => TextEdit::Delete {
+                index: *index,
+                length: *length,
+            },
+            _ => return None,
+        };
+        return Some(Part::Splice(field.clone(), edit));
+    }
+    None
 }
 
 impl Touched {
@@ -103,7 +182,7 @@ impl Touched {
     pub fn everything() -> Touched {
         Touched {
             whole: Area::ALL.into_iter().collect(),
-            records: BTreeMap::new(),
+            ..Touched::default()
         }
     }
 
@@ -121,34 +200,55 @@ impl Touched {
                 }
                 _ => None,
             };
-            let mut steps = patch
+            let steps: Vec<&Prop> = patch
                 .path
                 .iter()
                 .map(|(_, prop)| prop)
-                .chain(own_key.as_ref());
-            let Some(Prop::Map(area)) = steps.next() else {
+                .chain(own_key.as_ref())
+                .collect();
+            let Some(Prop::Map(area)) = steps.first() else {
                 continue;
             };
             let Some(area) = Area::from_key(area) else {
                 // A part of the document this version of Charter does not read.
                 continue;
             };
-            match steps.next() {
-                Some(Prop::Map(record)) if area.is_keyed() => touched.record(area, record),
+            match steps.get(1) {
+                Some(Prop::Map(record)) if area.is_keyed() => {
+                    let part = part_of(area, &steps[2..], &patch.action, own_key.is_some());
+                    touched.record(area, record, part);
+                }
                 _ => {
                     touched.whole.insert(area);
                 }
             }
         }
-        touched
-            .records
-            .retain(|area, _| !touched.whole.contains(area));
+        let whole = &touched.whole;
+        touched.records.retain(|area, _| !whole.contains(area));
+        touched.parts.retain(|(area, _), _| !whole.contains(area));
         touched
     }
 
-    fn record(&mut self, area: Area, id: &str) {
-        if !self.whole.contains(&area) {
-            self.records.entry(area).or_default().insert(id.to_owned());
+    /// Notes that `id` in `area` changed: in `part` only, or whole (`None`).
+    fn record(&mut self, area: Area, id: &str, part: Option<Part>) {
+        if self.whole.contains(&area) {
+            return;
+        }
+        let new = self.records.entry(area).or_default().insert(id.to_owned());
+        let key = (area, id.to_owned());
+        match part {
+            Some(part) if new => {
+                self.parts.insert(key, Parts::default().with(part));
+            }
+            Some(part) => {
+                if let Some(parts) = self.parts.remove(&key) {
+                    self.parts.insert(key, parts.with(part));
+                }
+            }
+            // Read whole: from now on it has no parts.
+            None => {
+                self.parts.remove(&key);
+            }
         }
     }
 
@@ -164,16 +264,6 @@ impl Touched {
             .chain(self.records.keys())
             .copied()
             .collect()
-    }
-
-    /// Adds what `other` touched.
-    pub fn extend(&mut self, other: Touched) {
-        self.whole.extend(other.whole);
-        for (area, ids) in other.records {
-            self.records.entry(area).or_default().extend(ids);
-        }
-        let whole = &self.whole;
-        self.records.retain(|area, _| !whole.contains(area));
     }
 
     /// How many records were touched (areas read whole not counted).
@@ -207,10 +297,75 @@ impl WorkspaceDoc {
         }
         for (&area, ids) in &touched.records {
             for id in ids {
-                self.read_record(state, area, id)?;
+                let read = match touched.parts.get(&(area, id.clone())) {
+                    Some(parts) => self.read_parts(state, area, id, parts)?,
+                    None => false,
+                };
+                if !read {
+                    self.read_record(state, area, id)?;
+                }
             }
         }
         Ok(())
+    }
+
+    /// Reads only the changed parts of a record into `state`; false when the
+    /// record has to be read whole instead (it is not in the state yet, or a
+    /// text edit does not fit the text the state has).
+    fn read_parts(
+        &self,
+        state: &mut Workspace,
+        area: Area,
+        id: &str,
+        parts: &Parts,
+    ) -> Result<bool, CommandError> {
+        let record = self
+            .existing_map(ROOT, area.key())
+            .and_then(|map| self.existing_map(map, id));
+        let Some(record) = record else {
+            return Ok(false);
+        };
+        for (field, key) in &parts.entries {
+            let Some(map) = self.existing_map(record.clone(), field) else {
+                return Ok(false);
+            };
+            let entries = match (area, field.as_str()) {
+                (Area::Objectives, "measurements") => {
+                    state.objectives.get_mut(id).map(|o| &mut o.measurements)
+                }
+                _ => None,
+            };
+            let sessions = match (area, field.as_str()) {
+                (Area::Trainings, "sessions") => {
+                    state.trainings.get_mut(id).map(|t| &mut t.sessions)
+                }
+                _ => None,
+            };
+            if let Some(entries) = entries {
+                put_entry(self, entries, &map, key)?;
+            } else if let Some(sessions) = sessions {
+                put_entry(self, sessions, &map, key)?;
+            } else {
+                return Ok(false);
+            }
+        }
+        for (field, edit) in &parts.splices {
+            let text = match (area, field.as_str()) {
+                (Area::Policies, "body") => state.policies.get_mut(id).map(|p| &mut p.body),
+                (Area::Objectives, "description") => {
+                    state.objectives.get_mut(id).map(|o| &mut o.description)
+                }
+                _ => None,
+            };
+            let Some(text) = text else {
+                return Ok(false);
+            };
+            let Some(edited) = apply_edit(text.as_str(), edit, self.doc.text_encoding()) else {
+                return Ok(false);
+            };
+            *text = autosurgeon::Text::with_value(edited);
+        }
+        Ok(true)
     }
 
     fn read_area(&self, state: &mut Workspace, area: Area) -> Result<(), CommandError> {
@@ -263,5 +418,87 @@ impl WorkspaceDoc {
             Area::Budget => put(self, &mut state.budget, area, id),
             Area::Fte => put(self, &mut state.fte, area, id),
         }
+    }
+}
+
+/// Reads `map[key]` into `entries`, or removes it when it is gone.
+fn put_entry<T: Hydrate>(
+    doc: &WorkspaceDoc,
+    entries: &mut BTreeMap<String, T>,
+    map: &automerge::ObjId,
+    key: &str,
+) -> Result<(), CommandError> {
+    match doc.hydrate_entry(map, key)? {
+        Some(entry) => entries.insert(key.to_owned(), entry),
+        None => entries.remove(key),
+    };
+    Ok(())
+}
+
+/// `text` with `edit` applied, positions counted in `encoding`; `None` when
+/// the edit does not fit the text (the record is then read whole).
+fn apply_edit(text: &str, edit: &TextEdit, encoding: TextEncoding) -> Option<String> {
+    let width: fn(char) -> usize = match encoding {
+        TextEncoding::Utf8CodeUnit => char::len_utf8,
+        TextEncoding::Utf16CodeUnit => char::len_utf16,
+        _ => |_| 1,
+    };
+    // The byte offset of position `index`, if it falls between characters.
+    let byte = |index: usize| -> Option<usize> {
+        let mut units = 0;
+        for (offset, c) in text.char_indices() {
+            if units == index {
+                return Some(offset);
+            }
+            units += width(c);
+        }
+        (units == index).then_some(text.len())
+    };
+    let (start, end, insert) = match edit {
+        TextEdit::Insert { index, text } => (byte(*index)?, byte(*index)?, text.as_str()),
+        TextEdit::Delete { index, length } => (byte(*index)?, byte(index + length)?, ""),
+    };
+    let mut edited = String::with_capacity(text.len() + insert.len());
+    edited.push_str(&text[..start]);
+    edited.push_str(insert);
+    edited.push_str(&text[end..]);
+    Some(edited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_edits_apply_at_positions_of_the_encoding() {
+        let insert = |index, text: &str| TextEdit::Insert {
+            index,
+            text: text.to_owned(),
+        };
+        let code_points = TextEncoding::UnicodeCodePoint;
+        assert_eq!(
+            apply_edit("a☃b", &insert(2, "é"), code_points).as_deref(),
+            Some("a☃éb")
+        );
+        let delete = TextEdit::Delete {
+            index: 1,
+            length: 1,
+        };
+        assert_eq!(
+            apply_edit("a☃b", &delete, code_points).as_deref(),
+            Some("ab")
+        );
+        // "𝄞" is two UTF-16 units: position 2 falls inside it, 3 after it.
+        let utf16 = TextEncoding::Utf16CodeUnit;
+        assert_eq!(apply_edit("a𝄞b", &insert(2, "x"), utf16), None);
+        assert_eq!(
+            apply_edit("a𝄞b", &insert(3, "x"), utf16).as_deref(),
+            Some("a𝄞xb")
+        );
+        assert_eq!(
+            apply_edit("ab", &insert(3, "x"), code_points),
+            None,
+            "past the end"
+        );
     }
 }
