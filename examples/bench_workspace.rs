@@ -77,7 +77,7 @@ struct Costs {
     command: Duration,
     patches: Duration,
     read: Duration,
-    /// Records re-read per command.
+    /// Records re-read per command (median).
     records: usize,
 }
 
@@ -217,7 +217,7 @@ fn costs(
     mut command: impl FnMut(&mut WorkspaceDoc, usize) -> Result<(), charter::workspace::CommandError>,
 ) -> Costs {
     let (mut commands, mut patches, mut reads) = (Vec::new(), Vec::new(), Vec::new());
-    let mut records = 0;
+    let mut records = Vec::new();
     for i in 0..REPEAT {
         let started = Instant::now();
         command(ws, i).expect("the command runs");
@@ -228,13 +228,16 @@ fn costs(
         let started = Instant::now();
         ws.read_touched(state, &touched).expect("reads");
         reads.push(started.elapsed());
-        records = records.max(touched.record_count());
+        records.push(touched.record_count());
     }
     Costs {
         command: median(commands),
         patches: median(patches),
         read: median(reads),
-        records,
+        records: {
+            records.sort_unstable();
+            records[records.len() / 2]
+        },
     }
 }
 
@@ -305,7 +308,7 @@ fn report(rows: &[Row]) -> String {
             ms(pick(r).patches)
         });
         line(&mut out, &format!("{label}: state update"), &|r| {
-            format!("{} ({} record)", ms(pick(r).read), pick(r).records)
+            format!("{} ({} record read)", ms(pick(r).read), pick(r).records)
         });
     }
     out

@@ -120,6 +120,8 @@ struct Parts {
     entries: BTreeSet<(String, String)>,
     /// Text edits (field, edit), in the order they happened.
     splices: Vec<(String, TextEdit)>,
+    /// Fields to read again whole (their entries and splices are then moot).
+    fields: BTreeSet<String>,
 }
 
 /// One edit of a long text, at a position in Automerge's text encoding.
@@ -133,6 +135,7 @@ enum TextEdit {
 enum Part {
     Entry(String, String),
     Splice(String, TextEdit),
+    Field(String),
 }
 
 impl Parts {
@@ -142,6 +145,9 @@ impl Parts {
                 self.entries.insert((field, key));
             }
             Part::Splice(field, edit) => self.splices.push((field, edit)),
+            Part::Field(field) => {
+                self.fields.insert(field);
+            }
         }
         self
     }
@@ -174,7 +180,28 @@ fn part_of(area: Area, steps: &[&Prop], action: &PatchAction, keyed: bool) -> Op
         };
         return Some(Part::Splice(field.clone(), edit));
     }
-    None
+    // The records that carry growing parts are also read field by field, so
+    // that editing an objective's title does not read its measurements.
+    FIELD_READ
+        .contains(&area)
+        .then(|| Part::Field(field.clone()))
+}
+
+/// The areas whose records are read again field by field.
+const FIELD_READ: [Area; 3] = [Area::Objectives, Area::Policies, Area::Trainings];
+
+/// Reads `$name` of a record into `$target` when it is one of the listed
+/// fields; evaluates to whether it was.
+macro_rules! read_field {
+    ($doc:expr, $obj:expr, $target:expr, $name:expr, [$($field:ident),* $(,)?]) => {
+        match $name {
+            $(stringify!($field) => {
+                $target.$field = $doc.hydrate_entry($obj, stringify!($field))?.unwrap_or_default();
+                true
+            })*
+            _ => false,
+        }
+    };
 }
 
 impl Touched {
@@ -325,7 +352,76 @@ impl WorkspaceDoc {
         let Some(record) = record else {
             return Ok(false);
         };
+        for field in &parts.fields {
+            let read = match area {
+                Area::Objectives => match state.objectives.get_mut(id) {
+                    Some(o) => read_field!(
+                        self,
+                        &record,
+                        o,
+                        field.as_str(),
+                        [
+                            title,
+                            description,
+                            target,
+                            unit,
+                            owner,
+                            due,
+                            health,
+                            evaluation,
+                            created_at,
+                            plan,
+                            resources,
+                            policy_id,
+                            risk_ids,
+                            direction,
+                            measurements,
+                        ]
+                    ),
+                    None => false,
+                },
+                Area::Policies => match state.policies.get_mut(id) {
+                    Some(p) => read_field!(
+                        self,
+                        &record,
+                        p,
+                        field.as_str(),
+                        [
+                            title, kind, owner, review_due, body, status, approvals, created_at,
+                        ]
+                    ),
+                    None => false,
+                },
+                Area::Trainings => match state.trainings.get_mut(id) {
+                    Some(t) => read_field!(
+                        self,
+                        &record,
+                        t,
+                        field.as_str(),
+                        [
+                            topic,
+                            audience,
+                            recurrence_months,
+                            mandatory,
+                            completion_target,
+                            sessions,
+                            evidence,
+                            created_at,
+                        ]
+                    ),
+                    None => false,
+                },
+                _ => false,
+            };
+            if !read {
+                // A field this version does not know: read the record whole.
+                return Ok(false);
+            }
+        }
         for (field, key) in &parts.entries {
+            if parts.fields.contains(field) {
+                continue;
+            }
             let Some(map) = self.existing_map(record.clone(), field) else {
                 return Ok(false);
             };
@@ -349,8 +445,25 @@ impl WorkspaceDoc {
                 return Ok(false);
             }
         }
-        for (field, edit) in &parts.splices {
-            let text = match (area, field.as_str()) {
+        // Each text's edits are applied to one string, which becomes the
+        // state's text once: a merge of thousands of keystrokes copies the
+        // text once per text, not once per keystroke.
+        let encoding = self.doc.text_encoding();
+        for field in TEXTS
+            .iter()
+            .filter(|(a, _)| *a == area)
+            .map(|(_, field)| *field)
+        {
+            let mut edits = parts
+                .splices
+                .iter()
+                .filter(|(f, _)| f == field && !parts.fields.contains(f))
+                .map(|(_, edit)| edit)
+                .peekable();
+            if edits.peek().is_none() {
+                continue;
+            }
+            let text = match (area, field) {
                 (Area::Policies, "body") => state.policies.get_mut(id).map(|p| &mut p.body),
                 (Area::Objectives, "description") => {
                     state.objectives.get_mut(id).map(|o| &mut o.description)
@@ -360,9 +473,12 @@ impl WorkspaceDoc {
             let Some(text) = text else {
                 return Ok(false);
             };
-            let Some(edited) = apply_edit(text.as_str(), edit, self.doc.text_encoding()) else {
-                return Ok(false);
-            };
+            let mut edited = text.as_str().to_owned();
+            for edit in edits {
+                if !apply_edit(&mut edited, edit, encoding) {
+                    return Ok(false);
+                }
+            }
             *text = autosurgeon::Text::with_value(edited);
         }
         Ok(true)
@@ -435,9 +551,10 @@ fn put_entry<T: Hydrate>(
     Ok(())
 }
 
-/// `text` with `edit` applied, positions counted in `encoding`; `None` when
-/// the edit does not fit the text (the record is then read whole).
-fn apply_edit(text: &str, edit: &TextEdit, encoding: TextEncoding) -> Option<String> {
+/// Applies `edit` to `text`, positions counted in `encoding`; false (and
+/// `text` unchanged) when the edit does not fit the text (the record is then
+/// read whole).
+fn apply_edit(text: &mut String, edit: &TextEdit, encoding: TextEncoding) -> bool {
     let width: fn(char) -> usize = match encoding {
         TextEncoding::Utf8CodeUnit => char::len_utf8,
         TextEncoding::Utf16CodeUnit => char::len_utf16,
@@ -454,15 +571,19 @@ fn apply_edit(text: &str, edit: &TextEdit, encoding: TextEncoding) -> Option<Str
         }
         (units == index).then_some(text.len())
     };
-    let (start, end, insert) = match edit {
-        TextEdit::Insert { index, text } => (byte(*index)?, byte(*index)?, text.as_str()),
-        TextEdit::Delete { index, length } => (byte(*index)?, byte(index + length)?, ""),
+    let range = match edit {
+        TextEdit::Insert { index, .. } => byte(*index).map(|at| (at, at)),
+        TextEdit::Delete { index, length } => byte(*index).zip(byte(index + length)),
     };
-    let mut edited = String::with_capacity(text.len() + insert.len());
-    edited.push_str(&text[..start]);
-    edited.push_str(insert);
-    edited.push_str(&text[end..]);
-    Some(edited)
+    let Some((start, end)) = range else {
+        return false;
+    };
+    let insert = match edit {
+        TextEdit::Insert { text, .. } => text.as_str(),
+        TextEdit::Delete { .. } => "",
+    };
+    text.replace_range(start..end, insert);
+    true
 }
 
 #[cfg(test)]
@@ -475,28 +596,29 @@ mod tests {
             index,
             text: text.to_owned(),
         };
+        let applied = |text: &str, edit: &TextEdit, encoding| {
+            let mut text = text.to_owned();
+            apply_edit(&mut text, edit, encoding).then_some(text)
+        };
         let code_points = TextEncoding::UnicodeCodePoint;
         assert_eq!(
-            apply_edit("a☃b", &insert(2, "é"), code_points).as_deref(),
+            applied("a☃b", &insert(2, "é"), code_points).as_deref(),
             Some("a☃éb")
         );
         let delete = TextEdit::Delete {
             index: 1,
             length: 1,
         };
-        assert_eq!(
-            apply_edit("a☃b", &delete, code_points).as_deref(),
-            Some("ab")
-        );
+        assert_eq!(applied("a☃b", &delete, code_points).as_deref(), Some("ab"));
         // "𝄞" is two UTF-16 units: position 2 falls inside it, 3 after it.
         let utf16 = TextEncoding::Utf16CodeUnit;
-        assert_eq!(apply_edit("a𝄞b", &insert(2, "x"), utf16), None);
+        assert_eq!(applied("a𝄞b", &insert(2, "x"), utf16), None);
         assert_eq!(
-            apply_edit("a𝄞b", &insert(3, "x"), utf16).as_deref(),
+            applied("a𝄞b", &insert(3, "x"), utf16).as_deref(),
             Some("a𝄞xb")
         );
         assert_eq!(
-            apply_edit("ab", &insert(3, "x"), code_points),
+            applied("ab", &insert(3, "x"), code_points),
             None,
             "past the end"
         );

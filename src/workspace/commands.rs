@@ -237,6 +237,72 @@ impl WorkspaceDoc {
         self.hydrate_entry(&objectives, id)
     }
 
+    /// One objective with every field but its measurements (left empty): what
+    /// commands on the objective itself need, at a cost that does not grow
+    /// with the measurements it has collected over the years.
+    pub(crate) fn objective_head(&self, id: &str) -> Result<Option<Objective>, CommandError> {
+        let Some(record) = self.objective_obj(id) else {
+            return Ok(None);
+        };
+        let mut objective = Objective::default();
+        macro_rules! read {
+            ($($field:ident),*) => {
+                $(objective.$field = self
+                    .hydrate_entry(&record, stringify!($field))?
+                    .unwrap_or_default();)*
+            };
+        }
+        read!(
+            title,
+            description,
+            target,
+            unit,
+            owner,
+            due,
+            health,
+            evaluation,
+            created_at,
+            plan,
+            resources,
+            policy_id,
+            risk_ids,
+            direction
+        );
+        Ok(Some(objective))
+    }
+
+    /// The map of objective `id`, if it exists.
+    pub(crate) fn objective_obj(&self, id: &str) -> Option<ObjId> {
+        self.existing_map(ROOT, "objectives")
+            .and_then(|objectives| self.existing_map(objectives, id))
+    }
+
+    /// Writes the fields of an objective's own (not its measurements or its
+    /// description, which has its own splices) that differ between `old` and `new`.
+    pub(crate) fn write_objective_fields(
+        &mut self,
+        id: &str,
+        old: &Objective,
+        new: &Objective,
+    ) -> Result<(), CommandError> {
+        let record = self
+            .objective_obj(id)
+            .ok_or(CommandError::ObjectiveNotFound)?;
+        macro_rules! write {
+            ($($field:ident),*) => {
+                $(if old.$field != new.$field {
+                    reconcile_prop(&mut self.doc, &record, stringify!($field), &new.$field)?;
+                })*
+            };
+        }
+        write!(
+            title,
+            target,
+            unit, owner, due, health, evaluation, plan, resources, policy_id, risk_ids, direction
+        );
+        Ok(())
+    }
+
     /// The record at `map[key]`, or `None` when there is none.
     pub(crate) fn hydrate_entry<T: autosurgeon::Hydrate>(
         &self,
@@ -318,7 +384,9 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let fields = draft.validate()?;
-        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        let old = self
+            .objective_head(id)?
+            .ok_or(CommandError::ObjectiveNotFound)?;
         let mut objective = old.clone();
         apply_fields(&mut objective, &fields);
         let changes = describe_changes(&old, &objective);
@@ -326,15 +394,14 @@ impl WorkspaceDoc {
             return Ok(());
         }
         // The description is written as splices against the stored text, so
-        // concurrent edits of it interleave; everything else is reconciled.
+        // concurrent edits of it interleave; the other fields that changed are
+        // written one by one, so concurrent edits of other fields merge.
         let description = objective.description.as_str().to_owned();
-        objective.description = old.description.clone();
         self.guard(|ws| {
-            let objectives = ws.map(ROOT, "objectives")?;
-            reconcile_prop(&mut ws.doc, &objectives, id, &objective)?;
+            ws.write_objective_fields(id, &old, &objective)?;
             if description != old.description.as_str() {
                 let record = ws
-                    .existing_map(objectives, id)
+                    .objective_obj(id)
                     .ok_or(CommandError::ObjectiveNotFound)?;
                 let text = match ws.doc.get(&record, "description")? {
                     Some((Value::Object(ObjType::Text), text)) => text,
@@ -362,7 +429,9 @@ impl WorkspaceDoc {
         health: Health,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        let old = self
+            .objective_head(id)?
+            .ok_or(CommandError::ObjectiveNotFound)?;
         if old.health == health {
             return Ok(());
         }

@@ -437,7 +437,9 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let mut fields = draft.validate()?;
-        let old = self.objective(id)?.ok_or(CommandError::ObjectiveNotFound)?;
+        let old = self
+            .objective_head(id)?
+            .ok_or(CommandError::ObjectiveNotFound)?;
         if let Some(policy) = &fields.policy_id {
             let exists = self
                 .existing_map(ROOT, "policies")
@@ -476,10 +478,7 @@ impl WorkspaceDoc {
         if changes.is_empty() {
             return Ok(());
         }
-        self.guard(|ws| {
-            let objectives = ws.map(ROOT, "objectives")?;
-            Ok(reconcile_prop(&mut ws.doc, &objectives, id, &objective)?)
-        })?;
+        self.guard(|ws| ws.write_objective_fields(id, &old, &objective))?;
         self.commit(
             format!(
                 "Changed the plan of objective “{}”: {}",
@@ -499,7 +498,7 @@ impl WorkspaceDoc {
     ) -> Result<String, CommandError> {
         let fields = draft.validate()?;
         let objective = self
-            .objective(objective_id)?
+            .objective_head(objective_id)?
             .ok_or(CommandError::ObjectiveNotFound)?;
         let id = self.next_id(now);
         let measurement = Measurement {
@@ -540,12 +539,9 @@ impl WorkspaceDoc {
     ) -> Result<(), CommandError> {
         let fields = draft.validate()?;
         let objective = self
-            .objective(objective_id)?
+            .objective_head(objective_id)?
             .ok_or(CommandError::ObjectiveNotFound)?;
-        let old = objective
-            .measurements
-            .get(measurement_id)
-            .ok_or(CommandError::NotFound("measurement"))?;
+        let old = &self.measurement(objective_id, measurement_id)?;
         let new = Measurement {
             date: fields.date,
             value: fields.value,
@@ -597,13 +593,9 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<Measurement, CommandError> {
         let objective = self
-            .objective(objective_id)?
+            .objective_head(objective_id)?
             .ok_or(CommandError::ObjectiveNotFound)?;
-        let old = objective
-            .measurements
-            .get(measurement_id)
-            .cloned()
-            .ok_or(CommandError::NotFound("measurement"))?;
+        let old = self.measurement(objective_id, measurement_id)?;
         self.guard(|ws| {
             let measurements = ws.measurements_map(objective_id)?;
             Ok(ws.doc.delete(&measurements, measurement_id)?)
@@ -618,6 +610,22 @@ impl WorkspaceDoc {
             now,
         )?;
         Ok(old)
+    }
+
+    /// One measurement of an objective.
+    fn measurement(
+        &self,
+        objective_id: &str,
+        measurement_id: &str,
+    ) -> Result<Measurement, CommandError> {
+        let measurements = self
+            .objective_obj(objective_id)
+            .and_then(|record| self.existing_map(record, "measurements"));
+        match measurements {
+            Some(map) => self.hydrate_entry(&map, measurement_id)?,
+            None => None,
+        }
+        .ok_or(CommandError::NotFound("measurement"))
     }
 
     /// The measurements map of an objective known to exist, created when an
