@@ -485,26 +485,35 @@ impl WorkspaceDoc {
     }
 
     fn read_area(&self, state: &mut Workspace, area: Area) -> Result<(), CommandError> {
-        fn whole<T: Hydrate + Default>(doc: &WorkspaceDoc, area: Area) -> Result<T, CommandError> {
-            Ok(doc.hydrate_entry(&ROOT, area.key())?.unwrap_or_default())
-        }
+        // Records are read one by one with the same code as a single record:
+        // one copy of each record kind's reading code in the app, not two.
+        let ids: Vec<String> = match self.existing_map(ROOT, area.key()) {
+            Some(map) => self.doc.keys(&map).collect(),
+            None => Vec::new(),
+        };
         match area {
-            Area::Meta => state.meta = whole(self, area)?,
-            Area::Members => state.members = whole(self, area)?,
-            Area::Objectives => state.objectives = whole(self, area)?,
-            Area::People => state.people = whole(self, area)?,
-            Area::Roles => state.roles = whole(self, area)?,
-            Area::Raci => state.raci = whole(self, area)?,
-            Area::Policies => state.policies = whole(self, area)?,
-            Area::Trainings => state.trainings = whole(self, area)?,
-            Area::Commitment => state.commitment = whole(self, area)?,
-            Area::Budget => state.budget = whole(self, area)?,
-            Area::Fte => state.fte = whole(self, area)?,
+            Area::Meta => state.meta = self.meta()?,
+            Area::Members => state.members.clear(),
+            Area::Objectives => state.objectives.clear(),
+            Area::People => state.people.clear(),
+            Area::Roles => state.roles.clear(),
+            Area::Raci => state.raci.clear(),
+            Area::Policies => state.policies.clear(),
+            Area::Trainings => state.trainings.clear(),
+            Area::Commitment => state.commitment.clear(),
+            Area::Budget => state.budget.clear(),
+            Area::Fte => state.fte.clear(),
+        }
+        if area.is_keyed() {
+            for id in &ids {
+                self.read_record(state, area, id)?;
+            }
         }
         Ok(())
     }
 
     fn read_record(&self, state: &mut Workspace, area: Area, id: &str) -> Result<(), CommandError> {
+        #[inline(never)]
         fn put<T: Hydrate>(
             doc: &WorkspaceDoc,
             records: &mut BTreeMap<String, T>,
@@ -538,6 +547,7 @@ impl WorkspaceDoc {
 }
 
 /// Reads `map[key]` into `entries`, or removes it when it is gone.
+#[inline(never)]
 fn put_entry<T: Hydrate>(
     doc: &WorkspaceDoc,
     entries: &mut BTreeMap<String, T>,

@@ -303,7 +303,9 @@ impl WorkspaceDoc {
         Ok(())
     }
 
-    /// The record at `map[key]`, or `None` when there is none.
+    /// The record at `map[key]`, or `None` when there is none. Never inlined:
+    /// one copy per record kind keeps the app small.
+    #[inline(never)]
     pub(crate) fn hydrate_entry<T: autosurgeon::Hydrate>(
         &self,
         map: &ObjId,
