@@ -446,3 +446,33 @@ fn the_generated_workspace_is_the_same_for_the_same_seed() {
     let single_op = changes.iter().filter(|c| c.len() == 1).count();
     assert!(single_op > 600, "{single_op} one-keystroke changes");
 }
+
+#[test]
+fn a_record_that_cannot_be_read_is_reported_and_the_others_are_still_read() {
+    use automerge::transaction::Transactable;
+    use automerge::{ROOT, ReadDoc};
+    let created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+    let mut ada = Peer::new(created);
+    run(&mut ada, &Step::AddObjective(1), NOW);
+    ada.refresh_and_check();
+    // Another version (or a hostile editor) writes a number where an
+    // objective belongs, in the same change as a readable new person.
+    let doc = ada.doc.automerge();
+    let (_, objectives) = doc.get(ROOT, "objectives").unwrap().unwrap();
+    doc.put(&objectives, "01BROKEN", 5).unwrap();
+    let (_, people) = doc.get(ROOT, "people").unwrap().unwrap();
+    let person = doc
+        .put_object(&people, "01PERSON", automerge::ObjType::Map)
+        .unwrap();
+    doc.put(&person, "name", "Grace Hopper").unwrap();
+    doc.commit();
+    let touched = ada.doc.take_changes();
+    let result = ada.doc.read_touched(&mut ada.state, &touched);
+    assert!(result.is_err(), "the broken objective is reported");
+    assert_eq!(ada.state.people["01PERSON"].name, "Grace Hopper");
+    assert_eq!(
+        ada.state.objectives.len(),
+        1,
+        "the readable objective stays"
+    );
+}

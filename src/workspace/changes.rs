@@ -319,21 +319,26 @@ impl WorkspaceDoc {
         state: &mut Workspace,
         touched: &Touched,
     ) -> Result<(), CommandError> {
+        // A record that cannot be read stays as it was; every other record is
+        // still read, and the first problem is reported.
+        let mut problem = None;
         for &area in &touched.whole {
-            self.read_area(state, area)?;
+            if let Err(e) = self.read_area(state, area) {
+                problem.get_or_insert(e);
+            }
         }
         for (&area, ids) in &touched.records {
             for id in ids {
                 let read = match touched.parts.get(&(area, id.clone())) {
-                    Some(parts) => self.read_parts(state, area, id, parts)?,
+                    Some(parts) => self.read_parts(state, area, id, parts).unwrap_or(false),
                     None => false,
                 };
-                if !read {
-                    self.read_record(state, area, id)?;
+                if !read && let Err(e) = self.read_record(state, area, id) {
+                    problem.get_or_insert(e);
                 }
             }
         }
-        Ok(())
+        problem.map_or(Ok(()), Err)
     }
 
     /// Reads only the changed parts of a record into `state`; false when the
@@ -504,12 +509,15 @@ impl WorkspaceDoc {
             Area::Budget => state.budget.clear(),
             Area::Fte => state.fte.clear(),
         }
+        let mut problem = None;
         if area.is_keyed() {
             for id in &ids {
-                self.read_record(state, area, id)?;
+                if let Err(e) = self.read_record(state, area, id) {
+                    problem.get_or_insert(e);
+                }
             }
         }
-        Ok(())
+        problem.map_or(Ok(()), Err)
     }
 
     fn read_record(&self, state: &mut Workspace, area: Area, id: &str) -> Result<(), CommandError> {
