@@ -98,7 +98,8 @@ pub struct Touched {
     pub records: BTreeMap<Area, BTreeSet<String>>,
     /// Of those records, the ones where less than the whole record changed:
     /// entries of a growing nested map (an objective's measurements, a
-    /// programme's sessions) or splices of a long text. The rest are read whole.
+    /// programme's sessions), splices of a long text, or some fields of an
+    /// objective, policy or programme. The rest are read whole.
     parts: BTreeMap<(Area, String), Parts>,
 }
 
