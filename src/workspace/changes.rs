@@ -361,29 +361,10 @@ impl WorkspaceDoc {
         for field in &parts.fields {
             let read = match area {
                 Area::Objectives => match state.objectives.get_mut(id) {
-                    Some(o) => read_field!(
-                        self,
-                        &record,
-                        o,
-                        field.as_str(),
-                        [
-                            title,
-                            description,
-                            target,
-                            unit,
-                            owner,
-                            due,
-                            health,
-                            evaluation,
-                            created_at,
-                            plan,
-                            resources,
-                            policy_id,
-                            risk_ids,
-                            direction,
-                            measurements,
-                        ]
-                    ),
+                    Some(o) if field == "measurements" => {
+                        read_field!(self, &record, o, field.as_str(), [measurements])
+                    }
+                    Some(o) => self.read_objective_field(&record, o, field)?,
                     None => false,
                 },
                 Area::Policies => match state.policies.get_mut(id) {

@@ -67,8 +67,8 @@ pub struct WorkspaceDoc {
     author: String,
     /// Where new record ids come from.
     ids: IdSource,
-    /// Inside [`WorkspaceDoc::batch`]: the commands' messages, committed as one change.
-    batch: Option<Vec<String>>,
+    /// Inside [`WorkspaceDoc::batch`]: commands write, and the batch commits once.
+    in_batch: bool,
 }
 
 /// Where new record ids come from: fresh randomness in the app, a seeded
@@ -145,7 +145,7 @@ impl WorkspaceDoc {
             doc: doc.with_actor(actor),
             author: author.to_owned(),
             ids: IdSource::Random,
-            batch: None,
+            in_batch: false,
         }
     }
 
@@ -174,12 +174,12 @@ impl WorkspaceDoc {
         now: Millis,
         commands: impl FnOnce(&mut WorkspaceDoc) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
-        if self.batch.is_some() {
+        if self.in_batch {
             return commands(self);
         }
-        self.batch = Some(Vec::new());
+        self.in_batch = true;
         let result = commands(self);
-        self.batch = None;
+        self.in_batch = false;
         match result {
             Ok(value) => {
                 if self.doc.pending_ops() > 0 {
@@ -245,29 +245,9 @@ impl WorkspaceDoc {
             return Ok(None);
         };
         let mut objective = Objective::default();
-        macro_rules! read {
-            ($($field:ident),*) => {
-                $(objective.$field = self
-                    .hydrate_entry(&record, stringify!($field))?
-                    .unwrap_or_default();)*
-            };
+        for field in OBJECTIVE_FIELDS {
+            self.read_objective_field(&record, &mut objective, field)?;
         }
-        read!(
-            title,
-            description,
-            target,
-            unit,
-            owner,
-            due,
-            health,
-            evaluation,
-            created_at,
-            plan,
-            resources,
-            policy_id,
-            risk_ids,
-            direction
-        );
         Ok(Some(objective))
     }
 
@@ -277,8 +257,8 @@ impl WorkspaceDoc {
             .and_then(|objectives| self.existing_map(objectives, id))
     }
 
-    /// Writes the fields of an objective's own (not its measurements or its
-    /// description, which has its own splices) that differ between `old` and `new`.
+    /// Writes the objective's fields that differ between `old` and `new`:
+    /// not its measurements, nor its description, which has its own splices.
     pub(crate) fn write_objective_fields(
         &mut self,
         id: &str,
@@ -497,8 +477,7 @@ impl WorkspaceDoc {
     /// Records the author in the members map and commits the pending
     /// operations as one change.
     pub(crate) fn commit(&mut self, message: String, now: Millis) -> Result<(), CommandError> {
-        if let Some(messages) = self.batch.as_mut() {
-            messages.push(message);
+        if self.in_batch {
             return Ok(());
         }
         let actor = self.actor();
@@ -533,6 +512,52 @@ impl WorkspaceDoc {
         }
     }
 }
+
+/// An objective's own fields, in the document, one by one: every field but
+/// its measurements. One list, for [`WorkspaceDoc::objective_head`] and for
+/// the state's field-by-field reads.
+macro_rules! objective_fields {
+    ($($field:ident),* $(,)?) => {
+        /// The keys of an objective's own fields (all but its measurements).
+        pub(crate) const OBJECTIVE_FIELDS: &[&str] = &[$(stringify!($field)),*];
+
+        impl WorkspaceDoc {
+            /// Reads the field `name` of the objective at `record` into
+            /// `objective`; false when `name` is not one of its own fields.
+            pub(crate) fn read_objective_field(
+                &self,
+                record: &ObjId,
+                objective: &mut Objective,
+                name: &str,
+            ) -> Result<bool, CommandError> {
+                match name {
+                    $(stringify!($field) => {
+                        objective.$field = self.hydrate_entry(record, name)?.unwrap_or_default();
+                    })*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+objective_fields!(
+    title,
+    description,
+    target,
+    unit,
+    owner,
+    due,
+    health,
+    evaluation,
+    created_at,
+    plan,
+    resources,
+    policy_id,
+    risk_ids,
+    direction,
+);
 
 /// Copies the fields onto `objective`. A changed description is only copied
 /// into a detached text here: `edit_objective` writes it as splices, because
