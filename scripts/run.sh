@@ -7,6 +7,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$CHARTER_ROOT"
 
+source scripts/sample.sh
+charter_sample
 echo "▶ building the app (trunk build --release)"
 trunk build --release
 echo "▶ building the relay (cargo build --release -p charter-relay)"

@@ -13,7 +13,7 @@ CHARTER_STEPS=(
   "lint wasm (cargo clippy --target wasm32)"
   "native tests (cargo test)"
   "browser tests (wasm-bindgen-test in headless Chromium)"
-  "app build (trunk build --release)"
+  "app build (three-year sample, trunk build --release)"
   "relay build (cargo build --release)"
   "end-to-end tests (Playwright)"
 )
@@ -97,6 +97,8 @@ cargo test -p charter --target wasm32-unknown-unknown
 charter_end
 
 charter_begin
+source scripts/sample.sh
+charter_sample
 trunk build --release
 charter_report_sizes
 charter_end

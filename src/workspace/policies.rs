@@ -695,7 +695,7 @@ impl WorkspaceDoc {
             .ok_or(NOT_FOUND)
     }
 
-    fn body_obj(&self, id: &str) -> Result<ObjId, CommandError> {
+    pub(crate) fn body_obj(&self, id: &str) -> Result<ObjId, CommandError> {
         match self.doc.get(self.policy_obj(id)?, "body")? {
             Some((Value::Object(ObjType::Text), obj)) => Ok(obj),
             _ => Err(CommandError::Unreadable("policy text".to_owned())),

@@ -1,0 +1,251 @@
+//! The live editor's document side: splices from two people typing at once
+//! merge, cursors follow their characters, and undo takes back only one's
+//! own edits.
+
+use automerge::ActorId;
+use charter::workspace::WorkspaceDoc;
+use charter::workspace::policies::{PolicyDraft, PolicyKind};
+use charter::workspace::text::{LongText, TextHistory, TextSplice, local_edit};
+
+const NOW: i64 = 1_780_000_000_000;
+
+fn workspace(body: &str) -> (WorkspaceDoc, LongText) {
+    let mut doc = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+    let id = doc
+        .add_policy(
+            &PolicyDraft {
+                title: "Access control".into(),
+                kind: PolicyKind::TopicSpecific,
+                owner: String::new(),
+                review_due: String::new(),
+            },
+            body,
+            NOW,
+        )
+        .unwrap();
+    (doc, LongText::PolicyBody(id))
+}
+
+fn fork(doc: &mut WorkspaceDoc, author: &str, actor: u8) -> WorkspaceDoc {
+    WorkspaceDoc::with_actor(doc.automerge().fork(), ActorId::from([actor; 16]), author)
+}
+
+fn body(doc: &WorkspaceDoc, text: &LongText) -> String {
+    let LongText::PolicyBody(id) = text;
+    doc.policy(id).unwrap().unwrap().body.as_str().to_owned()
+}
+
+fn merge(into: &mut WorkspaceDoc, from: &mut WorkspaceDoc) {
+    into.automerge().merge(from.automerge()).unwrap();
+}
+
+/// Types `typed` at code point `at`, one keystroke at a time, `gap` ms apart.
+fn type_text(
+    doc: &mut WorkspaceDoc,
+    text: &LongText,
+    history: &mut TextHistory,
+    at: usize,
+    typed: &str,
+    start: i64,
+    gap: i64,
+) {
+    for (i, c) in typed.chars().enumerate() {
+        let splice = TextSplice {
+            pos: at + i,
+            deleted: String::new(),
+            inserted: c.to_string(),
+        };
+        doc.edit_long_text(text, &splice, history, start + i as i64 * gap)
+            .unwrap();
+    }
+}
+
+#[test]
+fn two_people_typing_at_once_both_survive_and_each_undoes_only_their_own() {
+    let (mut ada, text) = workspace("Access is granted. Reviews are yearly.");
+    let mut bob = fork(&mut ada, "Bob", 2);
+    let (mut ada_history, mut bob_history) = (TextHistory::default(), TextHistory::default());
+
+    // Ada types after "granted", Bob after "yearly", at the same time.
+    type_text(
+        &mut ada,
+        &text,
+        &mut ada_history,
+        17,
+        " by owners",
+        NOW,
+        100,
+    );
+    type_text(&mut bob, &text, &mut bob_history, 37, " at least", NOW, 100);
+    merge(&mut ada, &mut bob);
+    merge(&mut bob, &mut ada);
+    let merged = "Access is granted by owners. Reviews are yearly at least.";
+    assert_eq!(body(&ada, &text), merged);
+    assert_eq!(body(&bob, &text), merged);
+
+    // Ada undoes: her typing goes (one step: it was continuous), Bob's stays.
+    let current = body(&ada, &text);
+    let caret = ada_history
+        .undo(&mut ada, &text, &current, NOW + 5_000)
+        .unwrap();
+    assert_eq!(
+        body(&ada, &text),
+        "Access is granted. Reviews are yearly at least."
+    );
+    assert_eq!(caret, Some(17));
+    assert!(!ada_history.can_undo());
+
+    // Redo brings it back where it was.
+    let current = body(&ada, &text);
+    ada_history
+        .redo(&mut ada, &text, &current, NOW + 6_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), merged);
+}
+
+#[test]
+fn undo_finds_own_text_even_when_someone_typed_inside_it() {
+    let (mut ada, text) = workspace("Start.");
+    let mut history = TextHistory::default();
+    type_text(&mut ada, &text, &mut history, 6, " Ada's words", NOW, 100);
+    let mut bob = fork(&mut ada, "Bob", 2);
+    // Bob types inside Ada's run ("Ada's| words").
+    let mut bob_history = TextHistory::default();
+    type_text(
+        &mut bob,
+        &text,
+        &mut bob_history,
+        12,
+        " BOB",
+        NOW + 2_000,
+        100,
+    );
+    merge(&mut ada, &mut bob);
+    assert_eq!(body(&ada, &text), "Start. Ada's BOB words");
+    let current = body(&ada, &text);
+    history
+        .undo(&mut ada, &text, &current, NOW + 9_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "Start. BOB");
+}
+
+#[test]
+fn deletions_are_restored_at_their_place_after_others_edit_before_them() {
+    let (mut ada, text) = workspace("One two three.");
+    let mut history = TextHistory::default();
+    // Ada selects "two " and deletes it (one step).
+    let splice = local_edit("One two three.", "One three.", 4).unwrap();
+    ada.edit_long_text(&text, &splice, &mut history, NOW)
+        .unwrap();
+    let mut bob = fork(&mut ada, "Bob", 2);
+    let mut bob_history = TextHistory::default();
+    type_text(
+        &mut bob,
+        &text,
+        &mut bob_history,
+        0,
+        "Zero. ",
+        NOW + 100,
+        10,
+    );
+    merge(&mut ada, &mut bob);
+    assert_eq!(body(&ada, &text), "Zero. One three.");
+    let current = body(&ada, &text);
+    let caret = history
+        .undo(&mut ada, &text, &current, NOW + 5_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "Zero. One two three.");
+    assert_eq!(caret, Some(14), "the caret goes after the restored text");
+}
+
+#[test]
+fn typing_groups_by_pauses_and_a_new_edit_clears_redo() {
+    let (mut ada, text) = workspace("");
+    let mut history = TextHistory::default();
+    type_text(&mut ada, &text, &mut history, 0, "abc", NOW, 100);
+    // A pause of three seconds starts a new step.
+    type_text(&mut ada, &text, &mut history, 3, "def", NOW + 3_300, 100);
+    let current = body(&ada, &text);
+    history
+        .undo(&mut ada, &text, &current, NOW + 9_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "abc");
+    assert!(history.can_redo());
+    type_text(&mut ada, &text, &mut history, 3, "X", NOW + 10_000, 100);
+    assert!(!history.can_redo(), "a new edit ends what could be redone");
+    let current = body(&ada, &text);
+    history
+        .undo(&mut ada, &text, &current, NOW + 11_000)
+        .unwrap();
+    let current = body(&ada, &text);
+    history
+        .undo(&mut ada, &text, &current, NOW + 12_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "");
+}
+
+#[test]
+fn a_caret_follows_its_character_through_a_remote_insert() {
+    let (mut ada, text) = workspace("Hello world");
+    let mut bob = fork(&mut ada, "Bob", 2);
+    // Ada's caret is before "world" (code point 6).
+    let heads = ada.heads();
+    let caret = ada.text_cursor(&text, 6, Some(&heads)).unwrap();
+    let mut history = TextHistory::default();
+    type_text(&mut bob, &text, &mut history, 0, ">> ", NOW, 10);
+    merge(&mut ada, &mut bob);
+    assert_eq!(ada.text_cursor_position(&text, &caret), Some(9));
+    // The end of the text stays the end.
+    let end = ada.text_cursor(&text, 99, None).unwrap();
+    assert_eq!(ada.text_cursor_position(&text, &end), Some(14));
+    // A cursor read at older heads still points where it pointed then.
+    let old = ada.text_cursor(&text, 6, Some(&heads)).unwrap();
+    assert_eq!(ada.text_cursor_position(&text, &old), Some(9));
+}
+
+#[test]
+fn characters_deleted_one_by_one_come_back_in_order() {
+    let (mut ada, text) = workspace("abcdef xyz");
+    let mut history = TextHistory::default();
+    // Delete held down at 0: a, b, c.
+    for i in 0..3 {
+        let current = body(&ada, &text);
+        let splice = TextSplice {
+            pos: 0,
+            deleted: current.chars().next().unwrap().to_string(),
+            inserted: String::new(),
+        };
+        ada.edit_long_text(&text, &splice, &mut history, NOW + i * 50)
+            .unwrap();
+    }
+    assert_eq!(body(&ada, &text), "def xyz");
+    // Backspace held down from the end of "def": f, e, d (a new step after a pause).
+    for i in 0..3 {
+        let pos = 2 - i as usize;
+        let current = body(&ada, &text);
+        let splice = TextSplice {
+            pos,
+            deleted: current.chars().nth(pos).unwrap().to_string(),
+            inserted: String::new(),
+        };
+        ada.edit_long_text(&text, &splice, &mut history, NOW + 5_000 + i * 50)
+            .unwrap();
+    }
+    assert_eq!(body(&ada, &text), " xyz");
+    let current = body(&ada, &text);
+    let caret = history
+        .undo(&mut ada, &text, &current, NOW + 9_000)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "def xyz");
+    assert_eq!(caret, Some(3));
+    let current = body(&ada, &text);
+    history
+        .undo(&mut ada, &text, &current, NOW + 9_100)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "abcdef xyz");
+    let current = body(&ada, &text);
+    history
+        .redo(&mut ada, &text, &current, NOW + 9_200)
+        .unwrap();
+    assert_eq!(body(&ada, &text), "def xyz");
+}
