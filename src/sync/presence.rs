@@ -24,7 +24,24 @@ pub struct Presence {
     pub editing: Option<String>,
     /// True when the sender is leaving.
     pub left: bool,
+    /// Where the sender's caret is in a long text they are editing, if any.
+    pub caret: Option<Caret>,
 }
+
+/// A participant's caret or selection in a long text, as Automerge cursors
+/// (which name characters, so they stay put while others type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caret {
+    /// Which text ([`crate::workspace::text::LongText::key`]).
+    pub text: String,
+    /// Where the selection starts (the caret, when nothing is selected).
+    pub anchor: String,
+    /// Where it ends.
+    pub head: String,
+}
+
+/// The longest cursor or text name a presence message may carry.
+const MAX_CARET_PART: usize = 96;
 
 impl Presence {
     /// The bytes to seal and send.
@@ -38,7 +55,12 @@ impl Presence {
         let presence: Presence = postcard::from_bytes(bytes).ok()?;
         let sane = presence.session.len() <= 64
             && presence.name.chars().count() <= 120
-            && presence.editing.as_ref().is_none_or(|e| e.len() <= 64);
+            && presence.editing.as_ref().is_none_or(|e| e.len() <= 64)
+            && presence.caret.as_ref().is_none_or(|c| {
+                [&c.text, &c.anchor, &c.head]
+                    .iter()
+                    .all(|part| part.len() <= MAX_CARET_PART)
+            });
         sane.then_some(presence)
     }
 }
@@ -56,6 +78,8 @@ pub struct Peer {
     pub colour: u8,
     /// The record they are editing, if any.
     pub editing: Option<String>,
+    /// Their caret in a long text, if they are in one.
+    pub caret: Option<Caret>,
 }
 
 /// The participants heard from recently.
@@ -76,6 +100,11 @@ impl Roster {
             .is_none_or(|(old, _)| *old != presence);
         self.peers.insert(presence.session.clone(), (presence, now));
         changed
+    }
+
+    /// Whether `session` has been heard from (and not faded or left).
+    pub fn knows(&self, session: &str) -> bool {
+        self.peers.contains_key(session)
     }
 
     /// Forgets participants silent for longer than [`FADE_AFTER_MS`]; returns whether any went.
@@ -101,6 +130,7 @@ fn peer(presence: &Presence) -> Peer {
         initials: initials(&presence.name),
         colour: colour(&presence.session),
         editing: presence.editing.clone(),
+        caret: presence.caret.clone(),
     }
 }
 
@@ -137,6 +167,7 @@ mod tests {
             name: name.into(),
             editing: editing.map(str::to_owned),
             left: false,
+            caret: None,
         }
     }
 
@@ -147,6 +178,26 @@ mod tests {
         assert_eq!(Presence::decode(b"\xff\xff garbage"), None);
         let huge = presence(&"x".repeat(500), "A", None);
         assert_eq!(Presence::decode(&huge.encode()), None);
+        let with_caret = Presence {
+            caret: Some(Caret {
+                text: "policy:01ABC".into(),
+                anchor: "17@0a0b".into(),
+                head: "e".into(),
+            }),
+            ..presence("a1", "Ada", None)
+        };
+        assert_eq!(
+            Presence::decode(&with_caret.encode()),
+            Some(with_caret.clone())
+        );
+        let long_caret = Presence {
+            caret: Some(Caret {
+                anchor: "9".repeat(200),
+                ..with_caret.caret.clone().unwrap()
+            }),
+            ..with_caret
+        };
+        assert_eq!(Presence::decode(&long_caret.encode()), None);
     }
 
     #[test]

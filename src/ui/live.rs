@@ -19,7 +19,6 @@ use crate::storage::chunks::merge_chunks;
 use crate::storage::idb::SyncSettings;
 use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatus};
 use crate::sync::link::{ShareLink, websocket_url};
-use crate::sync::presence::{HEARTBEAT_MS, Presence, Roster};
 use crate::sync::protocol::{ClientFrame, decode_server, encode};
 use crate::ui::now;
 use crate::ui::session::OpenWorkspace;
@@ -63,12 +62,6 @@ pub struct Live {
     hold_until: i64,
     /// This tab's claim to be the one that talks to the relay.
     lock: Option<TabLock>,
-    /// Who else is here.
-    roster: Roster,
-    /// The name announced to the others.
-    author: String,
-    /// Repeats this participant's presence while connected.
-    heartbeat: Option<gloo_timers::callback::Interval>,
 }
 
 /// A Web Lock held while this tab syncs the workspace: one connection per
@@ -145,9 +138,6 @@ impl Live {
             reported_garbage: false,
             hold_until: 0,
             lock: None,
-            roster: Roster::default(),
-            author: String::new(),
-            heartbeat: None,
         })
     }
 
@@ -210,14 +200,8 @@ impl SocketHandler for Handler {
             socket.send(&bytes);
         }
         ws.send_presence(false);
-        let heartbeat = gloo_timers::callback::Interval::new(HEARTBEAT_MS as u32, move || {
-            ws.send_presence(false);
-            let faded = ws.with_live(|live, _| live.roster.fade(now()));
-            if faded == Some(true) {
-                ws.show_peers();
-            }
-        });
-        ws.with_live(|live, _| live.heartbeat = Some(heartbeat));
+        // The other tabs of this browser announce themselves through this one.
+        ws.ask_tabs_to_announce();
         ws.connection.set(Connection::Syncing);
     }
 
@@ -275,28 +259,7 @@ impl SocketHandler for Handler {
                             .to_owned(),
                     )
                 }
-                SyncEvent::Presence { payload } => {
-                    if let Some(presence) = Presence::decode(&payload) {
-                        let newcomer = ws
-                            .with_live(|live, _| {
-                                let known = live
-                                    .roster
-                                    .peers()
-                                    .iter()
-                                    .any(|p| p.session == presence.session);
-                                let changed = live.roster.heard(presence, now());
-                                (changed, !known)
-                            })
-                            .unwrap_or_default();
-                        if newcomer.0 {
-                            ws.show_peers();
-                        }
-                        if newcomer.1 {
-                            // Answer a newcomer at once rather than at the next heartbeat.
-                            ws.send_presence(false);
-                        }
-                    }
-                }
+                SyncEvent::Presence { payload } => ws.heard_presence(&payload, false),
             }
         }
         if reset {
@@ -337,12 +300,13 @@ impl SocketHandler for Handler {
         let last = ws
             .with_live(|live, _| {
                 live.client.disconnected();
-                live.heartbeat = None;
-                live.roster = Roster::default();
                 live.last_synced
             })
             .flatten();
-        ws.show_peers();
+        // Those heard through the relay are no longer reachable; this
+        // browser's other tabs announce themselves again at once.
+        ws.forget_peers();
+        ws.ask_tabs_to_announce();
         ws.connection.set(Connection::Offline { reason, last });
     }
 }
@@ -379,7 +343,6 @@ impl OpenWorkspace {
     pub(crate) fn start_live(&self, live: Live) {
         let can_write = live.can_write();
         self.set_live(Some(live));
-        self.set_presence_name(self.author_name());
         self.read_only.set(!can_write);
         self.connection.set(Connection::OtherTab);
         let this = *self;
@@ -465,18 +428,11 @@ impl OpenWorkspace {
         }
     }
 
-    /// Stops syncing (the page is closing the workspace).
-    /// Tells the others who this participant is and what they are editing.
-    pub fn send_presence(&self, left: bool) {
-        let editing = self.editing.get_untracked();
-        let sent = self.with_live(|live, doc| {
-            let presence = Presence {
-                session: doc.get_actor().to_hex_string(),
-                name: live.author.clone(),
-                editing,
-                left,
-            };
-            let frame = live.client.presence(&presence.encode()).ok()?;
+    /// Sends a presence message (sealed) to the relay, when this tab holds
+    /// the connection.
+    pub(crate) fn presence_to_relay(&self, payload: &[u8]) {
+        let sent = self.with_live(|live, _| {
+            let frame = live.client.presence(payload).ok()?;
             let socket = live.socket.clone()?;
             Some((socket, encode(&frame).ok()?))
         });
@@ -485,21 +441,7 @@ impl OpenWorkspace {
         }
     }
 
-    /// Publishes the roster to the page.
-    fn show_peers(&self) {
-        let peers = self
-            .with_live(|live, _| live.roster.peers())
-            .unwrap_or_default();
-        self.peers.set(peers);
-    }
-
-    /// Records the name presence announces (the profile's display name).
-    pub fn set_presence_name(&self, name: String) {
-        self.with_live(|live, _| live.author = name);
-    }
-
     pub(crate) fn stop_live(&self) {
-        self.send_presence(true);
         if let Some(Some(socket)) = self.with_live(|live, _| live.socket.take()) {
             socket.stop();
         }

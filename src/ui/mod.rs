@@ -6,10 +6,12 @@ mod dashboard;
 mod form;
 mod join;
 mod live;
+mod live_text;
 mod measurements;
 mod objectives;
 mod plan;
 mod policies;
+mod presence;
 mod profile;
 mod resources;
 mod roles;
@@ -42,6 +44,24 @@ impl Storage {
 /// Milliseconds since the Unix epoch (`SystemTime` panics on wasm32).
 pub fn now() -> i64 {
     js_sys::Date::now() as i64
+}
+
+/// Sets a User Timing mark (`performance.mark(name)`), which the browser
+/// benchmarks read; does nothing where the browser has no Performance API.
+pub fn mark(name: &str) {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(performance) = web_sys::window()
+        .and_then(|w| Reflect::get(&w, &"performance".into()).ok())
+        .filter(|p| !p.is_undefined())
+    else {
+        return;
+    };
+    if let Ok(mark) = Reflect::get(&performance, &"mark".into())
+        && let Ok(mark) = mark.dyn_into::<Function>()
+    {
+        let _ = mark.call1(&performance, &name.into());
+    }
 }
 
 /// Today as YYYY-MM-DD in the person's time zone.

@@ -12,12 +12,14 @@ use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
     focus_later, focus_on_open, id_prefix,
 };
+use crate::ui::live_text::LiveText;
 use crate::ui::{OpenWorkspace, Profile, counted, today};
 use crate::workspace::changes::Area;
 use crate::workspace::measurements::date_of;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
 };
+use crate::workspace::text::LongText;
 use crate::workspace::{CommandError, Field, Workspace};
 
 /// The lifecycle actions offered as buttons, with the status each leads to.
@@ -31,6 +33,7 @@ const ACTIONS: [(PolicyStatus, &str); 5] = [
 
 /// The hint under every policy text field.
 const MARKDOWN_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…)";
+const LIVE_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…). Saved and shared as you type; Ctrl+Z undoes your own changes.";
 
 /// The policies section of the open workspace. With `?review=due` it lists
 /// only the policies whose review is due.
@@ -326,22 +329,10 @@ fn PolicyDetail(
     });
     let edit_button = NodeRef::<leptos::html::Button>::new();
 
-    let save_text = {
-        let id = id.clone();
-        Callback::new(move |text: String| {
-            ws.run(&profile.author(), |doc, now| {
-                doc.set_policy_body(&id, &text, now)
-            })
-            .map(|()| {
-                problem.set(None);
-                editing.set(false);
-            })
-        })
-    };
-    let cancel_edit = Callback::new(move |()| {
+    let close_editor = move || {
         editing.set(false);
         focus_later(edit_button);
-    });
+    };
     let save_details = {
         let id = id.clone();
         Callback::new(move |(draft, _): (PolicyDraft, String)| {
@@ -395,16 +386,57 @@ fn PolicyDetail(
 
     view! {
         <div class="policy-detail">
-            <div class="policy-body md-text" role="region" aria-label=move || format!("Text of {}", title())>
-                {move || {
-                    let text = body.get();
-                    if text.trim().is_empty() {
-                        view! { <p class="muted">"No text yet."</p> }.into_any()
-                    } else {
-                        markdown_view(&text).into_any()
+            <Show
+                when=move || editing.get()
+                fallback=move || view! {
+                    <div class="policy-body md-text" role="region" aria-label=move || format!("Text of {}", title())>
+                        {move || {
+                            let text = body.get();
+                            if text.trim().is_empty() {
+                                view! { <p class="muted">"No text yet."</p> }.into_any()
+                            } else {
+                                markdown_view(&text).into_any()
+                            }
+                        }}
+                    </div>
+                }
+            >
+                <div
+                    class="card form policy-text-form"
+                    role="group"
+                    aria-label="Edit text"
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Escape" {
+                            ev.prevent_default();
+                            close_editor();
+                        }
                     }
-                }}
-            </div>
+                >
+                    {move || {
+                        policy
+                            .with(|p| {
+                                p.as_ref()
+                                    .filter(|p| matches!(p.status, PolicyStatus::Approved | PolicyStatus::Published))
+                                    .map(|p| p.status.label().to_lowercase())
+                            })
+                            .map(|status| view! {
+                                <p class="notice">
+                                    {format!("This policy is {status}. Your first change returns it to draft, and it will need approving again.")}
+                                </p>
+                            })
+                    }}
+                    <LiveText
+                        text=LongText::PolicyBody(form_id.clone())
+                        id=format!("policy-text-{form_id}")
+                        label="Policy text"
+                        hint=LIVE_HINT
+                        value=body
+                    />
+                    <div class="form-actions">
+                        <button type="button" class="primary" on:click=move |_| close_editor()>"Done"</button>
+                    </div>
+                </div>
+            </Show>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             <div class="item-actions" class:hidden=move || !editable(ws)>
                 <button
@@ -430,14 +462,6 @@ fn PolicyDetail(
                     initial=policy.get_untracked().as_ref().map(policy_draft)
                     on_save=save_details
                     on_cancel=cancel_details
-                />
-            </Show>
-            <Show when=move || editing.get()>
-                <BodyForm
-                    id=form_id.clone()
-                    initial=body.get_untracked()
-                    on_save=save_text
-                    on_cancel=cancel_edit
                 />
             </Show>
             <h4>"Approvals"</h4>
@@ -670,47 +694,6 @@ fn Acknowledgements(
                 </form>
             </Show>
         </div>
-    }
-}
-
-/// Edits a policy's text. Escape cancels.
-#[component]
-fn BodyForm(
-    /// The policy's id, for unique element ids.
-    id: String,
-    /// The text the field starts with.
-    initial: String,
-    /// Saves the text; an error keeps the form open with its message.
-    on_save: Callback<String, Result<(), CommandError>>,
-    /// Closes the form without saving.
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    let text = RwSignal::new(initial);
-    let errors = FormErrors::new();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        errors.show(on_save.run(text.get_untracked()), form_ref);
-    };
-    view! {
-        <form
-            class="card form policy-text-form"
-            aria-label="Edit text"
-            novalidate
-            node_ref=form_ref
-            on:submit=submit
-            on:keydown=cancel_on_escape(on_cancel)
-        >
-            <TextField
-                id=format!("policy-text-{id}")
-                label="Policy text"
-                multiline=true
-                hint=MARKDOWN_HINT
-                value=text
-                error=errors.field(Field::Body)
-            />
-            <FormActions errors=errors save="Save text" on_cancel=on_cancel/>
-        </form>
     }
 }
 

@@ -49,7 +49,10 @@ pub enum SaveState {
 struct Inner {
     doc: WorkspaceDoc,
     saver: Saver,
+    /// A save is scheduled or under way.
     saving: bool,
+    /// A flush is writing now.
+    flushing: bool,
     /// This browser's list entry for the workspace (name, sync settings).
     entry: WorkspaceEntry,
     /// The relay connection, once the workspace is shared or joined.
@@ -77,6 +80,14 @@ pub struct OpenWorkspace {
     pub peers: RwSignal<Vec<crate::sync::presence::Peer>>,
     /// The record this participant is editing, announced to the others.
     pub editing: RwSignal<Option<String>>,
+    /// This participant's caret in a long text, announced to the others.
+    pub caret: RwSignal<Option<crate::sync::presence::Caret>>,
+    /// Who else is here, heard from the relay and from this browser's other tabs.
+    pub(crate) roster: StoredValue<crate::sync::presence::Roster>,
+    /// Repeats this tab's presence while the workspace is open.
+    pub(crate) heartbeat: StoredValue<Option<gloo_timers::callback::Interval>, LocalStorage>,
+    /// Whether a caret announcement is waiting for its throttle.
+    pub(crate) presence_pending: StoredValue<bool>,
 }
 
 /// Why a workspace could not be opened.
@@ -112,6 +123,35 @@ impl OpenWorkspace {
         let created = now();
         let doc = crate::workspace::sample::sample_workspace(author, created)?;
         OpenWorkspace::store_new(db, doc, created).await
+    }
+
+    /// Adds a workspace published as a file next to the app (the three-year
+    /// sample) to this browser: fetches it from `url`, checks that it is
+    /// well-formed Automerge data, stores it as one snapshot and lists it as
+    /// `name`. The document itself is read, and checked again, when it is opened.
+    pub async fn create_from_file(db: Database, url: &str, name: &str) -> Result<String, String> {
+        let bytes = fetch_bytes(url).await?;
+        crate::storage::chunks::check_framing(&bytes).map_err(|why| {
+            format!("The sample that came from the server cannot be used ({why}). Reload the page and try again.")
+        })?;
+        let created = now();
+        let id = new_id(created);
+        let chunk = crate::storage::chunks::StoredChunk {
+            key: crate::storage::chunks::ChunkKey::of(
+                crate::storage::chunks::ChunkKind::Snapshot,
+                &bytes,
+            ),
+            bytes,
+        };
+        db.put_chunk(&id, &chunk).await.map_err(|e| e.to_string())?;
+        let entry = WorkspaceEntry {
+            id: id.clone(),
+            name: name.to_owned(),
+            created_at: created,
+            sync: None,
+        };
+        db.put_workspace(&entry).await.map_err(|e| e.to_string())?;
+        Ok(id)
     }
 
     /// Writes a workspace made in this browser and adds it to the start
@@ -226,6 +266,7 @@ impl OpenWorkspace {
                 doc,
                 saver: loaded.saver,
                 saving: false,
+                flushing: false,
                 entry: entry.clone(),
                 live: None,
             }),
@@ -238,8 +279,13 @@ impl OpenWorkspace {
             read_only: RwSignal::new(false),
             peers: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
+            caret: RwSignal::new(None),
+            roster: StoredValue::new(Default::default()),
+            heartbeat: StoredValue::new_local(None),
+            presence_pending: StoredValue::new(false),
         };
         this.join_tabs();
+        this.start_presence();
         if let Some(settings) = entry.sync {
             match Live::new(settings) {
                 Ok(live) => this.start_live(live),
@@ -319,6 +365,8 @@ impl OpenWorkspace {
 
     /// Stops syncing and listening to sibling tabs; called when the page closes the workspace.
     pub fn close(&self) {
+        self.send_presence(true);
+        self.heartbeat.try_set_value(None);
         self.stop_live();
         if let Some(tabs) = self.tabs.try_update_value(Option::take).flatten() {
             tabs.channel.close();
@@ -332,7 +380,11 @@ impl OpenWorkspace {
         };
         let this = *self;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Ok(bytes) = event.data().dyn_into::<Uint8Array>() {
+            let data = event.data();
+            if this.tab_message(&data) {
+                return;
+            }
+            if let Ok(bytes) = data.dyn_into::<Uint8Array>() {
                 this.receive_from_tab(&bytes.to_vec());
             }
         });
@@ -407,12 +459,22 @@ impl OpenWorkspace {
 
     /// Posts changes (Automerge bytes) to sibling tabs.
     pub(crate) fn post_to_tabs(&self, bytes: &[u8]) {
-        self.tabs.with_value(|tabs| {
+        self.post_to_tabs_value(&Uint8Array::from(bytes).into());
+    }
+
+    /// Posts a message to sibling tabs.
+    pub(crate) fn post_to_tabs_value(&self, message: &wasm_bindgen::JsValue) {
+        self.tabs.try_with_value(|tabs| {
             if let Some(tabs) = tabs {
                 // A tab that cannot post still saves; siblings then see it on reload.
-                let _ = tabs.channel.post_message(&Uint8Array::from(bytes));
+                let _ = tabs.channel.post_message(message);
             }
         });
+    }
+
+    /// This tab's session: its Automerge actor id, in hex.
+    pub(crate) fn session(&self) -> Option<String> {
+        self.inner.try_with_value(|inner| inner.doc.actor())
     }
 
     /// Posts this session's latest change to sibling tabs.
@@ -451,6 +513,25 @@ impl OpenWorkspace {
                 self.warn(e.to_string());
             }
             _ => {}
+        }
+    }
+
+    /// The document's heads now (what the state shows).
+    pub fn heads(&self) -> Vec<automerge::ChangeHash> {
+        self.inner
+            .try_update_value(|inner| inner.doc.heads())
+            .unwrap_or_default()
+    }
+
+    /// Starts writing what is not stored yet at once, without waiting for the
+    /// debounce (the page is being hidden or closed).
+    pub fn save_now(&self) {
+        let pending = self
+            .inner
+            .try_with_value(|inner| inner.saving && !inner.flushing);
+        if pending == Some(true) {
+            let this = *self;
+            leptos::task::spawn_local(async move { this.flush().await });
         }
     }
 
@@ -534,6 +615,13 @@ impl OpenWorkspace {
     /// Writes until everything is stored, retrying failed writes, so an edit
     /// is never dropped silently.
     async fn flush(self) {
+        let started = self
+            .inner
+            .try_update_value(|inner| !std::mem::replace(&mut inner.flushing, true));
+        if started != Some(true) {
+            // Another flush is writing; it goes on until everything is stored.
+            return;
+        }
         let db = self.db.get_value();
         let id = self.id.get_value();
         let mut cursor = None;
@@ -553,7 +641,10 @@ impl OpenWorkspace {
                 }
             }
         }
-        self.inner.update_value(|inner| inner.saving = false);
+        self.inner.update_value(|inner| {
+            inner.saving = false;
+            inner.flushing = false;
+        });
         self.save.set(SaveState::Saved);
         if let Some(cursor) = cursor {
             self.store_cursor(cursor).await;
@@ -578,6 +669,44 @@ impl OpenWorkspace {
             self.save.set(SaveState::Failed(e.to_string()));
         }
     }
+}
+
+/// The body of a GET of `url` on this origin, or a message for the person.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen_futures::JsFuture;
+    let unreachable =
+        || "The sample could not be downloaded. Check the connection and try again.".to_owned();
+    let window = web_sys::window().ok_or_else(unreachable)?;
+    let fetch: Function = Reflect::get(&window, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(unreachable)?;
+    let promise: Promise = fetch
+        .call1(&window, &url.into())
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or_else(unreachable)?;
+    let response = JsFuture::from(promise).await.map_err(|_| unreachable())?;
+    let ok = Reflect::get(&response, &"ok".into())
+        .ok()
+        .and_then(|v| v.as_bool());
+    if ok != Some(true) {
+        return Err(
+            "The sample is not available from this server (it is made by the build).".to_owned(),
+        );
+    }
+    let read: Function = Reflect::get(&response, &"arrayBuffer".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(unreachable)?;
+    let buffer = read
+        .call0(&response)
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok())
+        .ok_or_else(unreachable)?;
+    let buffer = JsFuture::from(buffer).await.map_err(|_| unreachable())?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 fn link_room(link: &ShareLink) -> crate::sync::protocol::RoomId {

@@ -141,6 +141,9 @@ fn NewWorkspaceForm() -> impl IntoView {
 }
 
 /// "Open a sample workspace": an example organisation to explore or demo.
+/// Where the build publishes the three-year sample (scripts/sample.sh).
+const THREE_YEAR_SAMPLE: &str = "/samples/three-year.automerge";
+
 #[component]
 fn SampleCard() -> impl IntoView {
     let storage = expect_context::<Storage>();
@@ -175,6 +178,35 @@ fn SampleCard() -> impl IntoView {
             }
         });
     };
+    let large_busy = RwSignal::new(false);
+    let open_large = {
+        let navigate = use_navigate();
+        move |_| {
+            if large_busy.get_untracked() || busy.get_untracked() {
+                return;
+            }
+            let db = match storage.database() {
+                Ok(db) => db,
+                Err(e) => {
+                    problem.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            let navigate = navigate.clone();
+            large_busy.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                let name = crate::workspace::generate::ORGANISATION;
+                match OpenWorkspace::create_from_file(db, THREE_YEAR_SAMPLE, name).await {
+                    Ok(id) => navigate(&format!("/w/{id}/overview"), Default::default()),
+                    Err(e) => {
+                        problem.set(Some(e));
+                        large_busy.set(false);
+                    }
+                }
+            });
+        }
+    };
     view! {
         <section class="card sample-card" aria-labelledby="sample-heading">
             <h2 id="sample-heading">"See an example"</h2>
@@ -185,6 +217,19 @@ fn SampleCard() -> impl IntoView {
             <div class="actions">
                 <button type="button" on:click=open prop:disabled=busy aria-busy=move || busy.get().to_string()>
                     {move || if busy.get() { "Preparing the sample…" } else { "Open a sample workspace" }}
+                </button>
+            </div>
+            <p class="muted">
+                "Or feel Charter at realistic size: three years of a mid-sized group, with 60 objectives measured monthly, 20 policies typed by four people and approved each year, budgets and training. It takes a few seconds to open."
+            </p>
+            <div class="actions">
+                <button
+                    type="button"
+                    on:click=open_large
+                    prop:disabled=large_busy
+                    aria-busy=move || large_busy.get().to_string()
+                >
+                    {move || if large_busy.get() { "Downloading the three-year sample…" } else { "Open a three-year sample" }}
                 </button>
             </div>
         </section>

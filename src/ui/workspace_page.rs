@@ -32,6 +32,7 @@ pub fn WorkspacePage() -> impl IntoView {
         opened.set(None);
         let db = storage.database();
         let author = profile.author();
+        crate::ui::mark("charter:open-start");
         leptos::task::spawn_local(async move {
             let result = match db {
                 Ok(db) => OpenWorkspace::open(db, &id, &author).await,
@@ -96,7 +97,19 @@ fn WorkspaceView(
             ev.prevent_default();
         }
     });
-    on_cleanup(move || guard.remove());
+    // A tab being hidden or closed stores what is pending at once, rather
+    // than after the debounce it may not live to see.
+    // The others see this participant leave at once, not when they fade.
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| {
+        ws.save_now();
+        ws.send_presence(true);
+    });
+    let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| ws.save_now());
+    on_cleanup(move || {
+        guard.remove();
+        hide.remove();
+        hidden.remove();
+    });
     Effect::new(move |_| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&format!("{} · Charter", organisation()));

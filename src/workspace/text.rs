@@ -27,6 +27,13 @@ impl LongText {
             LongText::PolicyBody(id) => format!("policy:{id}"),
         }
     }
+
+    /// The text a [`LongText::key`] names.
+    pub fn from_key(key: &str) -> Option<LongText> {
+        key.strip_prefix("policy:")
+            .filter(|id| !id.is_empty())
+            .map(|id| LongText::PolicyBody(id.to_owned()))
+    }
 }
 
 /// One edit of a text, in code points: `deleted` was removed at `pos` and

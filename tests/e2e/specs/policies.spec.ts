@@ -81,11 +81,15 @@ test('an approved policy keeps its approved text after later edits and a reload'
   await expect(item.getByText(/^Approved by .+ on \d{4}-\d{2}-\d{2}$/)).toBeVisible();
 
   // Editing the text of an approved policy sends it back to draft (the core's decision).
+  // The text is saved as it is typed: there is no Save button, only Done.
   await item.getByRole('button', { name: 'Edit text' }).click();
-  const editForm = item.getByRole('form', { name: 'Edit text' });
+  const editForm = item.getByRole('group', { name: 'Edit text' });
+  await expect(editForm.getByText(/This policy is approved\. Your first change returns it to draft/)).toBeVisible();
   await editForm.getByLabel('Policy text').fill(`${NEW_SENTENCE}\n\n${SECOND_PARAGRAPH}`);
-  await editForm.getByRole('button', { name: 'Save text' }).click();
+  await expect(item.getByText('Draft', { exact: true })).toBeVisible();
+  await editForm.getByRole('button', { name: 'Done' }).click();
   await expect(editForm).toBeHidden();
+  await expect(item.getByRole('button', { name: 'Edit text' })).toBeFocused();
   await expect(body.getByRole('paragraph')).toHaveText([NEW_SENTENCE, SECOND_PARAGRAPH]);
   await expect(item.getByText('Draft', { exact: true })).toBeVisible();
   await expect(item.getByRole('button', { name: 'Send for review' })).toBeVisible();

@@ -54,6 +54,11 @@ test('tabs of a shared workspace share one connection, and the next tab takes ov
   await bob.getByRole('textbox', { name: 'Your name' }).fill('Bob');
   await bob.getByRole('button', { name: 'Join workspace' }).click();
   await expect(objective(bob, 'Phishing click rate')).toBeVisible();
+  // Presence comes from every tab: Bob sees both, and the tab without the
+  // connection sees Bob (and its sibling).
+  await expect(bob.getByRole('list', { name: 'Here now' }).getByRole('listitem')).toHaveCount(2);
+  await expect(second.getByRole('list', { name: 'Here now' }).getByRole('listitem')).toHaveCount(2);
+  await expect(second.getByRole('list', { name: 'Here now' })).toContainText('Bob');
 
   // An edit in the tab without a connection reaches Bob through its sibling.
   await addObjective(second, { title: 'Patch latency', target: '14', unit: 'days' });
@@ -66,6 +71,7 @@ test('tabs of a shared workspace share one connection, and the next tab takes ov
   // Closing the connected tab hands the connection to the other one.
   await page.close();
   await expect(second.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  await expect(bob.getByRole('list', { name: 'Here now' }).getByRole('listitem')).toHaveCount(1);
   await addObjective(bob, { title: 'Access reviews', target: '4', unit: 'per year' });
   await expect(objective(second, 'Access reviews')).toBeVisible();
   await other.close();

@@ -1,0 +1,147 @@
+//! Who is here, from every tab: each tab announces itself (its name, the
+//! record it edits, its caret in a long text) to this browser's other tabs
+//! over the BroadcastChannel, and the tab that holds the relay connection
+//! passes announcements both ways between the relay and its siblings.
+
+use js_sys::{Array, Uint8Array};
+use leptos::prelude::*;
+
+use crate::sync::presence::{HEARTBEAT_MS, Presence};
+use crate::ui::now;
+use crate::ui::session::OpenWorkspace;
+
+/// A caret moving while someone types is announced at most this often (ms).
+const CARET_THROTTLE_MS: u32 = 60;
+
+/// The kinds of message on the tabs' channel besides changes (which travel
+/// as bare bytes).
+const PRESENCE: &str = "presence";
+const ANNOUNCE: &str = "announce";
+
+impl OpenWorkspace {
+    /// Starts this tab's heartbeat: it repeats its presence and lets silent
+    /// participants fade.
+    pub(crate) fn start_presence(&self) {
+        let this = *self;
+        let heartbeat = gloo_timers::callback::Interval::new(HEARTBEAT_MS as u32, move || {
+            this.send_presence(false);
+            if this.roster.try_update_value(|r| r.fade(now())) == Some(true) {
+                this.show_peers();
+            }
+        });
+        self.heartbeat.set_value(Some(heartbeat));
+        self.send_presence(false);
+    }
+
+    /// Tells the others who this participant is and what they are editing:
+    /// this browser's other tabs directly, the relay through the tab that
+    /// holds the connection.
+    pub fn send_presence(&self, left: bool) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        let presence = Presence {
+            session,
+            name: self.author_name(),
+            editing: self.editing.try_get_untracked().flatten(),
+            left,
+            caret: self.caret.try_get_untracked().flatten(),
+        };
+        let payload = presence.encode();
+        self.post_presence_to_tabs(&payload);
+        self.presence_to_relay(&payload);
+    }
+
+    /// Announces a moved caret soon, at most every [`CARET_THROTTLE_MS`].
+    pub fn send_presence_soon(&self) {
+        if self.presence_pending.get_value() {
+            return;
+        }
+        self.presence_pending.set_value(true);
+        let this = *self;
+        gloo_timers::callback::Timeout::new(CARET_THROTTLE_MS, move || {
+            if this.presence_pending.try_set_value(false).is_none() {
+                this.send_presence(false);
+            }
+        })
+        .forget();
+    }
+
+    /// Takes in a presence message, from the relay or from a sibling tab.
+    pub(crate) fn heard_presence(&self, payload: &[u8], from_tab: bool) {
+        let Some(presence) = Presence::decode(payload) else {
+            return;
+        };
+        if Some(&presence.session) == self.session().as_ref() {
+            return;
+        }
+        if from_tab {
+            // A sibling's own announcement: on to the relay, if this tab holds it.
+            self.presence_to_relay(payload);
+        } else {
+            // From the relay: the siblings hear it through this tab.
+            self.post_presence_to_tabs(payload);
+        }
+        let session = presence.session.clone();
+        let Some((changed, newcomer)) = self.roster.try_update_value(|roster| {
+            let known = roster.knows(&session);
+            (roster.heard(presence, now()), !known)
+        }) else {
+            return;
+        };
+        if changed {
+            self.show_peers();
+        }
+        if newcomer {
+            // Answer a newcomer at once rather than at the next heartbeat.
+            self.send_presence(false);
+        }
+    }
+
+    /// Asks this browser's other tabs to announce themselves now (this tab
+    /// just connected to the relay, or lost it).
+    pub(crate) fn ask_tabs_to_announce(&self) {
+        self.post_to_tabs_value(&Array::of1(&ANNOUNCE.into()).into());
+    }
+
+    /// Forgets everyone heard so far (the connection to the relay closed).
+    pub(crate) fn forget_peers(&self) {
+        self.roster.update_value(|r| *r = Default::default());
+        self.show_peers();
+    }
+
+    /// Handles a channel message that is not a change; returns whether it was one of ours.
+    pub(crate) fn tab_message(&self, data: &wasm_bindgen::JsValue) -> bool {
+        use wasm_bindgen::JsCast;
+        let Some(array) = data.dyn_ref::<Array>() else {
+            return false;
+        };
+        match array.get(0).as_string().as_deref() {
+            Some(PRESENCE) => {
+                if let Ok(bytes) = array.get(1).dyn_into::<Uint8Array>() {
+                    self.heard_presence(&bytes.to_vec(), true);
+                }
+                true
+            }
+            Some(ANNOUNCE) => {
+                self.send_presence(false);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn post_presence_to_tabs(&self, payload: &[u8]) {
+        let message = Array::of2(&PRESENCE.into(), &Uint8Array::from(payload));
+        self.post_to_tabs_value(&message.into());
+    }
+
+    /// Publishes the roster to the page.
+    fn show_peers(&self) {
+        let peers = self
+            .roster
+            .try_with_value(|r| r.peers())
+            .unwrap_or_default();
+        self.peers.set(peers);
+    }
+}
