@@ -270,7 +270,9 @@ impl Saver {
         let compact =
             self.snapshot_bytes == 0 || incrementals > self.snapshot_bytes.max(self.floor);
         if compact {
-            let bytes = doc.save();
+            // Uncompressed: the DEFLATE encoder would add tens of kilobytes
+            // to the app, and the columns are run-length encoded already.
+            let bytes = doc.save_nocompress();
             return Some(Write {
                 put: StoredChunk {
                     key: ChunkKey::of(ChunkKind::Snapshot, &bytes),

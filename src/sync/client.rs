@@ -362,7 +362,8 @@ impl SyncClient {
         if !due || !self.may_append() || self.status != SyncStatus::UpToDate {
             return Ok(None);
         }
-        let bytes = doc.save();
+        // Uncompressed, like stored snapshots (storage/chunks.rs).
+        let bytes = doc.save_nocompress();
         if bytes.len() > self.max_append_bytes {
             return Ok(None);
         }

@@ -485,7 +485,7 @@ impl OpenWorkspace {
                 .doc
                 .automerge()
                 .get_last_local_change()
-                .map(|mut c| c.bytes().to_vec());
+                .map(|c| c.raw_bytes().to_vec());
         });
         if let Some(change) = change {
             self.post_to_tabs(&change);
