@@ -42,7 +42,12 @@ pub fn WorkspacePage() -> impl IntoView {
         });
     });
     move || match opened.get() {
-        None => view! { <p class="muted" role="status">"Opening the workspace…"</p> }.into_any(),
+        None => view! {
+            <p class="muted" role="status">
+                "Opening the workspace… Years of history take a few seconds."
+            </p>
+        }
+        .into_any(),
         Some(Err(e)) => view! {
             <section class="empty-page">
                 <h1>"This workspace cannot be opened"</h1>

@@ -190,6 +190,16 @@ test('an IME composition arrives once, and a tab closed mid-typing loses nothing
   await field.press('Control+z');
   await expect(otherField).toHaveValue('Name: ');
 
+  // A paste arrives as one insertion, a cut as one deletion.
+  await field.press('Control+End');
+  await page.keyboard.insertText(' (pasted)');
+  await expect(otherField).toHaveValue('Name:  (pasted)');
+  for (let i = 0; i < ' (pasted)'.length; i += 1) {
+    await field.press('Shift+ArrowLeft');
+  }
+  await field.press('Control+x');
+  await expect(otherField).toHaveValue('Name: ');
+
   // Type and close the tab at once: the text is there when the workspace opens again.
   await field.pressSequentially(' Grace', { delay: 10 });
   const url = page.url();
