@@ -3,6 +3,8 @@
 //! `workspace` and `storage::chunks` are pure Rust and tested natively; the
 //! browser shell (`storage::idb`, `ui`) only builds for wasm32.
 
+#[cfg(all(feature = "bench-exports", target_arch = "wasm32"))]
+pub mod bench_exports;
 pub mod markdown;
 #[cfg(target_arch = "wasm32")]
 pub mod net;
