@@ -17,10 +17,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$CHARTER_ROOT"
 
-WASM_TARGET=target/wasm32-unknown-unknown/release
-BENCH_DIST=target/bench-dist
-BENCH_BUILD=target/bench-build
-TWIGGY_DIR=target/twiggy
+# Cargo's target directory, wherever the person's configuration puts it.
+TARGET_DIR="$(charter_target_dir)"
+export CHARTER_TARGET_DIR="$TARGET_DIR"
+WASM_TARGET="$TARGET_DIR/wasm32-unknown-unknown/release"
+BENCH_DIST="$TARGET_DIR/bench-dist"
+BENCH_BUILD="$TARGET_DIR/bench-build"
+TWIGGY_DIR="$TARGET_DIR/twiggy"
 PEERS=tests/e2e/bench
 mkdir -p "$BENCH_DIST" "$BENCH_BUILD" "$TWIGGY_DIR"
 
@@ -94,7 +97,7 @@ cp "$PEERS/compare.html" "$BENCH_DIST/compare.html"
 cp "$PEERS/node_modules/@automerge/automerge/dist/automerge.wasm" "$BENCH_DIST/automerge.wasm"
 workspace=""
 for candidate in sample/three-year.automerge dist/samples/three-year.automerge \
-  target/charter-bench/three-year-7-1-1780000000000.automerge; do
+  "$TARGET_DIR/charter-bench/three-year-7-1-1780000000000.automerge"; do
   if [[ -f "$candidate" ]]; then
     workspace=$candidate
     break
@@ -109,9 +112,9 @@ else
 fi
 
 # The run serves and measures a copy of dist/, so a build meanwhile cannot mix two builds.
-rm -rf target/bench-app-dist
-cp -a dist target/bench-app-dist
+rm -rf "$TARGET_DIR/bench-app-dist"
+cp -a dist "$TARGET_DIR/bench-app-dist"
 
 charter_doing "measuring (a few minutes)"
-BENCH_APP_DIST=target/bench-app-dist BENCH_COMPARE_DIR="$BENCH_DIST" BENCH_TWIGGY_WASM="$TWIGGY_DIR/charter_bg.wasm" \
+BENCH_APP_DIST="$TARGET_DIR/bench-app-dist" BENCH_COMPARE_DIR="$BENCH_DIST" BENCH_TWIGGY_WASM="$TWIGGY_DIR/charter_bg.wasm" \
   BENCH_OUT="${BENCH_OUT:-docs/benchmarks/browser.md}" node "$PEERS/browser.mjs"

@@ -27,3 +27,12 @@ charter_die() {
   printf '✗ %s\n' "$*" >&2
   exit 1
 }
+
+# Cargo's target directory: target/ unless CARGO_TARGET_DIR or Cargo's own
+# configuration (build.target-dir) puts it elsewhere. Cargo says where.
+charter_target_dir() {
+  local json
+  json="$(cd "$CHARTER_ROOT" && cargo metadata --format-version 1 --no-deps)" ||
+    charter_die "cargo metadata failed: cannot tell where Cargo puts what it builds"
+  node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).target_directory)' <<<"$json"
+}

@@ -16,4 +16,4 @@ cargo build --release -p charter-relay
 
 export CHARTER_PORT="${CHARTER_PORT:-8080}"
 echo "▶ serving dist/ on port $CHARTER_PORT (Ctrl-C stops it)"
-exec target/release/charter-relay --port "$CHARTER_PORT" --dist dist
+exec "$(charter_target_dir)/release/charter-relay" --port "$CHARTER_PORT" --dist dist

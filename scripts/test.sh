@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHARTER_ROOT"
 
 CHARTER_STEPS=(
-  "setup"
+  "setup (and a custom Cargo target directory is found)"
   "format (cargo fmt --check)"
   "lint native (cargo clippy)"
   "lint wasm (cargo clippy --target wasm32)"
@@ -68,6 +68,11 @@ charter_report_sizes() {
 charter_begin
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
+source scripts/check-target-dir.sh
+charter_check_target_dir
+# The journeys start the relay from Cargo's target directory (tests/e2e/target-dir.cjs).
+CHARTER_TARGET_DIR="$(charter_target_dir)"
+export CHARTER_TARGET_DIR
 charter_end
 
 charter_begin

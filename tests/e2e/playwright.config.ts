@@ -2,8 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { relayBinary } from './target-dir.cjs';
 
-// The relay serves the release build in ../../dist; scripts/test.sh builds both first.
+// The relay serves the release build in ../../dist; scripts/test.sh builds both first. The relay
+// is wherever Cargo's target directory is (CARGO_TARGET_DIR and build.target-dir are honoured).
+const RELAY = relayBinary();
 const PORT = Number(process.env.CHARTER_E2E_PORT ?? 8099);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
@@ -49,7 +52,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `../../target/release/charter-relay --port ${PORT} --dist ../../dist --data-dir ${DATA_DIR}`,
+    command: `"${RELAY}" --port ${PORT} --dist ../../dist --data-dir "${DATA_DIR}"`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

@@ -25,11 +25,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { relayBinary } from '../target-dir.cjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');
 const env = process.env;
-const RELAY = path.join(ROOT, 'target/release/charter-relay');
+const RELAY = relayBinary();
 // A copy of dist/ taken when the run starts (the script's), so a build meanwhile changes nothing here.
 const DIST = path.resolve(ROOT, env.BENCH_APP_DIST ?? 'dist');
 const COMPARE_DIR = path.resolve(ROOT, env.BENCH_COMPARE_DIR ?? 'target/bench-dist');

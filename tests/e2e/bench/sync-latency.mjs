@@ -25,10 +25,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { relayBinary } from '../target-dir.cjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');
-const RELAY = path.join(ROOT, 'target/release/charter-relay');
+const RELAY = relayBinary();
 const DIST = path.join(ROOT, 'dist');
 const CHROMIUM = process.env.CHARTER_CHROMIUM ?? '/usr/bin/chromium';
 const EDITS = Number(process.env.EDITS ?? 200);
