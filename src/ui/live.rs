@@ -21,7 +21,7 @@ use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatu
 use crate::sync::link::{ShareLink, websocket_url};
 use crate::sync::protocol::{ClientFrame, decode_server, encode};
 use crate::ui::now;
-use crate::ui::session::OpenWorkspace;
+use crate::ui::session::{Notice, OpenWorkspace};
 
 /// The channel number this tab uses for its one room per connection.
 const CHANNEL: u16 = 1;
@@ -57,7 +57,6 @@ pub struct Live {
     socket: Option<Socket>,
     settings: SyncSettings,
     last_synced: Option<i64>,
-    reported_garbage: bool,
     /// After the relay refused something, pushing waits until then (ms since epoch).
     hold_until: i64,
     /// This tab's claim to be the one that talks to the relay.
@@ -135,7 +134,6 @@ impl Live {
             socket: None,
             settings,
             last_synced: None,
-            reported_garbage: false,
             hold_until: 0,
             lock: None,
         })
@@ -210,15 +208,12 @@ impl SocketHandler for Handler {
         let frame = match decode_server(&bytes) {
             Ok(frame) => frame,
             Err(_) => {
-                let first =
-                    ws.with_live(|live, _| !std::mem::replace(&mut live.reported_garbage, true));
-                if first == Some(true) {
-                    ws.warn(
-                        "The relay sent data Charter cannot read; it was ignored. Your work is \
-                         safe in this browser. Check the relay address in the share link."
-                            .to_owned(),
-                    );
-                }
+                ws.notice(
+                    Notice::Unreadable,
+                    "The relay sent data Charter cannot read; it was ignored. Your work is \
+                     safe in this browser. Check the relay address in the share link."
+                        .to_owned(),
+                );
                 let last = ws.with_live(|live, _| live.last_synced).flatten();
                 ws.connection.set(Connection::Offline {
                     reason: "The relay's answers cannot be read.".to_owned(),
@@ -227,6 +222,7 @@ impl SocketHandler for Handler {
                 return;
             }
         };
+        ws.clear_notice(Notice::Unreadable);
         let before = ws.with_live(|_, doc| doc.get_heads()).unwrap_or_default();
         let events = ws
             .with_live(|live, doc| live.client.receive(doc, frame))
@@ -243,9 +239,10 @@ impl SocketHandler for Handler {
                 ),
                 SyncEvent::Refused { message, .. } => {
                     ws.with_live(|live, _| live.hold_until = now() + REFUSED_BACKOFF_MS);
-                    ws.warn(format!(
-                        "The relay refused a change: {message} Charter will retry."
-                    ));
+                    ws.notice(
+                        Notice::Refused,
+                        format!("The relay refused a change: {message} Charter will retry."),
+                    );
                     let (socket, ws) = (socket.clone(), ws);
                     let wait = REFUSED_BACKOFF_MS as u32 + 50;
                     gloo_timers::callback::Timeout::new(wait, move || ws.push(&socket)).forget();
@@ -253,7 +250,8 @@ impl SocketHandler for Handler {
                 SyncEvent::ReadOnly => ws.read_only.set(true),
                 SyncEvent::RelayReset => {
                     reset = true;
-                    ws.warn(
+                    ws.notice(
+                        Notice::Behind,
                         "The relay has less of this workspace than this browser (it may have been \
                      reset). Everything here is being sent to it again."
                             .to_owned(),
@@ -322,6 +320,11 @@ impl Handler {
             (status, live.last_synced)
         });
         if let Some((status, last)) = status {
+            if status == SyncStatus::UpToDate {
+                // What the relay refused or lacked has gone through since.
+                ws.clear_notice(Notice::Refused);
+                ws.clear_notice(Notice::Behind);
+            }
             ws.connection.set(match status {
                 SyncStatus::UpToDate => Connection::UpToDate {
                     at: last.unwrap_or_else(now),

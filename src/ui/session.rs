@@ -70,8 +70,11 @@ pub struct OpenWorkspace {
     pub state: WorkspaceState,
     /// Whether the latest change is stored.
     pub save: RwSignal<SaveState>,
-    /// Problems found while opening (damaged stored data), for the person to see.
+    /// Problems that stay until the person dismisses them (damaged stored
+    /// data, a change that could not be opened).
     pub warnings: RwSignal<Vec<String>>,
+    /// Conditions with the relay that clear themselves when they end.
+    pub notices: RwSignal<Vec<(Notice, String)>>,
     /// The connection to the relay, as the person sees it.
     pub connection: RwSignal<Connection>,
     /// Whether this participant may only read (opened through a read-only link).
@@ -88,6 +91,17 @@ pub struct OpenWorkspace {
     pub(crate) heartbeat: StoredValue<Option<gloo_timers::callback::Interval>, LocalStorage>,
     /// Whether a caret announcement is waiting for its throttle.
     pub(crate) presence_pending: StoredValue<bool>,
+}
+
+/// A passing condition with the relay, shown while it lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The relay refused a change (a limit, a rate); cleared once it is up to date again.
+    Refused,
+    /// The relay's answers could not be read; cleared by the next answer that can.
+    Unreadable,
+    /// The relay had less than this browser; cleared once it is up to date again.
+    Behind,
 }
 
 /// Why a workspace could not be opened.
@@ -275,6 +289,7 @@ impl OpenWorkspace {
             state: WorkspaceState::new(state),
             save: RwSignal::new(SaveState::Saved),
             warnings: RwSignal::new(warnings),
+            notices: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::LocalOnly),
             read_only: RwSignal::new(false),
             peers: RwSignal::new(Vec::new()),
@@ -352,6 +367,26 @@ impl OpenWorkspace {
                 w.push(message);
             }
         });
+    }
+
+    /// Shows a passing condition (replacing an earlier one of its kind).
+    pub(crate) fn notice(&self, kind: Notice, message: String) {
+        self.notices.update(|n| {
+            n.retain(|(k, _)| *k != kind);
+            n.push((kind, message));
+        });
+    }
+
+    /// The condition `kind` has ended.
+    pub(crate) fn clear_notice(&self, kind: Notice) {
+        if self.notices.with_untracked(|n| n.iter().any(|(k, _)| *k == kind)) {
+            self.notices.update(|n| n.retain(|(k, _)| *k != kind));
+        }
+    }
+
+    /// The person has read the warning `message` and put it away.
+    pub fn dismiss(&self, message: &str) {
+        self.warnings.update(|w| w.retain(|m| m != message));
     }
 
     fn persist_entry(&self) {

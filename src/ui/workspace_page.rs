@@ -162,10 +162,31 @@ fn WorkspaceView(
             <p class="muted" role="status">"Waiting for the workspace to arrive from the relay…"</p>
         </Show>
         {move || {
+            ws.notices
+                .get()
+                .into_iter()
+                .map(|(_, text)| view! { <p class="notice warning" role="alert">{text}</p> })
+                .collect_view()
+        }}
+        {move || {
             ws.warnings
                 .get()
                 .into_iter()
-                .map(|w| view! { <p class="notice warning" role="alert">{w}</p> })
+                .map(|w| {
+                    let message = w.clone();
+                    view! {
+                        <div class="notice warning lasting" role="alert">
+                            <p>{w}</p>
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| ws.dismiss(&message)
+                            >
+                                "Dismiss"
+                            </button>
+                        </div>
+                    }
+                })
                 .collect_view()
         }}
         <SectionNav/>

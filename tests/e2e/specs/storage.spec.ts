@@ -42,6 +42,9 @@ test('damaged stored data is reported, the rest opens, and work goes on', async 
     "2 pieces of this workspace's saved data are damaged and could not be read.",
   );
   await expect(page.getByText('No objectives yet')).toBeVisible();
+  // It stays until the person has read it and puts it away.
+  await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 
   // The workspace still works, and what is added now is kept.
   await addObjective(page, { title: 'Backups restored monthly', target: '12', unit: 'restores' });

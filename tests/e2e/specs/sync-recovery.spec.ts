@@ -58,9 +58,15 @@ test('a relay that answers garbage is reported and leaves local work untouched',
   await addObjective(page, { title: 'Encrypt backups', target: '100', unit: '%' });
   await waitUntilSaved(page);
 
-  // Stands in for the relay: every message from the app is answered with bytes that are no frame.
+  // Stands in for the relay: every message from the app is answered with bytes that are no
+  // frame, until `broken` is false: then connections go through to the real relay.
   let received = 0;
+  let broken = true;
   await page.routeWebSocket(/\/sync$/, (ws) => {
+    if (!broken) {
+      ws.connectToServer();
+      return;
+    }
     ws.onMessage(() => {
       received += 1;
       ws.send(garbage());
@@ -89,6 +95,14 @@ test('a relay that answers garbage is reported and leaves local work untouched',
   await expect(warning).toBeVisible();
   expect(received).toBeGreaterThan(before);
   await expect(syncState(page)).not.toContainText('Up to date');
+
+  // Once the relay answers properly again, the warning goes by itself.
+  broken = false;
+  await page.context().setOffline(true);
+  await expect(syncState(page)).toContainText('Offline');
+  await page.context().setOffline(false);
+  await expect(syncState(page)).toContainText('Up to date');
+  await expect(warning).toHaveCount(0);
 });
 
 test('edits made offline reach the others after a reload', async ({ page: ada, browser, baseURL }) => {

@@ -108,6 +108,16 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
   await expect(carol.page.getByRole('button', { name: /^Edit / })).toHaveCount(0);
   await expect(carol.page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
   await expect(carol.page.getByRole('button', { name: 'Edit name and scope' })).toHaveCount(0);
+  // A card with nothing to act on ends at its content: no empty ruled area where the buttons were.
+  for (const title of ['Patch latency', 'Phishing click rate']) {
+    const emptyParts = await objective(carol.page, title).evaluate(
+      (card) =>
+        [...card.querySelectorAll(':scope > *')].filter(
+          (part) => part.getBoundingClientRect().height > 0 && !part.textContent?.trim(),
+        ).length,
+    );
+    expect(emptyParts, `${title} has an empty part`).toBe(0);
+  }
   await carol.page.getByRole('button', { name: 'Share', exact: true }).click();
   await expect(carol.page.getByRole('textbox', { name: 'Editor link' })).toHaveCount(0);
   await expect(carol.page.getByRole('textbox', { name: 'Read-only link' })).toBeVisible();
