@@ -379,7 +379,10 @@ impl OpenWorkspace {
 
     /// The condition `kind` has ended.
     pub(crate) fn clear_notice(&self, kind: Notice) {
-        if self.notices.with_untracked(|n| n.iter().any(|(k, _)| *k == kind)) {
+        if self
+            .notices
+            .with_untracked(|n| n.iter().any(|(k, _)| *k == kind))
+        {
             self.notices.update(|n| n.retain(|(k, _)| *k != kind));
         }
     }
