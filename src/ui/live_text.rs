@@ -114,6 +114,9 @@ pub fn LiveText(
         show(current, start, end);
         if let (Some(el), Some(scroll)) = (area.get_untracked(), scroll) {
             el.set_scroll_top(scroll);
+            if let Some(layer) = el.next_element_sibling() {
+                layer.set_scroll_top(scroll);
+            }
         }
     };
     Effect::new(move |_| {
@@ -252,6 +255,14 @@ pub fn LiveText(
         }
     });
 
+    // The carets' layer scrolls with the field.
+    let follow_scroll = move |_: web_sys::Event| {
+        if let Some(el) = area.get_untracked()
+            && let Some(layer) = el.next_element_sibling()
+        {
+            layer.set_scroll_top(el.scroll_top());
+        }
+    };
     let hint_id = format!("{id}-hint");
     let message_id = format!("{id}-message");
     let (on_keyup, on_mouseup, on_select, on_focus) = {
@@ -286,6 +297,7 @@ pub fn LiveText(
                     on:mouseup=on_mouseup
                     on:select=on_select
                     on:focus=on_focus
+                    on:scroll=follow_scroll
                     on:compositionstart=move |_| composing.set_value(true)
                     on:compositionend=on_composition_end
                 ></textarea>
