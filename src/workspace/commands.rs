@@ -69,6 +69,9 @@ pub struct WorkspaceDoc {
     ids: IdSource,
     /// Inside [`WorkspaceDoc::batch`]: commands write, and the batch commits once.
     in_batch: bool,
+    /// The name this session's member entry is known to hold, so a commit
+    /// (a keystroke) need not read it again.
+    recorded_author: Option<String>,
 }
 
 /// Where new record ids come from: fresh randomness in the app, a seeded
@@ -146,6 +149,7 @@ impl WorkspaceDoc {
             author: author.to_owned(),
             ids: IdSource::Random,
             in_batch: false,
+            recorded_author: None,
         }
     }
 
@@ -480,20 +484,24 @@ impl WorkspaceDoc {
         if self.in_batch {
             return Ok(());
         }
-        let actor = self.actor();
-        let members = self.map(ROOT, "members")?;
-        let known: Option<Member> = self.hydrate_entry(&members, &actor)?;
-        if known.as_ref().map(|m| m.name.as_str()) != Some(self.author.as_str()) {
-            let member = Member {
-                name: self.author.clone(),
-            };
-            reconcile_prop(&mut self.doc, &members, actor.as_str(), &member)?;
+        if self.recorded_author.as_deref() != Some(self.author.as_str()) {
+            let actor = self.actor();
+            let members = self.map(ROOT, "members")?;
+            let known: Option<Member> = self.hydrate_entry(&members, &actor)?;
+            if known.as_ref().map(|m| m.name.as_str()) != Some(self.author.as_str()) {
+                let member = Member {
+                    name: self.author.clone(),
+                };
+                reconcile_prop(&mut self.doc, &members, actor.as_str(), &member)?;
+            }
         }
         self.doc.commit_with(
             CommitOptions::default()
                 .with_message(message)
                 .with_time(now),
         );
+        // Only this session writes its own member entry: it now holds the name.
+        self.recorded_author = Some(self.author.clone());
         Ok(())
     }
 

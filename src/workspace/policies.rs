@@ -370,10 +370,14 @@ impl WorkspaceDoc {
 
     /// A policy with only its title and status read, for commands that need no more.
     fn policy_head(&self, id: &str) -> Result<Policy, CommandError> {
-        let obj = self.policy_obj(id)?;
+        self.policy_head_of(&self.policy_obj(id)?)
+    }
+
+    /// [`Self::policy_head`] of the policy at `obj`.
+    fn policy_head_of(&self, obj: &ObjId) -> Result<Policy, CommandError> {
         Ok(Policy {
-            title: self.hydrate_entry(&obj, "title")?.unwrap_or_default(),
-            status: self.hydrate_entry(&obj, "status")?.unwrap_or_default(),
+            title: self.hydrate_entry(obj, "title")?.unwrap_or_default(),
+            status: self.hydrate_entry(obj, "status")?.unwrap_or_default(),
             ..Policy::default()
         })
     }
@@ -493,12 +497,13 @@ impl WorkspaceDoc {
     ) -> Result<(), CommandError> {
         // Only the title and status are read: a keystroke costs the same
         // whatever the length of the text.
-        let policy = self.policy_head(id)?;
+        let obj = self.policy_obj(id)?;
+        let policy = self.policy_head_of(&obj)?;
         refuse_if_retired(&policy)?;
         if del == 0 && insert.is_empty() {
             return Ok(());
         }
-        let body = self.body_obj(id)?;
+        let body = self.body_of(&obj)?;
         let length = self.doc.length(&body);
         if pos.checked_add(del).is_none_or(|end| end > length) {
             return Err(CommandError::NotAllowed(
@@ -696,7 +701,12 @@ impl WorkspaceDoc {
     }
 
     pub(crate) fn body_obj(&self, id: &str) -> Result<ObjId, CommandError> {
-        match self.doc.get(self.policy_obj(id)?, "body")? {
+        self.body_of(&self.policy_obj(id)?)
+    }
+
+    /// The body text of the policy at `obj`.
+    fn body_of(&self, obj: &ObjId) -> Result<ObjId, CommandError> {
+        match self.doc.get(obj, "body")? {
             Some((Value::Object(ObjType::Text), obj)) => Ok(obj),
             _ => Err(CommandError::Unreadable("policy text".to_owned())),
         }
