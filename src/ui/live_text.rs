@@ -33,6 +33,9 @@ pub fn LiveText(
     /// The text as the state has it; changes with every edit, own or others'.
     #[prop(into)]
     value: Signal<String>,
+    /// Why the text cannot be edited now (it is shown instead), if it cannot.
+    #[prop(into)]
+    locked: Signal<Option<String>>,
 ) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
@@ -298,12 +301,15 @@ pub fn LiveText(
                     on:select=on_select
                     on:focus=on_focus
                     on:scroll=follow_scroll
+                    prop:readOnly=move || locked.with(Option::is_some)
                     on:compositionstart=move |_| composing.set_value(true)
                     on:compositionend=on_composition_end
                 ></textarea>
                 <OthersCarets text=key.clone() value=value/>
             </div>
-            <p id=message_id class="field-message error" role="alert">{move || problem.get()}</p>
+            <p id=message_id class="field-message error" role="alert">
+                {move || locked.get().or_else(|| problem.get())}
+            </p>
             <OthersHere text=key/>
         </div>
     }

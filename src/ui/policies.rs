@@ -431,6 +431,12 @@ fn PolicyDetail(
                         label="Policy text"
                         hint=LIVE_HINT
                         value=body
+                        locked=Signal::derive(move || {
+                            policy
+                                .with(|p| p.as_ref().map(|p| p.status))
+                                .filter(|s| *s == PolicyStatus::Retired)
+                                .map(|_| "This policy is retired; move it back to draft to edit its text.".to_owned())
+                        })
                     />
                     <div class="form-actions">
                         <button type="button" class="primary" on:click=move |_| close_editor()>"Done"</button>

@@ -369,12 +369,7 @@ impl WorkspaceDoc {
     }
 
     /// A policy with only its title and status read, for commands that need no more.
-    fn policy_head(&self, id: &str) -> Result<Policy, CommandError> {
-        self.policy_head_of(&self.policy_obj(id)?)
-    }
-
-    /// [`Self::policy_head`] of the policy at `obj`.
-    fn policy_head_of(&self, obj: &ObjId) -> Result<Policy, CommandError> {
+    fn policy_head(&self, obj: &ObjId) -> Result<Policy, CommandError> {
         Ok(Policy {
             title: self.hydrate_entry(obj, "title")?.unwrap_or_default(),
             status: self.hydrate_entry(obj, "status")?.unwrap_or_default(),
@@ -498,7 +493,7 @@ impl WorkspaceDoc {
         // Only the title and status are read: a keystroke costs the same
         // whatever the length of the text.
         let obj = self.policy_obj(id)?;
-        let policy = self.policy_head_of(&obj)?;
+        let policy = self.policy_head(&obj)?;
         refuse_if_retired(&policy)?;
         if del == 0 && insert.is_empty() {
             return Ok(());

@@ -200,6 +200,13 @@ test('an IME composition arrives once, and a tab closed mid-typing loses nothing
   await field.press('Control+x');
   await expect(otherField).toHaveValue('Name: ');
 
+  // Retired in another tab: the field turns read-only and says why; back to draft, it is open again.
+  await policyItem(other).getByRole('button', { name: 'Retire' }).click();
+  await expect(field).toHaveJSProperty('readOnly', true);
+  await expect(policyItem(page).getByText('This policy is retired; move it back to draft to edit its text.')).toBeVisible();
+  await policyItem(other).getByRole('button', { name: 'Back to draft' }).click();
+  await expect(field).toHaveJSProperty('readOnly', false);
+
   // Type and close the tab at once: the text is there when the workspace opens again.
   await field.pressSequentially(' Grace', { delay: 10 });
   const url = page.url();
