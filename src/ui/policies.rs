@@ -420,7 +420,7 @@ fn PolicyDetail(
                                     .map(|p| p.status.label().to_lowercase())
                             })
                             .map(|status| view! {
-                                <p class="notice">
+                                <p class="notice warning">
                                     {format!("This policy is {status}. Your first change returns it to draft, and it will need approving again.")}
                                 </p>
                             })
