@@ -270,9 +270,7 @@ impl Saver {
         let compact =
             self.snapshot_bytes == 0 || incrementals > self.snapshot_bytes.max(self.floor);
         if compact {
-            // Uncompressed: the DEFLATE encoder would add tens of kilobytes
-            // to the app, and the columns are run-length encoded already.
-            let bytes = doc.save_nocompress();
+            let bytes = doc.save();
             return Some(Write {
                 put: StoredChunk {
                     key: ChunkKey::of(ChunkKind::Snapshot, &bytes),

@@ -362,8 +362,9 @@ impl SyncClient {
         if !due || !self.may_append() || self.status != SyncStatus::UpToDate {
             return Ok(None);
         }
-        // Uncompressed, like stored snapshots (storage/chunks.rs).
-        let bytes = doc.save_nocompress();
+        // Compressed: a three-year workspace saves to 446 KB compressed but
+        // 1.6 MB without DEFLATE, more than one frame holds.
+        let bytes = doc.save();
         if bytes.len() > self.max_append_bytes {
             return Ok(None);
         }
