@@ -33,7 +33,7 @@ const ACTIONS: [(PolicyStatus, &str); 5] = [
 
 /// The hint under every policy text field.
 const MARKDOWN_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…)";
-const LIVE_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…). Saved and shared as you type; Ctrl+Z undoes your own changes.";
+const LIVE_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…). Saved as you type and sent to the others while you are connected; Ctrl+Z undoes your own changes.";
 
 /// The policies section of the open workspace. With `?review=due` it lists
 /// only the policies whose review is due.

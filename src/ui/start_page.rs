@@ -144,15 +144,25 @@ fn NewWorkspaceForm() -> impl IntoView {
 /// Where the build publishes the three-year sample (scripts/sample.sh).
 const THREE_YEAR_SAMPLE: &str = "/samples/three-year.automerge";
 
+/// The two samples the start page offers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sample {
+    /// A year of a small company, written by the ordinary commands here.
+    Year,
+    /// Three years of a mid-sized group, fetched from the build.
+    ThreeYears,
+}
+
 #[component]
 fn SampleCard() -> impl IntoView {
     let storage = expect_context::<Storage>();
     let profile = expect_context::<Profile>();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
+    // The sample being prepared; one at a time.
+    let opening = RwSignal::new(None::<Sample>);
     let problem = RwSignal::new(None::<String>);
-    let open = move |_| {
-        if busy.get_untracked() {
+    let open = move |sample: Sample| {
+        if opening.get_untracked().is_some() {
             return;
         }
         let db = match storage.database() {
@@ -164,49 +174,31 @@ fn SampleCard() -> impl IntoView {
         };
         let author = profile.author();
         let navigate = navigate.clone();
-        busy.set(true);
+        opening.set(Some(sample));
         problem.set(None);
         leptos::task::spawn_local(async move {
             // Let the button show its progress before the sample is built.
             gloo_timers::future::TimeoutFuture::new(20).await;
-            match OpenWorkspace::create_sample(db, &author).await {
+            let created = match sample {
+                Sample::Year => OpenWorkspace::create_sample(db, &author)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Sample::ThreeYears => {
+                    let name = crate::workspace::generate::ORGANISATION;
+                    OpenWorkspace::create_from_file(db, THREE_YEAR_SAMPLE, name).await
+                }
+            };
+            match created {
                 Ok(id) => navigate(&format!("/w/{id}/overview"), Default::default()),
                 Err(e) => {
-                    problem.set(Some(e.to_string()));
-                    busy.set(false);
+                    problem.set(Some(e));
+                    opening.set(None);
                 }
             }
         });
     };
-    let large_busy = RwSignal::new(false);
-    let open_large = {
-        let navigate = use_navigate();
-        move |_| {
-            if large_busy.get_untracked() || busy.get_untracked() {
-                return;
-            }
-            let db = match storage.database() {
-                Ok(db) => db,
-                Err(e) => {
-                    problem.set(Some(e.to_string()));
-                    return;
-                }
-            };
-            let navigate = navigate.clone();
-            large_busy.set(true);
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                let name = crate::workspace::generate::ORGANISATION;
-                match OpenWorkspace::create_from_file(db, THREE_YEAR_SAMPLE, name).await {
-                    Ok(id) => navigate(&format!("/w/{id}/overview"), Default::default()),
-                    Err(e) => {
-                        problem.set(Some(e));
-                        large_busy.set(false);
-                    }
-                }
-            });
-        }
-    };
+    let (open_year, open_three_years) = (open.clone(), open);
+    let busy = move |sample: Sample| opening.get() == Some(sample);
     view! {
         <section class="card sample-card" aria-labelledby="sample-heading">
             <h2 id="sample-heading">"See an example"</h2>
@@ -215,8 +207,13 @@ fn SampleCard() -> impl IntoView {
             </p>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             <div class="actions">
-                <button type="button" on:click=open prop:disabled=busy aria-busy=move || busy.get().to_string()>
-                    {move || if busy.get() { "Preparing the sample…" } else { "Open a sample workspace" }}
+                <button
+                    type="button"
+                    on:click=move |_| open_year(Sample::Year)
+                    prop:disabled=move || opening.get().is_some()
+                    aria-busy=move || busy(Sample::Year).to_string()
+                >
+                    {move || if busy(Sample::Year) { "Preparing the sample…" } else { "Open a sample workspace" }}
                 </button>
             </div>
             <p class="muted">
@@ -225,11 +222,11 @@ fn SampleCard() -> impl IntoView {
             <div class="actions">
                 <button
                     type="button"
-                    on:click=open_large
-                    prop:disabled=large_busy
-                    aria-busy=move || large_busy.get().to_string()
+                    on:click=move |_| open_three_years(Sample::ThreeYears)
+                    prop:disabled=move || opening.get().is_some()
+                    aria-busy=move || busy(Sample::ThreeYears).to_string()
                 >
-                    {move || if large_busy.get() { "Downloading the three-year sample…" } else { "Open a three-year sample" }}
+                    {move || if busy(Sample::ThreeYears) { "Downloading the three-year sample…" } else { "Open a three-year sample" }}
                 </button>
             </div>
         </section>

@@ -440,17 +440,8 @@ impl TextHistory {
         current: &str,
         now: Millis,
     ) -> Result<Option<usize>, CommandError> {
-        let Some(step) = self.undo.pop() else {
-            return Ok(None);
-        };
-        let (inverse, caret) = doc.revert(text, &step.edits, current, now)?;
-        self.redo.push(Step {
-            edits: inverse,
-            started: now,
-            at: now,
-            typing: false,
-        });
-        Ok(caret)
+        let TextHistory { undo, redo } = self;
+        replay(undo, redo, doc, text, current, now)
     }
 
     /// Redoes the step undone last. Returns where the caret goes.
@@ -461,18 +452,39 @@ impl TextHistory {
         current: &str,
         now: Millis,
     ) -> Result<Option<usize>, CommandError> {
-        let Some(step) = self.redo.pop() else {
-            return Ok(None);
-        };
-        let (inverse, caret) = doc.revert(text, &step.edits, current, now)?;
-        self.undo.push(Step {
-            edits: inverse,
-            started: now,
-            at: now,
-            typing: false,
-        });
-        Ok(caret)
+        let TextHistory { undo, redo } = self;
+        replay(redo, undo, doc, text, current, now)
     }
+}
+
+/// Reverts the latest step of `from` and keeps what re-applies it on `to`
+/// (undo: from the undo stack to the redo stack; redo: the other way).
+fn replay(
+    from: &mut Vec<Step>,
+    to: &mut Vec<Step>,
+    doc: &mut WorkspaceDoc,
+    text: &LongText,
+    current: &str,
+    now: Millis,
+) -> Result<Option<usize>, CommandError> {
+    let Some(step) = from.pop() else {
+        return Ok(None);
+    };
+    let (inverse, caret) = match doc.revert(text, &step.edits, current, now) {
+        Ok(reverted) => reverted,
+        Err(e) => {
+            // Refused (a retired policy): the step stays to be tried again.
+            from.push(step);
+            return Err(e);
+        }
+    };
+    to.push(Step {
+        edits: inverse,
+        started: now,
+        at: now,
+        typing: false,
+    });
+    Ok(caret)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 // relay, a third sees both carets with names, one types offline and merges on return,
 // an IME composition arrives once, undo takes back only one's own typing, and a tab closed
 // mid-typing loses nothing.
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, screenshot, waitUntilSaved } from './support';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
 
 const POLICY = 'Access control policy';
 const FIRST = 'Access is granted on a need-to-know basis.';
@@ -16,13 +16,6 @@ async function setName(page: Page, name: string) {
   await expect(page.getByText('Saved.')).toBeVisible();
 }
 
-async function openPolicies(page: Page) {
-  await page
-    .getByRole('navigation', { name: 'Workspace sections' })
-    .getByRole('link', { name: 'Policies' })
-    .click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
-}
 
 function policyItem(page: Page): Locator {
   return page.getByRole('list', { name: 'Policies', exact: true }).getByRole('listitem', { name: POLICY, exact: true });

@@ -1,6 +1,6 @@
 // Policies (clause 5.2): write, review and approve a policy, then find the approved text after later edits.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, screenshot, waitUntilSaved } from './support';
+import { createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const POLICY = 'Information security policy';
@@ -8,13 +8,6 @@ const OLD_SENTENCE = 'Northwind protects the information entrusted to it by cust
 const NEW_SENTENCE = 'Northwind protects all information entrusted to it by customers and partners.';
 const SECOND_PARAGRAPH = 'Every employee reports security incidents to the security officer at once.';
 
-async function openPolicies(page: Page) {
-  await page
-    .getByRole('navigation', { name: 'Workspace sections' })
-    .getByRole('link', { name: 'Policies' })
-    .click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
-}
 
 function policyList(page: Page): Locator {
   return page.getByRole('list', { name: 'Policies', exact: true });

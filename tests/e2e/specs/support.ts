@@ -88,3 +88,12 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Opens the Policies section of the open workspace. */
+export async function openPolicies(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Workspace sections' })
+    .getByRole('link', { name: 'Policies' })
+    .click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
+}
