@@ -290,6 +290,25 @@ impl Saver {
         })
     }
 
+    /// What is not stored yet as one incremental chunk, never a compaction:
+    /// for a write that must start at once beside one already under way
+    /// (the page is closing).
+    pub fn urgent_write(&self, doc: &mut AutoCommit) -> Option<Write> {
+        let heads = doc.get_heads();
+        if heads == self.saved_heads {
+            return None;
+        }
+        let changes = doc.save_after(&self.saved_heads);
+        Some(Write {
+            put: StoredChunk {
+                key: ChunkKey::of(ChunkKind::Incremental, &changes),
+                bytes: changes,
+            },
+            delete: Vec::new(),
+            heads,
+        })
+    }
+
     /// Records that `write` is durably stored.
     pub fn written(&mut self, write: Write) {
         if write.put.key.kind == ChunkKind::Snapshot {
@@ -439,6 +458,22 @@ mod tests {
         let loaded = load_chunks(vec![chunk]);
         assert_eq!(loaded.damaged.len(), 1);
         assert!(loaded.damaged[0].reason.starts_with("it is unreadable"));
+    }
+
+    #[test]
+    fn an_urgent_write_is_an_incremental_of_what_is_not_stored() {
+        let mut ws = WorkspaceDoc::create("Acme", "", "Ada", 0).unwrap();
+        let mut saver = Saver::default();
+        let mut store = Memory::default();
+        flush(&mut saver, &mut ws, &mut store);
+        assert!(saver.urgent_write(ws.automerge()).is_none(), "nothing new");
+        add(&mut ws, "Patch latency", 1);
+        let write = saver.urgent_write(ws.automerge()).unwrap();
+        assert_eq!(write.put.key.kind, ChunkKind::Incremental);
+        assert!(write.delete.is_empty());
+        store.apply(&write);
+        let mut loaded = load_chunks(store.chunks());
+        assert_eq!(loaded.doc.get_heads(), ws.automerge().get_heads());
     }
 
     #[test]

@@ -564,12 +564,28 @@ impl OpenWorkspace {
     /// Starts writing what is not stored yet at once, without waiting for the
     /// debounce (the page is being hidden or closed).
     pub fn save_now(&self) {
-        let pending = self
-            .inner
-            .try_with_value(|inner| inner.saving && !inner.flushing);
-        if pending == Some(true) {
-            let this = *self;
-            leptos::task::spawn_local(async move { this.flush().await });
+        let urgent = self.inner.try_update_value(|inner| {
+            if !inner.saving {
+                None
+            } else if inner.flushing {
+                // A flush is waiting on the database and may not get to the
+                // newest changes before the page goes: write them beside it.
+                inner.saver.urgent_write(inner.doc.automerge()).map(Some)
+            } else {
+                Some(None)
+            }
+        });
+        let this = *self;
+        match urgent.flatten() {
+            Some(Some(write)) => leptos::task::spawn_local(async move {
+                let db = this.db.get_value();
+                // On failure the running flush still writes these changes.
+                if db.write(&this.id.get_value(), &write).await.is_ok() {
+                    this.inner.update_value(|inner| inner.saver.written(write));
+                }
+            }),
+            Some(None) => leptos::task::spawn_local(async move { this.flush().await }),
+            None => {}
         }
     }
 
