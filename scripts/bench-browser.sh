@@ -10,6 +10,8 @@
 #   RELOADS=5 KEYSTROKES=200 SYNC_KEYS=100 SYNC_EDITS=100 REPS=3   how much to measure
 #   BENCH_REBUILD=1                                                 rebuild dist/ even if fresh
 #   BENCH_ONLY=5,6                                                  only those sections
+#   BENCH_TRACE=/tmp/keys.json                                      a Chromium trace of section 2
+#   BENCH_PROFILE=/tmp/keys.cpuprofile                              a V8 CPU profile of section 2
 #   BENCH_OUT=path                                                  where the report goes
 set -euo pipefail
 
@@ -71,8 +73,8 @@ if ! cmp -s "$BENCH_BUILD/charter_bench.new.wasm" "$BENCH_BUILD/charter_bench.wa
   wasm-bindgen --target web --out-dir "$BENCH_DIST" --out-name charter_bench "$BENCH_BUILD/charter_bench.wasm"
   grep -q 'bench_charter_keystrokes' "$BENCH_DIST/charter_bench.js" ||
     charter_die "the benchmark wasm has no bench exports: was $WASM_TARGET/deps/charter.wasm overwritten meanwhile?"
-  charter_doing "wasm-opt -Oz on the benchmark wasm (as Trunk does for the app)"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
+  charter_doing "wasm-opt -O1 on the benchmark wasm (as Trunk does for the app)"
+  wasm-opt -O1 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
     --enable-sign-ext --enable-mutable-globals \
     -o "$BENCH_DIST/charter_bench_bg.wasm" "$BENCH_DIST/charter_bench_bg.wasm"
 else

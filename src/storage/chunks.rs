@@ -6,6 +6,7 @@
 //! This module is pure: it decides what to write and delete; the browser
 //! shell (`storage::idb`) carries it out.
 
+use crate::workspace::model::sort_list;
 use automerge::{AutoCommit, ChangeHash};
 use sha2::{Digest, Sha256};
 
@@ -124,7 +125,9 @@ pub struct Merged {
 pub fn merge_chunks(doc: &mut AutoCommit, mut chunks: Vec<StoredChunk>) -> Merged {
     let mut merged = Merged::default();
     // Snapshots first: incrementals usually build on them.
-    chunks.sort_by_key(|c| c.key.kind == ChunkKind::Incremental);
+    sort_list(&mut chunks, |a, b| {
+        (a.key.kind == ChunkKind::Incremental).cmp(&(b.key.kind == ChunkKind::Incremental))
+    });
     for chunk in chunks {
         if content_hash(&chunk.bytes) != chunk.key.hash {
             merged.damaged.push(DamagedChunk {

@@ -8,6 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransactionMode};
 
 use crate::storage::chunks::{ChunkKey, ChunkKind, StoredChunk, Write};
+use crate::workspace::model::sort_list;
 
 const VERSION: u32 = 1;
 const CHUNKS: &str = "chunks";
@@ -272,7 +273,7 @@ impl Database {
             .filter_map(|v| v.as_string())
             .filter_map(|json| entry_from_json(&json))
             .collect();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+        sort_list(&mut entries, |a, b| b.created_at.cmp(&a.created_at));
         Ok(entries)
     }
 

@@ -33,6 +33,7 @@ use super::protocol::{
     ClientFrame, ErrorCode, MAX_BLOB_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId, ServerFrame,
     WriteToken,
 };
+use crate::workspace::model::sort_list;
 
 /// Most bytes of changes one append carries: a larger backlog (a long offline
 /// session) goes out in several appends.
@@ -249,7 +250,7 @@ pub struct SyncClient {
 impl SyncClient {
     /// A client for `keys`, resuming from `cursor`, naming its room `channel` on the connection.
     pub fn new(keys: SyncKeys, mut cursor: SyncCursor, channel: u16) -> SyncClient {
-        cursor.on_relay.sort_unstable();
+        sort_list(&mut cursor.on_relay, Ord::cmp);
         cursor.on_relay.dedup();
         SyncClient {
             keys,
@@ -655,7 +656,7 @@ impl SyncClient {
         let set = &mut self.cursor.on_relay;
         set.retain(|hash| !reach.covered.contains(hash));
         set.extend(reach.heads);
-        set.sort_unstable();
+        sort_list(set, Ord::cmp);
         set.dedup();
         let heads = doc.get_heads();
         if heads.iter().all(|head| set.binary_search(head).is_ok()) {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::workspace::model::sort_list;
 use serde::{Deserialize, Serialize};
 
 /// How often a participant repeats its presence (ms).
@@ -118,7 +119,9 @@ impl Roster {
     /// Everyone present, by name.
     pub fn peers(&self) -> Vec<Peer> {
         let mut peers: Vec<Peer> = self.peers.values().map(|(p, _)| peer(p)).collect();
-        peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.session.cmp(&b.session)));
+        sort_list(&mut peers, |a, b| {
+            a.name.cmp(&b.name).then(a.session.cmp(&b.session))
+        });
         peers
     }
 }

@@ -11,6 +11,7 @@ use crate::workspace::Workspace;
 use crate::workspace::changes::Area;
 use crate::workspace::commitment::{Duty, DutyRecord, commitment_progress};
 use crate::workspace::measurements::date_of;
+use crate::workspace::model::sort_list;
 
 /// The leadership commitment section of the open workspace.
 #[component]
@@ -146,7 +147,9 @@ fn records_of(s: &Workspace, kind: Kind) -> Vec<Record> {
         .into_iter()
         .map(|(id, name)| Record { id, name, kind })
         .collect();
-    records.sort_by_key(|r| r.name.to_lowercase());
+    sort_list(&mut records, |a, b| {
+        a.name.to_lowercase().cmp(&b.name.to_lowercase())
+    });
     records
 }
 
@@ -180,7 +183,7 @@ fn DutyItem(
     let linked = Memo::new(move |_| {
         record.with(|r: &DutyRecord| {
             let mut list: Vec<_> = r.evidence.iter().collect();
-            list.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+            sort_list(&mut list, |a, b| (a.1, a.0).cmp(&(b.1, b.0)));
             ws.state.read(&Area::ALL, |s| {
                 list.into_iter()
                     .map(|(id, _)| (id.clone(), find_record(s, id)))

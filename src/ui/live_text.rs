@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::sync::presence::Caret;
 use crate::ui::Profile;
 use crate::ui::session::OpenWorkspace;
+use crate::workspace::model::sort_list;
 use crate::workspace::text::{LongText, TextHistory, chars_to_utf16, local_edit, utf16_to_chars};
 
 /// Edits `text` live. `value` is the text as the state has it.
@@ -358,7 +359,7 @@ fn OthersCarets(text: String, value: Signal<String>) -> impl IntoView {
                 ))
             })
             .collect();
-        placed.sort_by_key(|(start, ..)| *start);
+        sort_list(&mut placed, |a, b| a.0.cmp(&b.0));
         // Text, then each mark, in order.
         let mut views = Vec::new();
         let mut pos = 0;

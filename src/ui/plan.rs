@@ -12,6 +12,7 @@ use crate::ui::form::{
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
 use crate::workspace::measurements::{Direction, ObjectivePlanDraft};
+use crate::workspace::model::sort_list;
 use crate::workspace::{Field, Objective};
 
 /// The plan block of one objective, with "Edit plan".
@@ -139,7 +140,9 @@ fn PlanForm(
                 .iter()
                 .map(|(id, p)| (id.clone(), p.title.clone()))
                 .collect();
-            list.sort_by_key(|(_, title)| title.to_lowercase());
+            sort_list(&mut list, |a, b| {
+                a.1.to_lowercase().cmp(&b.1.to_lowercase())
+            });
             list
         })
     };

@@ -16,6 +16,7 @@ use crate::ui::live_text::LiveText;
 use crate::ui::{OpenWorkspace, Profile, counted, today};
 use crate::workspace::changes::Area;
 use crate::workspace::measurements::date_of;
+use crate::workspace::model::sort_list;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
 };
@@ -121,7 +122,9 @@ pub fn PoliciesSection() -> impl IntoView {
 /// Ids of the policies, oldest first.
 fn policies_in_order(s: &Workspace) -> Vec<String> {
     let mut list: Vec<_> = s.policies.iter().collect();
-    list.sort_by(|a, b| (a.1.created_at, a.0).cmp(&(b.1.created_at, b.0)));
+    sort_list(&mut list, |a, b| {
+        (a.1.created_at, a.0).cmp(&(b.1.created_at, b.0))
+    });
     list.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
@@ -617,7 +620,7 @@ fn Acknowledgements(
                 .iter()
                 .map(|(id, p)| (id.clone(), p.name.clone()))
                 .collect();
-            list.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_list(&mut list, |a, b| a.1.cmp(&b.1));
             list
         })
     });

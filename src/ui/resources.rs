@@ -15,6 +15,7 @@ use crate::ui::form::{
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
+use crate::workspace::model::sort_list;
 use crate::workspace::resources::{
     BudgetApprovalDraft, BudgetLine, BudgetLineDraft, BudgetTotal, FteAllocation, FteDraft,
     budget_in_order, budget_totals, format_amount, format_fte, money_label, total_fte,
@@ -684,7 +685,9 @@ fn BudgetLineForm(
 /// The roles as (id, label), oldest first, as the roles section lists them.
 fn roles_in_order(s: &Workspace) -> Vec<(String, String)> {
     let mut roles: Vec<_> = s.roles.iter().collect();
-    roles.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut roles, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     roles
         .into_iter()
         .map(|(id, r)| (id.clone(), r.kind.label().to_owned()))

@@ -9,6 +9,7 @@ use crate::ui::form::{
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
+use crate::workspace::model::sort_list;
 use crate::workspace::roles::{
     Person, PersonDraft, Raci, RaciWarning, Role, RoleDraft, RoleKind, STANDARD_ACTIVITIES,
     raci_activities, raci_warnings, role_holders,
@@ -38,14 +39,18 @@ pub fn RolesSection() -> impl IntoView {
 /// Ids of the people, oldest first.
 fn people_in_order(s: &Workspace) -> Vec<String> {
     let mut people: Vec<_> = s.people.iter().collect();
-    people.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut people, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     people.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
 /// Ids of the roles, oldest first; also the order of the matrix's columns.
 fn roles_in_order(s: &Workspace) -> Vec<String> {
     let mut roles: Vec<_> = s.roles.iter().collect();
-    roles.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut roles, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     roles.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
@@ -750,7 +755,7 @@ fn warning_text(s: &Workspace, rows: &[Row], warning: &RaciWarning) -> String {
                 .iter()
                 .filter_map(|r| s.roles.get(r).map(|r| r.kind.label()))
                 .collect();
-            labels.sort_unstable();
+            sort_list(&mut labels, Ord::cmp);
             format!(
                 "{} has more than one Accountable role: {}.",
                 activity(id),

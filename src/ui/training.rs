@@ -14,6 +14,7 @@ use crate::ui::form::{
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::changes::Area;
 use crate::workspace::model::format_number;
+use crate::workspace::model::sort_list;
 use crate::workspace::overview::percent_label;
 use crate::workspace::training::{
     Audience, Programme, ProgrammeDraft, SessionDraft, audience_members, has_completed,
@@ -104,14 +105,18 @@ fn overall_text(s: &Workspace, today: &str) -> String {
 /// Ids of the programmes, oldest first.
 fn programmes_in_order(s: &Workspace) -> Vec<String> {
     let mut list: Vec<_> = s.trainings.iter().collect();
-    list.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut list, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     list.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
 /// (id, name) of every person, oldest first.
 fn people_in_order(s: &Workspace) -> Vec<(String, String)> {
     let mut people: Vec<_> = s.people.iter().collect();
-    people.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut people, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     people
         .into_iter()
         .map(|(id, p)| (id.clone(), p.name.clone()))
@@ -130,7 +135,9 @@ fn audience_in_order(s: &Workspace, programme: &Programme) -> Vec<(String, Strin
 /// (id, name) of every role, oldest first.
 fn roles_in_order(s: &Workspace) -> Vec<(String, String)> {
     let mut roles: Vec<_> = s.roles.iter().collect();
-    roles.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut roles, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     roles
         .into_iter()
         .map(|(id, r)| (id.clone(), r.kind.label().to_owned()))
@@ -463,7 +470,7 @@ fn Sessions(
                 .flat_map(|p| p.sessions.iter())
                 .map(|(id, s)| (s.date.clone(), id.clone()))
                 .collect();
-            list.sort_by(|a, b| b.cmp(a));
+            sort_list(&mut list, |a, b| b.cmp(a));
             list.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
         })
     });

@@ -9,7 +9,7 @@ use automerge::{ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::commands::{CommandError, WorkspaceDoc};
-use crate::workspace::model::{Health, Objective, Workspace, format_number};
+use crate::workspace::model::{Health, Objective, Workspace, format_number, sort_list};
 use crate::workspace::validate::{
     Field, MAX_LONG, ValidationErrors, check_length, parse_date, parse_number,
 };
@@ -220,7 +220,7 @@ pub fn date_of(at: Millis) -> String {
 /// The objective's measurements oldest first (by date, then by when recorded).
 pub fn series(objective: &Objective) -> Vec<(&String, &Measurement)> {
     let mut list: Vec<_> = objective.measurements.iter().collect();
-    list.sort_by(|(a_id, a), (b_id, b)| {
+    sort_list(&mut list, |(a_id, a), (b_id, b)| {
         (a.date.as_str(), a.created_at, a_id.as_str()).cmp(&(
             b.date.as_str(),
             b.created_at,

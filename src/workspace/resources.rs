@@ -13,6 +13,7 @@ use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::Millis;
 use crate::workspace::commands::{CommandError, WorkspaceDoc};
+use crate::workspace::model::sort_list;
 use crate::workspace::validate::{
     Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length, parse_date,
 };
@@ -173,7 +174,7 @@ pub fn budget_totals(budget: &BTreeMap<String, BudgetLine>) -> Vec<BudgetTotal> 
 /// Budget lines by year, then category, then when they were added.
 pub fn budget_in_order(budget: &BTreeMap<String, BudgetLine>) -> Vec<(&String, &BudgetLine)> {
     let mut list: Vec<_> = budget.iter().collect();
-    list.sort_by(|(a_id, a), (b_id, b)| {
+    sort_list(&mut list, |(a_id, a), (b_id, b)| {
         (a.year, a.category.as_str(), a.created_at, a_id.as_str()).cmp(&(
             b.year,
             b.category.as_str(),

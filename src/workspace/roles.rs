@@ -9,6 +9,7 @@ use automerge::transaction::Transactable;
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::model::Workspace;
+use crate::workspace::model::sort_list;
 use crate::workspace::validate::{Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length};
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
 
@@ -257,7 +258,9 @@ pub fn raci_activities(ws: &Workspace) -> Vec<(String, Activity)> {
         .filter(|(id, _)| !is_standard(id))
         .map(|(id, a)| (id.clone(), a.clone()))
         .collect();
-    custom.sort_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)));
+    sort_list(&mut custom, |(a_id, a), (b_id, b)| {
+        a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+    });
     rows.extend(custom);
     rows
 }

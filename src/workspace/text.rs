@@ -11,6 +11,7 @@
 
 use automerge::{ChangeHash, Cursor, CursorPosition, ObjId, ReadDoc};
 
+use crate::workspace::model::sort_list;
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
 
 /// A long text that the live editor edits.
@@ -85,6 +86,9 @@ pub fn local_edit(old: &str, new: &str, caret: usize) -> Option<TextSplice> {
 /// The code-point index of UTF-16 offset `units` in `text` (an offset inside
 /// a surrogate pair counts as after the character).
 pub fn utf16_to_chars(text: &str, units: usize) -> usize {
+    if bmp_only(text) {
+        return units.min(text.chars().count());
+    }
     let mut seen = 0;
     for (index, c) in text.chars().enumerate() {
         if seen >= units {
@@ -95,8 +99,19 @@ pub fn utf16_to_chars(text: &str, units: usize) -> usize {
     text.chars().count()
 }
 
+/// Whether every character of `text` is one UTF-16 unit (none outside the
+/// Basic Multilingual Plane, which UTF-8 starts with a byte of 0xF0 or more):
+/// then code points and UTF-16 units count alike, and a keystroke need not
+/// walk the text character by character.
+fn bmp_only(text: &str) -> bool {
+    !text.bytes().any(|b| b >= 0xF0)
+}
+
 /// The UTF-16 offset of code-point index `chars` in `text`.
 pub fn chars_to_utf16(text: &str, chars: usize) -> usize {
+    if bmp_only(text) {
+        return chars.min(text.chars().count());
+    }
     text.chars().take(chars).map(char::len_utf16).sum()
 }
 
@@ -302,7 +317,7 @@ impl WorkspaceDoc {
                 (current.get(pos) == Some(&expected)).then_some(pos)
             })
             .collect();
-        positions.sort_unstable();
+        sort_list(&mut positions, Ord::cmp);
         positions.dedup();
         positions
     }
@@ -526,6 +541,13 @@ mod tests {
         assert_eq!(utf16_to_chars(text, 99), 3);
         assert_eq!(chars_to_utf16(text, 2), 3);
         assert_eq!(chars_to_utf16(text, 3), 4);
+        // Without characters outside the BMP (the quick path), units are code points.
+        let text = "aé€ü";
+        assert_eq!(utf16_to_chars(text, 3), 3);
+        assert_eq!(utf16_to_chars(text, 99), 4);
+        assert_eq!(chars_to_utf16(text, 2), 2);
+        assert_eq!(chars_to_utf16(text, 99), 4);
+        assert_eq!(utf16_to_chars("", 5), 0);
     }
 
     #[test]
