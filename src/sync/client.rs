@@ -22,6 +22,7 @@
 
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
+use std::io::Read;
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
@@ -567,9 +568,10 @@ impl SyncClient {
         let chunks = split_chunks(&plaintext)?;
         let reach = if kind == BlobKind::Snapshot {
             // A whole document: Automerge loads it as the changes it holds.
-            if !matches!(chunks[..], [(DOCUMENT_CHUNK, _)]) {
+            let [(DOCUMENT_CHUNK, document)] = chunks[..] else {
                 return Err(not_automerge("a snapshot holds exactly one document"));
-            }
+            };
+            check_inflated_size(document)?;
             doc.load_incremental(&plaintext)
                 .map_err(|error| SyncError::NotAutomerge(error.to_string()))?;
             // Every head that appeared came from the snapshot, and every
@@ -588,6 +590,11 @@ impl SyncClient {
                     .collect(),
             }
         } else {
+            if chunks.iter().any(|(kind, _)| *kind != CHANGE_CHUNK) {
+                return Err(not_automerge(
+                    "it holds compressed or other data where only changes are accepted",
+                ));
+            }
             let changes = chunks
                 .into_iter()
                 .map(|(_, chunk)| Change::try_from(chunk))
@@ -696,8 +703,19 @@ fn compact(doc: &mut AutoCommit, set: &mut Vec<ChangeHash>) {
 
 /// The first bytes of every Automerge chunk.
 const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+/// Magic bytes, checksum and type: what precedes a chunk's length.
+const CHUNK_PREFIX: usize = CHUNK_MAGIC.len() + 4 + 1;
 /// Automerge's chunk type of a whole document.
 const DOCUMENT_CHUNK: u8 = 0;
+/// Automerge's chunk type of one change, as Charter sends it (never the
+/// deflate-compressed type 2, which would inflate without a bound).
+const CHANGE_CHUNK: u8 = 1;
+/// Column specifications with this bit set hold deflated data.
+const DEFLATED_COLUMN: u64 = 0b1000;
+/// The most a snapshot's columns may inflate to, all together. A three-year
+/// workspace's inflate to about 1.6 MB: this leaves room for decades and
+/// stops a deflate bomb before it fills the tab's memory.
+pub const MAX_SNAPSHOT_INFLATED: u64 = 64 << 20;
 
 fn not_automerge(why: &str) -> SyncError {
     SyncError::NotAutomerge(why.to_owned())
@@ -709,7 +727,7 @@ fn not_automerge(why: &str) -> SyncError {
 /// Automerge's own incremental load skips what it cannot parse without an
 /// error; splitting first lets a damaged blob be reported instead.
 fn split_chunks(mut bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, SyncError> {
-    const PREFIX: usize = CHUNK_MAGIC.len() + 4 + 1;
+    const PREFIX: usize = CHUNK_PREFIX;
     let mut chunks = Vec::new();
     while !bytes.is_empty() {
         if bytes.len() < PREFIX || bytes[..CHUNK_MAGIC.len()] != CHUNK_MAGIC {
@@ -728,6 +746,77 @@ fn split_chunks(mut bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, SyncError> {
         bytes = rest;
     }
     Ok(chunks)
+}
+
+/// Checks, before Automerge inflates a snapshot's document chunk (which it
+/// does without a bound), that its deflated columns inflate to at most
+/// [`MAX_SNAPSHOT_INFLATED`] bytes. The chunk's layout: actors, heads, the
+/// change and then the op column descriptions, then the columns' data.
+fn check_inflated_size(chunk: &[u8]) -> Result<(), SyncError> {
+    let (columns, mut data) =
+        document_columns(chunk).ok_or_else(|| not_automerge("the snapshot's layout is damaged"))?;
+    let mut inflated = 0u64;
+    for (deflated, length) in columns {
+        let column = take(&mut data, length)
+            .ok_or_else(|| not_automerge("the snapshot's layout is damaged"))?;
+        if deflated {
+            let budget = MAX_SNAPSHOT_INFLATED - inflated;
+            let mut decoder = flate2::bufread::DeflateDecoder::new(column).take(budget + 1);
+            inflated += std::io::copy(&mut decoder, &mut std::io::sink())
+                .map_err(|_| not_automerge("a column of the snapshot does not inflate"))?;
+        } else {
+            inflated = inflated.saturating_add(length as u64);
+        }
+        if inflated > MAX_SNAPSHOT_INFLATED {
+            return Err(not_automerge(
+                "the snapshot would take more memory than a workspace can hold",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A column of a document chunk: whether it is deflated, and its stored length.
+type Column = (bool, usize);
+
+/// A document chunk's columns and the bytes their data starts at, or `None`
+/// if its layout is damaged.
+fn document_columns(chunk: &[u8]) -> Option<(Vec<Column>, &[u8])> {
+    let mut rest = chunk.get(CHUNK_PREFIX..)?;
+    let _chunk_length = number(&mut rest)?;
+    for _ in 0..number(&mut rest)? {
+        let actor = usize::try_from(number(&mut rest)?).ok()?;
+        take(&mut rest, actor)?;
+    }
+    let heads = usize::try_from(number(&mut rest)?).ok()?;
+    take(&mut rest, heads.checked_mul(32)?)?;
+    let mut columns = Vec::new();
+    // The change columns, then the op columns.
+    for _ in 0..2 {
+        for _ in 0..number(&mut rest)? {
+            let spec = number(&mut rest)?;
+            let length = usize::try_from(number(&mut rest)?).ok()?;
+            columns.push((spec & DEFLATED_COLUMN != 0, length));
+        }
+    }
+    Some((columns, rest))
+}
+
+/// Reads an unsigned LEB128 number off the front of `bytes`.
+fn number(bytes: &mut &[u8]) -> Option<u64> {
+    let (value, used) = read_uleb128(bytes)?;
+    *bytes = &bytes[used..];
+    Some(value)
+}
+
+/// Takes `length` bytes off the front of `bytes`.
+fn take<'a>(bytes: &mut &'a [u8], length: usize) -> Option<&'a [u8]> {
+    if length > bytes.len() {
+        return None;
+    }
+    let (front, rest) = bytes.split_at(length);
+    *bytes = rest;
+    Some(front)
 }
 
 /// An unsigned LEB128 number and how many bytes it took.
@@ -1482,6 +1571,101 @@ mod tests {
             SyncEvent::Unreadable { seq: 3, .. }
         ));
         assert_eq!(b.automerge().get_heads(), heads);
+    }
+
+    /// An Automerge chunk of `chunk_type` around `body` (the checksum is not
+    /// checked before the guards below refuse it).
+    fn chunk(chunk_type: u8, body: &[u8]) -> Vec<u8> {
+        let mut bytes = CHUNK_MAGIC.to_vec();
+        bytes.extend([0, 0, 0, 0, chunk_type]);
+        let mut length = body.len() as u64;
+        loop {
+            let byte = (length & 0x7f) as u8;
+            length >>= 7;
+            if length == 0 {
+                bytes.push(byte);
+                break;
+            }
+            bytes.push(byte | 0x80);
+        }
+        bytes.extend(body);
+        bytes
+    }
+
+    /// `size` zero bytes, deflated (about a thousandth of `size`).
+    fn deflated_zeros(size: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..size / block.len() {
+            encoder.write_all(&block).unwrap();
+        }
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn a_compressed_change_is_refused_without_being_inflated() {
+        let (_, mut b) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut b, 1);
+        let heads = b.automerge().get_heads();
+        // A deflate-compressed change chunk (type 2) of 256 MiB of zeros.
+        let bomb = chunk(2, &deflated_zeros(256 << 20));
+        let started = std::time::Instant::now();
+        let events = bob.receive(b.automerge(), entry(1, &sealed(BlobKind::Changes, &bomb)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(
+            matches!(
+                &events[..],
+                [SyncEvent::Unreadable { seq: 1, reason }, SyncEvent::CursorMoved]
+                    if reason.contains("compressed")
+            ),
+            "{events:?}"
+        );
+        assert_eq!(b.automerge().get_heads(), heads, "nothing applied");
+    }
+
+    #[test]
+    fn a_snapshot_that_would_inflate_past_the_limit_is_refused() {
+        let (_, mut b) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut b, 1);
+        let heads = b.automerge().get_heads();
+        // A document chunk: no actors, no heads, no change columns, one
+        // deflated op column of 256 MiB of zeros.
+        let column = deflated_zeros(256 << 20);
+        let mut body = vec![0, 0, 0, 1];
+        body.push((1 << 4 | DEFLATED_COLUMN) as u8);
+        let mut length = column.len() as u64;
+        loop {
+            let byte = (length & 0x7f) as u8;
+            length >>= 7;
+            if length == 0 {
+                body.push(byte);
+                break;
+            }
+            body.push(byte | 0x80);
+        }
+        body.extend(&column);
+        let bomb = chunk(DOCUMENT_CHUNK, &body);
+        assert!(bomb.len() < 1 << 20, "fits in one relay frame");
+        let started = std::time::Instant::now();
+        let events = bob.receive(
+            b.automerge(),
+            ServerFrame::SnapshotEntry {
+                channel: CHANNEL,
+                covers: 1,
+                blob: sealed(BlobKind::Snapshot, &bomb),
+            },
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(
+            events.iter().any(|e| matches!(e,
+            SyncEvent::Unreadable { reason, .. } if reason.contains("more memory"))),
+            "{events:?}"
+        );
+        assert_eq!(b.automerge().get_heads(), heads, "nothing applied");
     }
 
     #[test]
