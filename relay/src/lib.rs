@@ -125,6 +125,10 @@ pub enum RelayError {
 /// dist, when present, are served instead and may use the best quality.
 const ON_THE_FLY_COMPRESSION: CompressionLevel = CompressionLevel::Precise(5);
 
+/// The browser features the app may use: none of these.
+pub const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()";
+
 /// The whole HTTP surface: `/healthz`, the sync WebSocket `/sync`, then the app (files from
 /// dist, SPA fallback), wrapped in caching, security headers, compression and request tracing.
 ///
@@ -156,6 +160,16 @@ fn build(config: &Config) -> Result<(Router, Arc<sync::SyncService>), RelayError
         .layer(overriding(
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        // No other site's window shares a browsing context group with Charter's.
+        .layer(overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Features Charter never uses stay off, even for code injected into the page.
+        .layer(overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
         ))
         .layer(CompressionLayer::new().quality(ON_THE_FLY_COMPRESSION))
         .layer(TraceLayer::new_for_http());

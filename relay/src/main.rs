@@ -1,6 +1,11 @@
 //! `charter-relay`: serves the built app and the sync relay on http://127.0.0.1:8080/ until
 //! Ctrl-C or SIGTERM.
 
+// The relay catches a panic in the work after an append and goes on serving; built to abort,
+// one bad request would end it for everyone (issue 9).
+#[cfg(panic = "abort")]
+compile_error!("build the relay with panic = \"unwind\" (see [profile.release] in Cargo.toml)");
+
 use std::io::IsTerminal as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

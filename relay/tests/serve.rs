@@ -115,6 +115,20 @@ async fn index_is_html_revalidated_and_allows_exactly_its_inline_loader() {
         assert_eq!(header(&headers, header::CACHE_CONTROL), "no-cache");
         assert_eq!(header(&headers, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
         assert_eq!(header(&headers, header::REFERRER_POLICY), "no-referrer");
+        assert_eq!(
+            header(
+                &headers,
+                header::HeaderName::from_static("cross-origin-opener-policy")
+            ),
+            "same-origin"
+        );
+        assert_eq!(
+            header(
+                &headers,
+                header::HeaderName::from_static("permissions-policy")
+            ),
+            charter_relay::PERMISSIONS_POLICY
+        );
         let policy = header(&headers, header::CONTENT_SECURITY_POLICY);
         assert_eq!(
             policy,
