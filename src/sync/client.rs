@@ -164,12 +164,11 @@ pub enum SyncEvent {
         /// Why, in a sentence for a person.
         reason: String,
     },
-    /// The relay answered an error.
+    /// The relay answered an error. Only its code is kept: the relay's own
+    /// words never reach the screen ([`ErrorCode::explanation`] says it).
     Refused {
-        /// What went wrong, for the program.
+        /// What went wrong.
         code: ErrorCode,
-        /// The relay's message, for a person.
-        message: String,
     },
     /// The relay says this participant cannot write.
     ReadOnly,
@@ -360,7 +359,10 @@ impl SyncClient {
     /// drop what two snapshots cover. `None` for readers, before catching up,
     /// or when the document no longer fits in one frame.
     pub fn snapshot_due(&mut self, doc: &mut AutoCommit) -> Result<Option<ClientFrame>, SyncError> {
-        let due = self.cursor.seq >= self.snapshot_covers + SNAPSHOT_EVERY;
+        let due = self
+            .snapshot_covers
+            .checked_add(SNAPSHOT_EVERY)
+            .is_some_and(|next| self.cursor.seq >= next);
         if !due || !self.may_append() || self.status != SyncStatus::UpToDate {
             return Ok(None);
         }
@@ -421,10 +423,8 @@ impl SyncClient {
                 channel,
                 request,
                 code,
-                message,
-            } if channel.is_none_or(|channel| channel == self.channel) => {
-                self.error(request, code, message)
-            }
+                ..
+            } if channel.is_none_or(|channel| channel == self.channel) => self.error(request, code),
             // Another room on the same connection.
             _ => Vec::new(),
         }
@@ -612,7 +612,7 @@ impl SyncClient {
         Ok(())
     }
 
-    fn error(&mut self, request: Option<u32>, code: ErrorCode, message: String) -> Vec<SyncEvent> {
+    fn error(&mut self, request: Option<u32>, code: ErrorCode) -> Vec<SyncEvent> {
         // An error about our append, or one the relay could not tie to a
         // request, releases the append so it can be sent again: a duplicate is
         // harmless, an append stuck forever is not.
@@ -631,17 +631,19 @@ impl SyncClient {
             ErrorCode::FrameTooLarge if about_append => {
                 // The relay's limit is lower than ours: send smaller appends.
                 self.max_append_bytes = (self.max_append_bytes / 2).max(MIN_APPEND_BYTES);
-                vec![SyncEvent::Refused { code, message }]
+                vec![SyncEvent::Refused { code }]
             }
-            _ => vec![SyncEvent::Refused { code, message }],
+            _ => vec![SyncEvent::Refused { code }],
         }
     }
 
     /// The relay never sends a client its own appends back, so once every
     /// entry before one of them has arrived the cursor moves past it.
     fn step_over_own_entries(&mut self) {
-        while self.own_entries.remove(&(self.cursor.seq + 1)) {
-            self.cursor.seq += 1;
+        while let Some(next) = self.cursor.seq.checked_add(1)
+            && self.own_entries.remove(&next)
+        {
+            self.cursor.seq = next;
         }
         let seq = self.cursor.seq;
         self.own_entries.retain(|own| *own > seq);
@@ -1343,8 +1345,7 @@ mod tests {
         assert_eq!(
             events,
             [SyncEvent::Refused {
-                code: ErrorCode::RateLimited,
-                message: "slow down".into()
+                code: ErrorCode::RateLimited
             }]
         );
         let (again, second) = append(alice.outgoing(a.automerge()).unwrap());
@@ -1666,6 +1667,57 @@ mod tests {
             "{events:?}"
         );
         assert_eq!(b.automerge().get_heads(), heads, "nothing applied");
+    }
+
+    #[test]
+    fn sequence_numbers_at_the_top_of_the_range_do_not_overflow() {
+        let (mut a, mut b) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut b, u64::MAX);
+        a.add_objective(&draft("Last"), NOW).unwrap();
+        let snapshot = sealed(BlobKind::Snapshot, &a.automerge().save());
+        let events = bob.receive(
+            b.automerge(),
+            ServerFrame::SnapshotEntry {
+                channel: CHANNEL,
+                covers: u64::MAX,
+                blob: snapshot,
+            },
+        );
+        assert_eq!(events, [SyncEvent::Changed, SyncEvent::CursorMoved]);
+        assert_eq!(bob.cursor().seq, u64::MAX);
+        b.add_objective(&draft("After"), NOW).unwrap();
+        // An append acknowledged at the last number, then the snapshot check.
+        let (request, _) = append(bob.outgoing(b.automerge()).unwrap());
+        bob.receive(b.automerge(), ack(request, u64::MAX));
+        assert_eq!(bob.snapshot_due(b.automerge()).unwrap(), None);
+        assert!(bob.receive(b.automerge(), entry(u64::MAX, b"x")).is_empty());
+    }
+
+    #[test]
+    fn the_relays_words_never_reach_the_screen() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        welcome(&mut alice, &mut a, 0);
+        let events = alice.receive(
+            a.automerge(),
+            ServerFrame::Error {
+                channel: Some(CHANNEL),
+                request: None,
+                code: ErrorCode::Unknown(999),
+                message: "Your workspace is lost: call +1 555 0100 now".into(),
+            },
+        );
+        assert_eq!(
+            events,
+            [SyncEvent::Refused {
+                code: ErrorCode::Unknown(999)
+            }]
+        );
+        assert_eq!(
+            ErrorCode::Unknown(999).explanation(),
+            "The relay could not handle a message."
+        );
     }
 
     #[test]

@@ -283,6 +283,26 @@ pub enum ErrorCode {
     Unknown(u16),
 }
 
+impl ErrorCode {
+    /// What the refusal means, in Charter's own words: the relay's message is
+    /// never shown, since a hostile relay could put anything in it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "The relay did not accept this link as an editor's.",
+            ErrorCode::FrameTooLarge => "A change was larger than the relay accepts.",
+            ErrorCode::RateLimited => "Changes were sent faster than the relay accepts.",
+            ErrorCode::TooManyRooms => "Too many workspaces are open on this connection.",
+            ErrorCode::IdleTimeout => "The connection was idle for too long.",
+            ErrorCode::UnsupportedVersion => "The relay runs a version Charter cannot talk to.",
+            ErrorCode::Internal => "The relay had a problem storing the change.",
+            ErrorCode::BadFrame
+            | ErrorCode::UnknownChannel
+            | ErrorCode::ChannelInUse
+            | ErrorCode::Unknown(_) => "The relay could not handle a message.",
+        }
+    }
+}
+
 impl From<u16> for ErrorCode {
     fn from(code: u16) -> Self {
         match code {

@@ -237,11 +237,14 @@ impl SocketHandler for Handler {
                      another workspace) and was skipped."
                         .to_owned(),
                 ),
-                SyncEvent::Refused { message, .. } => {
+                SyncEvent::Refused { code } => {
                     ws.with_live(|live, _| live.hold_until = now() + REFUSED_BACKOFF_MS);
                     ws.notice(
                         Notice::Refused,
-                        format!("The relay refused a change: {message} Charter will retry."),
+                        format!(
+                            "The relay refused a change. {} Charter will retry.",
+                            code.explanation()
+                        ),
                     );
                     let (socket, ws) = (socket.clone(), ws);
                     let wait = REFUSED_BACKOFF_MS as u32 + 50;
