@@ -34,8 +34,8 @@ use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
 use charter::sync::crypto::write_token_hash;
 use charter::sync::protocol::{
-    ClientFrame, ErrorCode, PROTOCOL_VERSION, ProtocolError, RoomId, ServerFrame, WriteToken,
-    decode_client, encode,
+    ClientFrame, ErrorCode, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId,
+    ServerFrame, WriteToken, decode_client, encode,
 };
 use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use tokio::sync::mpsc;
@@ -598,6 +598,16 @@ impl Connection {
     }
 
     async fn ephemeral(&mut self, channel: u16, blob: Vec<u8>) -> Result<(), Closed> {
+        if blob.len() > MAX_EPHEMERAL_BYTES {
+            // Dropped, not answered: an error without a request would read as one about the
+            // client's append.
+            tracing::debug!(
+                connection = self.id,
+                len = blob.len(),
+                "dropped a large ephemeral"
+            );
+            return Ok(());
+        }
         let origin = self.origin(channel);
         let Some(joined) = self.channels.get(&channel) else {
             return self.unknown_channel(channel, None).await;

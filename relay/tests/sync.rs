@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use charter::sync::crypto::{BlobKind, WorkspaceSecret, seal, write_token_hash};
 use charter::sync::protocol::{
-    ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION, RoomId, ServerFrame,
-    WriteToken, decode_server, encode,
+    ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_EPHEMERAL_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    RoomId, ServerFrame, WriteToken, decode_server, encode,
 };
 use charter_relay::{Config, Limits, RelayError, hash_token, run};
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -472,6 +472,43 @@ async fn ephemeral_messages_fan_out_and_are_never_stored() {
     let mut late = relay.connect().await;
     assert_eq!(late.hello(0, workspace.room(), None, 0).await, (0, false));
     late.expect_silence().await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_large_ephemeral_message_is_dropped_unanswered() {
+    let relay = Relay::start(Limits::default()).await;
+    let workspace = Workspace::new(8);
+    let mut alice = relay.connect().await;
+    let mut bob = relay.connect().await;
+    alice.hello(0, workspace.room(), workspace.token(), 0).await;
+    bob.hello(1, workspace.room(), None, 0).await;
+    // Nearly a whole frame of "presence": neither relayed nor answered with an error (which
+    // the sender would take as about its append).
+    alice
+        .send(&ClientFrame::Ephemeral {
+            channel: 0,
+            blob: vec![7; MAX_BLOB_BYTES],
+        })
+        .await;
+    alice
+        .send(&ClientFrame::Ephemeral {
+            channel: 0,
+            blob: vec![7; MAX_EPHEMERAL_BYTES + 1],
+        })
+        .await;
+    bob.expect_silence().await;
+    alice.expect_silence().await;
+    // One at the cap still goes through.
+    alice
+        .send(&ClientFrame::Ephemeral {
+            channel: 0,
+            blob: vec![7; MAX_EPHEMERAL_BYTES],
+        })
+        .await;
+    assert!(
+        matches!(bob.recv().await, ServerFrame::Ephemeral { channel: 1, blob } if blob.len() == MAX_EPHEMERAL_BYTES)
+    );
     relay.stop().await;
 }
 

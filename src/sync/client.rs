@@ -31,8 +31,8 @@ use super::crypto::{
     BlobKind, ContentKey, CryptoError, ReadKeys, SEAL_OVERHEAD_BYTES, WorkspaceSecret, open, seal,
 };
 use super::protocol::{
-    ClientFrame, ErrorCode, MAX_BLOB_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId, ServerFrame,
-    WriteToken,
+    ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError,
+    RoomId, ServerFrame, WriteToken,
 };
 use crate::workspace::model::sort_list;
 
@@ -405,6 +405,7 @@ impl SyncClient {
                 covers,
                 blob,
             } if channel == self.channel => self.snapshot(doc, covers, &blob),
+            ServerFrame::Ephemeral { blob, .. } if blob.len() > MAX_EPHEMERAL_BYTES => Vec::new(),
             ServerFrame::Ephemeral { channel, blob } if channel == self.channel => {
                 // Silently dropped when it does not open: presence is never
                 // stored, and reporting each bad one would let anyone who knows
@@ -432,7 +433,7 @@ impl SyncClient {
 
     /// A sealed ephemeral (presence) frame.
     pub fn presence(&self, payload: &[u8]) -> Result<ClientFrame, SyncError> {
-        let max = MAX_BLOB_BYTES - SEAL_OVERHEAD_BYTES;
+        let max = MAX_EPHEMERAL_BYTES - SEAL_OVERHEAD_BYTES;
         if payload.len() > max {
             return Err(SyncError::PresenceTooLarge {
                 len: payload.len(),
@@ -1490,9 +1491,15 @@ mod tests {
         };
         assert!(bob.receive(b.automerge(), bad).is_empty());
         assert!(matches!(
-            alice.presence(&vec![0; MAX_BLOB_BYTES]),
+            alice.presence(&vec![0; MAX_EPHEMERAL_BYTES]),
             Err(SyncError::PresenceTooLarge { .. })
         ));
+        // A sealed presence above the cap is dropped unread, even if it opens.
+        let big = ServerFrame::Ephemeral {
+            channel,
+            blob: sealed(BlobKind::Presence, &vec![b'x'; MAX_EPHEMERAL_BYTES]),
+        };
+        assert!(bob.receive(b.automerge(), big).is_empty());
     }
 
     #[test]

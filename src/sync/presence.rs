@@ -41,6 +41,10 @@ pub struct Caret {
     pub head: String,
 }
 
+/// The most participants shown at once; presence from more is ignored until
+/// some fade or leave.
+pub const MAX_PEERS: usize = 64;
+
 /// The longest cursor or text name a presence message may carry.
 const MAX_CARET_PART: usize = 96;
 
@@ -94,6 +98,12 @@ impl Roster {
     pub fn heard(&mut self, presence: Presence, now: i64) -> bool {
         if presence.left {
             return self.peers.remove(&presence.session).is_some();
+        }
+        if self.peers.len() >= MAX_PEERS && !self.peers.contains_key(&presence.session) {
+            // A flood of invented sessions (anyone with the link can send
+            // presence) stops here; real participants fade in within seconds
+            // once the flood ends.
+            return false;
         }
         let changed = self
             .peers
@@ -172,6 +182,18 @@ mod tests {
             left: false,
             caret: None,
         }
+    }
+
+    #[test]
+    fn the_roster_holds_at_most_max_peers() {
+        let mut roster = Roster::default();
+        for n in 0..MAX_PEERS * 3 {
+            roster.heard(presence(&format!("s{n}"), "Flood", None), 1);
+        }
+        assert_eq!(roster.peers().len(), MAX_PEERS);
+        // Those already shown still update.
+        assert!(roster.heard(presence("s0", "Ada", None), 2));
+        assert!(roster.peers().iter().any(|p| p.name == "Ada"));
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub const FRAME_OVERHEAD_BYTES: usize = 64;
 /// sends it back out in an `Entry` (larger sequence number).
 pub const MAX_BLOB_BYTES: usize = MAX_FRAME_BYTES - FRAME_OVERHEAD_BYTES;
 
+/// Largest sealed blob an ephemeral (presence) frame may carry: a person's
+/// presence is a name, a place and a caret, far below this. The relay drops
+/// larger ones unread, and so do clients.
+pub const MAX_EPHEMERAL_BYTES: usize = 4 * 1024;
+
 /// Identifies a room on the relay; derived from the workspace secret, not secret itself.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RoomId(pub [u8; 32]);

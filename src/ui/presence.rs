@@ -85,7 +85,9 @@ impl OpenWorkspace {
         let session = presence.session.clone();
         let Some((changed, newcomer)) = self.roster.try_update_value(|roster| {
             let known = roster.knows(&session);
-            (roster.heard(presence, now()), !known)
+            let changed = roster.heard(presence, now());
+            // A newcomer the roster took in (not one beyond its cap) is answered.
+            (changed, !known && roster.knows(&session))
         }) else {
             return;
         };
