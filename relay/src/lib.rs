@@ -49,6 +49,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// What one sync connection may ask of the relay.
     pub limits: Limits,
+    /// Pages on these origins (`https://charter.example.org`) may open `/sync`, besides
+    /// the app this relay serves itself; a browser's WebSocket from any other page is refused
+    /// with 403.
+    pub allowed_origins: Vec<String>,
 }
 
 /// The data directory when none is given: `data`, relative to the working directory.
@@ -63,6 +67,7 @@ impl Config {
             dist_dir: dist_dir.into(),
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
             limits: Limits::default(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -144,7 +149,9 @@ fn build(config: &Config) -> Result<(Router, Arc<sync::SyncService>), RelayError
         path: config.data_dir.clone(),
         source,
     })?;
-    let service = Arc::new(sync::SyncService::new(store, config.limits));
+    let service = Arc::new(
+        sync::SyncService::new(store, config.limits).with_origins(&config.allowed_origins),
+    );
     let policy = shell.content_security_policy();
     let routes = Router::new()
         .route("/healthz", get(healthz))

@@ -42,6 +42,10 @@ struct Args {
     #[arg(long, env = "CHARTER_MAX_MESSAGES_PER_SECOND",
           default_value_t = Limits::default().max_messages_per_second)]
     max_messages_per_second: u32,
+    /// Origins (such as https://charter.example.org) whose pages may sync through this relay,
+    /// besides the app it serves itself; comma-separated.
+    #[arg(long, env = "CHARTER_ALLOW_ORIGINS", value_delimiter = ',')]
+    allow_origin: Vec<String>,
     /// Seconds without a message after which a sync connection is closed.
     #[arg(long, env = "CHARTER_IDLE_TIMEOUT_SECS",
           default_value_t = Limits::default().idle_timeout.as_secs())]
@@ -62,6 +66,7 @@ impl Args {
             dist_dir: self.dist,
             data_dir: self.data_dir,
             limits,
+            allowed_origins: self.allow_origin,
         }
     }
 }

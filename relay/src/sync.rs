@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
-use axum::http::StatusCode;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
 use charter::sync::crypto::write_token_hash;
@@ -68,6 +69,8 @@ pub(crate) struct SyncService {
     shutdown: CancellationToken,
     connections: TaskTracker,
     next_connection: AtomicU64,
+    /// Origins besides the relay's own whose pages may connect (lowercase, no trailing slash).
+    allowed_origins: Vec<String>,
 }
 
 impl SyncService {
@@ -79,7 +82,39 @@ impl SyncService {
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
             next_connection: AtomicU64::new(1),
+            allowed_origins: Vec::new(),
         }
+    }
+
+    /// Lets pages on `origins` connect too (the relay's own pages always may).
+    pub(crate) fn with_origins(mut self, origins: &[String]) -> Self {
+        self.allowed_origins = origins
+            .iter()
+            .map(|origin| origin.trim_end_matches('/').to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// Whether a WebSocket with these request headers may open. A browser always sends
+    /// `Origin` with a WebSocket, so a page on another site cannot pass for this relay's own
+    /// app (whose origin names the `Host` it was served from). Programs that send no `Origin`
+    /// are let through: they hold no one's cookies or session, and prove nothing by it.
+    fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(ORIGIN) else {
+            return true;
+        };
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        let origin = origin.to_ascii_lowercase();
+        if self.allowed_origins.contains(&origin) {
+            return true;
+        }
+        let host = headers.get(HOST).and_then(|host| host.to_str().ok());
+        let own = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"));
+        matches!((own, host), (Some(own), Some(host)) if own == host.to_ascii_lowercase())
     }
 
     /// Tells every connection to close and refuses new ones.
@@ -102,7 +137,19 @@ pub(crate) fn routes(service: Arc<SyncService>) -> Router {
         .with_state(service)
 }
 
-async fn upgrade(State(service): State<Arc<SyncService>>, ws: WebSocketUpgrade) -> Response {
+async fn upgrade(
+    State(service): State<Arc<SyncService>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !service.origin_allowed(&headers) {
+        tracing::debug!(origin = ?headers.get(ORIGIN), "refused a sync connection from another site");
+        return (
+            StatusCode::FORBIDDEN,
+            "This relay does not accept sync connections from pages on other sites.",
+        )
+            .into_response();
+    }
     if service.shutdown.is_cancelled() {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -877,6 +924,30 @@ mod tests {
     use super::*;
     use tokio_stream::wrappers::ReceiverStream;
     use tokio_util::sync::PollSender;
+
+    #[test]
+    fn origins_on_the_allow_list_or_the_relays_own_host_may_connect() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = SyncService::new(Store::open(dir.path()).unwrap(), Limits::default())
+            .with_origins(&["https://Charter.Example.org/".to_owned()]);
+        let headers = |origin: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            headers.insert(HOST, "relay.example.org:8443".parse().unwrap());
+            if let Some(origin) = origin {
+                headers.insert(ORIGIN, origin.parse().unwrap());
+            }
+            headers
+        };
+        assert!(
+            service.origin_allowed(&headers(None)),
+            "no Origin: not a browser"
+        );
+        assert!(service.origin_allowed(&headers(Some("https://relay.example.org:8443"))));
+        assert!(service.origin_allowed(&headers(Some("https://charter.example.org"))));
+        assert!(!service.origin_allowed(&headers(Some("https://charter.example.org.evil.io"))));
+        assert!(!service.origin_allowed(&headers(Some("https://relay.example.org"))));
+        assert!(!service.origin_allowed(&headers(Some("null"))));
+    }
 
     /// A connection served over in-memory channels instead of a socket.
     struct Pipe {

@@ -83,6 +83,24 @@ impl Relay {
         Client { ws }
     }
 
+    /// The HTTP status of a WebSocket request to `/sync` sent with `origin`.
+    async fn status_with_origin(&self, origin: &str) -> u16 {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+        let mut request = format!("ws://{}/sync", self.address)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        match connect_async(request).await {
+            Ok((_, response)) => response.status().as_u16(),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                response.status().as_u16()
+            }
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+
     fn data_dir(&self) -> std::path::PathBuf {
         self.dir.path().join("data")
     }
@@ -472,6 +490,23 @@ async fn ephemeral_messages_fan_out_and_are_never_stored() {
     let mut late = relay.connect().await;
     assert_eq!(late.hello(0, workspace.room(), None, 0).await, (0, false));
     late.expect_silence().await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn pages_on_other_sites_cannot_open_a_sync_connection() {
+    let relay = Relay::start(Limits::default()).await;
+    let own = format!("http://{}", relay.address);
+    assert_eq!(
+        relay.status_with_origin(&own).await,
+        101,
+        "the relay's own app"
+    );
+    assert_eq!(relay.status_with_origin("https://evil.example").await, 403);
+    assert_eq!(relay.status_with_origin("null").await, 403);
+    // Same host name, another port: another origin.
+    let other_port = format!("http://127.0.0.1:{}", relay.address.port().wrapping_add(1));
+    assert_eq!(relay.status_with_origin(&other_port).await, 403);
     relay.stop().await;
 }
 
