@@ -9,6 +9,7 @@ mod hub;
 mod limits;
 mod store;
 mod sync;
+mod tls;
 
 use std::future::Future;
 use std::io;
@@ -37,6 +38,7 @@ pub use store::{
     Access, CatchUp, DATABASE_FILE, Entry, RoomId, SCHEMA_VERSION, Snapshot, Store, StoreError,
     TokenHash, hash_token,
 };
+pub use tls::{TlsError, TlsFiles};
 
 /// How the relay is started.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,11 @@ pub struct Config {
     /// the app this relay serves itself; a browser's WebSocket from any other page is refused
     /// with 403.
     pub allowed_origins: Vec<String>,
+    /// The certificate and key to serve HTTPS and WSS with; plain HTTP without.
+    pub tls: Option<TlsFiles>,
+    /// Serve plain HTTP on an address other machines reach (refused otherwise): anyone on
+    /// that network could then alter the app as it loads.
+    pub insecure_lan: bool,
 }
 
 /// The data directory when none is given: `data`, relative to the working directory.
@@ -68,6 +75,8 @@ impl Config {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
             limits: Limits::default(),
             allowed_origins: Vec::new(),
+            tls: None,
+            insecure_lan: false,
         }
     }
 }
@@ -101,6 +110,19 @@ pub enum RelayError {
         /// The `index.html` in question.
         path: PathBuf,
     },
+    /// A network address without TLS, and no `--insecure-lan`.
+    #[error(
+        "refusing to serve plain HTTP on {address}: anyone on that network could read and alter \
+         the app as it loads. Give a certificate with --tls-cert and --tls-key, or accept the \
+         risk on a network you trust with --insecure-lan"
+    )]
+    InsecureBind {
+        /// The address bound.
+        address: SocketAddr,
+    },
+    /// The TLS certificate or key could not be used.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// The address could not be bound.
     #[error(
         "could not listen on {address}: {source} (is another server using the port? \
@@ -193,13 +215,29 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RelayError> {
-    let (app, service) = build(&config)?;
     let address = listener.local_addr().map_err(RelayError::Serve)?;
+    let tls = config
+        .tls
+        .as_ref()
+        .map(TlsFiles::server_config)
+        .transpose()?;
+    if tls.is_none() && !address.ip().is_loopback() {
+        if !config.insecure_lan {
+            return Err(RelayError::InsecureBind { address });
+        }
+        tracing::warn!(
+            %address,
+            "serving plain HTTP to the network (--insecure-lan): anyone on it can read and alter \
+             the app as it loads, and browsers treat the page as not secure"
+        );
+    }
+    let (app, service) = build(&config)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(
         %address,
         dist = %config.dist_dir.display(),
         data = %config.data_dir.display(),
-        "Charter is running at http://{address}/"
+        "Charter is running at {scheme}://{address}/"
     );
     let on_shutdown = {
         let service = Arc::clone(&service);
@@ -208,17 +246,27 @@ pub async fn run(
             service.shut_down();
         }
     };
-    // Sync frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm holds an
-    // Ack or an Entry back until the client's delayed ACK (tens of milliseconds).
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
+    let served = match tls {
+        Some(tls) => {
+            let listener = tls::TlsListener::new(listener, tls).map_err(RelayError::Serve)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(on_shutdown)
+                .await
         }
-    });
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(on_shutdown)
-        .await
-        .map_err(RelayError::Serve);
+        None => {
+            // Sync frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm
+            // holds an Ack or an Entry back until the client's delayed ACK (tens of ms).
+            let listener = listener.tap_io(|stream| {
+                if let Err(error) = stream.set_nodelay(true) {
+                    tracing::debug!(%error, "could not set TCP_NODELAY");
+                }
+            });
+            axum::serve(listener, app)
+                .with_graceful_shutdown(on_shutdown)
+                .await
+        }
+    }
+    .map_err(RelayError::Serve);
     // Upgraded WebSockets are no longer HTTP requests, so axum does not wait for them.
     service.shut_down();
     service.closed().await;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use charter_relay::{Config, DEFAULT_DATA_DIR, Limits, RelayError};
+use charter_relay::{Config, DEFAULT_DATA_DIR, Limits, RelayError, TlsFiles};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -46,6 +46,16 @@ struct Args {
     /// besides the app it serves itself; comma-separated.
     #[arg(long, env = "CHARTER_ALLOW_ORIGINS", value_delimiter = ',')]
     allow_origin: Vec<String>,
+    /// The relay's TLS certificate chain (PEM): with --tls-key it serves HTTPS and WSS.
+    #[arg(long, env = "CHARTER_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, env = "CHARTER_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a network address anyway (refused without it): anyone on that
+    /// network can then alter the app as it loads. Only for a network you trust.
+    #[arg(long, env = "CHARTER_INSECURE_LAN")]
+    insecure_lan: bool,
     /// Seconds without a message after which a sync connection is closed.
     #[arg(long, env = "CHARTER_IDLE_TIMEOUT_SECS",
           default_value_t = Limits::default().idle_timeout.as_secs())]
@@ -67,6 +77,11 @@ impl Args {
             data_dir: self.data_dir,
             limits,
             allowed_origins: self.allow_origin,
+            tls: self
+                .tls_cert
+                .zip(self.tls_key)
+                .map(|(certificate, key)| TlsFiles { certificate, key }),
+            insecure_lan: self.insecure_lan,
         }
     }
 }

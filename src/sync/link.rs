@@ -82,6 +82,80 @@ impl ShareLink {
             _ => Err(LinkError::Incomplete),
         }
     }
+
+    /// The relay's web address this link syncs through.
+    pub fn relay(&self) -> &str {
+        match self {
+            ShareLink::Editor { relay, .. } | ShareLink::Reader { relay, .. } => relay,
+        }
+    }
+
+    /// The link's fragment, as stored with a joined workspace (`k=…&relay=…`).
+    pub fn fragment(&self) -> String {
+        let url = self.to_url("");
+        url.split_once('#')
+            .map(|(_, fragment)| fragment.to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The same keys, syncing through `relay`.
+    fn with_relay(&self, relay: &str) -> ShareLink {
+        match self {
+            ShareLink::Editor { secret, .. } => ShareLink::Editor {
+                secret: secret.clone(),
+                relay: relay.to_owned(),
+            },
+            ShareLink::Reader { keys, .. } => ShareLink::Reader {
+                keys: keys.clone(),
+                relay: relay.to_owned(),
+            },
+        }
+    }
+}
+
+/// What opening a link for a workspace this browser already has does to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinPlan {
+    /// Nothing changes: open it.
+    Open,
+    /// Store this link instead (an editor link for a workspace joined read-only).
+    Store(ShareLink),
+    /// The link names another relay: the person chooses, seeing both addresses.
+    AskRelay {
+        /// The relay the workspace syncs through now.
+        current: String,
+        /// The relay the link names.
+        proposed: String,
+    },
+}
+
+/// What opening `link` does to a workspace of the same room joined with
+/// `stored`, the relay being `chosen` when the person has picked one. The
+/// stronger keys are kept (an editor link upgrades a read-only join; a
+/// read-only link never downgrades an editor's), and the relay changes only
+/// when the person chose it.
+pub fn plan_join(stored: &ShareLink, link: &ShareLink, chosen: Option<&str>) -> JoinPlan {
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    let relay = match chosen {
+        Some(chosen) => chosen,
+        None if same(stored.relay(), link.relay()) => stored.relay(),
+        None => {
+            return JoinPlan::AskRelay {
+                current: stored.relay().to_owned(),
+                proposed: link.relay().to_owned(),
+            };
+        }
+    };
+    let keys = match (stored, link) {
+        (ShareLink::Reader { .. }, ShareLink::Editor { .. }) => link,
+        _ => stored,
+    };
+    let next = keys.with_relay(relay);
+    if next == *stored {
+        JoinPlan::Open
+    } else {
+        JoinPlan::Store(next)
+    }
 }
 
 /// The WebSocket address of a relay's sync endpoint: `http://h:p` → `ws://h:p/sync`.
@@ -215,5 +289,61 @@ mod tests {
         assert!(websocket_url("javascript:alert(1)").is_err());
         assert!(websocket_url("http://").is_err());
         assert!(websocket_url("http://bad host").is_err());
+    }
+
+    #[test]
+    fn a_link_to_another_relay_asks_and_keys_are_never_downgraded() {
+        let here = "http://127.0.0.1:8080".to_owned();
+        let there = "https://relay.example.org".to_owned();
+        let editor = |relay: &str| ShareLink::Editor {
+            secret: secret(),
+            relay: relay.to_owned(),
+        };
+        let reader = |relay: &str| ShareLink::Reader {
+            keys: secret().read_keys(),
+            relay: relay.to_owned(),
+        };
+        // Same relay: nothing to ask; an editor link upgrades a read-only join.
+        assert_eq!(
+            plan_join(&editor(&here), &editor(&format!("{here}/")), None),
+            JoinPlan::Open
+        );
+        assert_eq!(
+            plan_join(&editor(&here), &reader(&here), None),
+            JoinPlan::Open
+        );
+        assert_eq!(
+            plan_join(&reader(&here), &editor(&here), None),
+            JoinPlan::Store(editor(&here))
+        );
+        // Another relay: asked, whatever the keys.
+        for link in [editor(&there), reader(&there)] {
+            assert_eq!(
+                plan_join(&editor(&here), &link, None),
+                JoinPlan::AskRelay {
+                    current: here.clone(),
+                    proposed: there.clone()
+                }
+            );
+        }
+        // Kept: the upgrade still happens on the relay in use.
+        assert_eq!(
+            plan_join(&reader(&here), &editor(&there), Some(&here)),
+            JoinPlan::Store(editor(&here))
+        );
+        assert_eq!(
+            plan_join(&editor(&here), &reader(&there), Some(&here)),
+            JoinPlan::Open
+        );
+        // Moved: an editor keeps the editor's keys on the new relay.
+        assert_eq!(
+            plan_join(&editor(&here), &reader(&there), Some(&there)),
+            JoinPlan::Store(editor(&there))
+        );
+        assert_eq!(editor(&there).fragment().split('&').count(), 2);
+        assert_eq!(
+            ShareLink::parse_fragment(&editor(&there).fragment()).unwrap(),
+            editor(&there)
+        );
     }
 }

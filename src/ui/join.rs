@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::sync::link::ShareLink;
 use crate::ui::form::TextField;
+use crate::ui::session::Joined;
 use crate::ui::{OpenWorkspace, Profile, Storage};
 
 /// Reads the link's fragment and removes it from the address bar and history.
@@ -51,6 +52,8 @@ fn JoinForm(
     let name = RwSignal::new(profile.name());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Set when this browser has the workspace on another relay: (current, proposed).
+    let ask = RwSignal::new(None::<(String, String)>);
     let read_only = matches!(link, Ok(ShareLink::Reader { .. }));
     let body = match link {
         Err(e) => view! {
@@ -59,33 +62,81 @@ fn JoinForm(
         }
         .into_any(),
         Ok(link) => {
-            let submit = move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if busy.get_untracked() {
-                    return;
-                }
-                if let Err(e) = profile.save(&name.get_untracked()) {
-                    error.set(Some(e));
-                    return;
-                }
-                let db = match storage.database() {
-                    Ok(db) => db,
-                    Err(e) => {
-                        error.set(Some(e.to_string()));
-                        return;
-                    }
-                };
-                busy.set(true);
-                let (link, fragment, navigate) = (link.clone(), fragment.clone(), navigate.clone());
-                leptos::task::spawn_local(async move {
-                    match OpenWorkspace::join(db, &link, &fragment).await {
-                        Ok(id) => navigate(&format!("/w/{id}"), Default::default()),
+            let relay = link.relay().to_owned();
+            // Joins with the relay the person chose, if asked.
+            let join = {
+                let (link, navigate) = (link.clone(), navigate.clone());
+                move |chosen: Option<String>| {
+                    let db = match storage.database() {
+                        Ok(db) => db,
                         Err(e) => {
                             error.set(Some(e.to_string()));
-                            busy.set(false);
+                            return;
                         }
+                    };
+                    busy.set(true);
+                    let (link, navigate) = (link.clone(), navigate.clone());
+                    leptos::task::spawn_local(async move {
+                        match OpenWorkspace::join(db, &link, chosen.as_deref()).await {
+                            Ok(Joined::Open(id)) => {
+                                navigate(&format!("/w/{id}"), Default::default())
+                            }
+                            Ok(Joined::AskRelay { current, proposed }) => {
+                                ask.set(Some((current, proposed)));
+                                busy.set(false);
+                            }
+                            Err(e) => {
+                                error.set(Some(e.to_string()));
+                                busy.set(false);
+                            }
+                        }
+                    });
+                }
+            };
+            let submit = {
+                let join = join.clone();
+                move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    if busy.get_untracked() {
+                        return;
                     }
-                });
+                    if let Err(e) = profile.save(&name.get_untracked()) {
+                        error.set(Some(e));
+                        return;
+                    }
+                    join(None);
+                }
+            };
+            let choose = move || {
+                ask.get().map(|(current, proposed)| {
+                    let (keep, switch) = (join.clone(), join.clone());
+                    let (kept, switched) = (current.clone(), proposed.clone());
+                    view! {
+                        <div class="card" role="group" aria-labelledby="join-relay-title">
+                            <h2 id="join-relay-title">"This workspace already syncs elsewhere"</h2>
+                            <p>
+                                "In this browser, it syncs through " <strong>{current.clone()}</strong>
+                                ". The link you opened syncs it through " <strong>{proposed.clone()}</strong>
+                                ". Switch only if whoever sent the link told you the workspace has moved."
+                            </p>
+                            {move || {
+                                error
+                                    .get()
+                                    .map(|e| view! { <p class="notice error" role="alert">{e}</p> })
+                            }}
+                            <div class="actions">
+                                <button type="button" class="primary" prop:disabled=busy
+                                    on:click=move |_| keep(Some(kept.clone()))>
+                                    {format!("Keep {current}")}
+                                </button>
+                                <button type="button" prop:disabled=busy
+                                    on:click=move |_| switch(Some(switched.clone()))>
+                                    {format!("Switch to {proposed}")}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                })
             };
             view! {
                 <p class="lead">
@@ -95,19 +146,25 @@ fn JoinForm(
                         "You have been invited to work on this workspace. Tell your colleagues who you are."
                     }}
                 </p>
-                <form class="card form" aria-label="Join workspace" on:submit=submit novalidate>
-                    <TextField
-                        id="join-name".into()
-                        label="Your name"
-                        value=name
-                        error=Signal::derive(move || error.get())
-                    />
-                    <div class="actions">
-                        <button type="submit" class="primary" prop:disabled=busy>
-                            "Join workspace"
-                        </button>
-                    </div>
-                </form>
+                <p class="hint">
+                    "Its changes travel end-to-end encrypted through the relay at "
+                    <strong>{relay}</strong> "."
+                </p>
+                <Show when=move || ask.with(Option::is_none) fallback=choose.clone()>
+                    <form class="card form" aria-label="Join workspace" on:submit=submit.clone() novalidate>
+                        <TextField
+                            id="join-name".into()
+                            label="Your name"
+                            value=name
+                            error=Signal::derive(move || error.get())
+                        />
+                        <div class="actions">
+                            <button type="submit" class="primary" prop:disabled=busy>
+                                "Join workspace"
+                            </button>
+                        </div>
+                    </form>
+                </Show>
             }
             .into_any()
         }

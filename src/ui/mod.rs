@@ -105,6 +105,7 @@ pub fn App(
         <Router>
             <Header/>
             <main id="main" class="page">
+                <InsecureNotice/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=start_page::StartPage/>
                     <ParentRoute path=path!("/w/:id") view=workspace_page::WorkspacePage>
@@ -122,6 +123,23 @@ pub fn App(
             </main>
         </Router>
     }
+}
+
+/// Says why some things may not work when the page came over plain HTTP from another
+/// machine (a workshop relay run with `--insecure-lan`): browsers then withhold features
+/// Charter relies on, and anyone on the network could have altered the page.
+#[component]
+fn InsecureNotice() -> impl IntoView {
+    let secure = web_sys::window().is_none_or(|w| w.is_secure_context());
+    (!secure).then(|| {
+        view! {
+            <p class="notice warning" role="note">
+                "This page came over an unencrypted connection. Anyone on this network could \
+                 have changed it, and the browser holds back some features (such as copying \
+                 links). Ask whoever runs the relay for its https address."
+            </p>
+        }
+    })
 }
 
 #[component]

@@ -14,7 +14,7 @@ use crate::storage::chunks::{Saver, load_chunks, merge_chunks};
 use crate::storage::idb::{Database, StorageError, SyncSettings, WorkspaceEntry};
 use crate::sync::client::SyncCursor;
 use crate::sync::crypto::WorkspaceSecret;
-use crate::sync::link::ShareLink;
+use crate::sync::link::{JoinPlan, ShareLink, plan_join};
 use crate::ui::live::{Connection, Live};
 use crate::ui::now;
 use crate::ui::state::WorkspaceState;
@@ -102,6 +102,20 @@ pub enum Notice {
     Unreadable,
     /// The relay had less than this browser; cleared once it is up to date again.
     Behind,
+}
+
+/// What opening a share link came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joined {
+    /// The workspace, by its local id.
+    Open(String),
+    /// This browser has the workspace on another relay: the person chooses.
+    AskRelay {
+        /// The relay it syncs through now.
+        current: String,
+        /// The relay the link names.
+        proposed: String,
+    },
 }
 
 /// Why a workspace could not be opened.
@@ -195,30 +209,38 @@ impl OpenWorkspace {
 
     /// Adds the workspace a share link points at to this browser (or finds it,
     /// if it was joined before) and returns its local id. Its contents arrive
-    /// from the relay once it is opened.
+    /// from the relay once it is opened. A link for a workspace this browser
+    /// has on another relay changes nothing until the person chooses
+    /// (`chosen_relay`): [`Joined::AskRelay`] says both addresses.
     pub async fn join(
         db: Database,
         link: &ShareLink,
-        fragment: &str,
-    ) -> Result<String, StorageError> {
+        chosen_relay: Option<&str>,
+    ) -> Result<Joined, StorageError> {
         let room = link_room(link);
         for entry in db.workspaces().await? {
-            let same_room = entry
+            let Some(stored) = entry
                 .sync
                 .as_ref()
                 .and_then(|s| ShareLink::parse_fragment(&s.link).ok())
-                .is_some_and(|l| link_room(&l) == room);
-            if same_room {
-                // An editor link upgrades an earlier read-only join.
-                if matches!(link, ShareLink::Editor { .. }) {
+                .filter(|stored| link_room(stored) == room)
+            else {
+                continue;
+            };
+            match plan_join(&stored, link, chosen_relay) {
+                JoinPlan::Open => {}
+                JoinPlan::Store(next) => {
                     let mut entry = entry.clone();
                     if let Some(sync) = entry.sync.as_mut() {
-                        sync.link = fragment.to_owned();
+                        sync.link = next.fragment();
                     }
                     db.put_workspace(&entry).await?;
                 }
-                return Ok(entry.id);
+                JoinPlan::AskRelay { current, proposed } => {
+                    return Ok(Joined::AskRelay { current, proposed });
+                }
             }
+            return Ok(Joined::Open(entry.id));
         }
         let created = now();
         let entry = WorkspaceEntry {
@@ -226,12 +248,12 @@ impl OpenWorkspace {
             name: "Shared workspace".to_owned(),
             created_at: created,
             sync: Some(SyncSettings {
-                link: fragment.to_owned(),
+                link: link.fragment(),
                 cursor: SyncCursor::default(),
             }),
         };
         db.put_workspace(&entry).await?;
-        Ok(entry.id)
+        Ok(Joined::Open(entry.id))
     }
 
     /// Loads a workspace from this browser's storage.
