@@ -94,6 +94,29 @@ pub struct Loaded {
     pub damaged: Vec<DamagedChunk>,
 }
 
+/// What removing a workspace from this browser would lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalRisk {
+    /// It is not shared: this browser holds its only copy.
+    OnlyCopy,
+    /// It is shared, but not every change made here is known to be on the relay.
+    Unsent,
+    /// It is shared and every change here is on the relay.
+    Safe,
+}
+
+/// What removing a workspace whose document has `heads` would lose: `on_relay`
+/// is what its sync cursor knows the relay holds, `None` when it is not shared.
+/// Only a head the relay is known to hold counts as sent, so a change the
+/// relay may or may not have is reported as unsent.
+pub fn removal_risk(heads: &[ChangeHash], on_relay: Option<&[ChangeHash]>) -> RemovalRisk {
+    match on_relay {
+        None => RemovalRisk::OnlyCopy,
+        Some(on_relay) if heads.iter().all(|head| on_relay.contains(head)) => RemovalRisk::Safe,
+        Some(_) => RemovalRisk::Unsent,
+    }
+}
+
 /// Merges every readable chunk into one document, skipping and reporting
 /// damaged ones instead of failing the whole load.
 pub fn load_chunks(chunks: Vec<StoredChunk>) -> Loaded {
@@ -334,6 +357,24 @@ mod tests {
     use super::*;
     use crate::workspace::{ObjectiveDraft, WorkspaceDoc};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn removal_warns_unless_every_head_is_known_to_be_on_the_relay() {
+        let (a, b, c) = (
+            ChangeHash([1; 32]),
+            ChangeHash([2; 32]),
+            ChangeHash([3; 32]),
+        );
+        assert_eq!(removal_risk(&[a], None), RemovalRisk::OnlyCopy);
+        assert_eq!(removal_risk(&[a, b], Some(&[a, b, c])), RemovalRisk::Safe);
+        assert_eq!(removal_risk(&[a, b], Some(&[a])), RemovalRisk::Unsent);
+        assert_eq!(removal_risk(&[a], Some(&[])), RemovalRisk::Unsent);
+        assert_eq!(
+            removal_risk(&[], Some(&[])),
+            RemovalRisk::Safe,
+            "an empty join"
+        );
+    }
 
     /// An in-memory chunk store that applies writes as IndexedDB would.
     #[derive(Default)]

@@ -298,6 +298,21 @@ impl Database {
         complete(&tx).await
     }
 
+    /// Deletes a workspace from this browser: every chunk and its entry (with
+    /// the keys of its share link), in one transaction.
+    pub async fn remove_workspace(&self, id: &str) -> Result<(), StorageError> {
+        let tx = self.transaction(&[CHUNKS, WORKSPACES], IdbTransactionMode::Readwrite)?;
+        let chunks = tx.object_store(CHUNKS).map_err(StorageError::from_js)?;
+        chunks
+            .delete(&workspace_range(id)?.into())
+            .map_err(StorageError::from_js)?;
+        let entries = tx.object_store(WORKSPACES).map_err(StorageError::from_js)?;
+        entries
+            .delete(&JsValue::from_str(id))
+            .map_err(StorageError::from_js)?;
+        complete(&tx).await
+    }
+
     fn transaction(
         &self,
         stores: &[&str],

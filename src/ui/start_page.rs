@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::storage::chunks::{RemovalRisk, load_chunks, removal_risk};
 use crate::storage::idb::WorkspaceEntry;
 use crate::ui::form::{EmptyState, FormErrors, TextField};
 use crate::ui::{OpenWorkspace, Profile, Storage};
@@ -14,11 +15,21 @@ use crate::workspace::{CommandError, Field};
 pub fn StartPage() -> impl IntoView {
     let storage = expect_context::<Storage>();
     let workspaces = RwSignal::new(None::<Result<Vec<WorkspaceEntry>, String>>);
+    let gone = RwSignal::new(None::<String>);
     if let Ok(db) = storage.database() {
         leptos::task::spawn_local(async move {
             workspaces.set(Some(db.workspaces().await.map_err(|e| e.to_string())));
         });
     }
+    // Once one is removed: out of the list, and said so.
+    let removed = Callback::new(move |(id, name): (String, String)| {
+        workspaces.update(|list| {
+            if let Some(Ok(list)) = list {
+                list.retain(|entry| entry.id != id);
+            }
+        });
+        gone.set(Some(name));
+    });
     let list = move || {
         match (storage.database().map_err(|e| e.to_string()), workspaces.get()) {
         (Err(e), _) | (_, Some(Err(e))) => {
@@ -33,15 +44,7 @@ pub fn StartPage() -> impl IntoView {
             <ul class="workspace-list" aria-label="Workspaces">
                 {list
                     .into_iter()
-                    .map(|entry| {
-                        view! {
-                            <li>
-                                <A href=format!("/w/{}/overview", entry.id) attr:class="workspace-link">
-                                    {entry.name}
-                                </A>
-                            </li>
-                        }
-                    })
+                    .map(|entry| view! { <WorkspaceItem entry=entry removed=removed/> })
                     .collect_view()}
             </ul>
         }
@@ -58,6 +61,9 @@ pub fn StartPage() -> impl IntoView {
         <div class="two-columns">
             <section aria-labelledby="workspaces-heading">
                 <h2 id="workspaces-heading">"Your workspaces"</h2>
+                <p class="muted" role="status">
+                    {move || gone.get().map(|name| format!("“{name}” was removed from this browser."))}
+                </p>
                 {list}
             </section>
             <div class="start-actions">
@@ -65,6 +71,140 @@ pub fn StartPage() -> impl IntoView {
                 <SampleCard/>
             </div>
         </div>
+    }
+}
+
+/// One of this browser's workspaces, with a way to remove it from this browser
+/// that says first what would be lost.
+#[component]
+fn WorkspaceItem(
+    entry: WorkspaceEntry,
+    /// Told (id, name) once the workspace is removed.
+    removed: Callback<(String, String)>,
+) -> impl IntoView {
+    let storage = expect_context::<Storage>();
+    // None: closed; Some(None): checking; Some(Some(risk)): asking.
+    let asking = RwSignal::new(None::<Option<RemovalRisk>>);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let (id, name) = (entry.id.clone(), entry.name.clone());
+    let on_relay = entry.sync.map(|s| s.cursor.on_relay);
+    let open = {
+        let id = id.clone();
+        move |_| {
+            problem.set(None);
+            asking.set(Some(None));
+            let Some(on_relay) = on_relay.clone() else {
+                asking.set(Some(Some(RemovalRisk::OnlyCopy)));
+                return;
+            };
+            let db = match storage.database() {
+                Ok(db) => db,
+                Err(e) => {
+                    problem.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                // Lets "Checking…" show before a large workspace loads.
+                gloo_timers::future::TimeoutFuture::new(30).await;
+                match db.load_chunks(&id).await {
+                    Ok(chunks) => {
+                        let heads = load_chunks(chunks).doc.get_heads();
+                        asking.set(Some(Some(removal_risk(&heads, Some(&on_relay)))));
+                    }
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let remove = {
+        let (id, name) = (id.clone(), name.clone());
+        move |_| {
+            let db = match storage.database() {
+                Ok(db) => db,
+                Err(e) => {
+                    problem.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            busy.set(true);
+            let (id, name) = (id.clone(), name.clone());
+            leptos::task::spawn_local(async move {
+                match db.remove_workspace(&id).await {
+                    Ok(()) => removed.run((id, name)),
+                    Err(e) => {
+                        problem.set(Some(e.to_string()));
+                        busy.set(false);
+                    }
+                }
+            });
+        }
+    };
+    let message = {
+        let name = name.clone();
+        move |risk: RemovalRisk| match risk {
+            RemovalRisk::OnlyCopy => format!(
+                "“{name}” is not shared: this browser holds its only copy. Removing it deletes \
+                 everything in it for good."
+            ),
+            RemovalRisk::Unsent => format!(
+                "“{name}” is shared, but Charter cannot confirm that every change made here has \
+                 reached the relay. Open it and wait for “Up to date” first, or removing it may \
+                 lose those changes."
+            ),
+            RemovalRisk::Safe => format!(
+                "“{name}” is shared and every change made here is on the relay. Removing it \
+                 deletes it, and the keys of its link, from this browser; the link lets you join \
+                 again."
+            ),
+        }
+    };
+    let label = format!("Remove {name} from this browser");
+    let group = format!("Remove {name}?");
+    view! {
+        <li>
+            <div class="workspace-row">
+                <A href=format!("/w/{id}/overview") attr:class="workspace-link">
+                    {name.clone()}
+                </A>
+                <button type="button" class="link-button quiet" aria-label=label
+                    prop:disabled=move || asking.with(Option::is_some) on:click=open>
+                    "Remove"
+                </button>
+            </div>
+            {move || {
+                asking.get().map(|risk| {
+                    let remove = remove.clone();
+                    view! {
+                        <div class="card removal" role="group" aria-label=group.clone()
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Escape" {
+                                    asking.set(None);
+                                }
+                            }>
+                            {move || problem.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+                            {match risk {
+                                None => view! { <p class="muted">"Checking what only this browser holds…"</p> }.into_any(),
+                                Some(risk) => view! {
+                                    <p>{message(risk)}</p>
+                                    <div class="actions">
+                                        <button type="button" class="danger" prop:disabled=busy on:click=remove>
+                                            "Remove from this browser"
+                                        </button>
+                                        <button type="button" on:click=move |_| asking.set(None)>
+                                            "Keep it"
+                                        </button>
+                                    </div>
+                                }
+                                .into_any(),
+                            }}
+                        </div>
+                    }
+                })
+            }}
+        </li>
     }
 }
 

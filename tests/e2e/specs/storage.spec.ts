@@ -1,6 +1,6 @@
 // What a person sees when the browser's stored data is damaged, and renaming a workspace.
 import { expect, test } from '@playwright/test';
-import { addObjective, createWorkspace, objective, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, screenshot, waitUntilSaved } from './support';
 
 test('damaged stored data is reported, the rest opens, and work goes on', async ({ page }) => {
   await createWorkspace(page, 'Contoso Bank', 'Retail banking');
@@ -73,4 +73,63 @@ test('the organisation name and scope can be changed', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'Fabrikam Group' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('link', { name: 'Fabrikam Group' })).toBeVisible();
+});
+
+test('a workspace removed from this browser leaves nothing of it behind', async ({ page }) => {
+  await createWorkspace(page, 'Fabrikam');
+  const removedUrl = page.url();
+  const removedId = removedUrl.split('/w/')[1];
+  await addObjective(page, { title: 'Phishing click rate', target: '5', unit: '%' });
+  await waitUntilSaved(page);
+  await createWorkspace(page, 'Woodgrove');
+  await waitUntilSaved(page);
+  await page.goto('/');
+
+  const list = page.getByRole('list', { name: 'Workspaces' });
+  await list.getByRole('button', { name: 'Remove Fabrikam from this browser' }).click();
+  const ask = page.getByRole('group', { name: 'Remove Fabrikam?' });
+  await expect(ask).toContainText('is not shared: this browser holds its only copy');
+  await screenshot(page, 'remove-workspace');
+  // Keeping it changes nothing; Escape closes too.
+  await ask.getByRole('button', { name: 'Keep it' }).click();
+  await expect(ask).toBeHidden();
+  await list.getByRole('button', { name: 'Remove Fabrikam from this browser' }).click();
+  await ask.getByRole('button', { name: 'Keep it' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeHidden();
+  await list.getByRole('button', { name: 'Remove Fabrikam from this browser' }).click();
+  await ask.getByRole('button', { name: 'Remove from this browser' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'removed' })).toHaveText(
+    '“Fabrikam” was removed from this browser.',
+  );
+  await expect(list.getByRole('link')).toHaveText(['Woodgrove']);
+
+  // Nothing of it is left in IndexedDB: no chunk, no entry (which held its keys).
+  const left = await page.evaluate(async (id) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('charter');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = (store: string, what: 'getAllKeys' | 'getAll'): Promise<unknown[]> =>
+      new Promise((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store)[what]();
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error);
+      });
+    const chunks = (await all('chunks', 'getAllKeys')) as string[][];
+    const entries = (await all('workspaces', 'getAll')) as string[];
+    db.close();
+    return {
+      removedChunks: chunks.filter((key) => key[0] === id).length,
+      otherChunks: chunks.filter((key) => key[0] !== id).length,
+      removedEntries: entries.filter((json) => json.includes(id)).length,
+      entries: entries.length,
+    };
+  }, removedId);
+  expect(left).toEqual({ removedChunks: 0, otherChunks: left.otherChunks, removedEntries: 0, entries: 1 });
+  expect(left.otherChunks).toBeGreaterThan(0);
+
+  await page.goto(removedUrl);
+  await expect(page.getByText('This workspace is not stored in this browser.')).toBeVisible();
 });
