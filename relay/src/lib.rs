@@ -248,10 +248,16 @@ pub async fn run(
     };
     let served = match tls {
         Some(tls) => {
-            let listener = tls::TlsListener::new(listener, tls).map_err(RelayError::Serve)?;
-            axum::serve(listener, app)
-                .with_graceful_shutdown(on_shutdown)
-                .await
+            // tap_io: axum knows the peer's address through it (for the per-address limit).
+            let listener = tls::TlsListener::new(listener, tls)
+                .map_err(RelayError::Serve)?
+                .tap_io(|_| {});
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(on_shutdown)
+            .await
         }
         None => {
             // Sync frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm
@@ -261,9 +267,12 @@ pub async fn run(
                     tracing::debug!(%error, "could not set TCP_NODELAY");
                 }
             });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(on_shutdown)
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(on_shutdown)
+            .await
         }
     }
     .map_err(RelayError::Serve);

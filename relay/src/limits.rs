@@ -20,6 +20,9 @@ pub const MAX_WEBSOCKET_MESSAGE_BYTES: usize = MAX_FRAME_BYTES + WEBSOCKET_SLACK
 pub struct Limits {
     /// How many rooms (channels) one connection may have joined at once.
     pub max_rooms_per_connection: usize,
+    /// How many sync connections one network address may hold at once. Generous: a whole
+    /// workshop may reach the relay through one address (a NAT), each person with a few tabs.
+    pub max_connections_per_address: usize,
     /// Sustained messages per second one connection may send (any kind, pings included).
     pub max_messages_per_second: u32,
     /// How many messages a connection may send in a burst above the sustained rate.
@@ -44,6 +47,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_rooms_per_connection: 16,
+            max_connections_per_address: 256,
             max_messages_per_second: 200,
             burst: 400,
             idle_timeout: Duration::from_secs(300),

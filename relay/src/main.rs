@@ -38,6 +38,10 @@ struct Args {
     #[arg(long, env = "CHARTER_MAX_ROOMS_PER_CONNECTION",
           default_value_t = Limits::default().max_rooms_per_connection)]
     max_rooms_per_connection: usize,
+    /// Most sync connections one network address may hold at once.
+    #[arg(long, env = "CHARTER_MAX_CONNECTIONS_PER_ADDRESS",
+          default_value_t = Limits::default().max_connections_per_address)]
+    max_connections_per_address: usize,
     /// Sustained sync messages per second per connection (bursts of twice as many pass).
     #[arg(long, env = "CHARTER_MAX_MESSAGES_PER_SECOND",
           default_value_t = Limits::default().max_messages_per_second)]
@@ -66,6 +70,7 @@ impl Args {
     fn config(self) -> Config {
         let limits = Limits {
             max_rooms_per_connection: self.max_rooms_per_connection,
+            max_connections_per_address: self.max_connections_per_address,
             max_messages_per_second: self.max_messages_per_second,
             burst: self.max_messages_per_second.saturating_mul(2),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),

@@ -22,13 +22,15 @@
 //! channel numbers and the first bytes of room ids.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
+use axum::Extension;
 use axum::Router;
-use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse as _, Response};
@@ -71,6 +73,46 @@ pub(crate) struct SyncService {
     next_connection: AtomicU64,
     /// Origins besides the relay's own whose pages may connect (lowercase, no trailing slash).
     allowed_origins: Vec<String>,
+    /// Open sync connections per network address.
+    per_address: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+}
+
+/// One connection counted against its address until dropped.
+struct AddressSlot {
+    counts: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+    address: IpAddr,
+}
+
+impl AddressSlot {
+    /// A slot for `address`, or `None` when it already holds `max` connections.
+    fn take(
+        counts: &Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+        address: IpAddr,
+        max: usize,
+    ) -> Option<Self> {
+        let mut map = counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = map.entry(address).or_insert(0);
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(Self {
+            counts: Arc::clone(counts),
+            address,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = map.get_mut(&self.address) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                map.remove(&self.address);
+            }
+        }
+    }
 }
 
 impl SyncService {
@@ -83,6 +125,7 @@ impl SyncService {
             connections: TaskTracker::new(),
             next_connection: AtomicU64::new(1),
             allowed_origins: Vec::new(),
+            per_address: Arc::default(),
         }
     }
 
@@ -139,6 +182,7 @@ pub(crate) fn routes(service: Arc<SyncService>) -> Router {
 
 async fn upgrade(
     State(service): State<Arc<SyncService>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -157,6 +201,24 @@ async fn upgrade(
         )
             .into_response();
     }
+    // Served without an address (a router called directly), nothing is counted.
+    let slot = match peer {
+        Some(Extension(ConnectInfo(peer))) => {
+            let max = service.limits.max_connections_per_address;
+            match AddressSlot::take(&service.per_address, peer.ip(), max) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::debug!(%peer, "refused a sync connection: too many from its address");
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "Too many sync connections from this address; close some tabs and retry.",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        None => None,
+    };
     // Counted from now, so shutdown also waits for a connection still being upgraded.
     let counted = service.connections.token();
     ws.read_buffer_size(READ_BUFFER_BYTES)
@@ -166,6 +228,7 @@ async fn upgrade(
         .on_upgrade(move |socket| async move {
             serve(socket, service).await;
             drop(counted);
+            drop(slot);
         })
 }
 

@@ -511,6 +511,30 @@ async fn pages_on_other_sites_cannot_open_a_sync_connection() {
 }
 
 #[tokio::test]
+async fn one_address_holds_a_bounded_number_of_connections() {
+    let relay = Relay::start(Limits {
+        max_connections_per_address: 2,
+        ..Limits::default()
+    })
+    .await;
+    let own = format!("http://{}", relay.address);
+    let first = relay.connect().await;
+    let _second = relay.connect().await;
+    assert_eq!(relay.status_with_origin(&own).await, 429);
+    // Once one closes, its place is free again.
+    drop(first);
+    let freed = async {
+        while relay.status_with_origin(&own).await != 101 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, freed)
+        .await
+        .expect("a closed connection frees its place");
+    relay.stop().await;
+}
+
+#[tokio::test]
 async fn a_large_ephemeral_message_is_dropped_unanswered() {
     let relay = Relay::start(Limits::default()).await;
     let workspace = Workspace::new(8);
