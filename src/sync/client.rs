@@ -614,13 +614,17 @@ impl SyncClient {
     }
 
     fn error(&mut self, request: Option<u32>, code: ErrorCode) -> Vec<SyncEvent> {
-        // An error about our append, or one the relay could not tie to a
-        // request, releases the append so it can be sent again: a duplicate is
-        // harmless, an append stuck forever is not.
+        // Only an error naming our append's request is about it, and releases
+        // it to be sent again. One without a request answers a frame that has
+        // none (presence, most often, refused for its rate): our append stays
+        // in flight, and a connection that fails meanwhile forgets it anyway.
+        let Some(request) = request else {
+            return Vec::new();
+        };
         let about_append = self
             .in_flight
             .as_ref()
-            .is_some_and(|f| request.is_none_or(|request| request == f.request));
+            .is_some_and(|f| request == f.request);
         if about_append {
             self.in_flight = None;
         }
@@ -1355,6 +1359,34 @@ mod tests {
     }
 
     #[test]
+    fn an_error_without_a_request_leaves_the_append_in_flight() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        welcome(&mut alice, &mut a, 0);
+        let (request, _) = append(alice.outgoing(a.automerge()).unwrap());
+        // What the relay answers a presence frame sent too fast.
+        let events = alice.receive(
+            a.automerge(),
+            ServerFrame::Error {
+                channel: Some(CHANNEL),
+                request: None,
+                code: ErrorCode::RateLimited,
+                message: "slow down".into(),
+            },
+        );
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(
+            alice.outgoing(a.automerge()).unwrap(),
+            None,
+            "still in flight"
+        );
+        assert_eq!(
+            alice.receive(a.automerge(), ack(request, 1)),
+            [SyncEvent::CursorMoved]
+        );
+    }
+
+    #[test]
     fn an_error_about_another_channel_is_ignored() {
         let (mut a, _) = two_docs();
         let mut alice = editor();
@@ -1710,7 +1742,7 @@ mod tests {
             a.automerge(),
             ServerFrame::Error {
                 channel: Some(CHANNEL),
-                request: None,
+                request: Some(7),
                 code: ErrorCode::Unknown(999),
                 message: "Your workspace is lost: call +1 555 0100 now".into(),
             },
