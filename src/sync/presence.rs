@@ -27,6 +27,10 @@ pub struct Presence {
     pub left: bool,
     /// Where the sender's caret is in a long text they are editing, if any.
     pub caret: Option<Caret>,
+    /// The sender's document heads (hex): a peer whose heads this browser
+    /// still lacks after catching up shows that the relay is holding
+    /// something back.
+    pub heads: Vec<String>,
 }
 
 /// A participant's caret or selection in a long text, as Automerge cursors
@@ -45,6 +49,17 @@ pub struct Caret {
 /// some fade or leave.
 pub const MAX_PEERS: usize = 64;
 
+/// The most heads a presence message may carry (concurrent edits leave a few;
+/// more are dropped from the message, never from the check).
+pub const MAX_HEADS: usize = 16;
+
+/// How long a peer's announced heads may stay unknown here, while the relay
+/// says this browser is up to date, before it is reported as held back.
+pub const WITHHELD_AFTER_MS: i64 = 12_000;
+
+/// The most unknown heads watched at once (a flood of invented ones stops here).
+const MAX_WATCHED_HEADS: usize = 256;
+
 /// The longest cursor or text name a presence message may carry.
 const MAX_CARET_PART: usize = 96;
 
@@ -59,6 +74,8 @@ impl Presence {
     pub fn decode(bytes: &[u8]) -> Option<Presence> {
         let presence: Presence = postcard::from_bytes(bytes).ok()?;
         let sane = presence.session.len() <= 64
+            && presence.heads.len() <= MAX_HEADS
+            && presence.heads.iter().all(|h| h.len() == 64)
             && presence.name.chars().count() <= 120
             && presence.editing.as_ref().is_none_or(|e| e.len() <= 64)
             && presence.caret.as_ref().is_none_or(|c| {
@@ -91,6 +108,8 @@ pub struct Peer {
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     peers: BTreeMap<String, (Presence, i64)>,
+    /// Announced heads unknown here: since when, and who announced them.
+    unknown_since: BTreeMap<String, (i64, String)>,
 }
 
 impl Roster {
@@ -111,6 +130,49 @@ impl Roster {
             .is_none_or(|(old, _)| *old != presence);
         self.peers.insert(presence.session.clone(), (presence, now));
         changed
+    }
+
+    /// The names of those who announced a head that `known` has still lacked
+    /// [`WITHHELD_AFTER_MS`] after it was first announced, by `now`;
+    /// `up_to_date` is whether the relay says this browser has everything (the
+    /// clocks run only then). Each head has its own clock, so someone typing
+    /// (whose newest head is always a few milliseconds ahead) is never taken
+    /// for held back, and a held-back head is not hidden by newer ones.
+    pub fn withheld(
+        &mut self,
+        known: impl Fn(&str) -> bool,
+        up_to_date: bool,
+        now: i64,
+    ) -> Vec<String> {
+        if !up_to_date {
+            self.unknown_since.clear();
+            return Vec::new();
+        }
+        for (session, (presence, _)) in &self.peers {
+            for head in &presence.heads {
+                if self.unknown_since.len() < MAX_WATCHED_HEADS
+                    && !self.unknown_since.contains_key(head)
+                    && !known(head)
+                {
+                    self.unknown_since
+                        .insert(head.clone(), (now, session.clone()));
+                }
+            }
+        }
+        let peers = &self.peers;
+        self.unknown_since
+            .retain(|head, (_, session)| peers.contains_key(session) && !known(head));
+        let mut names: Vec<String> = Vec::new();
+        for (since, session) in self.unknown_since.values() {
+            if now - since >= WITHHELD_AFTER_MS
+                && let Some((presence, _)) = peers.get(session)
+                && !names.contains(&presence.name)
+            {
+                names.push(presence.name.clone());
+            }
+        }
+        sort_list(&mut names, Ord::cmp);
+        names
     }
 
     /// Whether `session` has been heard from (and not faded or left).
@@ -181,7 +243,84 @@ mod tests {
             editing: editing.map(str::to_owned),
             left: false,
             caret: None,
+            heads: Vec::new(),
         }
+    }
+
+    #[test]
+    fn heads_unknown_past_the_grace_while_up_to_date_are_reported() {
+        let (known, unknown) = ("a".repeat(64), "b".repeat(64));
+        let is_known = |head: &str| head == known;
+        let mut roster = Roster::default();
+        roster.heard(
+            Presence {
+                heads: vec![known.clone()],
+                ..presence("s1", "Ada", None)
+            },
+            0,
+        );
+        roster.heard(
+            Presence {
+                heads: vec![known.clone(), unknown.clone()],
+                ..presence("s2", "Bob", None)
+            },
+            0,
+        );
+        assert!(
+            roster.withheld(is_known, true, 1_000).is_empty(),
+            "within the grace"
+        );
+        assert_eq!(
+            roster.withheld(is_known, true, 1_000 + WITHHELD_AFTER_MS),
+            ["Bob"]
+        );
+        // Someone typing announces a new head each time, known a moment later:
+        // never reported, however long they type.
+        for step in 1..40 {
+            let fresh = format!("{step:064}");
+            roster.heard(
+                Presence {
+                    heads: vec![fresh.clone()],
+                    ..presence("s1", "Ada", None)
+                },
+                step * 1_000,
+            );
+            let at = 20_000 + step * 1_000;
+            let names = roster.withheld(|h| h != fresh && h != unknown, true, at);
+            assert_eq!(names, ["Bob"]);
+            assert_eq!(roster.withheld(|h| h != unknown, true, at + 5), ["Bob"]);
+        }
+        assert_eq!(
+            roster.withheld(is_known, true, 1_000 + WITHHELD_AFTER_MS),
+            ["Bob"]
+        );
+        // Catching up again restarts the clock; arriving clears it.
+        assert!(
+            roster
+                .withheld(is_known, false, 2 * WITHHELD_AFTER_MS)
+                .is_empty()
+        );
+        assert!(
+            roster
+                .withheld(is_known, true, 2 * WITHHELD_AFTER_MS + 1)
+                .is_empty()
+        );
+        assert!(
+            roster
+                .withheld(|_| true, true, 9 * WITHHELD_AFTER_MS)
+                .is_empty()
+        );
+        // Heads are bounded and must be hashes.
+        let many = Presence {
+            heads: vec![known.clone(); MAX_HEADS + 1],
+            ..presence("s3", "Cy", None)
+        };
+        assert_eq!(Presence::decode(&many.encode()), None);
+        let odd = Presence {
+            heads: vec!["xyz".into()],
+            ..presence("s3", "Cy", None)
+        };
+        assert_eq!(Presence::decode(&odd.encode()), None);
     }
 
     #[test]

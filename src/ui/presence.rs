@@ -6,9 +6,10 @@
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 
-use crate::sync::presence::{HEARTBEAT_MS, Presence};
+use crate::sync::presence::{HEARTBEAT_MS, MAX_HEADS, Presence};
+use crate::ui::live::Connection;
 use crate::ui::now;
-use crate::ui::session::OpenWorkspace;
+use crate::ui::session::{Notice, OpenWorkspace};
 
 /// A caret moving while someone types is announced at most this often (ms).
 const CARET_THROTTLE_MS: u32 = 60;
@@ -28,6 +29,7 @@ impl OpenWorkspace {
             if this.roster.try_update_value(|r| r.fade(now())) == Some(true) {
                 this.show_peers();
             }
+            this.check_withheld();
         });
         self.heartbeat.set_value(Some(heartbeat));
         self.send_presence(false);
@@ -46,6 +48,12 @@ impl OpenWorkspace {
             editing: self.editing.try_get_untracked().flatten(),
             left,
             caret: self.caret.try_get_untracked().flatten(),
+            heads: self
+                .heads()
+                .iter()
+                .take(MAX_HEADS)
+                .map(ToString::to_string)
+                .collect(),
         };
         let payload = presence.encode();
         self.post_presence_to_tabs(&payload);
@@ -93,6 +101,7 @@ impl OpenWorkspace {
         };
         if changed {
             self.show_peers();
+            self.check_withheld();
         }
         if newcomer {
             // Answer a newcomer at once rather than at the next heartbeat.
@@ -139,6 +148,38 @@ impl OpenWorkspace {
     }
 
     /// Publishes the roster to the page.
+    /// Warns while a peer's announced heads stay unknown here although the
+    /// relay says this browser is up to date: the relay may be holding
+    /// changes back (or have rolled back). Checked on each heartbeat.
+    pub(crate) fn check_withheld(&self) {
+        let up_to_date = matches!(
+            self.connection.try_get_untracked(),
+            Some(Connection::UpToDate { .. })
+        );
+        let this = *self;
+        let known = move |head: &str| {
+            head.parse::<automerge::ChangeHash>()
+                .is_ok_and(|hash| this.has_change(&hash))
+        };
+        let names = self
+            .roster
+            .try_update_value(|r| r.withheld(known, up_to_date, now()))
+            .unwrap_or_default();
+        if names.is_empty() {
+            self.clear_notice(Notice::Withheld);
+        } else {
+            self.notice(
+                Notice::Withheld,
+                format!(
+                    "{} made changes that have not reached this browser, although the relay \
+                     says it is up to date. The relay may be holding them back; what is shown \
+                     here may be incomplete.",
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+
     fn show_peers(&self) {
         let peers = self
             .roster

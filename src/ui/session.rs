@@ -102,6 +102,9 @@ pub enum Notice {
     Unreadable,
     /// The relay had less than this browser; cleared once it is up to date again.
     Behind,
+    /// Someone announced changes this browser lacks although it is up to
+    /// date; cleared once they arrive.
+    Withheld,
 }
 
 /// What opening a share link came to.
@@ -574,6 +577,14 @@ impl OpenWorkspace {
             }
             _ => {}
         }
+    }
+
+    /// Whether the document holds the change `hash` (true once the workspace
+    /// is closed: nothing is missing from a closed workspace).
+    pub(crate) fn has_change(&self, hash: &automerge::ChangeHash) -> bool {
+        self.inner
+            .try_update_value(|inner| inner.doc.automerge().get_change_by_hash(hash).is_some())
+            .unwrap_or(true)
     }
 
     /// The document's heads now (what the state shows).

@@ -136,3 +136,49 @@ test('edits made offline reach the others after a reload', async ({ page: ada, b
 
   await bob.context.close();
 });
+
+test('a relay that holds back one person\'s changes is noticed through their presence', async ({
+  page: ada,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  await createWorkspace(ada, 'Litware');
+  await addObjective(ada, { title: 'Phishing click rate', target: '5', unit: '%' });
+  const link = await share(ada);
+
+  // Bob's relay connection passes through here; while `withhold` is set, the relay's Entry
+  // frames (postcard variant 2: other people's changes) are dropped, presence still passes.
+  let withhold = false;
+  const context = await browser.newContext({ baseURL });
+  const bob = await context.newPage();
+  await bob.routeWebSocket(/\/sync$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      if (withhold && typeof message !== 'string' && message[0] === 2) return;
+      ws.send(message);
+    });
+  });
+  await bob.goto(link);
+  await bob.getByRole('textbox', { name: 'Your name' }).fill('Bob Builder');
+  await bob.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(objective(bob, 'Phishing click rate')).toBeVisible();
+  await expect(syncState(bob)).toContainText('Up to date');
+
+  withhold = true;
+  await addObjective(ada, { title: 'Quarterly access review', target: '4', unit: 'reviews' });
+  await waitUntilSaved(ada);
+  const warning = bob.getByText('made changes that have not reached this browser');
+  await expect(warning).toBeVisible({ timeout: 60_000 });
+  await expect(objective(bob, 'Quarterly access review')).toHaveCount(0);
+
+  // Once the relay delivers, the changes arrive and the warning goes.
+  withhold = false;
+  await bob.reload();
+  await expect(objective(bob, 'Quarterly access review')).toBeVisible();
+  await expect(warning).toHaveCount(0);
+  await bob.waitForTimeout(13_000);
+  await expect(warning).toHaveCount(0);
+  await context.close();
+});
