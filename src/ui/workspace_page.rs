@@ -158,9 +158,7 @@ fn WorkspaceView(
         <Show when=move || editing.get()>
             <DetailsForm on_close=close_editor/>
         </Show>
-        <Show when=move || ws.state.read(&[Area::Meta], |s| s.meta.organisation.is_empty())>
-            <p class="muted" role="status">"Waiting for the workspace to arrive from the relay…"</p>
-        </Show>
+        <Arrival/>
         {move || {
             ws.notices
                 .get()
@@ -291,6 +289,78 @@ fn HereNow() -> impl IntoView {
                 </ul>
             }
         })
+    }
+}
+
+/// How long a joined workspace waits for its first contents before it gives up.
+const ARRIVAL_TIMEOUT_MS: u32 = 20_000;
+
+/// Until a joined workspace's first contents arrive: a waiting line, then a
+/// clear ending if the relay has nothing for the link (it says it is up to
+/// date with nothing, or it does not deliver within [`ARRIVAL_TIMEOUT_MS`]).
+/// The empty entry then leaves this browser: nothing was written to it, and
+/// the link still joins once there is something to receive.
+#[component]
+fn Arrival() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let storage = expect_context::<Storage>();
+    let waiting = move || {
+        ws.state.read(&[Area::Meta], |s| {
+            s.meta.created_at == 0 && s.meta.organisation.is_empty()
+        })
+    };
+    let timed_out = RwSignal::new(false);
+    let timer = gloo_timers::callback::Timeout::new(ARRIVAL_TIMEOUT_MS, move || {
+        timed_out.try_set(true);
+    });
+    let timer = StoredValue::new_local(Some(timer));
+    on_cleanup(move || {
+        timer.try_update_value(Option::take);
+    });
+    let gave_up = Memo::new(move |_| {
+        let shared = !matches!(ws.connection.get(), Connection::LocalOnly);
+        let empty_room = matches!(ws.connection.get(), Connection::UpToDate { .. });
+        shared && waiting() && (empty_room || timed_out.get())
+    });
+    Effect::new(move |_| {
+        if gave_up.get()
+            && let Ok(db) = storage.database()
+        {
+            let id = ws.id();
+            leptos::task::spawn_local(async move {
+                // On failure the entry stays, and says so the next time it is opened.
+                let _ = db.remove_workspace(&id).await;
+            });
+        }
+    });
+    move || {
+        if gave_up.get() {
+            Some(
+                view! {
+                    <div class="notice warning" role="alert">
+                        <p>
+                            "Nothing has arrived from the relay for this link. The workspace may not \
+                             have been shared through this relay yet, or the link is old or \
+                             mistyped. Nothing was kept in this browser: open the link again once \
+                             whoever sent it has shared the workspace, or ask them for a new one."
+                        </p>
+                        <A href="/">"Go to your workspaces"</A>
+                    </div>
+                }
+                .into_any(),
+            )
+        } else if waiting() {
+            Some(
+                view! {
+                    <p class="muted" role="status">
+                        "Waiting for the workspace to arrive from the relay…"
+                    </p>
+                }
+                .into_any(),
+            )
+        } else {
+            None
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 // A share link for a workspace this browser already has never moves it to another relay
-// silently: the person sees both addresses and chooses.
+// silently: the person sees both addresses and chooses. A link to a room nobody shared ends
+// in a clear message and leaves nothing behind.
+import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { createWorkspace, screenshot } from './support';
 
@@ -51,4 +53,19 @@ test('a link naming another relay asks before moving the workspace', async ({ pa
   await ask.getByRole('button', { name: `Switch to ${here}` }).click();
   await expect(page).toHaveURL(workspaceUrl);
   await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+});
+
+test('a link to a room nobody shared ends in a clear message and leaves nothing behind', async ({
+  page,
+  baseURL,
+}) => {
+  const secret = randomBytes(32).toString('base64url');
+  await openLink(page, `${baseURL}/join#k=${secret}&relay=${encodeURIComponent(baseURL ?? '')}`);
+  const ended = page.getByRole('alert').filter({ hasText: 'Nothing has arrived from the relay for this link' });
+  await expect(ended).toBeVisible();
+  await expect(page.getByText('Waiting for the workspace to arrive')).toHaveCount(0);
+  await ended.getByRole('link', { name: 'Go to your workspaces' }).click();
+  await expect(page.getByText('No workspaces yet')).toBeVisible();
+  await page.reload();
+  await expect(page.getByText('No workspaces yet')).toBeVisible();
 });
