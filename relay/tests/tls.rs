@@ -16,8 +16,8 @@ use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// A folder with `dist/index.html` and a certificate and key for localhost.
-fn site() -> (TempDir, TlsFiles, CertificateDer<'static>) {
+/// A folder with a built app's `dist/index.html`.
+fn app_dir() -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -26,6 +26,12 @@ fn site() -> (TempDir, TlsFiles, CertificateDer<'static>) {
         "<!DOCTYPE html><html><head></head><body></body></html>\n",
     )
     .unwrap();
+    dir
+}
+
+/// A folder with `dist/index.html` and a certificate and key for localhost.
+fn site() -> (TempDir, TlsFiles, CertificateDer<'static>) {
+    let dir = app_dir();
     let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
     let files = TlsFiles {
         certificate: dir.path().join("cert.pem"),
@@ -118,14 +124,7 @@ async fn the_relay_serves_https_and_wss_with_its_certificate() {
 
 #[tokio::test]
 async fn a_network_address_without_tls_is_refused_unless_insecure_lan() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!DOCTYPE html><html><head></head><body></body></html>\n",
-    )
-    .unwrap();
+    let dir = app_dir();
     let listener = TcpListener::bind("0.0.0.0:0").await.unwrap();
     let refused = run(listener, config(&dir), std::future::ready(())).await;
     assert!(

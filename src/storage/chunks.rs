@@ -236,6 +236,20 @@ pub struct Write {
     heads: Vec<ChangeHash>,
 }
 
+impl Write {
+    /// `changes` (saved after the last write) as one new incremental chunk.
+    fn incremental(changes: Vec<u8>, heads: Vec<ChangeHash>) -> Write {
+        Write {
+            put: StoredChunk {
+                key: ChunkKey::of(ChunkKind::Incremental, &changes),
+                bytes: changes,
+            },
+            delete: Vec::new(),
+            heads,
+        }
+    }
+}
+
 /// Remembers what has been stored so each write holds only what is new, and
 /// decides when incrementals have grown enough to be compacted.
 #[derive(Debug, Clone)]
@@ -306,14 +320,7 @@ impl Saver {
                 heads,
             });
         }
-        Some(Write {
-            put: StoredChunk {
-                key: ChunkKey::of(ChunkKind::Incremental, &changes),
-                bytes: changes,
-            },
-            delete: Vec::new(),
-            heads,
-        })
+        Some(Write::incremental(changes, heads))
     }
 
     /// What is not stored yet as one incremental chunk, never a compaction:
@@ -324,15 +331,7 @@ impl Saver {
         if heads == self.saved_heads {
             return None;
         }
-        let changes = doc.save_after(&self.saved_heads);
-        Some(Write {
-            put: StoredChunk {
-                key: ChunkKey::of(ChunkKind::Incremental, &changes),
-                bytes: changes,
-            },
-            delete: Vec::new(),
-            heads,
-        })
+        Some(Write::incremental(doc.save_after(&self.saved_heads), heads))
     }
 
     /// Records that `write` is durably stored.

@@ -67,12 +67,8 @@ fn JoinForm(
             let join = {
                 let (link, navigate) = (link.clone(), navigate.clone());
                 move |chosen: Option<String>| {
-                    let db = match storage.database() {
-                        Ok(db) => db,
-                        Err(e) => {
-                            error.set(Some(e.to_string()));
-                            return;
-                        }
+                    let Some(db) = storage.database_or(error) else {
+                        return;
                     };
                     busy.set(true);
                     let (link, navigate) = (link.clone(), navigate.clone());

@@ -39,6 +39,14 @@ impl Storage {
     pub fn database(&self) -> Result<Database, StorageError> {
         self.0.with_value(|db| db.clone())
     }
+
+    /// The open database, or `None` with the reason put in `problem` for the
+    /// page to show.
+    pub fn database_or(&self, problem: RwSignal<Option<String>>) -> Option<Database> {
+        self.database()
+            .map_err(|e| problem.set(Some(e.to_string())))
+            .ok()
+    }
 }
 
 /// Milliseconds since the Unix epoch (`SystemTime` panics on wasm32).

@@ -98,12 +98,8 @@ fn WorkspaceItem(
                 asking.set(Some(Some(RemovalRisk::OnlyCopy)));
                 return;
             };
-            let db = match storage.database() {
-                Ok(db) => db,
-                Err(e) => {
-                    problem.set(Some(e.to_string()));
-                    return;
-                }
+            let Some(db) = storage.database_or(problem) else {
+                return;
             };
             let id = id.clone();
             leptos::task::spawn_local(async move {
@@ -122,12 +118,8 @@ fn WorkspaceItem(
     let remove = {
         let (id, name) = (id.clone(), name.clone());
         move |_| {
-            let db = match storage.database() {
-                Ok(db) => db,
-                Err(e) => {
-                    problem.set(Some(e.to_string()));
-                    return;
-                }
+            let Some(db) = storage.database_or(problem) else {
+                return;
             };
             busy.set(true);
             let (id, name) = (id.clone(), name.clone());
@@ -305,12 +297,8 @@ fn SampleCard() -> impl IntoView {
         if opening.get_untracked().is_some() {
             return;
         }
-        let db = match storage.database() {
-            Ok(db) => db,
-            Err(e) => {
-                problem.set(Some(e.to_string()));
-                return;
-            }
+        let Some(db) = storage.database_or(problem) else {
+            return;
         };
         let author = profile.author();
         let navigate = navigate.clone();

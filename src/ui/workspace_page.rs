@@ -322,16 +322,21 @@ fn Arrival() -> impl IntoView {
         let empty_room = matches!(ws.connection.get(), Connection::UpToDate { .. });
         shared && waiting() && (empty_room || timed_out.get())
     });
+    // Why the empty entry could not be removed, if it could not.
+    let left_behind = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if gave_up.get()
-            && let Ok(db) = storage.database()
-        {
-            let id = ws.id();
-            leptos::task::spawn_local(async move {
-                // On failure the entry stays, and says so the next time it is opened.
-                let _ = db.remove_workspace(&id).await;
-            });
+        if !gave_up.get() {
+            return;
         }
+        let Some(db) = storage.database_or(left_behind) else {
+            return;
+        };
+        let id = ws.id();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = db.remove_workspace(&id).await {
+                left_behind.try_set(Some(e.to_string()));
+            }
+        });
     });
     move || {
         if gave_up.get() {
@@ -341,8 +346,17 @@ fn Arrival() -> impl IntoView {
                         <p>
                             "Nothing has arrived from the relay for this link. The workspace may not \
                              have been shared through this relay yet, or the link is old or \
-                             mistyped. Nothing was kept in this browser: open the link again once \
-                             whoever sent it has shared the workspace, or ask them for a new one."
+                             mistyped. Open the link again once whoever sent it has shared the \
+                             workspace, or ask them for a new one."
+                        </p>
+                        <p>
+                            {move || match left_behind.get() {
+                                None => "Nothing was kept in this browser.".to_owned(),
+                                Some(e) => format!(
+                                    "Its empty entry could not be removed from this browser ({e}); \
+                                     remove it from the start page."
+                                ),
+                            }}
                         </p>
                         <A href="/">"Go to your workspaces"</A>
                     </div>
