@@ -331,7 +331,12 @@ impl Saver {
         if heads == self.saved_heads {
             return None;
         }
-        Some(Write::incremental(doc.save_after(&self.saved_heads), heads))
+        Some(Write::incremental(self.unsaved(doc), heads))
+    }
+
+    /// The changes not stored yet, as one incremental chunk's bytes.
+    pub fn unsaved(&self, doc: &mut AutoCommit) -> Vec<u8> {
+        doc.save_after(&self.saved_heads)
     }
 
     /// Records that `write` is durably stored.

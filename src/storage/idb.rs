@@ -310,7 +310,9 @@ impl Database {
         entries
             .delete(&JsValue::from_str(id))
             .map_err(StorageError::from_js)?;
-        complete(&tx).await
+        complete(&tx).await?;
+        crate::storage::journal::remove_all(id);
+        Ok(())
     }
 
     fn transaction(
@@ -389,6 +391,12 @@ async fn finish(request: &IdbRequest) -> Result<JsValue, StorageError> {
 
 /// Waits until a transaction has committed, or reports why it did not.
 async fn complete(tx: &web_sys::IdbTransaction) -> Result<(), StorageError> {
+    // Every request is issued: ask for the commit now instead of when this
+    // task ends, so a page that closes meanwhile leaves a whole transaction
+    // to finish. (web-sys marks `commit` deprecated only because not every
+    // engine had it; where it is missing the call fails and auto-commit applies.)
+    #[allow(deprecated)]
+    let _ = tx.commit();
     let promise = Promise::new(&mut |resolve, reject| {
         tx.set_oncomplete(Some(&resolve));
         tx.set_onerror(Some(&reject));

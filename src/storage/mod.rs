@@ -4,3 +4,5 @@
 pub mod chunks;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
+#[cfg(target_arch = "wasm32")]
+pub mod journal;

@@ -12,6 +12,7 @@ use web_sys::{BroadcastChannel, MessageEvent};
 
 use crate::storage::chunks::{Saver, load_chunks, merge_chunks};
 use crate::storage::idb::{Database, StorageError, SyncSettings, WorkspaceEntry};
+use crate::storage::journal;
 use crate::sync::client::SyncCursor;
 use crate::sync::crypto::WorkspaceSecret;
 use crate::sync::link::{JoinPlan, ShareLink, plan_join};
@@ -53,6 +54,9 @@ struct Inner {
     saving: bool,
     /// A flush is writing now.
     flushing: bool,
+    /// `localStorage` copies of unsaved changes (see [`journal`]), removed
+    /// once a flush has stored everything.
+    journaled: Vec<String>,
     /// This browser's list entry for the workspace (name, sync settings).
     entry: WorkspaceEntry,
     /// The relay connection, once the workspace is shared or joined.
@@ -274,7 +278,16 @@ impl OpenWorkspace {
             created_at: now(),
             sync: None,
         });
-        let loaded = load_chunks(chunks);
+        let mut loaded = load_chunks(chunks);
+        // Changes a tab copied as it closed, which may not have reached IndexedDB.
+        let mut journaled = Vec::new();
+        for (key, changes) in journal::read(id) {
+            match changes {
+                Some(bytes) if loaded.doc.load_incremental(&bytes).is_ok() => journaled.push(key),
+                _ => journal::remove(&key),
+            }
+        }
+        let unsaved = loaded.saver.is_dirty(&mut loaded.doc);
         let mut doc = WorkspaceDoc::from_automerge(loaded.doc, author);
         // The one whole read: from here on, only what patches name is read again.
         let mut state = crate::workspace::Workspace::default();
@@ -306,6 +319,7 @@ impl OpenWorkspace {
                 saver: loaded.saver,
                 saving: false,
                 flushing: false,
+                journaled,
                 entry: entry.clone(),
                 live: None,
             }),
@@ -326,6 +340,11 @@ impl OpenWorkspace {
         };
         this.join_tabs();
         this.start_presence();
+        // Stores what the copies brought (and then removes them); copies of
+        // changes already stored are removed by the same flush.
+        if unsaved || this.inner.with_value(|inner| !inner.journaled.is_empty()) {
+            this.schedule_save();
+        }
         if let Some(settings) = entry.sync {
             match Live::new(settings) {
                 Ok(live) => this.start_live(live),
@@ -595,9 +614,19 @@ impl OpenWorkspace {
     }
 
     /// Starts writing what is not stored yet at once, without waiting for the
-    /// debounce (the page is being hidden or closed).
+    /// debounce (the page is being hidden or closed), and copies it to
+    /// `localStorage` synchronously in case the page goes before the write
+    /// ends.
     pub fn save_now(&self) {
+        let id = self.id.get_value();
         let urgent = self.inner.try_update_value(|inner| {
+            if inner.saver.is_dirty(inner.doc.automerge()) {
+                let key = journal::key(&id, &inner.doc.actor());
+                let changes = inner.saver.unsaved(inner.doc.automerge());
+                if journal::put(&key, &changes) && !inner.journaled.contains(&key) {
+                    inner.journaled.push(key);
+                }
+            }
             if !inner.saving {
                 None
             } else if inner.flushing {
@@ -718,6 +747,12 @@ impl OpenWorkspace {
                 write = inner.saver.next_write(inner.doc.automerge());
                 // Captured with the write: this cursor covers only what it stores.
                 cursor = inner.live.as_ref().map(Live::cursor);
+                if write.is_none() {
+                    // Everything is stored: the last-moment copies are not needed.
+                    for key in inner.journaled.drain(..) {
+                        journal::remove(&key);
+                    }
+                }
             });
             let Some(write) = write else { break };
             match db.write(&id, &write).await {

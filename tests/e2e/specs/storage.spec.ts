@@ -1,6 +1,6 @@
 // What a person sees when the browser's stored data is damaged, and renaming a workspace.
 import { expect, test } from '@playwright/test';
-import { addObjective, createWorkspace, objective, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, saveState, screenshot, waitUntilSaved } from './support';
 
 test('damaged stored data is reported, the rest opens, and work goes on', async ({ page }) => {
   await createWorkspace(page, 'Contoso Bank', 'Retail banking');
@@ -132,4 +132,39 @@ test('a workspace removed from this browser leaves nothing of it behind', async 
 
   await page.goto(removedUrl);
   await expect(page.getByText('This workspace is not stored in this browser.')).toBeVisible();
+});
+
+test('a change the browser could not store before the tab closed is there when the workspace opens again', async ({
+  page,
+  context,
+}) => {
+  await createWorkspace(page, 'Tailspin Toys');
+  await addObjective(page, { title: 'Phishing click rate', target: '5', unit: '%' });
+  await waitUntilSaved(page);
+  const url = page.url();
+
+  // From here the disk refuses every write of this tab.
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The disk is full.', 'QuotaExceededError');
+    };
+  });
+  await addObjective(page, { title: 'Patch latency', target: '14', unit: 'days' });
+  await expect(saveState(page)).toHaveText('Not saved yet');
+  await expect(page.getByText("The browser's storage is full")).toBeVisible();
+
+  // The tab is closed before any write succeeded.
+  await page.close();
+  const again = await context.newPage();
+  await again.goto(url);
+  await expect(objective(again, 'Patch latency')).toBeVisible();
+  await expect(objective(again, 'Phishing click rate')).toBeVisible();
+  await waitUntilSaved(again);
+  // Stored for good now: the last-moment copy is gone, and a reload still has it.
+  const copies = await again.evaluate(() =>
+    Object.keys(localStorage).filter((key) => key.startsWith('charter.unsaved.')),
+  );
+  expect(copies).toEqual([]);
+  await again.reload();
+  await expect(objective(again, 'Patch latency')).toBeVisible();
 });
