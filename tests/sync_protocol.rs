@@ -473,7 +473,7 @@ fn a_blob_for_another_room_is_rejected() {
 fn a_blob_of_another_kind_is_rejected() {
     let secret = known_secret();
     let sealed = sealed_changes(&secret, b"objective: 99.9% uptime");
-    for kind in [BlobKind::Snapshot, BlobKind::Presence] {
+    for kind in [BlobKind::Snapshot { covers: 0 }, BlobKind::Presence] {
         let err = open(&secret.content_key(), &secret.room_id(), kind, &sealed).unwrap_err();
         assert_eq!(err, CryptoError::DoesNotAuthenticate);
     }
@@ -506,7 +506,11 @@ fn a_truncated_blob_is_too_short_not_inauthentic() {
 #[test]
 fn sealing_every_kind_round_trips() {
     let secret = known_secret();
-    for kind in [BlobKind::Changes, BlobKind::Snapshot, BlobKind::Presence] {
+    for kind in [
+        BlobKind::Changes,
+        BlobKind::Snapshot { covers: 7 },
+        BlobKind::Presence,
+    ] {
         let sealed = seal(&secret.content_key(), &secret.room_id(), kind, b"payload").unwrap();
         let opened = open(&secret.content_key(), &secret.room_id(), kind, &sealed).unwrap();
         assert_eq!(opened, b"payload");

@@ -897,7 +897,13 @@ async fn the_database_never_holds_a_plaintext_or_a_token() {
         client.append(0, n, &sealed).await;
         sealed_blobs.push(sealed);
     }
-    let snapshot = seal(&key, &room, BlobKind::Snapshot, MARKER.as_bytes()).unwrap();
+    let snapshot = seal(
+        &key,
+        &room,
+        BlobKind::Snapshot { covers: 20 },
+        MARKER.as_bytes(),
+    )
+    .unwrap();
     client
         .send(&ClientFrame::Snapshot {
             channel: 0,

@@ -372,14 +372,15 @@ impl SyncClient {
         if bytes.len() > self.max_append_bytes {
             return Ok(None);
         }
-        let blob = self.seal(BlobKind::Snapshot, &bytes)?;
+        let covers = self.cursor.seq;
+        let blob = self.seal(BlobKind::Snapshot { covers }, &bytes)?;
         let request = self.next_request;
         self.next_request = self.next_request.wrapping_add(1);
-        self.snapshot_covers = self.cursor.seq;
+        self.snapshot_covers = covers;
         Ok(Some(ClientFrame::Snapshot {
             channel: self.channel,
             request,
-            covers: self.cursor.seq,
+            covers,
             blob,
         }))
     }
@@ -524,7 +525,7 @@ impl SyncClient {
         if !self.welcomed() || covers <= self.cursor.seq {
             return Vec::new();
         }
-        let mut events = self.apply(doc, BlobKind::Snapshot, blob, covers);
+        let mut events = self.apply(doc, BlobKind::Snapshot { covers }, blob, covers);
         self.cursor.seq = covers;
         self.snapshot_covers = self.snapshot_covers.max(covers);
         self.step_over_own_entries();
@@ -567,7 +568,7 @@ impl SyncClient {
     ) -> Result<(), SyncError> {
         let plaintext = self.open(kind, blob)?;
         let chunks = split_chunks(&plaintext)?;
-        let reach = if kind == BlobKind::Snapshot {
+        let reach = if matches!(kind, BlobKind::Snapshot { .. }) {
             // A whole document: Automerge loads it as the changes it holds.
             let [(DOCUMENT_CHUNK, document)] = chunks[..] else {
                 return Err(not_automerge("a snapshot holds exactly one document"));
@@ -1172,7 +1173,7 @@ mod tests {
         let mut bob = editor();
         welcome(&mut bob, &mut b, 0);
         a.add_objective(&draft("Snapshot"), NOW).unwrap();
-        let snapshot = sealed(BlobKind::Snapshot, &a.automerge().save());
+        let snapshot = sealed(BlobKind::Snapshot { covers: 1 }, &a.automerge().save());
         let garbage = sealed(BlobKind::Changes, b"not automerge at all");
         let heads = b.automerge().get_heads();
 
@@ -1195,7 +1196,7 @@ mod tests {
         assert_eq!(bob.status(), SyncStatus::CatchingUp);
         a.add_objective(&draft("In the snapshot"), NOW).unwrap();
         let covered = a.automerge().get_heads();
-        let snapshot = sealed(BlobKind::Snapshot, &a.automerge().save());
+        let snapshot = sealed(BlobKind::Snapshot { covers: 5 }, &a.automerge().save());
         a.add_objective(&draft("After it"), NOW + 1).unwrap();
         let tail = sealed(BlobKind::Changes, &a.automerge().save_after(&covered));
 
@@ -1604,7 +1605,7 @@ mod tests {
         let snapshot = ServerFrame::SnapshotEntry {
             channel: CHANNEL,
             covers: 3,
-            blob: sealed(BlobKind::Snapshot, &two_documents),
+            blob: sealed(BlobKind::Snapshot { covers: 3 }, &two_documents),
         };
         assert!(matches!(
             bob.receive(b.automerge(), snapshot)[0],
@@ -1696,7 +1697,7 @@ mod tests {
             ServerFrame::SnapshotEntry {
                 channel: CHANNEL,
                 covers: 1,
-                blob: sealed(BlobKind::Snapshot, &bomb),
+                blob: sealed(BlobKind::Snapshot { covers: 1 }, &bomb),
             },
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
@@ -1714,7 +1715,10 @@ mod tests {
         let mut bob = editor();
         welcome(&mut bob, &mut b, u64::MAX);
         a.add_objective(&draft("Last"), NOW).unwrap();
-        let snapshot = sealed(BlobKind::Snapshot, &a.automerge().save());
+        let snapshot = sealed(
+            BlobKind::Snapshot { covers: u64::MAX },
+            &a.automerge().save(),
+        );
         let events = bob.receive(
             b.automerge(),
             ServerFrame::SnapshotEntry {

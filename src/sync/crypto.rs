@@ -10,8 +10,9 @@
 //! Every blob is sealed with XChaCha20-Poly1305 under a fresh random 24-byte
 //! nonce (long enough that random nonces never collide in practice), written
 //! in front of the ciphertext. The associated data binds the room id and the
-//! [`BlobKind`], so the relay cannot replay a blob into another room or pass a
-//! presence message off as changes.
+//! [`BlobKind`] (for a snapshot, with the last sequence number it covers), so
+//! the relay cannot replay a blob into another room, pass a presence message
+//! off as changes, or relabel an old snapshot as covering entries it lacks.
 
 use std::fmt;
 
@@ -118,10 +119,14 @@ pub struct ReadKeys {
 /// What a sealed blob holds; bound into its associated data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BlobKind {
-    /// Automerge changes, appended to the room's log.
+    /// Automerge changes, appended to the room's log. (Their sequence number
+    /// is the relay's to give, after sealing, so it cannot be bound.)
     Changes,
-    /// A whole-document snapshot covering the log up to some sequence number.
-    Snapshot,
+    /// A whole-document snapshot covering the log up to and including `covers`.
+    Snapshot {
+        /// The last sequence number the snapshot includes.
+        covers: u64,
+    },
     /// A presence message, never stored.
     Presence,
 }
@@ -131,7 +136,7 @@ impl BlobKind {
     pub fn label(self) -> &'static [u8] {
         match self {
             BlobKind::Changes => b"charter/v1/blob/changes",
-            BlobKind::Snapshot => b"charter/v1/blob/snapshot",
+            BlobKind::Snapshot { .. } => b"charter/v2/blob/snapshot",
             BlobKind::Presence => b"charter/v1/blob/presence",
         }
     }
@@ -332,14 +337,18 @@ fn cipher(key: &ContentKey) -> XChaCha20Poly1305 {
     XChaCha20Poly1305::new(&Key::from(key.0))
 }
 
-/// The kind's label, a zero byte, then the room id: fixed labels and a fixed-length
-/// id make the encoding unambiguous.
+/// The kind's label, a zero byte, the room id, then for a snapshot the
+/// sequence number it covers as 8 big-endian bytes: fixed labels and
+/// fixed-length fields make the encoding unambiguous.
 fn associated_data(room: &RoomId, kind: BlobKind) -> Vec<u8> {
     let label = kind.label();
-    let mut aad = Vec::with_capacity(label.len() + 1 + 32);
+    let mut aad = Vec::with_capacity(label.len() + 1 + 32 + 8);
     aad.extend_from_slice(label);
     aad.push(0);
     aad.extend_from_slice(room.as_bytes());
+    if let BlobKind::Snapshot { covers } = kind {
+        aad.extend_from_slice(&covers.to_be_bytes());
+    }
     aad
 }
 
@@ -398,6 +407,24 @@ mod tests {
         assert_eq!(sealed.len(), 5 + SEAL_OVERHEAD_BYTES);
         let opened = open(&s.content_key(), &s.room_id(), BlobKind::Changes, &sealed).unwrap();
         assert_eq!(opened, b"hello");
+    }
+
+    #[test]
+    fn a_snapshot_relabelled_with_other_coverage_does_not_open() {
+        let s = secret();
+        let (key, room) = (s.content_key(), s.room_id());
+        let sealed = seal(&key, &room, BlobKind::Snapshot { covers: 40 }, b"doc").unwrap();
+        assert_eq!(
+            open(&key, &room, BlobKind::Snapshot { covers: 40 }, &sealed).unwrap(),
+            b"doc"
+        );
+        for covers in [0, 39, 41, 4_000] {
+            assert_eq!(
+                open(&key, &room, BlobKind::Snapshot { covers }, &sealed),
+                Err(CryptoError::DoesNotAuthenticate),
+                "claimed to cover {covers}"
+            );
+        }
     }
 
     #[test]
