@@ -25,6 +25,7 @@ fn every_client_frame() -> Vec<ClientFrame> {
             room: room(1),
             write_token: None,
             cursor: 0,
+            entries_only: false,
         },
         ClientFrame::Hello {
             version: PROTOCOL_VERSION,
@@ -32,6 +33,7 @@ fn every_client_frame() -> Vec<ClientFrame> {
             room: room(2),
             write_token: Some(WriteToken::from_bytes([3; 32])),
             cursor: u64::MAX,
+            entries_only: true,
         },
         ClientFrame::Append {
             channel: 1,
@@ -181,8 +183,10 @@ fn unknown_variants_and_bad_options_are_malformed() {
         decode_server(&[6]),
         Err(ProtocolError::Malformed(_))
     ));
-    // Hello v1 whose write-token option tag is 2.
-    let mut hello = vec![0, 1, 0];
+    // A Hello of this version whose write-token option tag is 2.
+    let version = u8::try_from(PROTOCOL_VERSION).unwrap();
+    assert!(version < 0x80, "one varint byte");
+    let mut hello = vec![0, version, 0];
     hello.extend_from_slice(&[0; 32]);
     hello.push(2);
     assert!(matches!(
@@ -225,14 +229,18 @@ fn arb_client_frame() -> impl Strategy<Value = ClientFrame> {
             any::<u16>(),
             arb_room(),
             proptest::option::of(any::<[u8; 32]>()),
-            any::<u64>()
+            any::<u64>(),
+            any::<bool>()
         )
-            .prop_map(|(channel, room, token, cursor)| ClientFrame::Hello {
-                version: PROTOCOL_VERSION,
-                channel,
-                room,
-                write_token: token.map(WriteToken::from_bytes),
-                cursor,
+            .prop_map(|(channel, room, token, cursor, entries_only)| {
+                ClientFrame::Hello {
+                    version: PROTOCOL_VERSION,
+                    channel,
+                    room,
+                    write_token: token.map(WriteToken::from_bytes),
+                    cursor,
+                    entries_only,
+                }
             }),
         (any::<u16>(), any::<u32>(), arb_blob()).prop_map(|(channel, request, blob)| {
             ClientFrame::Append {

@@ -168,6 +168,7 @@ async fn join(
         room,
         write_token,
         cursor: 0,
+        entries_only: false,
     };
     socket.send(Message::binary(encode(&hello)?)).await?;
     match next_frame(&mut socket).await? {

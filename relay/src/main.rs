@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use charter_relay::{Config, DEFAULT_DATA_DIR, Limits, RelayError, TlsFiles};
+use charter_relay::{Config, DEFAULT_DATA_DIR, DEFAULT_RETENTION, Limits, RelayError, TlsFiles};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -60,6 +60,11 @@ struct Args {
     /// network can then alter the app as it loads. Only for a network you trust.
     #[arg(long, env = "CHARTER_INSECURE_LAN")]
     insecure_lan: bool,
+    /// Days the relay keeps the changes a snapshot covers after it is stored, so that a
+    /// snapshot nobody can open (damaged, or junk) does not take the history with it.
+    #[arg(long, env = "CHARTER_RETENTION_DAYS",
+          default_value_t = DEFAULT_RETENTION.as_secs() / 86_400)]
+    retention_days: u64,
     /// Seconds without a message after which a sync connection is closed.
     #[arg(long, env = "CHARTER_IDLE_TIMEOUT_SECS",
           default_value_t = Limits::default().idle_timeout.as_secs())]
@@ -87,6 +92,7 @@ impl Args {
                 .zip(self.tls_key)
                 .map(|(certificate, key)| TlsFiles { certificate, key }),
             insecure_lan: self.insecure_lan,
+            retention: Duration::from_secs(self.retention_days.saturating_mul(86_400)),
         }
     }
 }

@@ -42,7 +42,14 @@ pub type Snapshot = (u64, Vec<u8>);
 pub const DATABASE_FILE: &str = "relay.sqlite3";
 
 /// The schema version this relay writes (`PRAGMA user_version`); a newer one is refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// How long the entries a snapshot covers are kept after it is stored, unless configured
+/// otherwise: 30 days. The relay cannot read a snapshot, so one that is damaged, or junk
+/// uploaded with the write token, must not take the history with it: readers who cannot open
+/// it ask for the entries instead ([`Store::catch_up`] with `entries_only`), and have this
+/// long to do so and to have an editor upload a good one.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// How long a statement waits for a lock held by another connection (another process).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -72,6 +79,12 @@ CREATE TABLE snapshots (
     blob BLOB NOT NULL,
     PRIMARY KEY (room, covers)
 );
+";
+
+/// Version 2: when each snapshot was stored (Unix seconds), for the retention period.
+/// Snapshots stored before it count as stored long ago.
+const SCHEMA_V2: &str = "
+ALTER TABLE snapshots ADD COLUMN stored_at INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// The hash the store keeps for a write token: SHA-256 of its bytes.
@@ -183,6 +196,8 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
+    /// How long entries stay after a snapshot covering them is stored.
+    retention: Duration,
     connection: Arc<Mutex<Connection>>,
     /// To the group-commit writer thread, which ends when the last clone of the store is gone.
     appends: mpsc::Sender<PendingAppend>,
@@ -212,8 +227,15 @@ impl fmt::Debug for Store {
 impl Store {
     /// Opens (creating when needed) `<data_dir>/relay.sqlite3`, creating `data_dir` too.
     ///
-    /// Blocks while it opens and migrates the file; call it at startup.
+    /// Blocks while it opens and migrates the file; call it at startup. Entries covered by a
+    /// snapshot are kept for [`DEFAULT_RETENTION`].
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with_retention(data_dir, DEFAULT_RETENTION)
+    }
+
+    /// [`Store::open`], keeping the entries a snapshot covers for `retention` after it is
+    /// stored (zero: drop them as soon as two snapshots cover them).
+    pub fn open_with_retention(data_dir: &Path, retention: Duration) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
@@ -247,6 +269,7 @@ impl Store {
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
+                retention,
                 connection,
                 appends,
             }),
@@ -360,10 +383,14 @@ impl Store {
     /// Stores a sealed snapshot covering entries `1..=covers` of `room`, as a writer.
     ///
     /// `covers` must not exceed the room's head ([`StoreError::SnapshotAhead`]). A snapshot
-    /// with the same `covers` as a stored one replaces it. Then, in the same transaction, the
-    /// store keeps only the two newest snapshots (by `covers`) and drops the entries the
-    /// older of the two covers: a client whose cursor is at or after that point still gets a
-    /// plain tail, an older one gets the newest snapshot plus the tail.
+    /// with the same `covers` as a stored one replaces it. A client whose cursor is below
+    /// what the older of the two newest snapshots covers is sent the newest snapshot plus the
+    /// tail; a newer one gets a plain tail.
+    ///
+    /// Entries are deleted only once both hold: the older of the two newest snapshots covers
+    /// them, and a snapshot covering them was stored at least the retention period ago (older
+    /// snapshots go with them). Until then a client that cannot open the snapshot can still
+    /// fetch every entry.
     pub async fn put_snapshot(
         &self,
         room: RoomId,
@@ -371,8 +398,19 @@ impl Store {
         covers: u64,
         blob: Vec<u8>,
     ) -> Result<(), StoreError> {
-        self.run(move |connection| put_snapshot(connection, &room, &token_hash, covers, &blob))
-            .await
+        let retention = self.inner.retention;
+        self.run(move |connection| {
+            let now = unix_seconds().unwrap_or(0);
+            let settled_before = now.saturating_sub(clamp_to_sql(retention.as_secs()));
+            let snapshot = NewSnapshot {
+                covers,
+                blob: &blob,
+                now,
+                settled_before,
+            };
+            put_snapshot(connection, &room, &token_hash, &snapshot)
+        })
+        .await
     }
 
     /// The newest snapshot of `room` (largest `covers`), if any.
@@ -382,19 +420,25 @@ impl Store {
     }
 
     /// What a client whose last seen sequence number is `cursor` needs, in one consistent
-    /// read: when entries after its cursor were pruned (`cursor` is below the oldest retained
-    /// entry − 1), the newest snapshot and the entries after it; otherwise only the entries
-    /// after `cursor`. The limits apply to the entries as in [`Store::entries_after`]; the
-    /// snapshot is always whole.
+    /// read: when entries after its cursor are pruned (`cursor` is below what the older of
+    /// the two newest snapshots covers), the newest snapshot and the entries after it;
+    /// otherwise only the entries after `cursor`. With `entries_only` (the client could not
+    /// open the snapshot), never a snapshot: the entries after `cursor` that are still kept.
+    /// The limits apply to the entries as in [`Store::entries_after`]; the snapshot is always
+    /// whole.
     pub async fn catch_up(
         &self,
         room: RoomId,
         cursor: u64,
+        entries_only: bool,
         max_entries: usize,
         max_bytes: usize,
     ) -> Result<CatchUp, StoreError> {
-        self.run(move |connection| catch_up(connection, &room, cursor, max_entries, max_bytes))
-            .await
+        self.run(move |connection| {
+            let limits = (max_entries, max_bytes);
+            catch_up(connection, &room, cursor, entries_only, limits)
+        })
+        .await
     }
 
     /// Runs `work` on the blocking pool with the connection locked.
@@ -509,6 +553,11 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
         // Plain CREATE TABLE: a file holding someone else's tables fails here instead of
         // being adopted.
         tx.execute_batch(SCHEMA_V1)?;
+    }
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
+    }
+    if found < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     tx.commit()?;
@@ -668,21 +717,44 @@ fn pruned_through(connection: &Connection, room: &RoomId) -> Result<u64, StoreEr
     })
 }
 
+/// A snapshot to store, with the clock: `now` and the time before which a stored snapshot has
+/// been kept for the retention period (Unix seconds).
+struct NewSnapshot<'a> {
+    covers: u64,
+    blob: &'a [u8],
+    now: i64,
+    settled_before: i64,
+}
+
 fn put_snapshot(
     connection: &mut Connection,
     room: &RoomId,
     token_hash: &TokenHash,
-    covers: u64,
-    blob: &[u8],
+    snapshot: &NewSnapshot<'_>,
 ) -> Result<(), StoreError> {
+    let &NewSnapshot {
+        covers,
+        blob,
+        now,
+        settled_before,
+    } = snapshot;
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let head = require_writer(&tx, room, token_hash)?;
     if covers > head {
         return Err(StoreError::SnapshotAhead { covers, head });
     }
-    tx.prepare_cached("INSERT OR REPLACE INTO snapshots (room, covers, blob) VALUES (?1, ?2, ?3)")?
-        .execute(params![room, to_sql_int(covers)?, blob])?;
-    let floor = to_sql_int(pruned_through(&tx, room)?)?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO snapshots (room, covers, blob, stored_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![room, to_sql_int(covers)?, blob, now])?;
+    // Deleted: what the second-newest snapshot covers (catch-up no longer serves it), and only
+    // as far as a snapshot stored before the retention period covers.
+    let settled: i64 = tx
+        .prepare_cached(
+            "SELECT coalesce(max(covers), 0) FROM snapshots WHERE room = ?1 AND stored_at <= ?2",
+        )?
+        .query_row(params![room, settled_before], |row| row.get(0))?;
+    let floor = to_sql_int(pruned_through(&tx, room)?)?.min(settled);
     if floor > 0 {
         tx.prepare_cached("DELETE FROM entries WHERE room = ?1 AND seq <= ?2")?
             .execute(params![room, floor])?;
@@ -697,13 +769,13 @@ fn catch_up(
     connection: &mut Connection,
     room: &RoomId,
     cursor: u64,
-    max_entries: usize,
-    max_bytes: usize,
+    entries_only: bool,
+    (max_entries, max_bytes): (usize, usize),
 ) -> Result<CatchUp, StoreError> {
     // One read transaction, so the snapshot, the entries and the head agree.
     let tx = connection.transaction()?;
     let head = load_room(&tx, room)?.map_or(0, |row| row.head);
-    let (snapshot, from) = if cursor < pruned_through(&tx, room)? {
+    let (snapshot, from) = if !entries_only && cursor < pruned_through(&tx, room)? {
         let snapshot = latest_snapshot(&tx, room)?.ok_or_else(|| {
             StoreError::Corrupt("entries were pruned but no snapshot is stored".into())
         })?;
@@ -976,6 +1048,24 @@ mod tests {
         assert!(matches!(error, StoreError::Corrupt(_)), "{error:?}");
     }
 
+    /// A snapshot stored at `now`, with nothing kept past its coverage (retention zero).
+    fn at_once(covers: u64, blob: &[u8], now: i64) -> NewSnapshot<'_> {
+        NewSnapshot {
+            covers,
+            blob,
+            now,
+            settled_before: now,
+        }
+    }
+
+    fn count(connection: &Connection, table: &str) -> i64 {
+        connection
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap()
+    }
+
     #[test]
     fn pruning_keeps_entries_after_the_second_newest_snapshot() {
         let dir = tempfile::tempdir().unwrap();
@@ -985,21 +1075,78 @@ mod tests {
         for _ in 0..10 {
             append(&mut connection, &ROOM, &token(), b"e").unwrap();
         }
-        put_snapshot(&mut connection, &ROOM, &token(), 4, b"s4").unwrap();
+        put_snapshot(&mut connection, &ROOM, &token(), &at_once(4, b"s4", 100)).unwrap();
         assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 0);
-        put_snapshot(&mut connection, &ROOM, &token(), 7, b"s7").unwrap();
+        put_snapshot(&mut connection, &ROOM, &token(), &at_once(7, b"s7", 101)).unwrap();
         assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 4);
         // A late, older snapshot is dropped at once and changes nothing.
-        put_snapshot(&mut connection, &ROOM, &token(), 2, b"s2").unwrap();
+        put_snapshot(&mut connection, &ROOM, &token(), &at_once(2, b"s2", 102)).unwrap();
         assert_eq!(pruned_through(&connection, &ROOM).unwrap(), 4);
-        let count = |table: &str| -> i64 {
-            connection
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-                    row.get(0)
-                })
-                .unwrap()
+        assert_eq!(count(&connection, "snapshots"), 2);
+        assert_eq!(count(&connection, "entries"), 6);
+    }
+
+    #[test]
+    fn junk_snapshots_leave_every_entry_for_the_retention_period() {
+        const DAY: i64 = 24 * 60 * 60;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut connection = lock(&store.inner.connection);
+        authorize(&mut connection, &ROOM, Some(&token())).unwrap();
+        for n in 1..=10 {
+            append(&mut connection, &ROOM, &token(), format!("e{n}").as_bytes()).unwrap();
+        }
+        // Two snapshots nobody can open, uploaded with the write token on day 1.
+        let junk = |covers, now| NewSnapshot {
+            covers,
+            blob: b"junk",
+            now,
+            settled_before: now - 30 * DAY,
         };
-        assert_eq!(count("snapshots"), 2);
-        assert_eq!(count("entries"), 6);
+        put_snapshot(&mut connection, &ROOM, &token(), &junk(5, DAY)).unwrap();
+        put_snapshot(&mut connection, &ROOM, &token(), &junk(9, DAY + 1)).unwrap();
+        assert_eq!(count(&connection, "entries"), 10, "nothing deleted yet");
+        // A new joiner is offered the junk; one who cannot open it gets every entry instead.
+        let offered = catch_up(&mut connection, &ROOM, 0, false, (usize::MAX, usize::MAX)).unwrap();
+        assert_eq!(offered.snapshot.map(|s| s.0), Some(9));
+        let entries = catch_up(&mut connection, &ROOM, 0, true, (usize::MAX, usize::MAX)).unwrap();
+        assert_eq!(entries.snapshot, None);
+        let seqs: Vec<u64> = entries.entries.iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+        assert_eq!(entries.entries[0].1, b"e1");
+
+        // 31 days later another snapshot arrives: what the day-1 snapshots cover may go now.
+        put_snapshot(&mut connection, &ROOM, &token(), &junk(10, 32 * DAY)).unwrap();
+        let left: Vec<u64> = catch_up(&mut connection, &ROOM, 0, true, (usize::MAX, usize::MAX))
+            .unwrap()
+            .entries
+            .iter()
+            .map(|(seq, _)| *seq)
+            .collect();
+        assert_eq!(left, [10]);
+        assert_eq!(count(&connection, "snapshots"), 2);
+    }
+
+    #[test]
+    fn a_version_1_file_gains_snapshot_times_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(SCHEMA_V1).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO snapshots (room, covers, blob) VALUES (?1, 3, x'01')",
+                    [&ROOM],
+                )
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let connection = lock(&store.inner.connection);
+        assert_eq!(schema_version(&connection).unwrap(), 2);
+        let stored_at: i64 = connection
+            .query_row("SELECT stored_at FROM snapshots", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(stored_at, 0, "an old snapshot counts as stored long ago");
     }
 }

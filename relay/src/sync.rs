@@ -305,6 +305,8 @@ struct Channel {
     /// Present when the connection holds the room's write token.
     token_hash: Option<TokenHash>,
     delivery: Delivery,
+    /// The client asked for entries only: its catch-up never includes a snapshot.
+    entries_only: bool,
 }
 
 impl Channel {
@@ -508,8 +510,9 @@ impl Connection {
                 room,
                 write_token,
                 cursor,
+                entries_only,
             } => {
-                self.hello(version, channel, room, write_token, cursor)
+                self.hello(version, channel, room, write_token, cursor, entries_only)
                     .await
             }
             ClientFrame::Append {
@@ -535,6 +538,7 @@ impl Connection {
         room: RoomId,
         write_token: Option<WriteToken>,
         cursor: u64,
+        entries_only: bool,
     ) -> Result<(), Closed> {
         // `decode_client` already refuses other versions; this keeps the rule next to its use.
         if version != PROTOCOL_VERSION {
@@ -581,6 +585,7 @@ impl Connection {
             ?room,
             writable,
             cursor,
+            entries_only,
             head,
             "room joined"
         );
@@ -599,6 +604,7 @@ impl Connection {
                 membership,
                 token_hash: token_hash.filter(|_| writable),
                 delivery: Delivery::new(cursor.min(head)),
+                entries_only,
             },
         );
         self.live.insert(channel, BroadcastStream::new(receiver));
@@ -816,6 +822,7 @@ impl Connection {
                 .catch_up(
                     room.0,
                     joined.delivery.last(),
+                    joined.entries_only,
                     limits.catch_up_page_entries,
                     limits.catch_up_page_bytes,
                 )
@@ -1071,6 +1078,7 @@ mod tests {
             room,
             write_token,
             cursor: 0,
+            entries_only: false,
         }
     }
 
@@ -1162,6 +1170,7 @@ mod tests {
                 room: RoomId([1; 32]),
                 write_token: None,
                 cursor: 5,
+                entries_only: false,
             },
             ClientFrame::Append {
                 channel: 300,

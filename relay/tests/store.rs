@@ -24,9 +24,11 @@ fn blob(room: &str, n: u64) -> Vec<u8> {
     format!("sealed blob {n} of room {room}").into_bytes()
 }
 
+/// A store that drops covered entries at once (no retention period), as the pruning tests
+/// expect; the retention period itself is tested in `store.rs`.
 fn open() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open_with_retention(dir.path(), std::time::Duration::ZERO).unwrap();
     (dir, store)
 }
 
@@ -180,7 +182,7 @@ async fn a_reader_gets_reader_access_and_creates_nothing() {
         Access::Reader { head: 1 }
     );
     let catch_up = store
-        .catch_up(ROOM_A, 0, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 0, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(
@@ -285,7 +287,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         Some((4, b"snapshot 4".to_vec()))
     );
     let from_zero = store
-        .catch_up(ROOM_A, 0, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 0, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(from_zero.snapshot, None);
@@ -307,7 +309,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
     // An old cursor (its next entries were pruned) gets the newest snapshot plus the tail.
     for cursor in [0, 1, 3] {
         let catch_up = store
-            .catch_up(ROOM_A, cursor, usize::MAX, usize::MAX)
+            .catch_up(ROOM_A, cursor, false, usize::MAX, usize::MAX)
             .await
             .unwrap();
         assert_eq!(
@@ -323,7 +325,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
     // A cursor at or after the oldest retained entry − 1 gets only the tail.
     for (cursor, tail) in [(4, 5..=10), (5, 6..=10), (7, 8..=10), (9, 10..=10)] {
         let catch_up = store
-            .catch_up(ROOM_A, cursor, usize::MAX, usize::MAX)
+            .catch_up(ROOM_A, cursor, false, usize::MAX, usize::MAX)
             .await
             .unwrap();
         assert_eq!(catch_up.snapshot, None, "cursor {cursor}");
@@ -331,7 +333,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         assert_eq!(catch_up.head, 10);
     }
     let up_to_date = store
-        .catch_up(ROOM_A, 10, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 10, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(
@@ -343,7 +345,10 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         }
     );
     // Limits bound the tail after a snapshot too.
-    let paged = store.catch_up(ROOM_A, 0, 2, usize::MAX).await.unwrap();
+    let paged = store
+        .catch_up(ROOM_A, 0, false, 2, usize::MAX)
+        .await
+        .unwrap();
     assert_eq!(paged.snapshot.map(|(covers, _)| covers), Some(7));
     assert_eq!(seqs(&paged.entries), [8, 9]);
 
@@ -355,13 +360,13 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         .unwrap();
     assert_eq!(all(ROOM_A).await, (8..=12).collect::<Vec<_>>());
     let old = store
-        .catch_up(ROOM_A, 6, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 6, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(old.snapshot, Some((11, b"snapshot 11".to_vec())));
     assert_eq!(seqs(&old.entries), [12]);
     let recent = store
-        .catch_up(ROOM_A, 7, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 7, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(recent.snapshot, None);
@@ -384,7 +389,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
     assert_eq!(all(ROOM_A).await, (8..=12).collect::<Vec<_>>());
     assert_eq!(
         store
-            .catch_up(ROOM_A, 0, usize::MAX, usize::MAX)
+            .catch_up(ROOM_A, 0, false, usize::MAX, usize::MAX)
             .await
             .unwrap()
             .snapshot,
@@ -397,7 +402,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         .unwrap();
     assert_eq!(all(ROOM_A).await, [12]);
     let caught_up = store
-        .catch_up(ROOM_A, 0, usize::MAX, usize::MAX)
+        .catch_up(ROOM_A, 0, false, usize::MAX, usize::MAX)
         .await
         .unwrap();
     assert_eq!(caught_up.snapshot, Some((12, b"snapshot 12".to_vec())));
@@ -433,7 +438,7 @@ async fn reopening_the_data_dir_keeps_every_acknowledged_entry() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     {
-        let store = Store::open(&data).unwrap();
+        let store = Store::open_with_retention(&data, std::time::Duration::ZERO).unwrap();
         fill(&store, ROOM_A, writer_a(), "A", 20).await;
         fill(&store, ROOM_B, writer_b(), "B", 3).await;
         store
@@ -445,7 +450,7 @@ async fn reopening_the_data_dir_keeps_every_acknowledged_entry() {
             .await
             .unwrap();
     }
-    let store = Store::open(&data).unwrap();
+    let store = Store::open_with_retention(&data, std::time::Duration::ZERO).unwrap();
     assert_eq!(store.head(ROOM_A).await.unwrap(), 20);
     assert_eq!(store.head(ROOM_B).await.unwrap(), 3);
     assert_eq!(

@@ -170,12 +170,26 @@ impl Client {
         write_token: Option<WriteToken>,
         cursor: u64,
     ) -> (u64, bool) {
+        self.hello_with(channel, room, write_token, cursor, false)
+            .await
+    }
+
+    /// A `Hello` that may ask for entries only (no snapshot).
+    async fn hello_with(
+        &mut self,
+        channel: u16,
+        room: RoomId,
+        write_token: Option<WriteToken>,
+        cursor: u64,
+        entries_only: bool,
+    ) -> (u64, bool) {
         self.send(&ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             channel,
             room,
             write_token,
             cursor,
+            entries_only,
         })
         .await;
         match self.recv().await {
@@ -661,6 +675,7 @@ async fn channel_mistakes_are_reported() {
             room: workspace.room(),
             write_token: None,
             cursor: 0,
+            entries_only: false,
         })
         .await;
     assert_eq!(
@@ -673,6 +688,7 @@ async fn channel_mistakes_are_reported() {
         room: workspace.room(),
         write_token: None,
         cursor: 0,
+        entries_only: false,
     })
     .unwrap();
     future.truncate(5);
@@ -715,6 +731,7 @@ async fn too_many_rooms_is_refused_and_the_joined_ones_go_on() {
             room: rooms[2].room(),
             write_token: rooms[2].token(),
             cursor: 0,
+            entries_only: false,
         })
         .await;
     assert_eq!(
@@ -950,7 +967,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[tokio::test]
-async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail() {
+async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail_or_every_kept_entry() {
     let relay = Relay::start(Limits::default()).await;
     let workspace = Workspace::new(16);
     let mut writer = relay.connect().await;
@@ -1010,6 +1027,20 @@ async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail() {
         assert_eq!(recent.entry(0).await, (n, blob(n)));
     }
     recent.expect_silence().await;
+
+    // These snapshots are junk to a client (they do not open). Asking for entries only, it
+    // gets every entry after its cursor: pruned entries are kept for the retention period.
+    let mut doubting = relay.connect().await;
+    assert_eq!(
+        doubting
+            .hello_with(0, workspace.room(), None, 2, true)
+            .await,
+        (12, false)
+    );
+    for n in 3..=12 {
+        assert_eq!(doubting.entry(0).await, (n, blob(n)));
+    }
+    doubting.expect_silence().await;
     relay.stop().await;
 }
 

@@ -183,6 +183,11 @@ pub enum SyncEvent {
     /// then [`SyncClient::connected`]'s `Hello` (or reconnect). Entries are
     /// ignored until the new welcome.
     RelayReset,
+    /// A snapshot from the relay did not open; the cursor stayed before it.
+    /// Send `ClientFrame::Leave` for the channel and then
+    /// [`SyncClient::connected`]'s `Hello`, which now asks for the entries
+    /// alone. Entries are ignored until the new welcome.
+    Rejoin,
 }
 
 /// The append awaiting the relay's acknowledgement.
@@ -245,6 +250,8 @@ pub struct SyncClient {
     max_append_bytes: usize,
     /// `on_relay` is compacted thoroughly when it grows past this many hashes.
     compact_above: usize,
+    /// A snapshot from the relay did not open: ask for entries only from now on.
+    entries_only: bool,
 }
 
 impl SyncClient {
@@ -265,6 +272,7 @@ impl SyncClient {
             own_entries: BTreeSet::new(),
             max_append_bytes: MAX_APPEND_BYTES,
             compact_above: COMPACT_ABOVE,
+            entries_only: false,
         }
     }
 
@@ -279,6 +287,7 @@ impl SyncClient {
             room: self.keys.room,
             write_token: self.keys.write_token.clone(),
             cursor: self.cursor.seq,
+            entries_only: self.entries_only,
         }
     }
 
@@ -525,7 +534,31 @@ impl SyncClient {
         if !self.welcomed() || covers <= self.cursor.seq {
             return Vec::new();
         }
-        let mut events = self.apply(doc, BlobKind::Snapshot { covers }, blob, covers);
+        let mut events = if self.entries_only {
+            // Not what was asked for: a snapshot here is the relay's doing.
+            vec![SyncEvent::Unreadable {
+                seq: covers,
+                reason: "the relay sent a summary where only changes were asked for".to_owned(),
+            }]
+        } else {
+            self.apply(doc, BlobKind::Snapshot { covers }, blob, covers)
+        };
+        if events
+            .iter()
+            .any(|event| matches!(event, SyncEvent::Unreadable { .. }))
+        {
+            // Never past what did not open: the cursor stays, and nothing after
+            // the snapshot is read on this welcome (it would skip what the
+            // snapshot claims to hold). Once, ask again for entries only.
+            self.status = SyncStatus::Connecting;
+            self.writable = false;
+            self.in_flight = None;
+            if !self.entries_only {
+                self.entries_only = true;
+                events.push(SyncEvent::Rejoin);
+            }
+            return events;
+        }
         self.cursor.seq = covers;
         self.snapshot_covers = self.snapshot_covers.max(covers);
         self.step_over_own_entries();
@@ -1221,21 +1254,80 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_snapshot_is_reported_and_skipped() {
-        let (_, mut b) = two_docs();
+    fn an_unreadable_snapshot_leaves_the_cursor_and_asks_for_the_entries() {
+        let (mut a, mut b) = two_docs();
         let mut bob = editor();
         welcome(&mut bob, &mut b, 3);
-        let wrong_kind = sealed(BlobKind::Changes, &b.automerge().save());
+        let before = bob.cursor().seq;
+        let wrong_kind = sealed(BlobKind::Changes, &a.automerge().save());
+        let junk = ServerFrame::SnapshotEntry {
+            channel: CHANNEL,
+            covers: 3,
+            blob: wrong_kind,
+        };
+        let events = bob.receive(b.automerge(), junk.clone());
+        assert!(matches!(events[0], SyncEvent::Unreadable { seq: 3, .. }));
+        assert_eq!(events.last(), Some(&SyncEvent::Rejoin));
+        assert_eq!(bob.cursor().seq, before, "never past what did not open");
+        // What the relay sends after the snapshot is not read on this welcome.
+        a.add_objective(&draft("Third"), NOW).unwrap();
+        let third = sealed(BlobKind::Changes, &a.automerge().save_after(&[]));
+        assert!(bob.receive(b.automerge(), entry(4, &third)).is_empty());
+        assert_eq!(bob.cursor().seq, before);
+
+        // The new hello asks for entries only, and they are applied in order.
+        assert!(matches!(
+            bob.connected(),
+            ClientFrame::Hello {
+                cursor: 0,
+                entries_only: true,
+                ..
+            }
+        ));
+        bob.receive(
+            b.automerge(),
+            ServerFrame::Welcome {
+                channel: CHANNEL,
+                head: 1,
+                writable: true,
+            },
+        );
+        let events = bob.receive(b.automerge(), entry(1, &third));
+        assert!(events.contains(&SyncEvent::Changed));
+        assert_eq!(bob.cursor().seq, 1);
+        assert_eq!(bob.status(), SyncStatus::UpToDate);
+
+        // A relay that sends a snapshot anyway is not followed, and not asked again.
         let events = bob.receive(
             b.automerge(),
             ServerFrame::SnapshotEntry {
                 channel: CHANNEL,
-                covers: 3,
-                blob: wrong_kind,
+                covers: 9,
+                blob: sealed(BlobKind::Snapshot { covers: 9 }, &a.automerge().save()),
             },
         );
-        assert!(matches!(events[0], SyncEvent::Unreadable { seq: 3, .. }));
-        assert_eq!(bob.cursor().seq, 3);
+        assert!(matches!(events[..], [SyncEvent::Unreadable { seq: 9, .. }]));
+        assert_eq!(bob.cursor().seq, 1);
+    }
+
+    #[test]
+    fn a_snapshot_relabelled_by_the_relay_does_not_open() {
+        let (mut a, mut b) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut b, 9);
+        a.add_objective(&draft("Old"), NOW).unwrap();
+        let old = sealed(BlobKind::Snapshot { covers: 2 }, &a.automerge().save());
+        let events = bob.receive(
+            b.automerge(),
+            ServerFrame::SnapshotEntry {
+                channel: CHANNEL,
+                covers: 9,
+                blob: old,
+            },
+        );
+        assert!(matches!(events[0], SyncEvent::Unreadable { seq: 9, .. }));
+        assert!(titles(&b).is_empty(), "nothing of it applied");
+        assert_eq!(bob.cursor().seq, 0);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 /// The protocol version this build speaks; sent first in every `Hello`.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Largest encoded frame, in bytes, that either side sends or accepts (1 MiB).
 ///
@@ -115,6 +115,10 @@ pub enum ClientFrame {
         write_token: Option<WriteToken>,
         /// The last sequence number the client already has.
         cursor: u64,
+        /// Send entries only, never a snapshot: the client could not open the
+        /// room's snapshot and asks for the entries it claims to cover (those
+        /// the relay still keeps).
+        entries_only: bool,
     },
     /// Appends a sealed blob of changes; answered by `Ack` with the same `request`.
     Append {
@@ -515,6 +519,7 @@ mod tests {
             room: RoomId([7; 32]),
             write_token: Some(WriteToken::from_bytes([9; 32])),
             cursor: 42,
+            entries_only: false,
         }
     }
 
@@ -536,24 +541,24 @@ mod tests {
 
     #[test]
     fn a_hello_of_another_version_is_reported_as_such() {
-        let bytes = encode(&hello(2)).unwrap();
+        let bytes = encode(&hello(PROTOCOL_VERSION + 1)).unwrap();
         let err = decode_client(&bytes).unwrap_err();
         assert_eq!(
             err,
             ProtocolError::UnsupportedVersion {
-                found: 2,
-                supported: 1
+                found: PROTOCOL_VERSION + 1,
+                supported: PROTOCOL_VERSION
             }
         );
         assert_eq!(err.code(), ErrorCode::UnsupportedVersion);
 
         // A future Hello whose later fields changed shape is still recognised.
-        let mut future = encode(&hello(2)).unwrap();
+        let mut future = encode(&hello(PROTOCOL_VERSION + 1)).unwrap();
         future.truncate(4);
         let err = decode_client(&future).unwrap_err();
         assert!(matches!(
             err,
-            ProtocolError::UnsupportedVersion { found: 2, .. }
+            ProtocolError::UnsupportedVersion { found, .. } if found == PROTOCOL_VERSION + 1
         ));
     }
 

@@ -228,10 +228,13 @@ impl SocketHandler for Handler {
             .with_live(|live, doc| live.client.receive(doc, frame))
             .unwrap_or_default();
         let (mut changed, mut cursor_moved, mut reset) = (false, false, false);
+        // An unreadable snapshot is told by the rejoin's own notice.
+        let rejoin = events.contains(&SyncEvent::Rejoin);
         for event in events {
             match event {
                 SyncEvent::Changed => changed = true,
                 SyncEvent::CursorMoved => cursor_moved = true,
+                SyncEvent::Unreadable { .. } if rejoin => {}
                 SyncEvent::Unreadable { .. } => ws.warn(
                     "A change from the relay could not be opened (it is damaged or belongs to \
                      another workspace) and was skipped."
@@ -257,6 +260,16 @@ impl SocketHandler for Handler {
                         Notice::Behind,
                         "The relay has less of this workspace than this browser (it may have been \
                      reset). Everything here is being sent to it again."
+                            .to_owned(),
+                    )
+                }
+                SyncEvent::Rejoin => {
+                    reset = true;
+                    ws.notice(
+                        Notice::Behind,
+                        "The relay's summary of this workspace could not be opened (it is damaged \
+                         or was not written by a member). Charter is fetching the changes it \
+                         stands for one by one instead."
                             .to_owned(),
                     )
                 }
