@@ -5,9 +5,15 @@
 //! length behind is told so by its receiver and catches up from the store instead (see
 //! [`crate::delivery`]), so a slow connection never holds up the others. The room disappears
 //! from the registry when its last member leaves.
+//!
+//! The queue is bounded in bytes as well: each room counts the bytes of the live messages it
+//! still holds (a message is released once every receiver has taken it). Past the room's byte
+//! limit a presence message is dropped, and an entry goes out as [`Event::Committed`] without
+//! its blob, which receivers read from the store instead.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use charter::sync::protocol::RoomId;
@@ -37,6 +43,22 @@ pub enum Event {
         /// The sealed presence message, shared by every receiver.
         blob: Arc<[u8]>,
     },
+    /// An entry that has committed under `seq`, passed without its blob because the room
+    /// already holds its byte limit of live messages: receivers read it from the store.
+    Committed {
+        /// The sequence number the store assigned.
+        seq: u64,
+    },
+}
+
+impl Event {
+    /// The bytes of blob it holds.
+    fn bytes(&self) -> usize {
+        match self {
+            Self::Entry { blob, .. } | Self::Ephemeral { blob } => blob.len(),
+            Self::Committed { .. } => 0,
+        }
+    }
 }
 
 // Blobs are ciphertext, but their bytes have no place in logs either.
@@ -45,17 +67,44 @@ impl fmt::Debug for Event {
         match self {
             Self::Entry { seq, blob } => write!(f, "Entry {{ seq: {seq}, {} bytes }}", blob.len()),
             Self::Ephemeral { blob } => write!(f, "Ephemeral {{ {} bytes }}", blob.len()),
+            Self::Committed { seq } => write!(f, "Committed {{ seq: {seq} }}"),
         }
     }
 }
 
 /// An event with the member that published it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Live {
     /// Who published it.
     pub origin: Origin,
     /// What was published.
     pub event: Event,
+    /// Counts the event's bytes as held by its room, and by the hub, while it lives.
+    _held: (Held, Held),
+}
+
+/// Bytes counted in a shared total for as long as this lives.
+#[derive(Debug)]
+pub struct Held {
+    total: Arc<AtomicUsize>,
+    bytes: usize,
+}
+
+impl Held {
+    /// Adds `bytes` to `total` until the returned value is dropped.
+    pub fn new(total: &Arc<AtomicUsize>, bytes: usize) -> Self {
+        total.fetch_add(bytes, Ordering::Relaxed);
+        Self {
+            total: Arc::clone(total),
+            bytes,
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.total.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
 }
 
 /// The registry of rooms that have members on this relay; cheap to clone.
@@ -63,11 +112,16 @@ pub struct Live {
 pub struct Hub {
     rooms: Arc<Mutex<HashMap<RoomId, Room>>>,
     queue: usize,
+    max_bytes: usize,
+    /// Bytes of live messages held by every room together.
+    held: Arc<AtomicUsize>,
 }
 
 struct Room {
     sender: broadcast::Sender<Arc<Live>>,
     members: usize,
+    /// Bytes of live messages this room holds.
+    held: Arc<AtomicUsize>,
 }
 
 impl fmt::Debug for Hub {
@@ -80,12 +134,20 @@ impl fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// An empty registry whose rooms keep `queue` live messages for their slowest member.
-    pub fn new(queue: usize) -> Self {
+    /// An empty registry whose rooms keep `queue` live messages, and at most `max_bytes` of
+    /// blobs, for their slowest member.
+    pub fn new(queue: usize, max_bytes: usize) -> Self {
         Self {
             rooms: Arc::default(),
             queue: queue.max(1),
+            max_bytes,
+            held: Arc::default(),
         }
+    }
+
+    /// Bytes of live messages that rooms hold now, waiting for their slowest member.
+    pub fn held_bytes(&self) -> usize {
+        self.held.load(Ordering::Relaxed)
     }
 
     /// Joins `room`: returns the membership (to publish; leaving when dropped) and the
@@ -95,6 +157,7 @@ impl Hub {
         let entry = rooms.entry(room).or_insert_with(|| Room {
             sender: broadcast::Sender::new(self.queue),
             members: 0,
+            held: Arc::default(),
         });
         entry.members += 1;
         let receiver = entry.sender.subscribe();
@@ -102,6 +165,7 @@ impl Hub {
             hub: self.clone(),
             room,
             sender: entry.sender.clone(),
+            room_held: Arc::clone(&entry.held),
         };
         (membership, receiver)
     }
@@ -139,6 +203,7 @@ pub struct Membership {
     hub: Hub,
     room: RoomId,
     sender: broadcast::Sender<Arc<Live>>,
+    room_held: Arc<AtomicUsize>,
 }
 
 impl fmt::Debug for Membership {
@@ -166,6 +231,9 @@ impl Membership {
         Publisher {
             sender: self.sender.clone(),
             origin,
+            room_held: Arc::clone(&self.room_held),
+            hub_held: Arc::clone(&self.hub.held),
+            max_bytes: self.hub.max_bytes,
         }
     }
 }
@@ -175,6 +243,9 @@ impl Membership {
 pub struct Publisher {
     sender: broadcast::Sender<Arc<Live>>,
     origin: Origin,
+    room_held: Arc<AtomicUsize>,
+    hub_held: Arc<AtomicUsize>,
+    max_bytes: usize,
 }
 
 impl fmt::Debug for Publisher {
@@ -186,12 +257,30 @@ impl fmt::Debug for Publisher {
 }
 
 impl Publisher {
-    /// Passes `event` to every receiver of the room, without waiting for any of them.
+    /// Passes `event` to every receiver of the room, without waiting for any of them. When
+    /// the room already holds its byte limit, a presence message is dropped and an entry is
+    /// passed as [`Event::Committed`].
     pub fn publish(&self, event: Event) {
+        let bytes = event.bytes();
+        let event = if self.room_held.load(Ordering::Relaxed) + bytes <= self.max_bytes {
+            event
+        } else {
+            match event {
+                Event::Entry { seq, .. } | Event::Committed { seq } => Event::Committed { seq },
+                Event::Ephemeral { .. } => return,
+            }
+        };
+        let bytes = event.bytes();
+        // Counted in the room's total and the hub's, both released with the message.
+        let held = (
+            Held::new(&self.room_held, bytes),
+            Held::new(&self.hub_held, bytes),
+        );
         // An error only means nobody is listening, which is fine.
         let _ = self.sender.send(Arc::new(Live {
             origin: self.origin,
             event,
+            _held: held,
         }));
     }
 }
@@ -226,7 +315,7 @@ mod tests {
 
     #[test]
     fn a_room_lives_as_long_as_it_has_members() {
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, 1 << 20);
         let (a, _ra) = hub.join(ROOM);
         let (b, _rb) = hub.join(ROOM);
         let (c, _rc) = hub.join(OTHER);
@@ -243,7 +332,7 @@ mod tests {
 
     #[test]
     fn published_events_reach_every_receiver_of_the_room_only() {
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, 1 << 20);
         let (a, mut ra) = hub.join(ROOM);
         let (_b, mut rb) = hub.join(ROOM);
         let (_c, mut rc) = hub.join(OTHER);
@@ -258,13 +347,62 @@ mod tests {
 
     #[tokio::test]
     async fn a_receiver_that_falls_behind_is_told_how_far() {
-        let hub = Hub::new(2);
+        let hub = Hub::new(2, 1 << 20);
         let (a, mut slow) = hub.join(ROOM);
         for seq in 1..=5 {
             a.publish(origin(1), entry(seq));
         }
         assert_eq!(slow.recv().await.unwrap_err(), RecvError::Lagged(3));
         assert_eq!(slow.recv().await.unwrap().event, entry(4));
+    }
+
+    #[test]
+    fn a_room_holds_at_most_its_byte_limit_and_passes_entries_past_it_without_blobs() {
+        let hub = Hub::new(64, 20);
+        let (a, mut slow) = hub.join(ROOM);
+        let blob = |n: usize| Arc::from(vec![7; n]);
+        a.publish(
+            origin(1),
+            Event::Entry {
+                seq: 1,
+                blob: blob(12),
+            },
+        );
+        a.publish(origin(1), Event::Ephemeral { blob: blob(6) });
+        assert_eq!(hub.held_bytes(), 18);
+        // Past the limit: the presence is dropped, the entry goes without its blob.
+        a.publish(origin(1), Event::Ephemeral { blob: blob(6) });
+        a.publish(
+            origin(1),
+            Event::Entry {
+                seq: 2,
+                blob: blob(12),
+            },
+        );
+        assert_eq!(hub.held_bytes(), 18);
+        assert!(matches!(
+            slow.try_recv().unwrap().event,
+            Event::Entry { seq: 1, .. }
+        ));
+        assert!(matches!(
+            slow.try_recv().unwrap().event,
+            Event::Ephemeral { .. }
+        ));
+        assert_eq!(slow.try_recv().unwrap().event, Event::Committed { seq: 2 });
+        assert_eq!(slow.try_recv().unwrap_err(), TryRecvError::Empty);
+        // Taken by every receiver: released.
+        assert_eq!(hub.held_bytes(), 0);
+        a.publish(
+            origin(1),
+            Event::Entry {
+                seq: 3,
+                blob: blob(12),
+            },
+        );
+        assert!(matches!(
+            slow.try_recv().unwrap().event,
+            Event::Entry { seq: 3, .. }
+        ));
     }
 
     #[test]

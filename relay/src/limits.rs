@@ -34,9 +34,15 @@ pub struct Limits {
     pub send_timeout: Duration,
     /// Outgoing frames a connection may have queued before the relay waits for it.
     pub outgoing_queue: usize,
+    /// Bytes of outgoing frames a connection may have queued before the relay waits for it
+    /// (a single larger frame still goes, alone).
+    pub outgoing_bytes: usize,
     /// Live messages a room keeps for its slowest connection; one that falls further behind
     /// is caught up again from the store (ephemeral messages it missed are lost).
     pub room_queue: usize,
+    /// Bytes of blobs a room's live messages may hold for its slowest connection; past it,
+    /// presence is dropped and entries are passed without their blobs (read from the store).
+    pub room_bytes: usize,
     /// At most this many bytes of blobs per page when catching a connection up.
     pub catch_up_page_bytes: usize,
     /// At most this many entries per page when catching a connection up.
@@ -53,7 +59,9 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(300),
             send_timeout: Duration::from_secs(10),
             outgoing_queue: 256,
+            outgoing_bytes: 2 * MAX_FRAME_BYTES,
             room_queue: 1024,
+            room_bytes: 8 * MAX_FRAME_BYTES,
             catch_up_page_bytes: 4 * MAX_FRAME_BYTES,
             catch_up_page_entries: 1000,
         }

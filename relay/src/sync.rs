@@ -41,7 +41,7 @@ use charter::sync::protocol::{
     ServerFrame, WriteToken, decode_client, encode,
 };
 use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -49,7 +49,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::delivery::{Delivery, Verdict};
-use crate::hub::{Event, Hub, Live, Membership, Origin, Publisher};
+use crate::hub::{Event, Held, Hub, Live, Membership, Origin, Publisher};
 use crate::limits::{Limits, MAX_WEBSOCKET_MESSAGE_BYTES, TokenBucket};
 use crate::store::{Store, StoreError, TokenHash};
 
@@ -75,6 +75,8 @@ pub(crate) struct SyncService {
     allowed_origins: Vec<String>,
     /// Open sync connections per network address.
     per_address: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+    /// Bytes of frames queued for every connection together, not yet written to its socket.
+    outgoing_held: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// One connection counted against its address until dropped.
@@ -119,14 +121,21 @@ impl SyncService {
     pub(crate) fn new(store: Store, limits: Limits) -> Self {
         Self {
             store,
-            hub: Hub::new(limits.room_queue),
+            hub: Hub::new(limits.room_queue, limits.room_bytes),
             limits,
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
             next_connection: AtomicU64::new(1),
             allowed_origins: Vec::new(),
             per_address: Arc::default(),
+            outgoing_held: Arc::default(),
         }
+    }
+
+    /// Bytes the relay holds for slow readers now: frames queued for connections and live
+    /// messages rooms keep for their slowest member.
+    pub(crate) fn queued_bytes(&self) -> usize {
+        self.outgoing_held.load(Ordering::Relaxed) + self.hub.held_bytes()
     }
 
     /// Lets pages on `origins` connect too (the relay's own pages always may).
@@ -272,8 +281,53 @@ enum Closed {
 
 /// The sending half as the connection sees it: a bounded queue to the writer task.
 struct Outgoing {
-    queue: mpsc::Sender<Message>,
+    queue: mpsc::Sender<Queued>,
     timeout: Duration,
+    /// Permits for the bytes this connection may have queued ([`Limits::outgoing_bytes`]).
+    budget: Arc<Semaphore>,
+    /// The largest number of permits one message takes: all of them.
+    max_permits: u32,
+    /// Every connection's queued bytes together.
+    held: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Outgoing {
+    /// The permits a message of `bytes` takes: its size, or the whole budget for a larger one.
+    fn permits(&self, bytes: usize) -> u32 {
+        u32::try_from(bytes).map_or(self.max_permits, |n| n.min(self.max_permits))
+    }
+
+    /// Queues `message` if there is room at once (a close frame); false otherwise.
+    fn try_message(&self, message: Message) -> bool {
+        let bytes = message_bytes(&message);
+        let Ok(permit) = Arc::clone(&self.budget).try_acquire_many_owned(self.permits(bytes))
+        else {
+            return false;
+        };
+        self.queue
+            .try_send(Queued {
+                message,
+                _permit: permit,
+                _held: Held::new(&self.held, bytes),
+            })
+            .is_ok()
+    }
+}
+
+/// The payload bytes of a WebSocket message (control frames count as nothing).
+fn message_bytes(message: &Message) -> usize {
+    match message {
+        Message::Binary(bytes) => bytes.len(),
+        Message::Text(text) => text.len(),
+        _ => 0,
+    }
+}
+
+/// A message on its way to the socket, with the bytes it holds of the connection's budget.
+struct Queued {
+    message: Message,
+    _permit: OwnedSemaphorePermit,
+    _held: Held,
 }
 
 impl Outgoing {
@@ -289,8 +343,21 @@ impl Outgoing {
     }
 
     async fn message(&self, message: Message) -> Result<(), Closed> {
+        let bytes = message_bytes(&message);
+        let permit = tokio::time::timeout(
+            self.timeout,
+            Arc::clone(&self.budget).acquire_many_owned(self.permits(bytes)),
+        )
+        .await
+        .map_err(|_| Closed::TooSlow(self.timeout))?
+        .map_err(|_| Closed::WriterGone)?;
+        let queued = Queued {
+            message,
+            _permit: permit,
+            _held: Held::new(&self.held, bytes),
+        };
         self.queue
-            .send_timeout(message, self.timeout)
+            .send_timeout(queued, self.timeout)
             .await
             .map_err(|error| match error {
                 mpsc::error::SendTimeoutError::Timeout(_) => Closed::TooSlow(self.timeout),
@@ -340,13 +407,18 @@ where
     tracing::info!(connection = id, "connection opened");
     let (queue, outgoing) = mpsc::channel(limits.outgoing_queue.max(1));
     let mut writer = tokio::spawn(write_out(sink, outgoing, limits.send_timeout));
+    let max_permits =
+        u32::try_from(limits.outgoing_bytes.clamp(1, Semaphore::MAX_PERMITS)).unwrap_or(u32::MAX);
     let mut connection = Connection {
         id,
-        service,
         out: Outgoing {
             queue,
             timeout: limits.send_timeout,
+            budget: Arc::new(Semaphore::new(max_permits as usize)),
+            max_permits,
+            held: Arc::clone(&service.outgoing_held),
         },
+        service,
         channels: HashMap::new(),
         live: StreamMap::new(),
         bucket: TokenBucket::new(limits.max_messages_per_second, limits.burst, Instant::now()),
@@ -354,6 +426,7 @@ where
     let stop = connection.run(&mut stream).await;
     connection.farewell(&stop).await;
     let rooms = connection.channels.len();
+    let queued_bytes = connection.service.queued_bytes();
     drop(connection);
     // The writer sends what is queued, the close frame last, then ends.
     if tokio::time::timeout(limits.send_timeout, &mut writer)
@@ -362,27 +435,43 @@ where
     {
         writer.abort();
     }
-    tracing::info!(connection = id, rooms, reason = %stop.describe(), "connection closed");
+    tracing::info!(
+        connection = id,
+        rooms,
+        reason = %stop.describe(),
+        queued_bytes,
+        "connection closed"
+    );
 }
 
 /// Hands queued messages to the socket, flushing after each batch, until the queue closes or
 /// a close frame is sent.
-async fn write_out<W>(mut sink: W, mut queue: mpsc::Receiver<Message>, timeout: Duration)
+async fn write_out<W>(mut sink: W, mut queue: mpsc::Receiver<Queued>, timeout: Duration)
 where
     W: Sink<Message, Error = axum::Error> + Unpin,
 {
     while let Some(first) = queue.recv().await {
         let batch = async {
-            let mut closing = matches!(first, Message::Close(_));
-            sink.feed(first).await?;
-            let mut fed = 1;
-            while !closing && fed < WRITE_BATCH {
-                let Ok(next) = queue.try_recv() else { break };
-                closing = matches!(next, Message::Close(_));
-                sink.feed(next).await?;
-                fed += 1;
+            // Each message's bytes count against the budget until the batch is flushed.
+            let mut written = Vec::with_capacity(WRITE_BATCH);
+            let mut next = Some(first);
+            let mut closing = false;
+            while let Some(Queued {
+                message,
+                _permit: permit,
+                _held: held,
+            }) = next.take()
+            {
+                closing = matches!(message, Message::Close(_));
+                sink.feed(message).await?;
+                written.push((permit, held));
+                if closing || written.len() >= WRITE_BATCH {
+                    break;
+                }
+                next = queue.try_recv().ok();
             }
             sink.flush().await?;
+            drop(written);
             Ok::<_, axum::Error>(closing)
         };
         match tokio::time::timeout(timeout, batch).await {
@@ -455,7 +544,7 @@ impl Connection {
             reason: Utf8Bytes::from_static(reason),
         }));
         // A full queue gets no close frame; the socket is dropped all the same.
-        let _ = self.out.queue.try_send(close);
+        let _ = self.out.try_message(close);
     }
 
     async fn incoming(&mut self, message: Message) -> Result<(), Closed> {
@@ -779,6 +868,13 @@ impl Connection {
                     })
                     .await
             }
+            Event::Committed { seq } => {
+                // Passed without its blob (the room held its byte limit): read from the store.
+                if *seq > joined.delivery.last() {
+                    return self.fill(channel).await;
+                }
+                Ok(())
+            }
             Event::Entry { seq, blob } => {
                 let seq = *seq;
                 let mut verdict = joined.delivery.live(seq);
@@ -1080,6 +1176,64 @@ mod tests {
             cursor: 0,
             entries_only: false,
         }
+    }
+
+    #[tokio::test]
+    async fn twenty_stalled_readers_hold_bounded_bytes_and_miss_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            send_timeout: Duration::from_secs(120),
+            ..Limits::default()
+        };
+        let service = service(&dir, limits);
+        let room = RoomId([5; 32]);
+        let mut writer = Pipe::open(&service);
+        writer
+            .send(&hello(room, Some(WriteToken::from_bytes([6; 32]))))
+            .await;
+        assert!(matches!(writer.frame().await, ServerFrame::Welcome { .. }));
+        let mut readers = Vec::new();
+        for _ in 0..21 {
+            let mut reader = Pipe::open(&service);
+            reader.send(&hello(room, None)).await;
+            assert!(matches!(reader.frame().await, ServerFrame::Welcome { .. }));
+            readers.push(reader);
+        }
+        // One reader keeps reading; the other twenty never read again.
+        let mut live = readers.pop().unwrap();
+        let blob = vec![0xA5; 256 * 1024];
+        let appends: u32 = 64;
+        let mut peak = 0;
+        for request in 0..appends {
+            writer
+                .send(&ClientFrame::Append {
+                    channel: 0,
+                    request,
+                    blob: blob.clone(),
+                })
+                .await;
+            assert!(
+                matches!(writer.frame().await, ServerFrame::Ack { request: r, .. } if r == request)
+            );
+            match live.frame().await {
+                ServerFrame::Entry { seq, .. } => assert_eq!(seq, u64::from(request) + 1),
+                other => panic!("expected an entry, got {other:?}"),
+            }
+            peak = peak.max(service.queued_bytes());
+        }
+        // Without byte limits each stalled reader would hold all 16 MiB it was sent.
+        let cap = 22 * limits.outgoing_bytes + limits.room_bytes;
+        // Measured: about 45 MB here, against 252 MB before queues were counted in bytes.
+        assert!(peak <= cap, "held {peak} bytes, cap {cap}");
+        // A stalled reader that reads again gets every entry, in order, from the store.
+        let mut late = readers.pop().unwrap();
+        let mut seen = Vec::new();
+        while seen.len() < appends as usize {
+            if let ServerFrame::Entry { seq, .. } = late.frame().await {
+                seen.push(seq);
+            }
+        }
+        assert_eq!(seen, (1..=u64::from(appends)).collect::<Vec<_>>());
     }
 
     #[tokio::test]
