@@ -108,6 +108,7 @@ fn every_server_frame() -> Vec<ServerFrame> {
         ErrorCode::ChannelInUse,
         ErrorCode::IdleTimeout,
         ErrorCode::Internal,
+        ErrorCode::RoomFull,
         ErrorCode::Unknown(4242),
     ];
     frames.extend(codes.into_iter().map(|code| ServerFrame::Error {

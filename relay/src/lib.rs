@@ -35,8 +35,8 @@ pub use cache::{is_hashed_file_name, is_hashed_path};
 pub use csp::{content_security_policy, inline_scripts, sha256_source};
 pub use limits::Limits;
 pub use store::{
-    Access, CatchUp, DATABASE_FILE, DEFAULT_RETENTION, Entry, RoomId, SCHEMA_VERSION, Snapshot,
-    Store, StoreError, TokenHash, hash_token,
+    Access, CatchUp, DATABASE_FILE, DEFAULT_MAX_ROOM_BYTES, DEFAULT_RETENTION, Entry, RoomId,
+    SCHEMA_VERSION, Snapshot, Store, StoreError, StoreOptions, TokenHash, hash_token,
 };
 pub use tls::{TlsError, TlsFiles};
 
@@ -60,9 +60,9 @@ pub struct Config {
     /// Serve plain HTTP on an address other machines reach (refused otherwise): anyone on
     /// that network could then alter the app as it loads.
     pub insecure_lan: bool,
-    /// How long entries stay after a snapshot covering them is stored
-    /// ([`DEFAULT_RETENTION`] unless set).
-    pub retention: std::time::Duration,
+    /// How long entries stay after a snapshot covering them is stored, and how many bytes a
+    /// room may hold ([`DEFAULT_RETENTION`] and [`DEFAULT_MAX_ROOM_BYTES`] unless set).
+    pub store: StoreOptions,
 }
 
 /// The data directory when none is given: `data`, relative to the working directory.
@@ -80,7 +80,7 @@ impl Config {
             allowed_origins: Vec::new(),
             tls: None,
             insecure_lan: false,
-            retention: DEFAULT_RETENTION,
+            store: StoreOptions::default(),
         }
     }
 }
@@ -172,11 +172,9 @@ pub fn router(config: &Config) -> Result<Router, RelayError> {
 fn build(config: &Config) -> Result<(Router, Arc<sync::SyncService>), RelayError> {
     let shell = app_shell::AppShell::load(&config.dist_dir)?;
     let store =
-        Store::open_with_retention(&config.data_dir, config.retention).map_err(|source| {
-            RelayError::Store {
-                path: config.data_dir.clone(),
-                source,
-            }
+        Store::open_with(&config.data_dir, config.store).map_err(|source| RelayError::Store {
+            path: config.data_dir.clone(),
+            source,
         })?;
     let service = Arc::new(
         sync::SyncService::new(store, config.limits).with_origins(&config.allowed_origins),

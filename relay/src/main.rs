@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use charter_relay::{Config, DEFAULT_DATA_DIR, DEFAULT_RETENTION, Limits, RelayError, TlsFiles};
+use charter_relay::{
+    Config, DEFAULT_DATA_DIR, DEFAULT_MAX_ROOM_BYTES, DEFAULT_RETENTION, Limits, RelayError,
+    StoreOptions, TlsFiles,
+};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -65,6 +68,11 @@ struct Args {
     #[arg(long, env = "CHARTER_RETENTION_DAYS",
           default_value_t = DEFAULT_RETENTION.as_secs() / 86_400)]
     retention_days: u64,
+    /// Megabytes (MiB) of changes and snapshots one workspace may keep on the relay; more is
+    /// refused with a clear message to its members.
+    #[arg(long, env = "CHARTER_MAX_ROOM_MB",
+          default_value_t = DEFAULT_MAX_ROOM_BYTES / (1024 * 1024))]
+    max_room_mb: u64,
     /// Seconds without a message after which a sync connection is closed.
     #[arg(long, env = "CHARTER_IDLE_TIMEOUT_SECS",
           default_value_t = Limits::default().idle_timeout.as_secs())]
@@ -92,7 +100,10 @@ impl Args {
                 .zip(self.tls_key)
                 .map(|(certificate, key)| TlsFiles { certificate, key }),
             insecure_lan: self.insecure_lan,
-            retention: Duration::from_secs(self.retention_days.saturating_mul(86_400)),
+            store: StoreOptions {
+                retention: Duration::from_secs(self.retention_days.saturating_mul(86_400)),
+                max_room_bytes: self.max_room_mb.saturating_mul(1024 * 1024),
+            },
         }
     }
 }

@@ -51,6 +51,30 @@ pub const SCHEMA_VERSION: i64 = 2;
 /// long to do so and to have an editor upload a good one.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
+/// The most bytes of blobs (entries and snapshots) one room may hold, unless configured
+/// otherwise: 256 MiB, some hundred times what three years of a workspace take.
+pub const DEFAULT_MAX_ROOM_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How the store keeps rooms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long entries stay after a snapshot covering them is stored (zero: drop them as
+    /// soon as two snapshots cover them).
+    pub retention: Duration,
+    /// The most bytes of blobs one room may hold; appends and snapshots past it are refused
+    /// with [`StoreError::RoomFull`].
+    pub max_room_bytes: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            retention: DEFAULT_RETENTION,
+            max_room_bytes: DEFAULT_MAX_ROOM_BYTES,
+        }
+    }
+}
+
 /// How long a statement waits for a lock held by another connection (another process).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -81,10 +105,15 @@ CREATE TABLE snapshots (
 );
 ";
 
-/// Version 2: when each snapshot was stored (Unix seconds), for the retention period.
-/// Snapshots stored before it count as stored long ago.
+/// Version 2: when each snapshot was stored (Unix seconds), for the retention period
+/// (snapshots stored before it count as stored long ago); and the bytes each room holds, for
+/// its quota.
 const SCHEMA_V2: &str = "
 ALTER TABLE snapshots ADD COLUMN stored_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rooms ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0 CHECK (stored_bytes >= 0);
+UPDATE rooms SET stored_bytes =
+    (SELECT coalesce(sum(length(blob)), 0) FROM entries WHERE entries.room = rooms.room)
+  + (SELECT coalesce(sum(length(blob)), 0) FROM snapshots WHERE snapshots.room = rooms.room);
 ";
 
 /// The hash the store keeps for a write token: SHA-256 of its bytes.
@@ -142,6 +171,12 @@ pub enum StoreError {
     /// The write token hash does not match the room's (or the room does not exist).
     #[error("the room's write token is required")]
     Unauthorized,
+    /// The room would hold more than the relay allows one room.
+    #[error("the room holds its limit of {limit} bytes")]
+    RoomFull {
+        /// The most bytes a room may hold.
+        limit: u64,
+    },
     /// A snapshot claims to cover entries the room does not have yet.
     #[error("a snapshot cannot cover entry {covers}: the room's head is {head}")]
     SnapshotAhead {
@@ -196,8 +231,8 @@ pub struct Store {
 
 struct Inner {
     path: PathBuf,
-    /// How long entries stay after a snapshot covering them is stored.
-    retention: Duration,
+    /// Retention and quota.
+    options: StoreOptions,
     connection: Arc<Mutex<Connection>>,
     /// To the group-commit writer thread, which ends when the last clone of the store is gone.
     appends: mpsc::Sender<PendingAppend>,
@@ -210,6 +245,8 @@ struct PendingAppend {
     blob: Vec<u8>,
     on_commit: Option<OnCommit>,
     reply: oneshot::Sender<Result<u64, StoreError>>,
+    /// The room's quota ([`StoreOptions::max_room_bytes`]).
+    max_room_bytes: u64,
 }
 
 /// Work run on the storage thread right after an append has committed, with its sequence
@@ -230,12 +267,11 @@ impl Store {
     /// Blocks while it opens and migrates the file; call it at startup. Entries covered by a
     /// snapshot are kept for [`DEFAULT_RETENTION`].
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        Self::open_with_retention(data_dir, DEFAULT_RETENTION)
+        Self::open_with(data_dir, StoreOptions::default())
     }
 
-    /// [`Store::open`], keeping the entries a snapshot covers for `retention` after it is
-    /// stored (zero: drop them as soon as two snapshots cover them).
-    pub fn open_with_retention(data_dir: &Path, retention: Duration) -> Result<Self, StoreError> {
+    /// [`Store::open`] with other retention and quota.
+    pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
@@ -269,7 +305,7 @@ impl Store {
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
-                retention,
+                options,
                 connection,
                 appends,
             }),
@@ -347,6 +383,7 @@ impl Store {
             blob,
             on_commit,
             reply,
+            max_room_bytes: self.inner.options.max_room_bytes,
         };
         let writer_gone = || StoreError::Database("the storage writer has stopped".into());
         self.inner
@@ -398,7 +435,10 @@ impl Store {
         covers: u64,
         blob: Vec<u8>,
     ) -> Result<(), StoreError> {
-        let retention = self.inner.retention;
+        let StoreOptions {
+            retention,
+            max_room_bytes,
+        } = self.inner.options;
         self.run(move |connection| {
             let now = unix_seconds().unwrap_or(0);
             let settled_before = now.saturating_sub(clamp_to_sql(retention.as_secs()));
@@ -407,6 +447,7 @@ impl Store {
                 blob: &blob,
                 now,
                 settled_before,
+                max_room_bytes,
             };
             put_snapshot(connection, &room, &token_hash, &snapshot)
         })
@@ -504,6 +545,7 @@ fn append_batch(
                 &pending.room,
                 &pending.token_hash,
                 &pending.blob,
+                pending.max_room_bytes,
             ) {
                 Ok(seq) => {
                     savepoint.commit()?;
@@ -567,6 +609,8 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
 struct RoomRow {
     token_hash: TokenHash,
     head: u64,
+    /// Bytes of blobs the room holds (entries and snapshots).
+    stored_bytes: u64,
 }
 
 impl RoomRow {
@@ -577,12 +621,16 @@ impl RoomRow {
 
 fn load_room(connection: &Connection, room: &RoomId) -> Result<Option<RoomRow>, StoreError> {
     let row = connection
-        .prepare_cached("SELECT token_hash, head FROM rooms WHERE room = ?1")?
+        .prepare_cached("SELECT token_hash, head, stored_bytes FROM rooms WHERE room = ?1")?
         .query_row([room], |row| {
-            Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
+            Ok((
+                row.get::<_, Vec<u8>>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
         })
         .optional()?;
-    let Some((token_hash, head)) = row else {
+    let Some((token_hash, head, stored_bytes)) = row else {
         return Ok(None);
     };
     let token_hash = TokenHash::try_from(token_hash.as_slice()).map_err(|_| {
@@ -594,19 +642,31 @@ fn load_room(connection: &Connection, room: &RoomId) -> Result<Option<RoomRow>, 
     Ok(Some(RoomRow {
         token_hash,
         head: from_sql_int(head, "a room's head")?,
+        stored_bytes: from_sql_int(stored_bytes, "a room's stored bytes")?,
     }))
 }
 
-/// The room's head if `token_hash` is its write token hash.
+/// The room if `token_hash` is its write token hash.
 fn require_writer(
     connection: &Connection,
     room: &RoomId,
     token_hash: &TokenHash,
-) -> Result<u64, StoreError> {
+) -> Result<RoomRow, StoreError> {
     match load_room(connection, room)? {
-        Some(row) if row.admits(token_hash) => Ok(row.head),
+        Some(row) if row.admits(token_hash) => Ok(row),
         _ => Err(StoreError::Unauthorized),
     }
+}
+
+/// Refuses to let a room holding `stored` bytes, less `freed`, take `added` more past `limit`.
+fn check_quota(stored: u64, freed: u64, added: usize, limit: u64) -> Result<(), StoreError> {
+    let after = stored
+        .saturating_sub(freed)
+        .saturating_add(u64::try_from(added).unwrap_or(u64::MAX));
+    if after > limit {
+        return Err(StoreError::RoomFull { limit });
+    }
+    Ok(())
 }
 
 fn authorize(
@@ -640,9 +700,12 @@ fn append_in(
     room: &RoomId,
     token_hash: &TokenHash,
     blob: &[u8],
+    max_room_bytes: u64,
 ) -> Result<u64, StoreError> {
-    let head = require_writer(connection, room, token_hash)?;
-    let seq = head
+    let row = require_writer(connection, room, token_hash)?;
+    check_quota(row.stored_bytes, 0, blob.len(), max_room_bytes)?;
+    let seq = row
+        .head
         .checked_add(1)
         .ok_or_else(|| StoreError::Corrupt("a room's head is at the largest number".into()))?;
     let seq_sql = to_sql_int(seq)?;
@@ -650,8 +713,10 @@ fn append_in(
         .prepare_cached("INSERT INTO entries (room, seq, blob) VALUES (?1, ?2, ?3)")?
         .execute(params![room, seq_sql, blob])?;
     connection
-        .prepare_cached("UPDATE rooms SET head = ?2 WHERE room = ?1")?
-        .execute(params![room, seq_sql])?;
+        .prepare_cached(
+            "UPDATE rooms SET head = ?2, stored_bytes = stored_bytes + ?3 WHERE room = ?1",
+        )?
+        .execute(params![room, seq_sql, clamp_to_sql(blob.len())])?;
     Ok(seq)
 }
 
@@ -724,6 +789,7 @@ struct NewSnapshot<'a> {
     blob: &'a [u8],
     now: i64,
     settled_before: i64,
+    max_room_bytes: u64,
 }
 
 fn put_snapshot(
@@ -737,16 +803,33 @@ fn put_snapshot(
         blob,
         now,
         settled_before,
+        max_room_bytes,
     } = snapshot;
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let head = require_writer(&tx, room, token_hash)?;
+    let row = require_writer(&tx, room, token_hash)?;
+    let head = row.head;
     if covers > head {
         return Err(StoreError::SnapshotAhead { covers, head });
     }
+    let covers_sql = to_sql_int(covers)?;
+    // A snapshot of the same point replaces the stored one: its bytes are freed.
+    let replaced: i64 = tx
+        .prepare_cached(
+            "SELECT coalesce(sum(length(blob)), 0) FROM snapshots WHERE room = ?1 AND covers = ?2",
+        )?
+        .query_row(params![room, covers_sql], |row| row.get(0))?;
+    let replaced = from_sql_int(replaced, "a snapshot's size")?;
+    check_quota(row.stored_bytes, replaced, blob.len(), max_room_bytes)?;
     tx.prepare_cached(
         "INSERT OR REPLACE INTO snapshots (room, covers, blob, stored_at) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![room, to_sql_int(covers)?, blob, now])?;
+    .execute(params![room, covers_sql, blob, now])?;
+    tx.prepare_cached("UPDATE rooms SET stored_bytes = stored_bytes - ?2 + ?3 WHERE room = ?1")?
+        .execute(params![
+            room,
+            clamp_to_sql(replaced),
+            clamp_to_sql(blob.len())
+        ])?;
     // Deleted: what the second-newest snapshot covers (catch-up no longer serves it), and only
     // as far as a snapshot stored before the retention period covers.
     let settled: i64 = tx
@@ -756,10 +839,20 @@ fn put_snapshot(
         .query_row(params![room, settled_before], |row| row.get(0))?;
     let floor = to_sql_int(pruned_through(&tx, room)?)?.min(settled);
     if floor > 0 {
+        let freed: i64 = tx
+            .prepare_cached(
+                "SELECT (SELECT coalesce(sum(length(blob)), 0) FROM entries \
+                         WHERE room = ?1 AND seq <= ?2) \
+                      + (SELECT coalesce(sum(length(blob)), 0) FROM snapshots \
+                         WHERE room = ?1 AND covers < ?2)",
+            )?
+            .query_row(params![room, floor], |row| row.get(0))?;
         tx.prepare_cached("DELETE FROM entries WHERE room = ?1 AND seq <= ?2")?
             .execute(params![room, floor])?;
         tx.prepare_cached("DELETE FROM snapshots WHERE room = ?1 AND covers < ?2")?
             .execute(params![room, floor])?;
+        tx.prepare_cached("UPDATE rooms SET stored_bytes = stored_bytes - ?2 WHERE room = ?1")?
+            .execute(params![room, freed])?;
     }
     tx.commit()?;
     Ok(())
@@ -827,7 +920,7 @@ mod tests {
         blob: &[u8],
     ) -> Result<u64, StoreError> {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let seq = append_in(&tx, room, token_hash, blob)?;
+        let seq = append_in(&tx, room, token_hash, blob, u64::MAX)?;
         tx.commit()?;
         Ok(seq)
     }
@@ -839,6 +932,7 @@ mod tests {
             blob: blob.to_vec(),
             on_commit: None,
             reply: oneshot::channel().0,
+            max_room_bytes: u64::MAX,
         }
     }
 
@@ -1055,6 +1149,7 @@ mod tests {
             blob,
             now,
             settled_before: now,
+            max_room_bytes: u64::MAX,
         }
     }
 
@@ -1102,6 +1197,7 @@ mod tests {
             blob: b"junk",
             now,
             settled_before: now - 30 * DAY,
+            max_room_bytes: u64::MAX,
         };
         put_snapshot(&mut connection, &ROOM, &token(), &junk(5, DAY)).unwrap();
         put_snapshot(&mut connection, &ROOM, &token(), &junk(9, DAY + 1)).unwrap();
@@ -1128,7 +1224,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_file_gains_snapshot_times_and_keeps_its_data() {
+    fn a_version_1_file_gains_snapshot_times_and_room_sizes_and_keeps_its_data() {
         let dir = tempfile::tempdir().unwrap();
         {
             let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
@@ -1136,7 +1232,19 @@ mod tests {
             connection.pragma_update(None, "user_version", 1).unwrap();
             connection
                 .execute(
+                    "INSERT INTO rooms (room, token_hash, head) VALUES (?1, ?2, 3)",
+                    params![ROOM, token()],
+                )
+                .unwrap();
+            connection
+                .execute(
                     "INSERT INTO snapshots (room, covers, blob) VALUES (?1, 3, x'01')",
+                    [&ROOM],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO entries (room, seq, blob) VALUES (?1, 3, x'0102030405')",
                     [&ROOM],
                 )
                 .unwrap();
@@ -1148,5 +1256,9 @@ mod tests {
             .query_row("SELECT stored_at FROM snapshots", [], |row| row.get(0))
             .unwrap();
         assert_eq!(stored_at, 0, "an old snapshot counts as stored long ago");
+        let stored_bytes: i64 = connection
+            .query_row("SELECT stored_bytes FROM rooms", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(stored_bytes, 1 + 5, "the snapshot and the entry");
     }
 }

@@ -740,6 +740,7 @@ impl Connection {
                 )
                 .await
             }
+            Err(StoreError::RoomFull { limit }) => self.room_full(channel, request, limit).await,
             Err(error) => {
                 tracing::error!(connection = self.id, ?room, %error, "could not append");
                 self.internal(Some(channel), Some(request)).await
@@ -787,6 +788,7 @@ impl Connection {
                 )
                 .await
             }
+            Err(StoreError::RoomFull { limit }) => self.room_full(channel, request, limit).await,
             Err(StoreError::SnapshotAhead { covers, head }) => {
                 let message = format!(
                     "A snapshot covering entry {covers} was refused: the room has only {head} \
@@ -800,6 +802,16 @@ impl Connection {
                 self.internal(Some(channel), Some(request)).await
             }
         }
+    }
+
+    async fn room_full(&mut self, channel: u16, request: u32, limit: u64) -> Result<(), Closed> {
+        tracing::warn!(connection = self.id, channel, limit, "a room is full");
+        let message = format!(
+            "This room holds the {limit} bytes this relay allows one room; nothing more is \
+             stored until it is allowed more."
+        );
+        self.error(Some(channel), Some(request), ErrorCode::RoomFull, message)
+            .await
     }
 
     async fn ephemeral(&mut self, channel: u16, blob: Vec<u8>) -> Result<(), Closed> {
@@ -1176,6 +1188,51 @@ mod tests {
             cursor: 0,
             entries_only: false,
         }
+    }
+
+    #[tokio::test]
+    async fn an_append_past_the_room_quota_is_refused_with_its_own_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = crate::store::StoreOptions {
+            max_room_bytes: 100,
+            ..Default::default()
+        };
+        let store = Store::open_with(dir.path(), options).unwrap();
+        let service = Arc::new(SyncService::new(store, Limits::default()));
+        let mut writer = Pipe::open(&service);
+        writer
+            .send(&hello(
+                RoomId([9; 32]),
+                Some(WriteToken::from_bytes([1; 32])),
+            ))
+            .await;
+        assert!(matches!(writer.frame().await, ServerFrame::Welcome { .. }));
+        for request in 0..2 {
+            writer
+                .send(&ClientFrame::Append {
+                    channel: 0,
+                    request,
+                    blob: vec![7; 80],
+                })
+                .await;
+        }
+        assert!(matches!(
+            writer.frame().await,
+            ServerFrame::Ack {
+                request: 0,
+                seq: 1,
+                ..
+            }
+        ));
+        assert!(matches!(
+            writer.frame().await,
+            ServerFrame::Error {
+                channel: Some(0),
+                request: Some(1),
+                code: ErrorCode::RoomFull,
+                ..
+            }
+        ));
     }
 
     #[tokio::test]

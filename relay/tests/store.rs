@@ -6,7 +6,9 @@ use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use charter_relay::{Access, CatchUp, RoomId, Store, StoreError, TokenHash, hash_token};
+use charter_relay::{
+    Access, CatchUp, RoomId, Store, StoreError, StoreOptions, TokenHash, hash_token,
+};
 use tempfile::TempDir;
 
 const ROOM_A: RoomId = [0xa1; 32];
@@ -24,11 +26,18 @@ fn blob(room: &str, n: u64) -> Vec<u8> {
     format!("sealed blob {n} of room {room}").into_bytes()
 }
 
+fn no_retention() -> StoreOptions {
+    StoreOptions {
+        retention: std::time::Duration::ZERO,
+        ..StoreOptions::default()
+    }
+}
+
 /// A store that drops covered entries at once (no retention period), as the pruning tests
 /// expect; the retention period itself is tested in `store.rs`.
 fn open() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_with_retention(dir.path(), std::time::Duration::ZERO).unwrap();
+    let store = Store::open_with(dir.path(), no_retention()).unwrap();
     (dir, store)
 }
 
@@ -438,7 +447,7 @@ async fn reopening_the_data_dir_keeps_every_acknowledged_entry() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     {
-        let store = Store::open_with_retention(&data, std::time::Duration::ZERO).unwrap();
+        let store = Store::open_with(&data, no_retention()).unwrap();
         fill(&store, ROOM_A, writer_a(), "A", 20).await;
         fill(&store, ROOM_B, writer_b(), "B", 3).await;
         store
@@ -450,7 +459,7 @@ async fn reopening_the_data_dir_keeps_every_acknowledged_entry() {
             .await
             .unwrap();
     }
-    let store = Store::open_with_retention(&data, std::time::Duration::ZERO).unwrap();
+    let store = Store::open_with(&data, no_retention()).unwrap();
     assert_eq!(store.head(ROOM_A).await.unwrap(), 20);
     assert_eq!(store.head(ROOM_B).await.unwrap(), 3);
     assert_eq!(
@@ -647,4 +656,46 @@ async fn racing_first_writers_register_exactly_one_token() {
             .unwrap(),
         1
     );
+}
+
+#[tokio::test]
+async fn a_room_past_its_quota_refuses_more_until_pruning_frees_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        retention: std::time::Duration::ZERO,
+        max_room_bytes: 100,
+    };
+    let store = Store::open_with(dir.path(), options).unwrap();
+    store.authorize(ROOM_A, Some(writer_a())).await.unwrap();
+    store.authorize(ROOM_B, Some(writer_b())).await.unwrap();
+    for _ in 0..3 {
+        store.append(ROOM_A, writer_a(), vec![1; 30]).await.unwrap();
+    }
+    let full = store.append(ROOM_A, writer_a(), vec![1; 30]).await;
+    assert!(
+        matches!(full, Err(StoreError::RoomFull { limit: 100 })),
+        "{full:?}"
+    );
+    assert_eq!(store.head(ROOM_A).await.unwrap(), 3, "nothing of it stored");
+    // Another room has its own quota.
+    store.append(ROOM_B, writer_b(), vec![2; 90]).await.unwrap();
+    // A snapshot past the quota is refused too; a small one fits.
+    let big = store.put_snapshot(ROOM_A, writer_a(), 1, vec![3; 20]).await;
+    assert!(matches!(big, Err(StoreError::RoomFull { .. })), "{big:?}");
+    store
+        .put_snapshot(ROOM_A, writer_a(), 1, vec![3; 5])
+        .await
+        .unwrap();
+    // Replacing it frees its bytes first.
+    store
+        .put_snapshot(ROOM_A, writer_a(), 1, vec![3; 10])
+        .await
+        .unwrap();
+    // A second snapshot prunes entry 1 (no retention here): 30 bytes free again.
+    store
+        .put_snapshot(ROOM_A, writer_a(), 2, vec![3; 0])
+        .await
+        .unwrap();
+    store.append(ROOM_A, writer_a(), vec![1; 30]).await.unwrap();
+    assert_eq!(store.head(ROOM_A).await.unwrap(), 4);
 }

@@ -288,6 +288,8 @@ pub enum ErrorCode {
     IdleTimeout,
     /// The relay failed (storage, for instance); the frame may be retried.
     Internal,
+    /// The room holds as many bytes as the relay allows one room.
+    RoomFull,
     /// A code this build does not know, from a newer relay.
     Unknown(u16),
 }
@@ -304,6 +306,10 @@ impl ErrorCode {
             ErrorCode::IdleTimeout => "The connection was idle for too long.",
             ErrorCode::UnsupportedVersion => "The relay runs a version Charter cannot talk to.",
             ErrorCode::Internal => "The relay had a problem storing the change.",
+            ErrorCode::RoomFull => {
+                "The relay's space for this workspace is full; whoever runs the relay can allow \
+                 more."
+            }
             ErrorCode::BadFrame
             | ErrorCode::UnknownChannel
             | ErrorCode::ChannelInUse
@@ -325,6 +331,7 @@ impl From<u16> for ErrorCode {
             8 => ErrorCode::ChannelInUse,
             9 => ErrorCode::IdleTimeout,
             10 => ErrorCode::Internal,
+            11 => ErrorCode::RoomFull,
             other => ErrorCode::Unknown(other),
         }
     }
@@ -343,6 +350,7 @@ impl From<ErrorCode> for u16 {
             ErrorCode::ChannelInUse => 8,
             ErrorCode::IdleTimeout => 9,
             ErrorCode::Internal => 10,
+            ErrorCode::RoomFull => 11,
             ErrorCode::Unknown(other) => other,
         }
     }
@@ -602,6 +610,7 @@ mod tests {
             ErrorCode::ChannelInUse,
             ErrorCode::IdleTimeout,
             ErrorCode::Internal,
+            ErrorCode::RoomFull,
         ];
         for code in codes {
             let number = u16::from(code);
