@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use charter::sync::crypto::{
-    BlobKind, ContentKey, CryptoError, ReadKeys, WorkspaceSecret, open, seal, verify_write_token,
-    write_token_hash,
+    BlobKind, ContentKey, CryptoError, ReadKeys, WorkspaceSecret, open, seal, sign_sealed,
+    verify_signed, verify_write_token, write_token_hash,
 };
 use charter::sync::protocol::{
     ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION, ProtocolError,
@@ -400,14 +400,19 @@ fn known_secret() -> WorkspaceSecret {
 }
 
 /// Expected values computed independently (Python's hmac and hashlib, RFC 5869
-/// with an empty salt), so a change of labels or construction cannot go unnoticed:
-/// it would orphan every existing room.
+/// with an empty salt; the Ed25519 key with `cryptography`), so a change of
+/// labels or construction cannot go unnoticed: it would orphan every existing room.
 #[test]
 fn derivation_matches_known_answers() {
     let secret = known_secret();
     assert_eq!(
+        secret.writer_key().as_bytes().to_vec(),
+        hex("3a03cca937f8cfb0c1b25e57730ea4cff18d21093aca2ce8c9bdbbda9c55e7ca")
+    );
+    // SHA-256 of "charter/v2/room-of-writer-key" and the writer key.
+    assert_eq!(
         secret.room_id().as_bytes().to_vec(),
-        hex("fd51a1a83f589990ccb0edf77c216861ef9cd9b7458e551986228da779a7f184")
+        hex("fa5202ac2897baf1854f18e935b5ffd5ffe609f658ac689cd1d363506fc7aab5")
     );
     assert_eq!(
         secret.content_key().as_bytes().to_vec(),
@@ -449,7 +454,7 @@ fn derivation_is_deterministic_and_the_three_values_differ() {
 fn a_known_sealed_blob_opens() {
     let secret = known_secret();
     let sealed = hex(
-        "000102030405060708090a0b0c0d0e0f1011121314151617442cc7187c51b24a6a6c0e70b3406c0d3bf9ca5e65e6c7",
+        "000102030405060708090a0b0c0d0e0f1011121314151617442cc7187c51b25e3e5212b2e18fa2b382911f3be7b140",
     );
     let opened = open(
         &secret.content_key(),
@@ -458,6 +463,22 @@ fn a_known_sealed_blob_opens() {
         &sealed,
     );
     assert_eq!(opened.unwrap(), b"charter");
+}
+
+/// The same blob signed by `cryptography`'s Ed25519 over the associated data
+/// and the sealed bytes (Ed25519 signatures are deterministic): pins the
+/// signed format.
+#[test]
+fn a_known_signed_blob_verifies_and_signing_gives_the_same_bytes() {
+    let secret = known_secret();
+    let signed = hex(concat!(
+        "ed926269d282afcf704149267da0efd4b946807f5457f461b25e52e051aec21c",
+        "f982bbe570027b3554fabeb2ecbf3b413194865b6746c3f377cd9805e60f890f",
+        "000102030405060708090a0b0c0d0e0f1011121314151617442cc7187c51b25e3e5212b2e18fa2b382911f3be7b140",
+    ));
+    let (room, kind) = (secret.room_id(), BlobKind::Changes);
+    let sealed = verify_signed(&secret.writer_key(), &room, kind, &signed).unwrap();
+    assert_eq!(sign_sealed(&secret.signer(), &room, kind, sealed), signed);
 }
 
 fn sealed_changes(secret: &WorkspaceSecret, plaintext: &[u8]) -> Vec<u8> {

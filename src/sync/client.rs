@@ -28,7 +28,8 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 
 use super::crypto::{
-    BlobKind, ContentKey, CryptoError, ReadKeys, SEAL_OVERHEAD_BYTES, WorkspaceSecret, open, seal,
+    BlobKind, BlobSigner, ContentKey, CryptoError, ReadKeys, SEAL_OVERHEAD_BYTES, SIGNATURE_BYTES,
+    WorkspaceSecret, WriterKey, open, seal, sign_sealed, verify_signed,
 };
 use super::protocol::{
     ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError,
@@ -38,7 +39,7 @@ use crate::workspace::model::sort_list;
 
 /// Most bytes of changes one append carries: a larger backlog (a long offline
 /// session) goes out in several appends.
-pub const MAX_APPEND_BYTES: usize = MAX_BLOB_BYTES - SEAL_OVERHEAD_BYTES;
+pub const MAX_APPEND_BYTES: usize = MAX_BLOB_BYTES - SEAL_OVERHEAD_BYTES - SIGNATURE_BYTES;
 
 /// Smallest append size the client falls back to when the relay refuses appends as too large.
 const MIN_APPEND_BYTES: usize = 4 * 1024;
@@ -88,17 +89,23 @@ pub enum SyncError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncKeys {
     room: RoomId,
+    writer: WriterKey,
     content_key: ContentKey,
     write_token: Option<WriteToken>,
+    /// Editors only: signs what they send.
+    signer: Option<BlobSigner>,
 }
 
 impl SyncKeys {
     /// An editor's keys, all derived from the workspace secret.
     pub fn editor(secret: &WorkspaceSecret) -> SyncKeys {
+        let signer = secret.signer();
         SyncKeys {
             room: secret.room_id(),
+            writer: signer.writer_key(),
             content_key: secret.content_key(),
             write_token: Some(secret.write_token()),
+            signer: Some(signer),
         }
     }
 
@@ -106,8 +113,10 @@ impl SyncKeys {
     pub fn reader(keys: &ReadKeys) -> SyncKeys {
         SyncKeys {
             room: keys.room,
+            writer: keys.writer,
             content_key: keys.content_key.clone(),
             write_token: None,
+            signer: None,
         }
     }
 
@@ -456,17 +465,24 @@ impl SyncClient {
         })
     }
 
+    /// Seals `plaintext`; changes and snapshots are signed as well (editors only).
     fn seal(&self, kind: BlobKind, plaintext: &[u8]) -> Result<Vec<u8>, SyncError> {
-        Ok(seal(
-            &self.keys.content_key,
-            &self.keys.room,
-            kind,
-            plaintext,
-        )?)
+        let sealed = seal(&self.keys.content_key, &self.keys.room, kind, plaintext)?;
+        if kind == BlobKind::Presence {
+            return Ok(sealed);
+        }
+        let signer = self.keys.signer.as_ref().ok_or(CryptoError::ReadOnly)?;
+        Ok(sign_sealed(signer, &self.keys.room, kind, &sealed))
     }
 
+    /// Opens a blob; a change or snapshot must carry an editor's signature first.
     fn open(&self, kind: BlobKind, blob: &[u8]) -> Result<Vec<u8>, SyncError> {
-        Ok(open(&self.keys.content_key, &self.keys.room, kind, blob)?)
+        let sealed = if kind == BlobKind::Presence {
+            blob
+        } else {
+            verify_signed(&self.keys.writer, &self.keys.room, kind, blob)?
+        };
+        Ok(open(&self.keys.content_key, &self.keys.room, kind, sealed)?)
     }
 
     fn welcomed(&self) -> bool {
@@ -952,15 +968,21 @@ mod tests {
         }
     }
 
+    /// Sealed as an editor sends it: signed too, unless it is presence.
     fn sealed(kind: BlobKind, plaintext: &[u8]) -> Vec<u8> {
         let s = secret();
-        seal(&s.content_key(), &s.room_id(), kind, plaintext).unwrap()
+        let sealed = seal(&s.content_key(), &s.room_id(), kind, plaintext).unwrap();
+        if kind == BlobKind::Presence {
+            return sealed;
+        }
+        sign_sealed(&s.signer(), &s.room_id(), kind, &sealed)
     }
 
     /// The hashes of `sender`'s changes that a sealed append carries, in order.
     fn hashes_in(sender: &mut WorkspaceDoc, blob: &[u8]) -> Vec<ChangeHash> {
         let s = secret();
-        let plaintext = open(&s.content_key(), &s.room_id(), BlobKind::Changes, blob).unwrap();
+        let sealed = verify_signed(&s.writer_key(), &s.room_id(), BlobKind::Changes, blob).unwrap();
+        let plaintext = open(&s.content_key(), &s.room_id(), BlobKind::Changes, sealed).unwrap();
         let mut rest = &plaintext[..];
         let mut hashes = Vec::new();
         for change in sender.automerge().get_changes(&[]) {
@@ -1185,11 +1207,12 @@ mod tests {
         let intact = sealed(BlobKind::Changes, &c.automerge().save_after(&[]));
         let heads = b.automerge().get_heads();
 
+        // Altered on the way: its signature no longer holds, so it is not even decrypted.
         let events = bob.receive(b.automerge(), entry(1, &tampered));
         assert!(matches!(
             &events[..],
             [SyncEvent::Unreadable { seq: 1, reason }, SyncEvent::CursorMoved]
-                if reason.contains("could not be decrypted")
+                if reason.contains("not signed by an editor")
         ));
         assert_eq!(b.automerge().get_heads(), heads, "nothing applied");
         assert_eq!(bob.cursor().seq, 1, "skipped, not retried forever");
@@ -1308,6 +1331,40 @@ mod tests {
         );
         assert!(matches!(events[..], [SyncEvent::Unreadable { seq: 9, .. }]));
         assert_eq!(bob.cursor().seq, 1);
+    }
+
+    #[test]
+    fn a_change_without_an_editors_signature_is_unreadable_and_not_applied() {
+        let (mut a, mut b) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut b, 0);
+        a.add_objective(&draft("Forged by a reader"), NOW).unwrap();
+        let s = secret();
+        let sealed = seal(
+            &s.content_key(),
+            &s.room_id(),
+            BlobKind::Changes,
+            &a.automerge().save_after(&[]),
+        )
+        .unwrap();
+        // A reader can seal (it holds the content key) but cannot sign.
+        let events = bob.receive(b.automerge(), entry(1, &sealed));
+        assert!(matches!(
+            &events[..],
+            [SyncEvent::Unreadable { seq: 1, reason }, SyncEvent::CursorMoved]
+                if reason.contains("not signed by an editor")
+        ));
+        assert!(titles(&b).is_empty());
+        // Nor can a reader's client send a change at all.
+        let reader = SyncClient::new(
+            SyncKeys::reader(&s.read_keys()),
+            SyncCursor::default(),
+            CHANNEL,
+        );
+        assert_eq!(
+            reader.seal(BlobKind::Changes, b"x"),
+            Err(SyncError::Crypto(CryptoError::ReadOnly))
+        );
     }
 
     #[test]

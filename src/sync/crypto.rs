@@ -1,11 +1,19 @@
-//! End-to-end encryption of a synced workspace: keys from one secret, sealed blobs.
+//! End-to-end encryption of a synced workspace: keys from one secret, sealed
+//! and signed blobs.
 //!
 //! A workspace has a random 256-bit [`WorkspaceSecret`]; an editor link carries
-//! it. HKDF-SHA256 derives from it, under distinct labels, the [`RoomId`] the
-//! relay files blobs under, the [`ContentKey`] that seals them and the
-//! [`WriteToken`] that lets the relay accept appends. A read-only link carries
-//! only [`ReadKeys`] (room id and content key), from which the write token
-//! cannot be computed. The relay stores [`write_token_hash`], never the token.
+//! it. HKDF-SHA256 derives from it, under distinct labels, the Ed25519 key
+//! editors sign changes with ([`BlobSigner`]), the [`ContentKey`] that seals
+//! blobs and the [`WriteToken`] that lets the relay accept appends. The
+//! signing key's public half is the [`WriterKey`], and the [`RoomId`] the
+//! relay files blobs under is a hash of it. A read-only link carries only
+//! [`ReadKeys`] (writer key and content key): a reader can open and check
+//! every change but cannot sign one, so nothing a reader writes is accepted
+//! by anyone. The relay stores [`write_token_hash`], never the token.
+//!
+//! Every change and snapshot blob is signed: 64 bytes of Ed25519 signature
+//! over its associated data and the sealed bytes, in front of them
+//! ([`sign_sealed`], [`verify_signed`]). Presence is sealed but not signed.
 //!
 //! Every blob is sealed with XChaCha20-Poly1305 under a fresh random 24-byte
 //! nonce (long enough that random nonces never collide in practice), written
@@ -20,18 +28,23 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{Key, KeyInit, XChaCha20Poly1305, XNonce};
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::protocol::{RoomId, WriteToken};
 
-/// HKDF `info` label that derives the room id.
-pub const ROOM_ID_LABEL: &[u8] = b"charter/v1/room-id";
 /// HKDF `info` label that derives the content key.
 pub const CONTENT_KEY_LABEL: &[u8] = b"charter/v1/content-key";
 /// HKDF `info` label that derives the write token.
 pub const WRITE_TOKEN_LABEL: &[u8] = b"charter/v1/write-token";
+/// HKDF `info` label that derives the seed of the Ed25519 signing key.
+pub const SIGNING_KEY_LABEL: &[u8] = b"charter/v1/signing-key";
+/// Hashed in front of the writer key to give the room id.
+pub const ROOM_OF_WRITER_LABEL: &[u8] = b"charter/v2/room-of-writer-key";
+/// Length of the Ed25519 signature in front of every signed blob.
+pub const SIGNATURE_BYTES: usize = 64;
 
 /// Length of the random nonce at the front of every sealed blob.
 pub const NONCE_BYTES: usize = 24;
@@ -91,6 +104,15 @@ pub enum CryptoError {
         /// [`SEAL_OVERHEAD_BYTES`].
         min: usize,
     },
+    /// A change or snapshot without a valid signature of the workspace's editors.
+    #[error(
+        "A received change was not signed by an editor of this workspace (a reader, or someone \
+         else, wrote it). It was skipped; your workspace is unchanged."
+    )]
+    NotSigned,
+    /// A read-only link cannot sign, so it cannot send changes.
+    #[error("This link can only read, so no change was sent.")]
+    ReadOnly,
     /// Wrong key, another room, another kind, or tampered with.
     #[error(
         "A received change could not be decrypted: it was sealed with another key or for another \
@@ -107,11 +129,71 @@ pub struct WorkspaceSecret([u8; 32]);
 #[derive(Clone)]
 pub struct ContentKey([u8; 32]);
 
+/// The public half of the workspace's signing key: checks that a change was
+/// written by an editor. Readers hold it; the room id is a hash of it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WriterKey([u8; 32]);
+
+impl WriterKey {
+    /// Wraps the 32 bytes of a public key (checked when it is used).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        WriterKey(bytes)
+    }
+
+    /// The 32 bytes of the key.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The room this key writes to: SHA-256 of [`ROOM_OF_WRITER_LABEL`] and the key.
+    pub fn room(&self) -> RoomId {
+        let mut hash = Sha256::new();
+        hash.update(ROOM_OF_WRITER_LABEL);
+        hash.update(self.0);
+        RoomId(hash.finalize().into())
+    }
+}
+
+impl fmt::Debug for WriterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex: String = self.0[..8].iter().map(|b| format!("{b:02x}")).collect();
+        write!(f, "WriterKey({hex}…)")
+    }
+}
+
+/// The workspace's Ed25519 signing key, derived from its secret: only editors have it.
+#[derive(Clone)]
+pub struct BlobSigner(SigningKey);
+
+impl BlobSigner {
+    /// The public half, which readers and the relay check signatures with.
+    pub fn writer_key(&self) -> WriterKey {
+        WriterKey(self.0.verifying_key().to_bytes())
+    }
+}
+
+// Two signers are the same key when their public halves are.
+impl PartialEq for BlobSigner {
+    fn eq(&self, other: &Self) -> bool {
+        self.writer_key() == other.writer_key()
+    }
+}
+
+impl Eq for BlobSigner {}
+
+impl fmt::Debug for BlobSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BlobSigner(<redacted>)")
+    }
+}
+
 /// What a read-only link carries: enough to find the room and read it, not to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadKeys {
-    /// The room on the relay.
+    /// The room on the relay (derived from `writer`).
     pub room: RoomId,
+    /// The key every change must be signed with.
+    pub writer: WriterKey,
     /// The key that opens the room's blobs.
     pub content_key: ContentKey,
 }
@@ -175,7 +257,17 @@ impl WorkspaceSecret {
 
     /// The room id the relay files this workspace's blobs under.
     pub fn room_id(&self) -> RoomId {
-        RoomId(self.derive(ROOM_ID_LABEL))
+        self.writer_key().room()
+    }
+
+    /// The key editors sign changes with.
+    pub fn signer(&self) -> BlobSigner {
+        BlobSigner(SigningKey::from_bytes(&self.derive(SIGNING_KEY_LABEL)))
+    }
+
+    /// The public half of [`WorkspaceSecret::signer`].
+    pub fn writer_key(&self) -> WriterKey {
+        self.signer().writer_key()
     }
 
     /// The key that seals and opens this workspace's blobs.
@@ -190,10 +282,7 @@ impl WorkspaceSecret {
 
     /// The keys for a read-only link.
     pub fn read_keys(&self) -> ReadKeys {
-        ReadKeys {
-            room: self.room_id(),
-            content_key: self.content_key(),
-        }
+        ReadKeys::new(self.writer_key(), self.content_key())
     }
 
     fn derive(&self, label: &[u8]) -> [u8; 32] {
@@ -248,10 +337,19 @@ impl fmt::Debug for ContentKey {
 }
 
 impl ReadKeys {
-    /// Room id then content key as 86 base64url characters, for a read-only link's fragment.
+    /// The keys of the room `writer` writes to.
+    pub fn new(writer: WriterKey, content_key: ContentKey) -> Self {
+        ReadKeys {
+            room: writer.room(),
+            writer,
+            content_key,
+        }
+    }
+
+    /// Writer key then content key as 86 base64url characters, for a read-only link's fragment.
     pub fn to_base64url(&self) -> String {
         let mut bytes = [0; 64];
-        bytes[..32].copy_from_slice(self.room.as_bytes());
+        bytes[..32].copy_from_slice(self.writer.as_bytes());
         bytes[32..].copy_from_slice(self.content_key.as_bytes());
         URL_SAFE_NO_PAD.encode(bytes)
     }
@@ -259,14 +357,16 @@ impl ReadKeys {
     /// Reads keys written by [`ReadKeys::to_base64url`].
     pub fn from_base64url(text: &str) -> Result<Self, CryptoError> {
         let bytes = decode_base64url::<64>(text, READ_KEYS_NAME)?;
-        let mut room = [0; 32];
+        let mut writer = [0; 32];
         let mut content_key = [0; 32];
-        room.copy_from_slice(&bytes[..32]);
+        writer.copy_from_slice(&bytes[..32]);
         content_key.copy_from_slice(&bytes[32..]);
-        Ok(ReadKeys {
-            room: RoomId(room),
-            content_key: ContentKey(content_key),
-        })
+        if VerifyingKey::from_bytes(&writer).is_err() {
+            return Err(CryptoError::KeyDamaged {
+                what: READ_KEYS_NAME,
+            });
+        }
+        Ok(ReadKeys::new(WriterKey(writer), ContentKey(content_key)))
     }
 }
 
@@ -331,6 +431,45 @@ pub fn open(
             },
         )
         .map_err(|_| CryptoError::DoesNotAuthenticate)
+}
+
+/// Signs a sealed `kind` blob of `room`: the signature over its associated
+/// data and bytes, then the bytes.
+pub fn sign_sealed(signer: &BlobSigner, room: &RoomId, kind: BlobKind, sealed: &[u8]) -> Vec<u8> {
+    use ed25519_dalek::Signer as _;
+    let signature = signer.0.sign(&signed_message(room, kind, sealed));
+    let mut signed = Vec::with_capacity(SIGNATURE_BYTES + sealed.len());
+    signed.extend_from_slice(&signature.to_bytes());
+    signed.extend_from_slice(sealed);
+    signed
+}
+
+/// Checks the signature in front of a blob made by [`sign_sealed`] against
+/// `writer`, and returns the sealed bytes behind it.
+pub fn verify_signed<'a>(
+    writer: &WriterKey,
+    room: &RoomId,
+    kind: BlobKind,
+    signed: &'a [u8],
+) -> Result<&'a [u8], CryptoError> {
+    let Some((signature, sealed)) = signed.split_first_chunk::<SIGNATURE_BYTES>() else {
+        return Err(CryptoError::NotSigned);
+    };
+    let key = VerifyingKey::from_bytes(&writer.0).map_err(|_| CryptoError::NotSigned)?;
+    // Strict: no malleable signatures, no small-order keys.
+    key.verify_strict(
+        &signed_message(room, kind, sealed),
+        &Signature::from_bytes(signature),
+    )
+    .map_err(|_| CryptoError::NotSigned)?;
+    Ok(sealed)
+}
+
+/// What a blob's signature covers: its associated data, then its sealed bytes.
+fn signed_message(room: &RoomId, kind: BlobKind, sealed: &[u8]) -> Vec<u8> {
+    let mut message = associated_data(room, kind);
+    message.extend_from_slice(sealed);
+    message
 }
 
 fn cipher(key: &ContentKey) -> XChaCha20Poly1305 {
@@ -407,6 +546,71 @@ mod tests {
         assert_eq!(sealed.len(), 5 + SEAL_OVERHEAD_BYTES);
         let opened = open(&s.content_key(), &s.room_id(), BlobKind::Changes, &sealed).unwrap();
         assert_eq!(opened, b"hello");
+    }
+
+    #[test]
+    fn a_signed_blob_verifies_only_for_its_writer_room_and_kind() {
+        let s = secret();
+        let (room, kind) = (s.room_id(), BlobKind::Changes);
+        let sealed = seal(&s.content_key(), &room, kind, b"change").unwrap();
+        let signed = sign_sealed(&s.signer(), &room, kind, &sealed);
+        assert_eq!(signed.len(), sealed.len() + SIGNATURE_BYTES);
+        assert_eq!(
+            verify_signed(&s.writer_key(), &room, kind, &signed),
+            Ok(&sealed[..])
+        );
+
+        let other = WorkspaceSecret::from_bytes([9; 32]);
+        let signed_by_other = sign_sealed(&other.signer(), &room, kind, &sealed);
+        let refused = [
+            verify_signed(&other.writer_key(), &room, kind, &signed),
+            verify_signed(&s.writer_key(), &other.room_id(), kind, &signed),
+            verify_signed(
+                &s.writer_key(),
+                &room,
+                BlobKind::Snapshot { covers: 0 },
+                &signed,
+            ),
+            // Unsigned, as a reader's client would have sent it.
+            verify_signed(&s.writer_key(), &room, kind, &sealed),
+            // Signed by another workspace's key.
+            verify_signed(&s.writer_key(), &room, kind, &signed_by_other),
+            verify_signed(&s.writer_key(), &room, kind, &signed[..10]),
+        ];
+        for result in refused {
+            assert_eq!(result, Err(CryptoError::NotSigned));
+        }
+        let mut flipped = signed.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert_eq!(
+            verify_signed(&s.writer_key(), &room, kind, &flipped),
+            Err(CryptoError::NotSigned)
+        );
+    }
+
+    #[test]
+    fn the_room_is_the_hash_of_the_writer_key_and_read_keys_carry_it() {
+        let s = secret();
+        assert_eq!(s.room_id(), s.writer_key().room());
+        let keys = ReadKeys::from_base64url(&s.read_keys().to_base64url()).unwrap();
+        assert_eq!(keys.writer, s.writer_key());
+        assert_eq!(keys.room, s.room_id());
+        // A key that is no point on the curve is refused as damaged.
+        let not_a_point = (2u8..=255)
+            .map(|y| {
+                let mut key = [0u8; 32];
+                key[0] = y;
+                key
+            })
+            .find(|key| VerifyingKey::from_bytes(key).is_err())
+            .expect("some small y is not on the curve");
+        let mut bytes = [0u8; 64];
+        bytes[..32].copy_from_slice(&not_a_point);
+        let text = URL_SAFE_NO_PAD.encode(bytes);
+        assert!(matches!(
+            ReadKeys::from_base64url(&text),
+            Err(CryptoError::KeyDamaged { .. })
+        ));
     }
 
     #[test]

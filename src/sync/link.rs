@@ -3,7 +3,11 @@
 //! served from anywhere.
 //!
 //! Editor: `<app>/join#k=<workspace secret>&relay=<relay address>`
-//! Reader: `<app>/join#r=<room id + content key>&relay=<relay address>`
+//! Reader: `<app>/join#v=<writer key + content key>&relay=<relay address>`
+//!
+//! (Read-only links of earlier versions, `#r=<room id + content key>`, carry
+//! no key to check signatures with; they are refused with a request for a new
+//! link.)
 
 use crate::sync::crypto::{ReadKeys, WorkspaceSecret};
 
@@ -18,6 +22,12 @@ pub enum LinkError {
     /// The keys in the link are damaged.
     #[error("This link is damaged: its keys cannot be read. Ask for the link again.")]
     Damaged,
+    /// A read-only link made before changes were signed.
+    #[error(
+        "This read-only link was made by an earlier version of Charter and can no longer be \
+         used. Ask for a new link."
+    )]
+    Outdated,
     /// The relay address is not a web address.
     #[error("This link names a relay address that is not valid ({0}). Ask for the link again.")]
     BadRelay(String),
@@ -47,7 +57,7 @@ impl ShareLink {
     pub fn to_url(&self, app_origin: &str) -> String {
         let (kind, key, relay) = match self {
             ShareLink::Editor { secret, relay } => ("k", secret.to_base64url(), relay),
-            ShareLink::Reader { keys, relay } => ("r", keys.to_base64url(), relay),
+            ShareLink::Reader { keys, relay } => ("v", keys.to_base64url(), relay),
         };
         format!(
             "{}/join#{kind}={key}&relay={}",
@@ -63,7 +73,8 @@ impl ShareLink {
         for pair in fragment.split('&') {
             match pair.split_once('=') {
                 Some(("k", v)) => editor = Some(v),
-                Some(("r", v)) => reader = Some(v),
+                Some(("v", v)) => reader = Some(v),
+                Some(("r", _)) => return Err(LinkError::Outdated),
                 Some(("relay", v)) => relay = Some(decode(v).ok_or(LinkError::Incomplete)?),
                 _ => {}
             }
@@ -267,8 +278,14 @@ mod tests {
             Err(LinkError::BadRelay(_))
         ));
         assert_eq!(
-            ShareLink::parse_fragment("k=a&r=b&relay=http%3A%2F%2Fh"),
+            ShareLink::parse_fragment("k=a&v=b&relay=http%3A%2F%2Fh"),
             Err(LinkError::Incomplete)
+        );
+        // A read-only link of an earlier version names a room, not a key to check changes with.
+        let earlier = format!("r={}&relay=http%3A%2F%2Fh", "A".repeat(86));
+        assert_eq!(
+            ShareLink::parse_fragment(&earlier),
+            Err(LinkError::Outdated)
         );
     }
 

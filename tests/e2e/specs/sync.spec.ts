@@ -18,7 +18,7 @@ async function share(page: Page): Promise<{ editor: string; reader: string }> {
   const editor = await page.getByRole('textbox', { name: 'Editor link' }).inputValue();
   const reader = await page.getByRole('textbox', { name: 'Read-only link' }).inputValue();
   expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
-  expect(reader).toMatch(/\/join#r=[A-Za-z0-9_-]+&relay=/);
+  expect(reader).toMatch(/\/join#v=[A-Za-z0-9_-]+&relay=/);
   await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
   await page.getByRole('button', { name: 'Copy editor link' }).click();
   await expect(page.getByRole('button', { name: 'Copy editor link' })).toHaveText('Copied');
