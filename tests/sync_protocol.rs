@@ -7,7 +7,7 @@ use charter::sync::crypto::{
 };
 use charter::sync::protocol::{
     ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION, ProtocolError,
-    RoomId, ServerFrame, WriteToken, decode_client, decode_server, encode,
+    RoomId, ServerFrame, WriteToken, WriterKey, decode_client, decode_server, encode,
 };
 use proptest::prelude::*;
 
@@ -23,6 +23,7 @@ fn every_client_frame() -> Vec<ClientFrame> {
             version: PROTOCOL_VERSION,
             channel: 0,
             room: room(1),
+            writer: WriterKey::from_bytes([1; 32]),
             write_token: None,
             cursor: 0,
             entries_only: false,
@@ -31,7 +32,8 @@ fn every_client_frame() -> Vec<ClientFrame> {
             version: PROTOCOL_VERSION,
             channel: u16::MAX,
             room: room(2),
-            write_token: Some(WriteToken::from_bytes([3; 32])),
+            writer: WriterKey::from_bytes([2; 32]),
+            write_token: Some(WriteToken::from_bytes([3; 64])),
             cursor: u64::MAX,
             entries_only: true,
         },
@@ -188,7 +190,8 @@ fn unknown_variants_and_bad_options_are_malformed() {
     let version = u8::try_from(PROTOCOL_VERSION).unwrap();
     assert!(version < 0x80, "one varint byte");
     let mut hello = vec![0, version, 0];
-    hello.extend_from_slice(&[0; 32]);
+    hello.extend_from_slice(&[0; 32]); // room
+    hello.extend_from_slice(&[0; 32]); // writer key
     hello.push(2);
     assert!(matches!(
         decode_client(&hello),
@@ -231,14 +234,18 @@ fn arb_client_frame() -> impl Strategy<Value = ClientFrame> {
             arb_room(),
             proptest::option::of(any::<[u8; 32]>()),
             any::<u64>(),
-            any::<bool>()
+            (any::<bool>(), any::<[u8; 32]>())
         )
-            .prop_map(|(channel, room, token, cursor, entries_only)| {
+            .prop_map(|(channel, room, token, cursor, (entries_only, writer))| {
                 ClientFrame::Hello {
                     version: PROTOCOL_VERSION,
                     channel,
                     room,
-                    write_token: token.map(WriteToken::from_bytes),
+                    writer: WriterKey::from_bytes(writer),
+                    // Both halves from one draw: any 64 bytes are a well-formed token.
+                    write_token: token.map(|half| {
+                        WriteToken::from_bytes([half, half].concat().try_into().unwrap())
+                    }),
                     cursor,
                     entries_only,
                 }
@@ -418,13 +425,17 @@ fn derivation_matches_known_answers() {
         secret.content_key().as_bytes().to_vec(),
         hex("929273febc76355b67d34550757df651df0c6db428c5d627faec62fa06a67679")
     );
+    // Ed25519 over "charter/v2/write-token", a zero byte and the room id.
     assert_eq!(
         secret.write_token().as_bytes().to_vec(),
-        hex("bfdeec5fc6b5c089cf4e13140eae1e9111e6a20ed2288824934fed04d942e097")
+        hex(concat!(
+            "2c629a33e277c70644ec9da1aebf0f439e5b79abf3c30ab1b804af1113abfd1e",
+            "bc543edef56f8126cefc74299ef351e4117442ec6be9c382053557f40b023a0a"
+        ))
     );
     assert_eq!(
         write_token_hash(&secret.write_token()).to_vec(),
-        hex("b48cc15bbf2d2ebc6b3163db919c71fbad697f28fd5dc58a4f2ca7f13e312d26")
+        hex("af9b3a83dee2852a84f94922b9aa21990895c948f701ddd1e5aa7ddfaf1a3da9")
     );
 }
 
@@ -439,7 +450,7 @@ fn derivation_is_deterministic_and_the_three_values_differ() {
     let room = *secret.room_id().as_bytes();
     let key = *secret.content_key().as_bytes();
     let token = *secret.write_token().as_bytes();
-    assert!(room != key && room != token && key != token);
+    assert!(room != key && room[..] != token[..32] && key[..] != token[..32]);
 
     let other = WorkspaceSecret::generate().unwrap();
     assert_ne!(secret, other);
@@ -581,7 +592,7 @@ fn the_relay_verifies_a_token_against_its_stored_hash() {
         &WriteToken::from_bytes(forged)
     ));
     // The hash is not the token, so a leaked database does not grant write access.
-    assert_ne!(&stored, secret.write_token().as_bytes());
+    assert_ne!(stored[..], secret.write_token().as_bytes()[..32]);
 }
 
 #[test]
@@ -605,10 +616,15 @@ fn read_only_keys_round_trip_through_base64url() {
 
     // And it does not contain the write token, nor the secret.
     let token = secret.write_token();
-    let raw = [back.room.as_bytes().as_slice(), back.content_key.as_bytes()].concat();
+    let raw = [
+        back.room.as_bytes().as_slice(),
+        back.writer.as_bytes(),
+        back.content_key.as_bytes(),
+    ]
+    .concat();
     assert!(
         !raw.windows(32)
-            .any(|w| w == token.as_bytes() || w == secret.as_bytes())
+            .any(|w| w == &token.as_bytes()[..32] || w == secret.as_bytes())
     );
 }
 

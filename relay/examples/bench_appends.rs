@@ -14,10 +14,8 @@
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use charter::sync::crypto::WorkspaceSecret;
-use charter::sync::protocol::{
-    ClientFrame, PROTOCOL_VERSION, RoomId, ServerFrame, WriteToken, decode_server, encode,
-};
+use charter::sync::crypto::{BlobKind, SIGNATURE_BYTES, WorkspaceSecret, sign_sealed};
+use charter::sync::protocol::{ClientFrame, PROTOCOL_VERSION, ServerFrame, decode_server, encode};
 use charter_relay::{Config, Limits, run};
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::net::{TcpListener, TcpStream};
@@ -153,11 +151,7 @@ fn workspace(room: usize) -> WorkspaceSecret {
     WorkspaceSecret::from_bytes(bytes)
 }
 
-async fn join(
-    url: &str,
-    room: RoomId,
-    write_token: Option<WriteToken>,
-) -> Result<Socket, BoxError> {
+async fn join(url: &str, secret: &WorkspaceSecret, editor: bool) -> Result<Socket, BoxError> {
     // Browsers disable Nagle's algorithm on their sockets too. tungstenite zero-fills its whole
     // read buffer before every read; a small one keeps the clients' cost out of the figures.
     let config = WebSocketConfig::default().read_buffer_size(16 * 1024);
@@ -165,8 +159,9 @@ async fn join(
     let hello = ClientFrame::Hello {
         version: PROTOCOL_VERSION,
         channel: 0,
-        room,
-        write_token,
+        room: secret.room_id(),
+        writer: secret.writer_key(),
+        write_token: editor.then(|| secret.write_token()),
         cursor: 0,
         entries_only: false,
     };
@@ -194,21 +189,21 @@ async fn measure(url: &str, plan: Plan) -> Result<Report, BoxError> {
     let mut listeners = Vec::new();
     for l in 0..plan.listeners {
         let room = l % plan.rooms;
-        let socket = join(url, workspace(room).room_id(), None).await?;
+        let socket = join(url, &workspace(room), false).await?;
         let expected = plan.writers_in(room) * plan.appends;
         listeners.push(tokio::spawn(listen(socket, expected, epoch)));
     }
     let mut writers = Vec::new();
     for w in 0..plan.writers {
         let secret = workspace(w % plan.rooms);
-        let socket = join(url, secret.room_id(), Some(secret.write_token())).await?;
-        writers.push(socket);
+        let socket = join(url, &secret, true).await?;
+        writers.push((socket, secret));
     }
     // Everyone is connected: start all writers together.
     let start = Instant::now();
     let tasks: Vec<_> = writers
         .into_iter()
-        .map(|socket| tokio::spawn(write(socket, plan, epoch)))
+        .map(|(socket, secret)| tokio::spawn(write(socket, secret, plan, epoch)))
         .collect();
     let mut ack_latency = Vec::new();
     let mut writer_deliveries = 0;
@@ -235,15 +230,23 @@ async fn measure(url: &str, plan: Plan) -> Result<Report, BoxError> {
     })
 }
 
-fn stamped_blob(epoch: Instant) -> Vec<u8> {
+/// A blob stamped with the time it is sent, signed as an editor's app signs it (the relay
+/// checks the signature).
+fn stamped_blob(secret: &WorkspaceSecret, epoch: Instant) -> Vec<u8> {
     let sent = epoch.elapsed().as_nanos() as u64;
     let mut blob = sent.to_le_bytes().to_vec();
-    blob.resize(BLOB_BYTES, 0xab);
-    blob
+    blob.resize(BLOB_BYTES - SIGNATURE_BYTES, 0xab);
+    sign_sealed(
+        &secret.signer(),
+        &secret.room_id(),
+        BlobKind::Changes,
+        &blob,
+    )
 }
 
 fn latency_ms(blob: &[u8], epoch: Instant) -> Option<f64> {
-    let sent = u64::from_le_bytes(blob.get(..8)?.try_into().ok()?);
+    let stamp = blob.get(SIGNATURE_BYTES..SIGNATURE_BYTES + 8)?;
+    let sent = u64::from_le_bytes(stamp.try_into().ok()?);
     let now = epoch.elapsed().as_nanos() as u64;
     Some(now.saturating_sub(sent) as f64 / 1e6)
 }
@@ -252,6 +255,7 @@ fn latency_ms(blob: &[u8], epoch: Instant) -> Option<f64> {
 /// latencies and how many entries of other writers arrived meanwhile.
 async fn write(
     mut socket: Socket,
+    secret: WorkspaceSecret,
     plan: Plan,
     epoch: Instant,
 ) -> Result<(Vec<f64>, usize), BoxError> {
@@ -265,7 +269,7 @@ async fn write(
             let append = ClientFrame::Append {
                 channel: 0,
                 request,
-                blob: stamped_blob(epoch),
+                blob: stamped_blob(&secret, epoch),
             };
             socket.send(Message::binary(encode(&append)?)).await?;
         }

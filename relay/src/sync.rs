@@ -35,7 +35,9 @@ use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
-use charter::sync::crypto::write_token_hash;
+use charter::sync::crypto::{
+    BlobKind, WriterKey, verify_signed, write_token_hash, write_token_proves,
+};
 use charter::sync::protocol::{
     ClientFrame, ErrorCode, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId,
     ServerFrame, WriteToken, decode_client, encode,
@@ -366,11 +368,24 @@ impl Outgoing {
     }
 }
 
+/// A `Hello`'s fields.
+struct Hello {
+    version: u16,
+    channel: u16,
+    room: RoomId,
+    writer: WriterKey,
+    write_token: Option<WriteToken>,
+    cursor: u64,
+    entries_only: bool,
+}
+
 /// A room as joined by one connection.
 struct Channel {
     membership: Membership,
     /// Present when the connection holds the room's write token.
     token_hash: Option<TokenHash>,
+    /// The key every append and snapshot must be signed with.
+    writer: WriterKey,
     delivery: Delivery,
     /// The client asked for entries only: its catch-up never includes a snapshot.
     entries_only: bool,
@@ -597,12 +612,21 @@ impl Connection {
                 version,
                 channel,
                 room,
+                writer,
                 write_token,
                 cursor,
                 entries_only,
             } => {
-                self.hello(version, channel, room, write_token, cursor, entries_only)
-                    .await
+                let hello = Hello {
+                    version,
+                    channel,
+                    room,
+                    writer,
+                    write_token,
+                    cursor,
+                    entries_only,
+                };
+                self.hello(hello).await
             }
             ClientFrame::Append {
                 channel,
@@ -620,15 +644,16 @@ impl Connection {
         }
     }
 
-    async fn hello(
-        &mut self,
-        version: u16,
-        channel: u16,
-        room: RoomId,
-        write_token: Option<WriteToken>,
-        cursor: u64,
-        entries_only: bool,
-    ) -> Result<(), Closed> {
+    async fn hello(&mut self, hello: Hello) -> Result<(), Closed> {
+        let Hello {
+            version,
+            channel,
+            room,
+            writer,
+            write_token,
+            cursor,
+            entries_only,
+        } = hello;
         // `decode_client` already refuses other versions; this keeps the rule next to its use.
         if version != PROTOCOL_VERSION {
             let message = unsupported_version_message(version, PROTOCOL_VERSION);
@@ -655,6 +680,26 @@ impl Connection {
                 .error(Some(channel), None, ErrorCode::TooManyRooms, message)
                 .await;
         }
+        if writer.room() != room {
+            let message = "This room does not belong to the writer key given with it.".to_owned();
+            return self
+                .error(Some(channel), None, ErrorCode::BadFrame, message)
+                .await;
+        }
+        if let Some(token) = &write_token
+            && !write_token_proves(&writer, &room, token)
+        {
+            tracing::info!(
+                connection = self.id,
+                channel,
+                ?room,
+                "hello refused: forged token"
+            );
+            let message = "This write token was not made with the room's key.".to_owned();
+            return self
+                .error(Some(channel), None, ErrorCode::Unauthorized, message)
+                .await;
+        }
         let token_hash = write_token.as_ref().map(write_token_hash);
         // Subscribe before reading the store: an entry committed meanwhile then arrives live
         // or in the catch-up (or both, and `Delivery` keeps one).
@@ -668,6 +713,14 @@ impl Connection {
         };
         let head = access.head();
         let writable = access.can_write();
+        if token_hash.is_some() && !writable {
+            // A proven token the room does not know: it was claimed with another one (data
+            // from before tokens were proven). Said plainly, never a silent downgrade.
+            let message = "This room was registered with another write token.".to_owned();
+            return self
+                .error(Some(channel), None, ErrorCode::Unauthorized, message)
+                .await;
+        }
         tracing::info!(
             connection = self.id,
             channel,
@@ -692,6 +745,7 @@ impl Connection {
             Channel {
                 membership,
                 token_hash: token_hash.filter(|_| writable),
+                writer,
                 delivery: Delivery::new(cursor.min(head)),
                 entries_only,
             },
@@ -701,14 +755,15 @@ impl Connection {
     }
 
     async fn append(&mut self, channel: u16, request: u32, blob: Vec<u8>) -> Result<(), Closed> {
-        let (room, token_hash, publisher) = match self.writer(channel, request) {
-            Ok(writer) => writer,
-            Err((code, message)) => {
-                return self
-                    .error(Some(channel), Some(request), code, message)
-                    .await;
-            }
-        };
+        let (room, token_hash, publisher) =
+            match self.writer(channel, request, BlobKind::Changes, &blob) {
+                Ok(writer) => writer,
+                Err((code, message)) => {
+                    return self
+                        .error(Some(channel), Some(request), code, message)
+                        .await;
+                }
+            };
         // Published on the storage thread right after the commit, so that the room sees its
         // entries in sequence order.
         let shared: Arc<[u8]> = Arc::from(blob.as_slice());
@@ -755,7 +810,8 @@ impl Connection {
         covers: u64,
         blob: Vec<u8>,
     ) -> Result<(), Closed> {
-        let (room, token_hash, _) = match self.writer(channel, request) {
+        let kind = BlobKind::Snapshot { covers };
+        let (room, token_hash, _) = match self.writer(channel, request, kind, &blob) {
             Ok(writer) => writer,
             Err((code, message)) => {
                 return self
@@ -974,15 +1030,30 @@ impl Connection {
 
     /// The room, token hash and publisher of a channel that may append, or the error to
     /// answer.
+    ///
+    /// The blob must carry the signature of the room's writer key: without it a member would
+    /// skip it anyway, so it is not stored.
     fn writer(
         &self,
         channel: u16,
         request: u32,
+        kind: BlobKind,
+        blob: &[u8],
     ) -> Result<(RoomId, TokenHash, Publisher), (ErrorCode, String)> {
         let Some(joined) = self.channels.get(&channel) else {
             return Err((ErrorCode::UnknownChannel, unknown_channel_message(channel)));
         };
         match joined.token_hash {
+            Some(_) if verify_signed(&joined.writer, &joined.room(), kind, blob).is_err() => {
+                tracing::info!(
+                    connection = self.id,
+                    channel,
+                    request,
+                    "append refused: unsigned"
+                );
+                let message = "This change is not signed with the room's key.".to_owned();
+                Err((ErrorCode::Unauthorized, message))
+            }
             Some(token_hash) => {
                 let publisher = joined.membership.publisher(self.origin(channel));
                 Ok((joined.room(), token_hash, publisher))
@@ -1100,6 +1171,7 @@ fn peek(bytes: &[u8]) -> (Option<u16>, Option<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use charter::sync::crypto::{WorkspaceSecret, sign_sealed};
     use tokio_stream::wrappers::ReceiverStream;
     use tokio_util::sync::PollSender;
 
@@ -1179,15 +1251,105 @@ mod tests {
         Arc::new(SyncService::new(Store::open(dir.path()).unwrap(), limits))
     }
 
-    fn hello(room: RoomId, write_token: Option<WriteToken>) -> ClientFrame {
+    fn workspace(seed: u8) -> WorkspaceSecret {
+        WorkspaceSecret::from_bytes([seed; 32])
+    }
+
+    /// A `Hello` for the workspace's room, as an editor or a reader.
+    fn hello(secret: &WorkspaceSecret, editor: bool) -> ClientFrame {
         ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             channel: 0,
-            room,
-            write_token,
+            room: secret.room_id(),
+            writer: secret.writer_key(),
+            write_token: editor.then(|| secret.write_token()),
             cursor: 0,
             entries_only: false,
         }
+    }
+
+    /// `bytes` signed as the workspace's editors sign a change (the relay reads no further).
+    fn signed(secret: &WorkspaceSecret, bytes: &[u8]) -> Vec<u8> {
+        let room = secret.room_id();
+        sign_sealed(&secret.signer(), &room, BlobKind::Changes, bytes)
+    }
+
+    #[tokio::test]
+    async fn foreign_keys_forged_tokens_and_unsigned_changes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(&dir, Limits::default());
+        let (secret, other) = (workspace(4), workspace(8));
+        let mut pipe = Pipe::open(&service);
+        let refused = |frame: ServerFrame| match frame {
+            ServerFrame::Error { request, code, .. } => (request, code),
+            other => panic!("expected an error, got {other:?}"),
+        };
+        // A writer key whose hash is not the room.
+        let mut frame = hello(&secret, false);
+        if let ClientFrame::Hello { writer, .. } = &mut frame {
+            *writer = other.writer_key();
+        }
+        pipe.send(&frame).await;
+        assert_eq!(refused(pipe.frame().await), (None, ErrorCode::BadFrame));
+        // A token made with another workspace's key: refused, not taken for a reader.
+        let mut frame = hello(&secret, true);
+        if let ClientFrame::Hello { write_token, .. } = &mut frame {
+            *write_token = Some(other.write_token());
+        }
+        pipe.send(&frame).await;
+        assert_eq!(refused(pipe.frame().await), (None, ErrorCode::Unauthorized));
+        assert_eq!(service.store.head(secret.room_id().0).await.unwrap(), 0);
+
+        // The editor joins; a sealed but unsigned change (all a reader could make), or one
+        // signed with another key, is refused and not stored.
+        pipe.send(&hello(&secret, true)).await;
+        assert!(matches!(
+            pipe.frame().await,
+            ServerFrame::Welcome { writable: true, .. }
+        ));
+        let appends = [
+            (1, b"sealed, unsigned".to_vec()),
+            (2, signed(&other, b"sealed")),
+            (3, signed(&secret, b"sealed")),
+        ];
+        for (request, blob) in appends {
+            pipe.send(&ClientFrame::Append {
+                channel: 0,
+                request,
+                blob,
+            })
+            .await;
+        }
+        assert_eq!(
+            refused(pipe.frame().await),
+            (Some(1), ErrorCode::Unauthorized)
+        );
+        assert_eq!(
+            refused(pipe.frame().await),
+            (Some(2), ErrorCode::Unauthorized)
+        );
+        assert!(matches!(
+            pipe.frame().await,
+            ServerFrame::Ack {
+                request: 3,
+                seq: 1,
+                ..
+            }
+        ));
+        // A snapshot signed for other coverage than it claims is refused too.
+        let room = secret.room_id();
+        let kind = BlobKind::Snapshot { covers: 0 };
+        pipe.send(&ClientFrame::Snapshot {
+            channel: 0,
+            request: 4,
+            covers: 1,
+            blob: sign_sealed(&secret.signer(), &room, kind, b"snapshot"),
+        })
+        .await;
+        assert_eq!(
+            refused(pipe.frame().await),
+            (Some(4), ErrorCode::Unauthorized)
+        );
     }
 
     #[tokio::test]
@@ -1200,19 +1362,15 @@ mod tests {
         let store = Store::open_with(dir.path(), options).unwrap();
         let service = Arc::new(SyncService::new(store, Limits::default()));
         let mut writer = Pipe::open(&service);
-        writer
-            .send(&hello(
-                RoomId([9; 32]),
-                Some(WriteToken::from_bytes([1; 32])),
-            ))
-            .await;
+        let secret = workspace(9);
+        writer.send(&hello(&secret, true)).await;
         assert!(matches!(writer.frame().await, ServerFrame::Welcome { .. }));
         for request in 0..2 {
             writer
                 .send(&ClientFrame::Append {
                     channel: 0,
                     request,
-                    blob: vec![7; 80],
+                    blob: signed(&secret, &[7; 16]),
                 })
                 .await;
         }
@@ -1243,22 +1401,20 @@ mod tests {
             ..Limits::default()
         };
         let service = service(&dir, limits);
-        let room = RoomId([5; 32]);
+        let secret = workspace(5);
         let mut writer = Pipe::open(&service);
-        writer
-            .send(&hello(room, Some(WriteToken::from_bytes([6; 32]))))
-            .await;
+        writer.send(&hello(&secret, true)).await;
         assert!(matches!(writer.frame().await, ServerFrame::Welcome { .. }));
         let mut readers = Vec::new();
         for _ in 0..21 {
             let mut reader = Pipe::open(&service);
-            reader.send(&hello(room, None)).await;
+            reader.send(&hello(&secret, false)).await;
             assert!(matches!(reader.frame().await, ServerFrame::Welcome { .. }));
             readers.push(reader);
         }
         // One reader keeps reading; the other twenty never read again.
         let mut live = readers.pop().unwrap();
-        let blob = vec![0xA5; 256 * 1024];
+        let blob = signed(&secret, &vec![0xA5; 256 * 1024]);
         let appends: u32 = 64;
         let mut peak = 0;
         for request in 0..appends {
@@ -1297,18 +1453,18 @@ mod tests {
     async fn the_handler_welcomes_acknowledges_and_fans_out_in_memory() {
         let dir = tempfile::tempdir().unwrap();
         let service = service(&dir, Limits::default());
-        let room = RoomId([3; 32]);
-        let token = WriteToken::from_bytes([4; 32]);
+        let secret = workspace(3);
+        let room = secret.room_id();
         let mut writer = Pipe::open(&service);
         let mut reader = Pipe::open(&service);
-        writer.send(&hello(room, Some(token))).await;
+        writer.send(&hello(&secret, true)).await;
         let welcome = ServerFrame::Welcome {
             channel: 0,
             head: 0,
             writable: true,
         };
         assert_eq!(writer.frame().await, welcome);
-        reader.send(&hello(room, None)).await;
+        reader.send(&hello(&secret, false)).await;
         assert!(matches!(
             reader.frame().await,
             ServerFrame::Welcome {
@@ -1321,7 +1477,7 @@ mod tests {
         let append = ClientFrame::Append {
             channel: 0,
             request: 1,
-            blob: b"sealed".to_vec(),
+            blob: signed(&secret, b"sealed"),
         };
         writer.send(&append).await;
         let ack = ServerFrame::Ack {
@@ -1333,7 +1489,7 @@ mod tests {
         let entry = ServerFrame::Entry {
             channel: 0,
             seq: 1,
-            blob: b"sealed".to_vec(),
+            blob: signed(&secret, b"sealed"),
         };
         assert_eq!(reader.frame().await, entry);
 
@@ -1359,7 +1515,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(&dir, Limits::default());
         let mut pipe = Pipe::open(&service);
-        pipe.send(&hello(RoomId([5; 32]), None)).await;
+        pipe.send(&hello(&workspace(5), false)).await;
         assert!(matches!(pipe.frame().await, ServerFrame::Welcome { .. }));
         service.shut_down();
         match pipe.recv().await {
@@ -1379,6 +1535,7 @@ mod tests {
                 version: PROTOCOL_VERSION,
                 channel: 300,
                 room: RoomId([1; 32]),
+                writer: workspace(1).writer_key(),
                 write_token: None,
                 cursor: 5,
                 entries_only: false,

@@ -1,10 +1,13 @@
 //! The sync relay over a real WebSocket on 127.0.0.1:0, with a temporary dist and data dir.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 
-use charter::sync::crypto::{BlobKind, WorkspaceSecret, seal, write_token_hash};
+use charter::sync::crypto::{
+    BlobKind, WorkspaceSecret, WriterKey, seal, sign_sealed, verify_signed, write_token_hash,
+};
 use charter::sync::protocol::{
     ClientFrame, ErrorCode, MAX_BLOB_BYTES, MAX_EPHEMERAL_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
     RoomId, ServerFrame, WriteToken, decode_server, encode,
@@ -80,7 +83,10 @@ impl Relay {
         let (ws, _) = connect_async(format!("ws://{}/sync", self.address))
             .await
             .unwrap();
-        Client { ws }
+        Client {
+            ws,
+            rooms: HashMap::new(),
+        }
     }
 
     /// The HTTP status of a WebSocket request to `/sync` sent with `origin`.
@@ -106,6 +112,16 @@ impl Relay {
     }
 }
 
+/// The secret of each room a test made, so the test client signs and checks
+/// as the app does without every call naming the workspace.
+static SECRETS: Mutex<Option<HashMap<RoomId, [u8; 32]>>> = Mutex::new(None);
+
+fn secret_of(room: RoomId) -> Option<WorkspaceSecret> {
+    let secrets = SECRETS.lock().unwrap();
+    let bytes = secrets.as_ref()?.get(&room)?;
+    Some(WorkspaceSecret::from_bytes(*bytes))
+}
+
 /// A workspace as the app derives it.
 struct Workspace {
     secret: WorkspaceSecret,
@@ -113,9 +129,19 @@ struct Workspace {
 
 impl Workspace {
     fn new(seed: u8) -> Self {
-        Self {
-            secret: WorkspaceSecret::from_bytes([seed; 32]),
-        }
+        let secret = WorkspaceSecret::from_bytes([seed; 32]);
+        SECRETS
+            .lock()
+            .unwrap()
+            .get_or_insert_with(HashMap::new)
+            .insert(secret.room_id(), *secret.as_bytes());
+        Self { secret }
+    }
+
+    /// `bytes` signed as this workspace's editors sign a snapshot covering `covers`.
+    fn snapshot(&self, covers: u64, bytes: &[u8]) -> Vec<u8> {
+        let kind = BlobKind::Snapshot { covers };
+        sign_sealed(&self.secret.signer(), &self.room(), kind, bytes)
     }
 
     fn room(&self) -> RoomId {
@@ -129,6 +155,8 @@ impl Workspace {
 
 struct Client {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The room each channel joined.
+    rooms: HashMap<u16, RoomId>,
 }
 
 impl Client {
@@ -183,10 +211,14 @@ impl Client {
         cursor: u64,
         entries_only: bool,
     ) -> (u64, bool) {
+        self.rooms.insert(channel, room);
+        // A room no test workspace made gets a key that is not its own (and is refused).
+        let writer = secret_of(room).map_or(WriterKey::from_bytes([0; 32]), |s| s.writer_key());
         self.send(&ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             channel,
             room,
+            writer,
             write_token,
             cursor,
             entries_only,
@@ -205,7 +237,19 @@ impl Client {
         }
     }
 
+    /// Sends `blob` signed with the channel's workspace key, as an editor's app does.
     async fn send_append(&mut self, channel: u16, request: u32, blob: &[u8]) {
+        let signed = self
+            .rooms
+            .get(&channel)
+            .and_then(|room| Some((secret_of(*room)?, *room)))
+            .map(|(secret, room)| sign_sealed(&secret.signer(), &room, BlobKind::Changes, blob));
+        self.send_unsigned_append(channel, request, &signed.unwrap_or_else(|| blob.to_vec()))
+            .await;
+    }
+
+    /// Sends `blob` as it is, signed or not.
+    async fn send_unsigned_append(&mut self, channel: u16, request: u32, blob: &[u8]) {
         self.send(&ClientFrame::Append {
             channel,
             request,
@@ -242,7 +286,12 @@ impl Client {
                 blob,
             } => {
                 assert_eq!(received, channel);
-                (seq, blob)
+                // Checked and stripped as the app does, so tests compare what was sealed.
+                let room = self.rooms[&channel];
+                let secret = secret_of(room).expect("a test workspace's room");
+                let sealed =
+                    verify_signed(&secret.writer_key(), &room, BlobKind::Changes, &blob).unwrap();
+                (seq, sealed.to_vec())
             }
             other => panic!("expected Entry, got {other:?}"),
         }
@@ -416,7 +465,7 @@ async fn acks_are_monotonic_and_every_other_entry_arrives_once_in_order() {
 }
 
 #[tokio::test]
-async fn readers_cannot_append_or_snapshot() {
+async fn readers_cannot_append_or_snapshot_and_a_forged_token_is_refused() {
     let relay = Relay::start(Limits::default()).await;
     let workspace = Workspace::new(5);
     let impostor = Workspace::new(6);
@@ -424,43 +473,63 @@ async fn readers_cannot_append_or_snapshot() {
     owner.hello(0, workspace.room(), workspace.token(), 0).await;
     owner.append(0, 1, b"mine").await;
 
+    // A token made with another key is refused at once, not taken for a reader's hello.
     let mut wrong = relay.connect().await;
-    assert_eq!(
-        wrong.hello(0, workspace.room(), impostor.token(), 0).await,
-        (1, false)
-    );
-    assert_eq!(wrong.entry(0).await.0, 1);
-    wrong.send_append(0, 41, b"forged").await;
-    assert_eq!(
-        wrong.error().await,
-        (Some(0), Some(41), ErrorCode::Unauthorized)
-    );
     wrong
-        .send(&ClientFrame::Snapshot {
+        .send(&ClientFrame::Hello {
+            version: PROTOCOL_VERSION,
             channel: 0,
-            request: 42,
-            covers: 1,
-            blob: b"forged snapshot".to_vec(),
+            room: workspace.room(),
+            writer: workspace.secret.writer_key(),
+            write_token: impostor.token(),
+            cursor: 0,
+            entries_only: false,
         })
         .await;
     assert_eq!(
         wrong.error().await,
-        (Some(0), Some(42), ErrorCode::Unauthorized)
+        (Some(0), None, ErrorCode::Unauthorized)
     );
+    wrong.expect_silence().await;
 
-    let mut anonymous = relay.connect().await;
+    // A reader (no token) can neither append, signed or not, nor upload a snapshot.
+    let mut reader = relay.connect().await;
+    assert_eq!(reader.hello(3, workspace.room(), None, 1).await, (1, false));
+    reader
+        .send_unsigned_append(3, 43, b"sealed, unsigned")
+        .await;
     assert_eq!(
-        anonymous.hello(3, workspace.room(), None, 1).await,
-        (1, false)
-    );
-    anonymous.send_append(3, 43, b"forged").await;
-    assert_eq!(
-        anonymous.error().await,
+        reader.error().await,
         (Some(3), Some(43), ErrorCode::Unauthorized)
     );
+    reader.send_append(3, 44, b"signed").await;
+    assert_eq!(
+        reader.error().await,
+        (Some(3), Some(44), ErrorCode::Unauthorized)
+    );
+    reader
+        .send(&ClientFrame::Snapshot {
+            channel: 3,
+            request: 45,
+            covers: 1,
+            blob: workspace.snapshot(1, b"forged snapshot"),
+        })
+        .await;
+    assert_eq!(
+        reader.error().await,
+        (Some(3), Some(45), ErrorCode::Unauthorized)
+    );
 
-    // The wrong token did not take the room over, and nothing was stored.
+    // An editor's connection that sends what it did not sign is refused too.
+    owner.send_unsigned_append(0, 46, b"sealed, unsigned").await;
+    assert_eq!(
+        owner.error().await,
+        (Some(0), Some(46), ErrorCode::Unauthorized)
+    );
+
+    // Nothing was stored, and the room is still the owner's.
     assert_eq!(owner.append(0, 2, b"still mine").await, 2);
+    assert_eq!(reader.entry(3).await, (2, b"still mine".to_vec()));
     owner.expect_silence().await;
     relay.stop().await;
 }
@@ -673,6 +742,7 @@ async fn channel_mistakes_are_reported() {
             version: PROTOCOL_VERSION,
             channel: 4,
             room: workspace.room(),
+            writer: workspace.secret.writer_key(),
             write_token: None,
             cursor: 0,
             entries_only: false,
@@ -686,6 +756,7 @@ async fn channel_mistakes_are_reported() {
         version: PROTOCOL_VERSION + 1,
         channel: 6,
         room: workspace.room(),
+        writer: workspace.secret.writer_key(),
         write_token: None,
         cursor: 0,
         entries_only: false,
@@ -729,6 +800,7 @@ async fn too_many_rooms_is_refused_and_the_joined_ones_go_on() {
             version: PROTOCOL_VERSION,
             channel: 2,
             room: rooms[2].room(),
+            writer: rooms[2].secret.writer_key(),
             write_token: rooms[2].token(),
             cursor: 0,
             entries_only: false,
@@ -921,6 +993,7 @@ async fn the_database_never_holds_a_plaintext_or_a_token() {
         MARKER.as_bytes(),
     )
     .unwrap();
+    let snapshot = workspace.snapshot(20, &snapshot);
     client
         .send(&ClientFrame::Snapshot {
             channel: 0,
@@ -983,7 +1056,7 @@ async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail_or_every_kept_entr
                 channel: 0,
                 request,
                 covers,
-                blob: format!("snapshot to {covers}").into_bytes(),
+                blob: workspace.snapshot(covers, format!("snapshot to {covers}").as_bytes()),
             })
             .await;
         assert_eq!(writer.ack(0, request).await, covers);
@@ -993,7 +1066,7 @@ async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail_or_every_kept_entr
             channel: 0,
             request: 102,
             covers: 11,
-            blob: b"ahead".to_vec(),
+            blob: workspace.snapshot(11, b"ahead"),
         })
         .await;
     assert_eq!(
@@ -1012,7 +1085,7 @@ async fn an_old_cursor_gets_the_newest_snapshot_then_the_tail_or_every_kept_entr
         ServerFrame::SnapshotEntry {
             channel: 0,
             covers: 7,
-            blob: b"snapshot to 7".to_vec()
+            blob: workspace.snapshot(7, b"snapshot to 7")
         }
     );
     for n in 8..=12 {

@@ -294,6 +294,7 @@ impl SyncClient {
             version: PROTOCOL_VERSION,
             channel: self.channel,
             room: self.keys.room,
+            writer: self.keys.writer,
             write_token: self.keys.write_token.clone(),
             cursor: self.cursor.seq,
             entries_only: self.entries_only,

@@ -33,16 +33,15 @@ use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+pub use super::protocol::{ROOM_OF_WRITER_LABEL, WriterKey};
 use super::protocol::{RoomId, WriteToken};
 
 /// HKDF `info` label that derives the content key.
 pub const CONTENT_KEY_LABEL: &[u8] = b"charter/v1/content-key";
-/// HKDF `info` label that derives the write token.
-pub const WRITE_TOKEN_LABEL: &[u8] = b"charter/v1/write-token";
+/// What the write token signs, followed by the room id.
+pub const WRITE_TOKEN_LABEL: &[u8] = b"charter/v2/write-token";
 /// HKDF `info` label that derives the seed of the Ed25519 signing key.
 pub const SIGNING_KEY_LABEL: &[u8] = b"charter/v1/signing-key";
-/// Hashed in front of the writer key to give the room id.
-pub const ROOM_OF_WRITER_LABEL: &[u8] = b"charter/v2/room-of-writer-key";
 /// Length of the Ed25519 signature in front of every signed blob.
 pub const SIGNATURE_BYTES: usize = 64;
 
@@ -129,38 +128,6 @@ pub struct WorkspaceSecret([u8; 32]);
 #[derive(Clone)]
 pub struct ContentKey([u8; 32]);
 
-/// The public half of the workspace's signing key: checks that a change was
-/// written by an editor. Readers hold it; the room id is a hash of it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct WriterKey([u8; 32]);
-
-impl WriterKey {
-    /// Wraps the 32 bytes of a public key (checked when it is used).
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        WriterKey(bytes)
-    }
-
-    /// The 32 bytes of the key.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// The room this key writes to: SHA-256 of [`ROOM_OF_WRITER_LABEL`] and the key.
-    pub fn room(&self) -> RoomId {
-        let mut hash = Sha256::new();
-        hash.update(ROOM_OF_WRITER_LABEL);
-        hash.update(self.0);
-        RoomId(hash.finalize().into())
-    }
-}
-
-impl fmt::Debug for WriterKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hex: String = self.0[..8].iter().map(|b| format!("{b:02x}")).collect();
-        write!(f, "WriterKey({hex}…)")
-    }
-}
-
 /// The workspace's Ed25519 signing key, derived from its secret: only editors have it.
 #[derive(Clone)]
 pub struct BlobSigner(SigningKey);
@@ -168,7 +135,7 @@ pub struct BlobSigner(SigningKey);
 impl BlobSigner {
     /// The public half, which readers and the relay check signatures with.
     pub fn writer_key(&self) -> WriterKey {
-        WriterKey(self.0.verifying_key().to_bytes())
+        WriterKey::from_bytes(self.0.verifying_key().to_bytes())
     }
 }
 
@@ -276,8 +243,11 @@ impl WorkspaceSecret {
     }
 
     /// The token that lets a connection append to this workspace's room.
+    /// (Ed25519 signatures are deterministic: every editor makes the same token.)
     pub fn write_token(&self) -> WriteToken {
-        WriteToken::from_bytes(self.derive(WRITE_TOKEN_LABEL))
+        use ed25519_dalek::Signer as _;
+        let signature = self.signer().0.sign(&token_message(&self.room_id()));
+        WriteToken::from_bytes(signature.to_bytes())
     }
 
     /// The keys for a read-only link.
@@ -366,13 +336,32 @@ impl ReadKeys {
                 what: READ_KEYS_NAME,
             });
         }
-        Ok(ReadKeys::new(WriterKey(writer), ContentKey(content_key)))
+        Ok(ReadKeys::new(
+            WriterKey::from_bytes(writer),
+            ContentKey(content_key),
+        ))
     }
 }
 
 /// What the relay stores instead of the write token: its SHA-256 hash.
 pub fn write_token_hash(token: &WriteToken) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
+}
+
+/// Whether `token` was made with the signing key of `writer` for `room`: what
+/// the relay checks before it lets a connection append.
+pub fn write_token_proves(writer: &WriterKey, room: &RoomId, token: &WriteToken) -> bool {
+    VerifyingKey::from_bytes(writer.as_bytes()).is_ok_and(|key| {
+        key.verify_strict(
+            &token_message(room),
+            &Signature::from_bytes(token.as_bytes()),
+        )
+        .is_ok()
+    })
+}
+
+fn token_message(room: &RoomId) -> Vec<u8> {
+    [WRITE_TOKEN_LABEL, &[0], room.as_bytes()].concat()
 }
 
 /// Whether `token` hashes to `hash`, compared in constant time.
@@ -455,7 +444,7 @@ pub fn verify_signed<'a>(
     let Some((signature, sealed)) = signed.split_first_chunk::<SIGNATURE_BYTES>() else {
         return Err(CryptoError::NotSigned);
     };
-    let key = VerifyingKey::from_bytes(&writer.0).map_err(|_| CryptoError::NotSigned)?;
+    let key = VerifyingKey::from_bytes(writer.as_bytes()).map_err(|_| CryptoError::NotSigned)?;
     // Strict: no malleable signatures, no small-order keys.
     key.verify_strict(
         &signed_message(room, kind, sealed),
@@ -534,9 +523,25 @@ mod tests {
         let key = *s.content_key().as_bytes();
         let token = *s.write_token().as_bytes();
         assert_ne!(room, key);
-        assert_ne!(room, token);
-        assert_ne!(key, token);
+        assert_ne!(room[..], token[..32]);
+        assert_ne!(key[..], token[..32]);
         assert_ne!(&room, s.as_bytes());
+        assert!(write_token_proves(
+            &s.writer_key(),
+            &s.room_id(),
+            &s.write_token()
+        ));
+        let other = WorkspaceSecret::from_bytes([7; 32]);
+        assert!(!write_token_proves(
+            &s.writer_key(),
+            &s.room_id(),
+            &other.write_token()
+        ));
+        assert!(!write_token_proves(
+            &other.writer_key(),
+            &other.room_id(),
+            &s.write_token()
+        ));
     }
 
     #[test]

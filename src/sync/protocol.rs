@@ -69,9 +69,12 @@ impl fmt::Debug for RoomId {
     }
 }
 
-/// Proves the right to append to a room; the relay keeps only its SHA-256 hash.
+/// Proves the right to append to a room: the workspace's Ed25519 signature
+/// over a fixed label and the room id, which only editors can make and
+/// anyone with the writer key can check (see `crypto::write_token_proves`).
+/// The relay keeps only its SHA-256 hash.
 #[derive(Clone, Serialize, Deserialize)]
-pub struct WriteToken([u8; 32]);
+pub struct WriteToken(#[serde(with = "serde_bytes")] [u8; 64]);
 
 // Constant time, so that comparing tokens never leaks how many bytes matched.
 impl PartialEq for WriteToken {
@@ -83,14 +86,51 @@ impl PartialEq for WriteToken {
 impl Eq for WriteToken {}
 
 impl WriteToken {
-    /// Wraps raw token bytes (as derived by [`crate::sync::crypto`]).
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+    /// Wraps raw token bytes (as made by [`crate::sync::crypto`]).
+    pub fn from_bytes(bytes: [u8; 64]) -> Self {
         WriteToken(bytes)
     }
 
-    /// The raw 32 bytes of the token; never log or display them.
+    /// The raw 64 bytes of the token; never log or display them.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+/// The public half of the workspace's signing key: checks that a change was
+/// written by an editor. Readers and the relay hold it; the room id is a hash
+/// of it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WriterKey([u8; 32]);
+
+/// Hashed in front of the writer key to give the room id.
+pub const ROOM_OF_WRITER_LABEL: &[u8] = b"charter/v2/room-of-writer-key";
+
+impl WriterKey {
+    /// Wraps the 32 bytes of a public key (checked when it is used).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        WriterKey(bytes)
+    }
+
+    /// The 32 bytes of the key.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// The room this key writes to: SHA-256 of [`ROOM_OF_WRITER_LABEL`] and the key.
+    pub fn room(&self) -> RoomId {
+        use sha2::{Digest as _, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(ROOM_OF_WRITER_LABEL);
+        hash.update(self.0);
+        RoomId(hash.finalize().into())
+    }
+}
+
+impl fmt::Debug for WriterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex: String = self.0[..8].iter().map(|b| format!("{b:02x}")).collect();
+        write!(f, "WriterKey({hex}…)")
     }
 }
 
@@ -111,6 +151,9 @@ pub enum ClientFrame {
         channel: u16,
         /// The room to join.
         room: RoomId,
+        /// The room's writer key: the room id must be its hash, and every
+        /// append and snapshot must carry its signature.
+        writer: WriterKey,
         /// Present for editors; without it the room is read-only for this connection.
         write_token: Option<WriteToken>,
         /// The last sequence number the client already has.
@@ -525,7 +568,8 @@ mod tests {
             version,
             channel: 3,
             room: RoomId([7; 32]),
-            write_token: Some(WriteToken::from_bytes([9; 32])),
+            writer: WriterKey::from_bytes([8; 32]),
+            write_token: Some(WriteToken::from_bytes([9; 64])),
             cursor: 42,
             entries_only: false,
         }
