@@ -661,7 +661,8 @@ fn presence_reaches_the_others_and_is_never_stored() {
         assert_eq!(
             events,
             [SyncEvent::Presence {
-                payload: b"Ada edits objective 1".to_vec()
+                payload: b"Ada edits objective 1".to_vec(),
+                editor: true,
             }]
         );
     }

@@ -185,6 +185,9 @@ pub enum SyncEvent {
     Presence {
         /// The message as its sender passed it to [`SyncClient::presence`].
         payload: Vec<u8>,
+        /// Signed with the workspace key: an editor sent it. A reader's
+        /// presence may not claim to edit anything.
+        editor: bool,
     },
     /// The relay has fewer entries than this participant saw: its data was lost
     /// or it is another relay. The cursor went back to the start so everything
@@ -429,14 +432,15 @@ impl SyncClient {
             ServerFrame::Ephemeral { channel, blob } if channel == self.channel => {
                 // Silently dropped when it does not open: presence is never
                 // stored, and reporting each bad one would let anyone who knows
-                // the room id fill the screen with warnings.
-                match open(
-                    &self.keys.content_key,
-                    &self.keys.room,
-                    BlobKind::Presence,
-                    &blob,
-                ) {
-                    Ok(payload) => vec![SyncEvent::Presence { payload }],
+                // the room id fill the screen with warnings. Signed, it is an
+                // editor's; unsigned, a reader's.
+                let (room, kind) = (&self.keys.room, BlobKind::Presence);
+                let (sealed, editor) = match verify_signed(&self.keys.writer, room, kind, &blob) {
+                    Ok(sealed) => (sealed, true),
+                    Err(_) => (&blob[..], false),
+                };
+                match open(&self.keys.content_key, room, kind, sealed) {
+                    Ok(payload) => vec![SyncEvent::Presence { payload, editor }],
                     Err(_) => Vec::new(),
                 }
             }
@@ -453,7 +457,7 @@ impl SyncClient {
 
     /// A sealed ephemeral (presence) frame.
     pub fn presence(&self, payload: &[u8]) -> Result<ClientFrame, SyncError> {
-        let max = MAX_EPHEMERAL_BYTES - SEAL_OVERHEAD_BYTES;
+        let max = MAX_EPHEMERAL_BYTES - SEAL_OVERHEAD_BYTES - SIGNATURE_BYTES;
         if payload.len() > max {
             return Err(SyncError::PresenceTooLarge {
                 len: payload.len(),
@@ -466,10 +470,11 @@ impl SyncClient {
         })
     }
 
-    /// Seals `plaintext`; changes and snapshots are signed as well (editors only).
+    /// Seals `plaintext`; changes and snapshots are signed as well (editors
+    /// only), and an editor's presence too, which marks it as an editor's.
     fn seal(&self, kind: BlobKind, plaintext: &[u8]) -> Result<Vec<u8>, SyncError> {
         let sealed = seal(&self.keys.content_key, &self.keys.room, kind, plaintext)?;
-        if kind == BlobKind::Presence {
+        if kind == BlobKind::Presence && self.keys.signer.is_none() {
             return Ok(sealed);
         }
         let signer = self.keys.signer.as_ref().ok_or(CryptoError::ReadOnly)?;
@@ -1665,7 +1670,25 @@ mod tests {
         assert_eq!(
             events,
             [SyncEvent::Presence {
-                payload: b"Ada, objective 7".to_vec()
+                payload: b"Ada, objective 7".to_vec(),
+                editor: true,
+            }]
+        );
+        // A reader's presence opens too, marked as a reader's: it cannot sign.
+        let reader = SyncClient::new(
+            SyncKeys::reader(&secret().read_keys()),
+            SyncCursor::default(),
+            CHANNEL,
+        );
+        let ClientFrame::Ephemeral { blob, .. } = reader.presence(b"Eve, objective 7").unwrap()
+        else {
+            panic!("expected an ephemeral frame")
+        };
+        assert_eq!(
+            bob.receive(b.automerge(), ServerFrame::Ephemeral { channel, blob }),
+            [SyncEvent::Presence {
+                payload: b"Eve, objective 7".to_vec(),
+                editor: false,
             }]
         );
         let bad = ServerFrame::Ephemeral {

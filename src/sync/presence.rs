@@ -85,6 +85,18 @@ impl Presence {
             });
         sane.then_some(presence)
     }
+
+    /// What a reader's presence may say: who is here, nothing more. A reader
+    /// cannot sign, so its claims to be editing something, its caret and the
+    /// heads that would raise a "held back" warning are dropped.
+    pub fn as_reader(self) -> Presence {
+        Presence {
+            editing: None,
+            caret: None,
+            heads: Vec::new(),
+            ..self
+        }
+    }
 }
 
 /// A participant as the UI shows them.
@@ -235,6 +247,29 @@ pub fn colour(session: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_readers_presence_keeps_only_who_is_here() {
+        let claimed = Presence {
+            session: "ab".into(),
+            name: "Eve".into(),
+            editing: Some("objective 7".into()),
+            left: false,
+            caret: Some(Caret {
+                text: "policy".into(),
+                anchor: "1@ab".into(),
+                head: "2@ab".into(),
+            }),
+            heads: vec!["0".repeat(64)],
+        };
+        let reader = claimed.clone().as_reader();
+        assert_eq!(
+            (reader.session.as_str(), reader.name.as_str()),
+            ("ab", "Eve")
+        );
+        assert_eq!((reader.editing, reader.caret), (None, None));
+        assert!(reader.heads.is_empty());
+    }
 
     fn presence(session: &str, name: &str, editing: Option<&str>) -> Presence {
         Presence {

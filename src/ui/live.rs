@@ -21,6 +21,7 @@ use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatu
 use crate::sync::link::{ShareLink, websocket_url};
 use crate::sync::protocol::{ClientFrame, decode_server, encode};
 use crate::ui::now;
+use crate::ui::presence::Heard;
 use crate::ui::session::{Notice, OpenWorkspace};
 
 /// The channel number this tab uses for its one room per connection.
@@ -273,7 +274,9 @@ impl SocketHandler for Handler {
                             .to_owned(),
                     )
                 }
-                SyncEvent::Presence { payload } => ws.heard_presence(&payload, false),
+                SyncEvent::Presence { payload, editor } => {
+                    ws.heard_presence(&payload, Heard::Relay { editor });
+                }
             }
         }
         if reset {

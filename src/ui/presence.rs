@@ -17,6 +17,19 @@ const CARET_THROTTLE_MS: u32 = 60;
 /// The kinds of message on the tabs' channel besides changes (which travel
 /// as bare bytes).
 const PRESENCE: &str = "presence";
+
+/// Where a presence message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Heard {
+    /// A sibling tab of this browser (its own, or one the tab holding the
+    /// connection passed on after checking it).
+    Tab,
+    /// The relay; `editor` when it carried the workspace key's signature.
+    Relay {
+        /// Signed: an editor's.
+        editor: bool,
+    },
+}
 const ANNOUNCE: &str = "announce";
 
 impl OpenWorkspace {
@@ -76,19 +89,24 @@ impl OpenWorkspace {
     }
 
     /// Takes in a presence message, from the relay or from a sibling tab.
-    pub(crate) fn heard_presence(&self, payload: &[u8], from_tab: bool) {
-        let Some(presence) = Presence::decode(payload) else {
+    pub(crate) fn heard_presence(&self, payload: &[u8], heard: Heard) {
+        let Some(mut presence) = Presence::decode(payload) else {
             return;
         };
         if Some(&presence.session) == self.session().as_ref() {
             return;
         }
-        if from_tab {
-            // A sibling's own announcement: on to the relay, if this tab holds it.
-            self.presence_to_relay(payload);
-        } else {
-            // From the relay: the siblings hear it through this tab.
-            self.post_presence_to_tabs(payload);
+        match heard {
+            // A sibling's own announcement (or one this tab's socket vetted):
+            // on to the relay, if this tab holds it.
+            Heard::Tab => self.presence_to_relay(payload),
+            // An editor's, from the relay: the siblings hear it through this tab.
+            Heard::Relay { editor: true } => self.post_presence_to_tabs(payload),
+            // A reader's: only who is here counts, for siblings too.
+            Heard::Relay { editor: false } => {
+                presence = presence.as_reader();
+                self.post_presence_to_tabs(&presence.encode());
+            }
         }
         let session = presence.session.clone();
         let Some((changed, newcomer)) = self.roster.try_update_value(|roster| {
@@ -130,7 +148,7 @@ impl OpenWorkspace {
         match array.get(0).as_string().as_deref() {
             Some(PRESENCE) => {
                 if let Ok(bytes) = array.get(1).dyn_into::<Uint8Array>() {
-                    self.heard_presence(&bytes.to_vec(), true);
+                    self.heard_presence(&bytes.to_vec(), Heard::Tab);
                 }
                 true
             }
