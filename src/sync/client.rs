@@ -179,6 +179,12 @@ pub enum SyncEvent {
         /// What went wrong.
         code: ErrorCode,
     },
+    /// The relay refused this connection's Hello (another protocol version,
+    /// a key or token it does not accept); nothing is synced until it does.
+    NotAdmitted {
+        /// Why, as the relay's code.
+        code: ErrorCode,
+    },
     /// The relay says this participant cannot write.
     ReadOnly,
     /// An opened ephemeral message from someone else.
@@ -443,6 +449,16 @@ impl SyncClient {
                     Ok(payload) => vec![SyncEvent::Presence { payload, editor }],
                     Err(_) => Vec::new(),
                 }
+            }
+            // Before the welcome, an error about this channel without a request
+            // answers the Hello: the relay did not let this connection in.
+            ServerFrame::Error {
+                channel: Some(channel),
+                request: None,
+                code,
+                ..
+            } if channel == self.channel && self.status == SyncStatus::Connecting => {
+                vec![SyncEvent::NotAdmitted { code }]
             }
             ServerFrame::Error {
                 channel,
@@ -1370,6 +1386,38 @@ mod tests {
         assert_eq!(
             reader.seal(BlobKind::Changes, b"x"),
             Err(SyncError::Crypto(CryptoError::ReadOnly))
+        );
+    }
+
+    #[test]
+    fn a_refused_hello_is_reported_not_waited_on_forever() {
+        let mut bob = editor();
+        bob.connected();
+        let refused = |channel, request| ServerFrame::Error {
+            channel,
+            request,
+            code: ErrorCode::UnsupportedVersion,
+            message: "speak version 1".into(),
+        };
+        let (_, mut b) = two_docs();
+        // About the connection, or another channel: not this Hello's answer.
+        assert!(bob.receive(b.automerge(), refused(None, None)).is_empty());
+        assert!(
+            bob.receive(b.automerge(), refused(Some(CHANNEL + 1), None))
+                .is_empty()
+        );
+        assert_eq!(
+            bob.receive(b.automerge(), refused(Some(CHANNEL), None)),
+            [SyncEvent::NotAdmitted {
+                code: ErrorCode::UnsupportedVersion
+            }]
+        );
+        assert_eq!(bob.status(), SyncStatus::Connecting);
+        // Once welcomed, a request-less error is about presence, not the Hello.
+        welcome(&mut bob, &mut b, 0);
+        assert!(
+            bob.receive(b.automerge(), refused(Some(CHANNEL), None))
+                .is_empty()
         );
     }
 

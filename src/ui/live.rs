@@ -254,6 +254,14 @@ impl SocketHandler for Handler {
                     let wait = REFUSED_BACKOFF_MS as u32 + 50;
                     gloo_timers::callback::Timeout::new(wait, move || ws.push(&socket)).forget();
                 }
+                SyncEvent::NotAdmitted { code } => ws.notice(
+                    Notice::Refused,
+                    format!(
+                        "The relay did not let this browser join the workspace. {} Changes stay \
+                         in this browser.",
+                        code.explanation()
+                    ),
+                ),
                 SyncEvent::ReadOnly => ws.read_only.set(true),
                 SyncEvent::RelayReset => {
                     reset = true;
