@@ -31,6 +31,10 @@ pub struct Presence {
     /// still lacks after catching up shows that the relay is holding
     /// something back.
     pub heads: Vec<String>,
+    /// Set by the receiver, never sent: the message carried the workspace
+    /// key's signature, so an editor sent it.
+    #[serde(skip)]
+    pub editor: bool,
 }
 
 /// A participant's caret or selection in a long text, as Automerge cursors
@@ -94,6 +98,7 @@ impl Presence {
             editing: None,
             caret: None,
             heads: Vec::new(),
+            editor: false,
             ..self
         }
     }
@@ -114,6 +119,8 @@ pub struct Peer {
     pub editing: Option<String>,
     /// Their caret in a long text, if they are in one.
     pub caret: Option<Caret>,
+    /// Whether they can edit (their presence was signed with the workspace key).
+    pub editor: bool,
 }
 
 /// The participants heard from recently.
@@ -218,6 +225,7 @@ fn peer(presence: &Presence) -> Peer {
         colour: colour(&presence.session),
         editing: presence.editing.clone(),
         caret: presence.caret.clone(),
+        editor: presence.editor,
     }
 }
 
@@ -261,6 +269,7 @@ mod tests {
                 head: "2@ab".into(),
             }),
             heads: vec!["0".repeat(64)],
+            editor: true,
         };
         let reader = claimed.clone().as_reader();
         assert_eq!(
@@ -269,6 +278,20 @@ mod tests {
         );
         assert_eq!((reader.editing, reader.caret), (None, None));
         assert!(reader.heads.is_empty());
+        assert!(!reader.editor);
+        // The flag is the receiver's to set: it never travels.
+        assert!(!Presence::decode(&claimed.encode()).unwrap().editor);
+        let mut roster = Roster::default();
+        roster.heard(claimed, 0);
+        roster.heard(reader_of("cd"), 0);
+        let peers = roster.peers();
+        assert_eq!(
+            peers
+                .iter()
+                .map(|p| (p.name.as_str(), p.editor))
+                .collect::<Vec<_>>(),
+            [("Eve", true), ("Rita", false)]
+        );
     }
 
     fn presence(session: &str, name: &str, editing: Option<&str>) -> Presence {
@@ -279,7 +302,13 @@ mod tests {
             left: false,
             caret: None,
             heads: Vec::new(),
+            editor: false,
         }
+    }
+
+    /// A reader's presence, as the receiver keeps it.
+    fn reader_of(session: &str) -> Presence {
+        presence(session, "Rita", None).as_reader()
     }
 
     #[test]

@@ -22,8 +22,11 @@ const PRESENCE: &str = "presence";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Heard {
     /// A sibling tab of this browser (its own, or one the tab holding the
-    /// connection passed on after checking it).
-    Tab,
+    /// connection passed on after checking it), with whether an editor sent it.
+    Tab {
+        /// An editor's.
+        editor: bool,
+    },
     /// The relay; `editor` when it carried the workspace key's signature.
     Relay {
         /// Signed: an editor's.
@@ -67,9 +70,12 @@ impl OpenWorkspace {
                 .take(MAX_HEADS)
                 .map(ToString::to_string)
                 .collect(),
+            editor: false,
         };
         let payload = presence.encode();
-        self.post_presence_to_tabs(&payload);
+        // Siblings share this tab's keys: an editor's tabs are editors.
+        let editor = !self.read_only.get_untracked();
+        self.post_presence_to_tabs(&payload, editor);
         self.presence_to_relay(&payload);
     }
 
@@ -96,17 +102,20 @@ impl OpenWorkspace {
         if Some(&presence.session) == self.session().as_ref() {
             return;
         }
+        let editor = match heard {
+            Heard::Tab { editor } | Heard::Relay { editor } => editor,
+        };
+        // A reader's: only who is here counts, for siblings too.
+        if !editor {
+            presence = presence.as_reader();
+        }
+        presence.editor = editor;
         match heard {
-            // A sibling's own announcement (or one this tab's socket vetted):
-            // on to the relay, if this tab holds it.
-            Heard::Tab => self.presence_to_relay(payload),
-            // An editor's, from the relay: the siblings hear it through this tab.
-            Heard::Relay { editor: true } => self.post_presence_to_tabs(payload),
-            // A reader's: only who is here counts, for siblings too.
-            Heard::Relay { editor: false } => {
-                presence = presence.as_reader();
-                self.post_presence_to_tabs(&presence.encode());
-            }
+            // A sibling's own announcement (or one the tab holding the
+            // connection checked): on to the relay, if this tab holds it.
+            Heard::Tab { .. } => self.presence_to_relay(payload),
+            // From the relay: the siblings hear it through this tab.
+            Heard::Relay { .. } => self.post_presence_to_tabs(&presence.encode(), editor),
         }
         let session = presence.session.clone();
         let Some((changed, newcomer)) = self.roster.try_update_value(|roster| {
@@ -148,7 +157,9 @@ impl OpenWorkspace {
         match array.get(0).as_string().as_deref() {
             Some(PRESENCE) => {
                 if let Ok(bytes) = array.get(1).dyn_into::<Uint8Array>() {
-                    self.heard_presence(&bytes.to_vec(), Heard::Tab);
+                    // Without the flag (a tab of another version): as a reader's.
+                    let editor = array.get(2).as_bool().unwrap_or(false);
+                    self.heard_presence(&bytes.to_vec(), Heard::Tab { editor });
                 }
                 true
             }
@@ -160,8 +171,9 @@ impl OpenWorkspace {
         }
     }
 
-    fn post_presence_to_tabs(&self, payload: &[u8]) {
-        let message = Array::of2(&PRESENCE.into(), &Uint8Array::from(payload));
+    /// Passes a presence on to sibling tabs, with whether an editor sent it.
+    fn post_presence_to_tabs(&self, payload: &[u8], editor: bool) {
+        let message = Array::of3(&PRESENCE.into(), &Uint8Array::from(payload), &editor.into());
         self.post_to_tabs_value(&message.into());
     }
 

@@ -277,11 +277,20 @@ fn HereNow() -> impl IntoView {
                     {peers
                         .into_iter()
                         .map(|p| {
-                            let title = p.name.clone();
+                            // A reader's presence is unsigned: they can look, not edit.
+                            let (label, class) = if p.editor {
+                                (p.name, format!("peer peer-{}", p.colour))
+                            } else {
+                                (
+                                    format!("{} (can read only)", p.name),
+                                    format!("peer peer-{} reader", p.colour),
+                                )
+                            };
+                            let title = label.clone();
                             view! {
-                                <li class=format!("peer peer-{}", p.colour) title=title>
+                                <li class=class title=title>
                                     <span aria-hidden="true">{p.initials}</span>
-                                    <span class="visually-hidden">{p.name}</span>
+                                    <span class="visually-hidden">{label}</span>
                                 </li>
                             }
                         })
