@@ -107,6 +107,7 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
   // The others see who can only read (a reader cannot sign presence), and Carol sees editors as such.
   await expect(ada.getByRole('list', { name: 'Here now' }).getByRole('listitem', { name: 'Carol Auditor (can read only)' })).toBeVisible();
   await expect(carol.page.getByRole('list', { name: 'Here now' }).getByRole('listitem', { name: 'Bob Builder', exact: true })).toBeVisible();
+  await screenshot(ada, 'here-now-with-a-reader');
   await expect(carol.page.getByRole('button', { name: 'Add objective' })).toHaveCount(0);
   await expect(carol.page.getByRole('button', { name: /^Edit / })).toHaveCount(0);
   await expect(carol.page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
