@@ -40,7 +40,7 @@ use charter::sync::crypto::{
 };
 use charter::sync::protocol::{
     ClientFrame, ErrorCode, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId,
-    ServerFrame, WriteToken, decode_client, encode,
+    ServerFrame, decode_client, encode,
 };
 use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
@@ -368,17 +368,6 @@ impl Outgoing {
     }
 }
 
-/// A `Hello`'s fields.
-struct Hello {
-    version: u16,
-    channel: u16,
-    room: RoomId,
-    writer: WriterKey,
-    write_token: Option<WriteToken>,
-    cursor: u64,
-    entries_only: bool,
-}
-
 /// A room as joined by one connection.
 struct Channel {
     membership: Membership,
@@ -608,26 +597,7 @@ impl Connection {
             }
         };
         match frame {
-            ClientFrame::Hello {
-                version,
-                channel,
-                room,
-                writer,
-                write_token,
-                cursor,
-                entries_only,
-            } => {
-                let hello = Hello {
-                    version,
-                    channel,
-                    room,
-                    writer,
-                    write_token,
-                    cursor,
-                    entries_only,
-                };
-                self.hello(hello).await
-            }
+            hello @ ClientFrame::Hello { .. } => self.hello(hello).await,
             ClientFrame::Append {
                 channel,
                 request,
@@ -644,8 +614,9 @@ impl Connection {
         }
     }
 
-    async fn hello(&mut self, hello: Hello) -> Result<(), Closed> {
-        let Hello {
+    /// Joins the room a `Hello` names (any other frame is ignored).
+    async fn hello(&mut self, hello: ClientFrame) -> Result<(), Closed> {
+        let ClientFrame::Hello {
             version,
             channel,
             room,
@@ -653,7 +624,10 @@ impl Connection {
             write_token,
             cursor,
             entries_only,
-        } = hello;
+        } = hello
+        else {
+            return Ok(());
+        };
         // `decode_client` already refuses other versions; this keeps the rule next to its use.
         if version != PROTOCOL_VERSION {
             let message = unsupported_version_message(version, PROTOCOL_VERSION);
