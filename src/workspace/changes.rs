@@ -42,11 +42,13 @@ pub enum Area {
     Budget,
     /// People time per role.
     Fte,
+    /// Device signing keys and their confirmations.
+    Keys,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 11] = [
+    pub const ALL: [Area; 12] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -58,6 +60,7 @@ impl Area {
         Area::Commitment,
         Area::Budget,
         Area::Fte,
+        Area::Keys,
     ];
 
     /// The area's key in the document's root map.
@@ -74,6 +77,7 @@ impl Area {
             Area::Commitment => "commitment",
             Area::Budget => "budget",
             Area::Fte => "fte",
+            Area::Keys => "keys",
         }
     }
 
@@ -490,6 +494,7 @@ impl WorkspaceDoc {
             Area::Commitment => state.commitment.clear(),
             Area::Budget => state.budget.clear(),
             Area::Fte => state.fte.clear(),
+            Area::Keys => state.keys.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -532,6 +537,7 @@ impl WorkspaceDoc {
             Area::Commitment => put(self, &mut state.commitment, area, id),
             Area::Budget => put(self, &mut state.budget, area, id),
             Area::Fte => put(self, &mut state.fte, area, id),
+            Area::Keys => put(self, &mut state.keys, area, id),
         }
     }
 }

@@ -72,6 +72,9 @@ pub struct WorkspaceDoc {
     /// The name this session's member entry is known to hold, so a commit
     /// (a keystroke) need not read it again.
     recorded_author: Option<String>,
+    /// This browser's signing key for the workspace, if it has one: signs
+    /// approvals and confirmations ([`crate::workspace::signing`]).
+    pub(crate) device: Option<crate::workspace::signing::DeviceKey>,
 }
 
 /// Where new record ids come from: fresh randomness in the app, a seeded
@@ -107,6 +110,7 @@ impl WorkspaceDoc {
             organisation: organisation.clone(),
             scope,
             created_at: now,
+            founder: String::new(),
         };
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
@@ -115,7 +119,7 @@ impl WorkspaceDoc {
         // would each make their own, and one map's records would be hidden.
         ws.map(ROOT, "budget")?;
         ws.map(ROOT, "fte")?;
-        for key in ["people", "roles", "policies", "trainings"] {
+        for key in ["people", "roles", "policies", "trainings", "keys"] {
             ws.map(ROOT, key)?;
         }
         // The fixed rows (the eight ISMS activities, the eight duties of 5.1)
@@ -150,6 +154,7 @@ impl WorkspaceDoc {
             ids: IdSource::Random,
             in_batch: false,
             recorded_author: None,
+            device: None,
         }
     }
 
@@ -314,6 +319,7 @@ impl WorkspaceDoc {
             organisation,
             scope,
             created_at: old.created_at,
+            founder: old.founder.clone(),
         };
         if meta == old {
             return Ok(());

@@ -106,6 +106,10 @@ pub struct Confirmation {
     /// When they confirmed it.
     #[autosurgeon(missing = "Default::default")]
     pub at: Millis,
+    /// The confirming member's signature, when their browser had a key
+    /// ([`crate::workspace::signing`]); the UI says whether it verifies.
+    #[autosurgeon(missing = "Default::default")]
+    pub signature: Option<crate::workspace::signing::ActSignature>,
 }
 
 /// How much of the checklist is confirmed.
@@ -192,10 +196,23 @@ impl WorkspaceDoc {
         if record.confirmation.is_some() == confirmed {
             return Ok(());
         }
+        let signature = if confirmed {
+            let heads = self.heads_hex();
+            self.sign_act(
+                &crate::workspace::signing::Act::DutyConfirmation {
+                    duty: duty.letter(),
+                },
+                heads,
+                now,
+            )?
+        } else {
+            None
+        };
         let confirmation = confirmed.then(|| Confirmation {
             by: self.actor(),
             name: self.author().to_owned(),
             at: now,
+            signature,
         });
         self.guard(|ws| {
             let commitment = ws.map(ROOT, "commitment")?;

@@ -16,6 +16,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod sample;
+pub mod signing;
 pub mod text;
 pub mod training;
 pub mod validate;

@@ -47,6 +47,10 @@ pub struct Workspace {
     /// People time (clause 7.1): full-time equivalents keyed by role id.
     #[autosurgeon(missing = "Default::default")]
     pub fte: BTreeMap<String, crate::workspace::resources::FteAllocation>,
+    /// Device signing keys (public, hex) → the person each speaks for and
+    /// its confirmation ([`crate::workspace::signing`]).
+    #[autosurgeon(missing = "Default::default")]
+    pub keys: BTreeMap<String, crate::workspace::signing::KeyRecord>,
 }
 
 /// What the workspace is about.
@@ -61,6 +65,11 @@ pub struct Meta {
     /// When the workspace was created.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// The public signing key (hex) of the browser that created the
+    /// workspace: where every chain of key confirmations starts
+    /// ([`crate::workspace::signing`]). Empty in workspaces made before signing.
+    #[autosurgeon(missing = "Default::default")]
+    pub founder: String,
 }
 
 /// A person known by one of their devices' actor ids.

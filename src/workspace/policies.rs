@@ -167,6 +167,10 @@ pub struct Approval {
     /// Person id → when that person acknowledged having read this version.
     #[autosurgeon(missing = "Default::default")]
     pub acknowledgements: BTreeMap<String, Millis>,
+    /// The approver's signature, when their browser had a key
+    /// ([`crate::workspace::signing`]); the UI says whether it verifies.
+    #[autosurgeon(missing = "Default::default")]
+    pub signature: Option<crate::workspace::signing::ActSignature>,
 }
 
 /// A policy's short fields as typed into the form.
@@ -586,18 +590,23 @@ impl WorkspaceDoc {
         let mut policy = self.existing_policy(id)?;
         check_transition(&policy, PolicyStatus::Approved)?;
         // The heads of everything committed so far: the approved text.
-        let heads = self
-            .doc
-            .get_heads()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let heads = self.heads_hex();
+        let version = policy.approvals.len() + 1;
+        let signature = self.sign_act(
+            &crate::workspace::signing::Act::PolicyApproval {
+                policy: id,
+                version,
+            },
+            heads.clone(),
+            now,
+        )?;
         let approval = Approval {
             approver: self.actor(),
             approver_name: self.author().to_owned(),
             at: now,
             heads,
             acknowledgements: BTreeMap::new(),
+            signature,
         };
         policy.approvals.push(approval);
         let index = policy.approvals.len() - 1;

@@ -81,6 +81,10 @@ pub struct BudgetApproval {
     /// When the approval was recorded.
     #[autosurgeon(missing = "Default::default")]
     pub recorded_at: Millis,
+    /// The approver's signature, when their browser had a key
+    /// ([`crate::workspace::signing`]); the UI says whether it verifies.
+    #[autosurgeon(missing = "Default::default")]
+    pub signature: Option<crate::workspace::signing::ActSignature>,
 }
 
 impl BudgetLine {
@@ -642,12 +646,24 @@ impl WorkspaceDoc {
         let old = self
             .budget_line(id)?
             .ok_or(CommandError::NotFound("budget line"))?;
+        let heads = self.heads_hex();
+        let signature = self.sign_act(
+            &crate::workspace::signing::Act::BudgetApproval {
+                line: id,
+                amount: approved,
+                currency: &old.currency,
+                date: &date,
+            },
+            heads,
+            now,
+        )?;
         let approval = BudgetApproval {
             amount: approved,
             date,
             by_actor: self.actor(),
             by_name: self.author().to_owned(),
             recorded_at: now,
+            signature,
         };
         let new = BudgetLine {
             approval: Some(approval.clone()),

@@ -14,6 +14,8 @@ pub enum Field {
     Scope,
     /// A person's display name.
     DisplayName,
+    /// What a device with a signing key is called.
+    DeviceName,
     /// An objective's title.
     Title,
     /// An objective's description.
