@@ -58,6 +58,10 @@ fn every_client_frame() -> Vec<ClientFrame> {
             blob: vec![0xFF; 17],
         },
         ClientFrame::Leave { channel: 4 },
+        ClientFrame::Close {
+            channel: 5,
+            request: u32::MAX,
+        },
     ]
 }
 
@@ -98,6 +102,10 @@ fn every_server_frame() -> Vec<ServerFrame> {
             code: ErrorCode::BadFrame,
             message: String::new(),
         },
+        ServerFrame::Closed {
+            channel: 4,
+            at: u64::MAX,
+        },
     ];
     let codes = [
         ErrorCode::BadFrame,
@@ -111,6 +119,7 @@ fn every_server_frame() -> Vec<ServerFrame> {
         ErrorCode::IdleTimeout,
         ErrorCode::Internal,
         ErrorCode::RoomFull,
+        ErrorCode::RoomClosed,
         ErrorCode::Unknown(4242),
     ];
     frames.extend(codes.into_iter().map(|code| ServerFrame::Error {
@@ -178,12 +187,12 @@ fn a_declared_length_beyond_the_input_is_truncation() {
 
 #[test]
 fn unknown_variants_and_bad_options_are_malformed() {
-    // Tag 5 is past ClientFrame's last variant; tag 6 past ServerFrame's.
-    let err = decode_client(&[5]).unwrap_err();
+    // Tag 6 is past ClientFrame's last variant; tag 7 past ServerFrame's.
+    let err = decode_client(&[6]).unwrap_err();
     assert!(matches!(err, ProtocolError::Malformed(_)), "{err:?}");
     assert_eq!(err.code(), ErrorCode::BadFrame);
     assert!(matches!(
-        decode_server(&[6]),
+        decode_server(&[7]),
         Err(ProtocolError::Malformed(_))
     ));
     // A Hello of this version whose write-token option tag is 2.
@@ -268,14 +277,16 @@ fn arb_client_frame() -> impl Strategy<Value = ClientFrame> {
         (any::<u16>(), arb_blob())
             .prop_map(|(channel, blob)| ClientFrame::Ephemeral { channel, blob }),
         any::<u16>().prop_map(|channel| ClientFrame::Leave { channel }),
+        (any::<u16>(), any::<u32>())
+            .prop_map(|(channel, request)| ClientFrame::Close { channel, request }),
     ]
 }
 
 fn arb_error_code() -> impl Strategy<Value = ErrorCode> {
-    // Numbers 1..=10 are the known codes; Unknown keeps only numbers no known code uses.
+    // Numbers 1..=12 are the known codes; Unknown keeps only numbers no known code uses.
     prop_oneof![
-        (1u16..=10).prop_map(ErrorCode::from),
-        (11u16..).prop_map(ErrorCode::Unknown),
+        (1u16..=12).prop_map(ErrorCode::from),
+        (13u16..).prop_map(ErrorCode::Unknown),
     ]
 }
 
@@ -318,6 +329,7 @@ fn arb_server_frame() -> impl Strategy<Value = ServerFrame> {
                 code,
                 message
             }),
+        (any::<u16>(), any::<u64>()).prop_map(|(channel, at)| ServerFrame::Closed { channel, at }),
     ]
 }
 

@@ -49,6 +49,12 @@ pub enum Event {
         /// The sequence number the store assigned.
         seq: u64,
     },
+    /// The room was closed: it takes no more appends or snapshots. A member that misses it
+    /// (fallen behind) learns it from the store when it catches up.
+    Closed {
+        /// When, in Unix seconds.
+        at: u64,
+    },
 }
 
 impl Event {
@@ -56,7 +62,7 @@ impl Event {
     fn bytes(&self) -> usize {
         match self {
             Self::Entry { blob, .. } | Self::Ephemeral { blob } => blob.len(),
-            Self::Committed { .. } => 0,
+            Self::Committed { .. } | Self::Closed { .. } => 0,
         }
     }
 }
@@ -68,6 +74,7 @@ impl fmt::Debug for Event {
             Self::Entry { seq, blob } => write!(f, "Entry {{ seq: {seq}, {} bytes }}", blob.len()),
             Self::Ephemeral { blob } => write!(f, "Ephemeral {{ {} bytes }}", blob.len()),
             Self::Committed { seq } => write!(f, "Committed {{ seq: {seq} }}"),
+            Self::Closed { at } => write!(f, "Closed {{ at: {at} }}"),
         }
     }
 }
@@ -259,7 +266,7 @@ impl fmt::Debug for Publisher {
 impl Publisher {
     /// Passes `event` to every receiver of the room, without waiting for any of them. When
     /// the room already holds its byte limit, a presence message is dropped and an entry is
-    /// passed as [`Event::Committed`].
+    /// passed as [`Event::Committed`]; a closing, which holds no bytes, always goes.
     pub fn publish(&self, event: Event) {
         let bytes = event.bytes();
         let event = if self.room_held.load(Ordering::Relaxed) + bytes <= self.max_bytes {
@@ -267,6 +274,7 @@ impl Publisher {
         } else {
             match event {
                 Event::Entry { seq, .. } | Event::Committed { seq } => Event::Committed { seq },
+                Event::Closed { at } => Event::Closed { at },
                 Event::Ephemeral { .. } => return,
             }
         };
@@ -403,6 +411,26 @@ mod tests {
             slow.try_recv().unwrap().event,
             Event::Entry { seq: 3, .. }
         ));
+    }
+
+    #[test]
+    fn a_closing_reaches_every_member_even_past_the_byte_limit() {
+        let hub = Hub::new(64, 10);
+        let (a, mut member) = hub.join(ROOM);
+        let (_c, mut stranger) = hub.join(OTHER);
+        a.publish(
+            origin(1),
+            Event::Ephemeral {
+                blob: Arc::from(vec![7; 10]),
+            },
+        );
+        a.publish(origin(1), Event::Closed { at: 5 });
+        assert!(matches!(
+            member.try_recv().unwrap().event,
+            Event::Ephemeral { .. }
+        ));
+        assert_eq!(member.try_recv().unwrap().event, Event::Closed { at: 5 });
+        assert_eq!(stranger.try_recv().unwrap_err(), TryRecvError::Empty);
     }
 
     #[test]

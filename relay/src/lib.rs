@@ -35,8 +35,8 @@ pub use cache::{is_hashed_file_name, is_hashed_path};
 pub use csp::{content_security_policy, inline_scripts, sha256_source};
 pub use limits::Limits;
 pub use store::{
-    Access, CatchUp, DATABASE_FILE, DEFAULT_MAX_ROOM_BYTES, DEFAULT_RETENTION, Entry, RoomId,
-    SCHEMA_VERSION, Snapshot, Store, StoreError, StoreOptions, TokenHash, hash_token,
+    Access, CatchUp, Closure, DATABASE_FILE, DEFAULT_MAX_ROOM_BYTES, DEFAULT_RETENTION, Entry,
+    RoomId, SCHEMA_VERSION, Snapshot, Store, StoreError, StoreOptions, TokenHash, hash_token,
 };
 pub use tls::{TlsError, TlsFiles};
 

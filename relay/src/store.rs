@@ -1,5 +1,6 @@
 //! The relay's durable storage: for each room, an append-only log of sealed blobs, up to two
-//! snapshots and the hash of the room's write token, all in one SQLite file.
+//! snapshots, the hash of the room's write token and, once an editor stopped sharing through
+//! it, when the room was closed; all in one SQLite file.
 //!
 //! The relay never sees content. A blob is opaque bytes, a room is a 32-byte id derived by the
 //! clients, and the only secret-adjacent value kept is the SHA-256 of a room's write token,
@@ -42,7 +43,7 @@ pub type Snapshot = (u64, Vec<u8>);
 pub const DATABASE_FILE: &str = "relay.sqlite3";
 
 /// The schema version this relay writes (`PRAGMA user_version`); a newer one is refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long the entries a snapshot covers are kept after it is stored, unless configured
 /// otherwise: 30 days. The relay cannot read a snapshot, so one that is damaged, or junk
@@ -116,6 +117,12 @@ UPDATE rooms SET stored_bytes =
   + (SELECT coalesce(sum(length(blob)), 0) FROM snapshots WHERE snapshots.room = rooms.room);
 ";
 
+/// Version 3: when an editor closed the room (Unix seconds; NULL while it is open). Rooms of
+/// earlier files are open.
+const SCHEMA_V3: &str = "
+ALTER TABLE rooms ADD COLUMN closed_at INTEGER CHECK (closed_at IS NULL OR closed_at >= 0);
+";
+
 /// The hash the store keeps for a write token: SHA-256 of its bytes.
 pub fn hash_token(token: &[u8]) -> TokenHash {
     Sha256::digest(token).into()
@@ -163,6 +170,19 @@ pub struct CatchUp {
     pub entries: Vec<Entry>,
     /// The room's last sequence number, so a caller can tell whether to fetch more pages.
     pub head: u64,
+    /// When the room was closed (Unix seconds), if it was.
+    pub closed_at: Option<u64>,
+}
+
+/// A room closed by [`Store::close`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closure {
+    /// When it was closed, in Unix seconds: the first close's time, whichever closed it.
+    pub at: u64,
+    /// Its last sequence number, which stays its last.
+    pub head: u64,
+    /// False when it was already closed (closing is idempotent).
+    pub newly: bool,
 }
 
 /// Why a storage operation failed.
@@ -176,6 +196,12 @@ pub enum StoreError {
     RoomFull {
         /// The most bytes a room may hold.
         limit: u64,
+    },
+    /// The room was closed: it takes no more appends or snapshots, whatever the token.
+    #[error("the room was closed at {at} (Unix seconds)")]
+    RoomClosed {
+        /// When it was closed.
+        at: u64,
     },
     /// A snapshot claims to cover entries the room does not have yet.
     #[error("a snapshot cannot cover entry {covers}: the room's head is {head}")]
@@ -454,6 +480,23 @@ impl Store {
         .await
     }
 
+    /// Closes `room` for good as a writer: from now on every append and snapshot is refused
+    /// with [`StoreError::RoomClosed`], whatever the token; what it holds stays and can still
+    /// be read. Closing a closed room changes nothing and answers as the first close did.
+    ///
+    /// Fails with [`StoreError::Unauthorized`] when the hash is not the room's or the room does
+    /// not exist.
+    pub async fn close(&self, room: RoomId, token_hash: TokenHash) -> Result<Closure, StoreError> {
+        self.run(move |connection| close(connection, &room, &token_hash, unix_seconds()))
+            .await
+    }
+
+    /// When `room` was closed (Unix seconds), or `None` while it is open or does not exist.
+    pub async fn closed_at(&self, room: RoomId) -> Result<Option<u64>, StoreError> {
+        self.run(move |connection| Ok(load_room(connection, &room)?.and_then(|r| r.closed_at)))
+            .await
+    }
+
     /// The newest snapshot of `room` (largest `covers`), if any.
     pub async fn latest_snapshot(&self, room: RoomId) -> Result<Option<Snapshot>, StoreError> {
         self.run(move |connection| latest_snapshot(connection, &room))
@@ -599,6 +642,9 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
     if found < 2 {
         tx.execute_batch(SCHEMA_V2)?;
     }
+    if found < 3 {
+        tx.execute_batch(SCHEMA_V3)?;
+    }
     if found < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
@@ -611,6 +657,8 @@ struct RoomRow {
     head: u64,
     /// Bytes of blobs the room holds (entries and snapshots).
     stored_bytes: u64,
+    /// When an editor closed the room (Unix seconds).
+    closed_at: Option<u64>,
 }
 
 impl RoomRow {
@@ -621,16 +669,19 @@ impl RoomRow {
 
 fn load_room(connection: &Connection, room: &RoomId) -> Result<Option<RoomRow>, StoreError> {
     let row = connection
-        .prepare_cached("SELECT token_hash, head, stored_bytes FROM rooms WHERE room = ?1")?
+        .prepare_cached(
+            "SELECT token_hash, head, stored_bytes, closed_at FROM rooms WHERE room = ?1",
+        )?
         .query_row([room], |row| {
             Ok((
                 row.get::<_, Vec<u8>>(0)?,
                 row.get::<_, i64>(1)?,
                 row.get::<_, i64>(2)?,
+                row.get::<_, Option<i64>>(3)?,
             ))
         })
         .optional()?;
-    let Some((token_hash, head, stored_bytes)) = row else {
+    let Some((token_hash, head, stored_bytes, closed_at)) = row else {
         return Ok(None);
     };
     let token_hash = TokenHash::try_from(token_hash.as_slice()).map_err(|_| {
@@ -643,6 +694,9 @@ fn load_room(connection: &Connection, room: &RoomId) -> Result<Option<RoomRow>, 
         token_hash,
         head: from_sql_int(head, "a room's head")?,
         stored_bytes: from_sql_int(stored_bytes, "a room's stored bytes")?,
+        closed_at: closed_at
+            .map(|at| from_sql_int(at, "a room's closing time"))
+            .transpose()?,
     }))
 }
 
@@ -656,6 +710,50 @@ fn require_writer(
         Some(row) if row.admits(token_hash) => Ok(row),
         _ => Err(StoreError::Unauthorized),
     }
+}
+
+/// The room if it takes appends and snapshots from `token_hash`: a closed room refuses them
+/// whatever the token.
+fn require_open_writer(
+    connection: &Connection,
+    room: &RoomId,
+    token_hash: &TokenHash,
+) -> Result<RoomRow, StoreError> {
+    if let Some(at) = load_room(connection, room)?.and_then(|row| row.closed_at) {
+        return Err(StoreError::RoomClosed { at });
+    }
+    require_writer(connection, room, token_hash)
+}
+
+/// Marks the room closed at `now` unless it already is; deletes nothing.
+fn close(
+    connection: &mut Connection,
+    room: &RoomId,
+    token_hash: &TokenHash,
+    now: Option<i64>,
+) -> Result<Closure, StoreError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = require_writer(&tx, room, token_hash)?;
+    let closure = match row.closed_at {
+        Some(at) => Closure {
+            at,
+            head: row.head,
+            newly: false,
+        },
+        None => {
+            // A clock before 1970 counts as 1970: the room is closed all the same.
+            let now = now.unwrap_or(0).max(0);
+            tx.prepare_cached("UPDATE rooms SET closed_at = ?2 WHERE room = ?1")?
+                .execute(params![room, now])?;
+            Closure {
+                at: from_sql_int(now, "a room's closing time")?,
+                head: row.head,
+                newly: true,
+            }
+        }
+    };
+    tx.commit()?;
+    Ok(closure)
 }
 
 /// Refuses to let a room holding `stored` bytes, less `freed`, take `added` more past `limit`.
@@ -702,7 +800,7 @@ fn append_in(
     blob: &[u8],
     max_room_bytes: u64,
 ) -> Result<u64, StoreError> {
-    let row = require_writer(connection, room, token_hash)?;
+    let row = require_open_writer(connection, room, token_hash)?;
     check_quota(row.stored_bytes, 0, blob.len(), max_room_bytes)?;
     let seq = row
         .head
@@ -806,7 +904,7 @@ fn put_snapshot(
         max_room_bytes,
     } = snapshot;
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let row = require_writer(&tx, room, token_hash)?;
+    let row = require_open_writer(&tx, room, token_hash)?;
     let head = row.head;
     if covers > head {
         return Err(StoreError::SnapshotAhead { covers, head });
@@ -867,7 +965,9 @@ fn catch_up(
 ) -> Result<CatchUp, StoreError> {
     // One read transaction, so the snapshot, the entries and the head agree.
     let tx = connection.transaction()?;
-    let head = load_room(&tx, room)?.map_or(0, |row| row.head);
+    let row = load_room(&tx, room)?;
+    let head = row.as_ref().map_or(0, |row| row.head);
+    let closed_at = row.and_then(|row| row.closed_at);
     let (snapshot, from) = if !entries_only && cursor < pruned_through(&tx, room)? {
         let snapshot = latest_snapshot(&tx, room)?.ok_or_else(|| {
             StoreError::Corrupt("entries were pruned but no snapshot is stored".into())
@@ -883,6 +983,7 @@ fn catch_up(
         snapshot,
         entries,
         head,
+        closed_at,
     })
 }
 
@@ -1251,7 +1352,7 @@ mod tests {
         }
         let store = Store::open(dir.path()).unwrap();
         let connection = lock(&store.inner.connection);
-        assert_eq!(schema_version(&connection).unwrap(), 2);
+        assert_eq!(schema_version(&connection).unwrap(), SCHEMA_VERSION);
         let stored_at: i64 = connection
             .query_row("SELECT stored_at FROM snapshots", [], |row| row.get(0))
             .unwrap();
@@ -1260,5 +1361,129 @@ mod tests {
             .query_row("SELECT stored_bytes FROM rooms", [], |row| row.get(0))
             .unwrap();
         assert_eq!(stored_bytes, 1 + 5, "the snapshot and the entry");
+    }
+
+    #[tokio::test]
+    async fn a_version_2_file_gains_closing_times_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let connection = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(SCHEMA_V1).unwrap();
+            connection.execute_batch(SCHEMA_V2).unwrap();
+            connection.pragma_update(None, "user_version", 2).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO rooms (room, token_hash, head, stored_bytes) \
+                     VALUES (?1, ?2, 2, 7)",
+                    params![ROOM, token()],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO entries (room, seq, blob) VALUES (?1, 1, x'0a0b'), (?1, 2, x'0c')",
+                    [&ROOM],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO snapshots (room, covers, blob, stored_at) \
+                     VALUES (?1, 1, x'01020304', 42)",
+                    [&ROOM],
+                )
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        {
+            let connection = lock(&store.inner.connection);
+            assert_eq!(schema_version(&connection).unwrap(), 3);
+            let row = load_room(&connection, &ROOM).unwrap().unwrap();
+            assert_eq!((row.head, row.stored_bytes), (2, 7));
+            assert_eq!(row.closed_at, None, "rooms of earlier files are open");
+            assert!(row.admits(&token()), "the token hash is kept");
+        }
+        let all = store.catch_up(ROOM, 0, true, 10, usize::MAX).await.unwrap();
+        assert_eq!(all.entries, [(1, vec![0x0a, 0x0b]), (2, vec![0x0c])]);
+        assert_eq!(all.closed_at, None);
+        assert_eq!(
+            store.latest_snapshot(ROOM).await.unwrap(),
+            Some((1, vec![1, 2, 3, 4]))
+        );
+        // The migrated room takes appends, and can be closed.
+        assert_eq!(
+            store.append(ROOM, token(), b"e3".to_vec()).await.unwrap(),
+            3
+        );
+        let closure = store.close(ROOM, token()).await.unwrap();
+        assert_eq!((closure.head, closure.newly), (3, true));
+        drop(store);
+        // Reopened, the file is at version 3 and the room still closed.
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.closed_at(ROOM).await.unwrap(), Some(closure.at));
+    }
+
+    #[test]
+    fn closing_is_idempotent_refuses_every_later_write_and_deletes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut connection = lock(&store.inner.connection);
+        authorize(&mut connection, &ROOM, Some(&token())).unwrap();
+        for _ in 0..3 {
+            append(&mut connection, &ROOM, &token(), b"e").unwrap();
+        }
+        put_snapshot(&mut connection, &ROOM, &token(), &at_once(2, b"s2", 100)).unwrap();
+        let (entries, snapshots) = (
+            count(&connection, "entries"),
+            count(&connection, "snapshots"),
+        );
+        // Only the token's holder closes it.
+        let wrong = hash_token(b"not the token");
+        assert!(matches!(
+            close(&mut connection, &ROOM, &wrong, Some(500)),
+            Err(StoreError::Unauthorized)
+        ));
+        assert!(matches!(
+            close(&mut connection, &OTHER_ROOM, &token(), Some(500)),
+            Err(StoreError::Unauthorized)
+        ));
+        let first = close(&mut connection, &ROOM, &token(), Some(500)).unwrap();
+        assert_eq!(
+            first,
+            Closure {
+                at: 500,
+                head: 3,
+                newly: true
+            }
+        );
+        // Again, later: the first close stands.
+        let again = close(&mut connection, &ROOM, &token(), Some(900)).unwrap();
+        assert_eq!(
+            again,
+            Closure {
+                at: 500,
+                head: 3,
+                newly: false
+            }
+        );
+        // Every later append and snapshot is refused, whatever the token.
+        for hash in [token(), wrong] {
+            assert!(matches!(
+                append(&mut connection, &ROOM, &hash, b"late"),
+                Err(StoreError::RoomClosed { at: 500 })
+            ));
+            assert!(matches!(
+                put_snapshot(&mut connection, &ROOM, &hash, &at_once(3, b"s3", 200)),
+                Err(StoreError::RoomClosed { at: 500 })
+            ));
+        }
+        assert_eq!(count(&connection, "entries"), entries);
+        assert_eq!(count(&connection, "snapshots"), snapshots);
+        // Still read as before, and still the token's: a reader is a reader, a writer a writer.
+        let read = catch_up(&mut connection, &ROOM, 0, true, (usize::MAX, usize::MAX)).unwrap();
+        assert_eq!(read.entries.len(), 3);
+        assert_eq!((read.head, read.closed_at), (3, Some(500)));
+        assert_eq!(
+            authorize(&mut connection, &ROOM, Some(&token())).unwrap(),
+            Access::Writer { head: 3 }
+        );
     }
 }

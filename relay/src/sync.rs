@@ -17,6 +17,11 @@
 //! - `Ephemeral` messages go to the room's other connections that are live at that moment.
 //! - The idle timeout counts only what the client sends: a client that wants to stay
 //!   connected while nobody edits sends something (a presence message) now and then.
+//! - A connection that joined with the write token may close the room (`Close`): from then
+//!   on every append and snapshot is refused with `RoomClosed`, whatever the token. A `Hello`
+//!   is still welcomed, followed at once by `Closed`, and members present when it closes are
+//!   sent `Closed` too (clients of protocol version 2, which do not know it, only see the
+//!   refusals). Nothing is deleted.
 //!
 //! Nothing here logs a blob, a token or a frame's contents: only sizes, sequence numbers,
 //! channel numbers and the first bytes of room ids.
@@ -39,8 +44,8 @@ use charter::sync::crypto::{
     BlobKind, WriterKey, verify_signed, write_token_hash, write_token_proves,
 };
 use charter::sync::protocol::{
-    ClientFrame, ErrorCode, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION, ProtocolError, RoomId,
-    ServerFrame, decode_client, encode,
+    ClientFrame, ErrorCode, FIRST_VERSION_WITH_CLOSE, MAX_EPHEMERAL_BYTES, PROTOCOL_VERSION,
+    ProtocolError, RoomId, ServerFrame, decode_client, encode, is_supported_version,
 };
 use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
@@ -378,6 +383,10 @@ struct Channel {
     delivery: Delivery,
     /// The client asked for entries only: its catch-up never includes a snapshot.
     entries_only: bool,
+    /// The protocol version of the client's `Hello`: which frames it may be sent.
+    version: u16,
+    /// The connection knows the room is closed (and has told a client that knows `Closed`).
+    closed: bool,
 }
 
 impl Channel {
@@ -611,6 +620,7 @@ impl Connection {
             } => self.snapshot(channel, request, covers, blob).await,
             ClientFrame::Ephemeral { channel, blob } => self.ephemeral(channel, blob).await,
             ClientFrame::Leave { channel } => self.leave(channel).await,
+            ClientFrame::Close { channel, request } => self.close(channel, request).await,
         }
     }
 
@@ -629,7 +639,7 @@ impl Connection {
             return Ok(());
         };
         // `decode_client` already refuses other versions; this keeps the rule next to its use.
-        if version != PROTOCOL_VERSION {
+        if !is_supported_version(version) {
             let message = unsupported_version_message(version, PROTOCOL_VERSION);
             return self
                 .error(Some(channel), None, ErrorCode::UnsupportedVersion, message)
@@ -722,6 +732,9 @@ impl Connection {
                 writer,
                 delivery: Delivery::new(cursor.min(head)),
                 entries_only,
+                version,
+                // Learnt with the first page of the catch-up, in the same read as the entries.
+                closed: false,
             },
         );
         self.live.insert(channel, BroadcastStream::new(receiver));
@@ -770,6 +783,7 @@ impl Connection {
                 .await
             }
             Err(StoreError::RoomFull { limit }) => self.room_full(channel, request, limit).await,
+            Err(StoreError::RoomClosed { .. }) => self.room_closed(channel, request).await,
             Err(error) => {
                 tracing::error!(connection = self.id, ?room, %error, "could not append");
                 self.internal(Some(channel), Some(request)).await
@@ -819,6 +833,7 @@ impl Connection {
                 .await
             }
             Err(StoreError::RoomFull { limit }) => self.room_full(channel, request, limit).await,
+            Err(StoreError::RoomClosed { .. }) => self.room_closed(channel, request).await,
             Err(StoreError::SnapshotAhead { covers, head }) => {
                 let message = format!(
                     "A snapshot covering entry {covers} was refused: the room has only {head} \
@@ -832,6 +847,90 @@ impl Connection {
                 self.internal(Some(channel), Some(request)).await
             }
         }
+    }
+
+    async fn room_closed(&mut self, channel: u16, request: u32) -> Result<(), Closed> {
+        tracing::debug!(
+            connection = self.id,
+            channel,
+            request,
+            "refused: room closed"
+        );
+        self.error(
+            Some(channel),
+            Some(request),
+            ErrorCode::RoomClosed,
+            room_closed_message(),
+        )
+        .await
+    }
+
+    /// Closes the room of `channel` for good, as an editor; closing a closed room is
+    /// acknowledged again. The room's other members are told at once.
+    async fn close(&mut self, channel: u16, request: u32) -> Result<(), Closed> {
+        let origin = self.origin(channel);
+        let Some(joined) = self.channels.get(&channel) else {
+            return self.unknown_channel(channel, Some(request)).await;
+        };
+        let Some(token_hash) = joined.token_hash else {
+            tracing::debug!(
+                connection = self.id,
+                channel,
+                request,
+                "close refused: reader"
+            );
+            let message = "Only an editor can stop sharing through this room; this connection \
+                           can only read it."
+                .to_owned();
+            return self
+                .error(
+                    Some(channel),
+                    Some(request),
+                    ErrorCode::Unauthorized,
+                    message,
+                )
+                .await;
+        };
+        let room = joined.room();
+        let publisher = joined.membership.publisher(origin);
+        let closure = match self.service.store.close(room.0, token_hash).await {
+            Ok(closure) => closure,
+            Err(StoreError::Unauthorized) => {
+                return self
+                    .error(
+                        Some(channel),
+                        Some(request),
+                        ErrorCode::Unauthorized,
+                        read_only_message(),
+                    )
+                    .await;
+            }
+            Err(error) => {
+                tracing::error!(connection = self.id, ?room, %error, "could not close a room");
+                return self.internal(Some(channel), Some(request)).await;
+            }
+        };
+        if let Some(joined) = self.channels.get_mut(&channel) {
+            joined.closed = true;
+        }
+        if closure.newly {
+            publisher.publish(Event::Closed { at: closure.at });
+        }
+        tracing::info!(
+            connection = self.id,
+            channel,
+            ?room,
+            head = closure.head,
+            newly = closure.newly,
+            "room closed"
+        );
+        self.out
+            .frame(&ServerFrame::Ack {
+                channel,
+                request,
+                seq: closure.head,
+            })
+            .await
     }
 
     async fn room_full(&mut self, channel: u16, request: u32, limit: u64) -> Result<(), Closed> {
@@ -917,6 +1016,16 @@ impl Connection {
                 }
                 Ok(())
             }
+            Event::Closed { at } => {
+                if std::mem::replace(&mut joined.closed, true)
+                    || joined.version < FIRST_VERSION_WITH_CLOSE
+                {
+                    return Ok(());
+                }
+                self.out
+                    .frame(&ServerFrame::Closed { channel, at: *at })
+                    .await
+            }
             Event::Entry { seq, blob } => {
                 let seq = *seq;
                 let mut verdict = joined.delivery.live(seq);
@@ -976,7 +1085,15 @@ impl Connection {
                 return Ok(());
             };
             let progressed = page.snapshot.is_some() || !page.entries.is_empty();
-            let mut frames = Vec::with_capacity(page.entries.len() + 1);
+            let mut frames = Vec::with_capacity(page.entries.len() + 2);
+            // Said before what the room holds: right after the Welcome on a Hello, and to a
+            // member that fell behind and missed the live news.
+            if let Some(at) = page.closed_at
+                && !std::mem::replace(&mut joined.closed, true)
+                && joined.version >= FIRST_VERSION_WITH_CLOSE
+            {
+                frames.push(ServerFrame::Closed { channel, at });
+            }
             if let Some((covers, blob)) = page.snapshot
                 && covers > joined.delivery.last()
             {
@@ -1017,6 +1134,15 @@ impl Connection {
         let Some(joined) = self.channels.get(&channel) else {
             return Err((ErrorCode::UnknownChannel, unknown_channel_message(channel)));
         };
+        if joined.closed {
+            tracing::debug!(
+                connection = self.id,
+                channel,
+                request,
+                "refused: room closed"
+            );
+            return Err((ErrorCode::RoomClosed, room_closed_message()));
+        }
         match joined.token_hash {
             Some(_) if verify_signed(&joined.writer, &joined.room(), kind, blob).is_err() => {
                 tracing::info!(
@@ -1106,6 +1232,12 @@ fn read_only_message() -> String {
         .into()
 }
 
+fn room_closed_message() -> String {
+    "Sharing through this room was stopped: it keeps what it holds for its members to read, \
+     but takes no more changes."
+        .into()
+}
+
 fn unknown_channel_message(channel: u16) -> String {
     format!("Channel {channel} is not open on this connection; send a Hello for it first.")
 }
@@ -1119,6 +1251,7 @@ fn peek(bytes: &[u8]) -> (Option<u16>, Option<u32>) {
     const SNAPSHOT: u32 = 2;
     const EPHEMERAL: u32 = 3;
     const LEAVE: u32 = 4;
+    const CLOSE: u32 = 5;
     let Ok((tag, rest)) = postcard::take_from_bytes::<u32>(bytes) else {
         return (None, None);
     };
@@ -1127,14 +1260,14 @@ fn peek(bytes: &[u8]) -> (Option<u16>, Option<u32>) {
             Ok((_version, rest)) => rest,
             Err(_) => return (None, None),
         },
-        APPEND | SNAPSHOT | EPHEMERAL | LEAVE => rest,
+        APPEND | SNAPSHOT | EPHEMERAL | LEAVE | CLOSE => rest,
         _ => return (None, None),
     };
     let Ok((channel, rest)) = postcard::take_from_bytes::<u16>(rest) else {
         return (None, None);
     };
     let request = match tag {
-        APPEND | SNAPSHOT => postcard::take_from_bytes::<u32>(rest)
+        APPEND | SNAPSHOT | CLOSE => postcard::take_from_bytes::<u32>(rest)
             .ok()
             .map(|(request, _)| request),
         _ => None,
@@ -1530,6 +1663,10 @@ mod tests {
                 blob: vec![5],
             },
             ClientFrame::Leave { channel: 300 },
+            ClientFrame::Close {
+                channel: 300,
+                request: 70_000,
+            },
         ];
         for frame in frames {
             let bytes = encode(&frame).unwrap();

@@ -200,6 +200,7 @@ async fn a_reader_gets_reader_access_and_creates_nothing() {
             snapshot: None,
             entries: vec![(1, blob("A", 1))],
             head: 1,
+            closed_at: None,
         }
     );
 }
@@ -327,6 +328,7 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
                 snapshot: Some((7, b"snapshot 7".to_vec())),
                 entries: (8..=10).map(|n| (n, blob("A", n))).collect(),
                 head: 10,
+                closed_at: None,
             },
             "cursor {cursor}"
         );
@@ -350,7 +352,8 @@ async fn snapshots_prune_what_two_snapshots_cover_and_catch_up_serves_snapshot_p
         CatchUp {
             snapshot: None,
             entries: Vec::new(),
-            head: 10
+            head: 10,
+            closed_at: None,
         }
     );
     // Limits bound the tail after a snapshot too.
@@ -698,4 +701,82 @@ async fn a_room_past_its_quota_refuses_more_until_pruning_frees_room() {
         .unwrap();
     store.append(ROOM_A, writer_a(), vec![1; 30]).await.unwrap();
     assert_eq!(store.head(ROOM_A).await.unwrap(), 4);
+}
+
+#[tokio::test]
+async fn a_closed_room_keeps_everything_refuses_every_write_and_stays_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let closed_at = {
+        let store = Store::open_with(&data, no_retention()).unwrap();
+        fill(&store, ROOM_A, writer_a(), "A", 4).await;
+        fill(&store, ROOM_B, writer_b(), "B", 1).await;
+        store
+            .put_snapshot(ROOM_A, writer_a(), 2, b"snapshot 2".to_vec())
+            .await
+            .unwrap();
+        // Only with the room's token.
+        assert!(matches!(
+            store.close(ROOM_A, writer_b()).await,
+            Err(StoreError::Unauthorized)
+        ));
+        assert_eq!(store.closed_at(ROOM_A).await.unwrap(), None);
+        let closure = store.close(ROOM_A, writer_a()).await.unwrap();
+        assert_eq!((closure.head, closure.newly), (4, true));
+        let again = store.close(ROOM_A, writer_a()).await.unwrap();
+        assert_eq!(
+            again,
+            charter_relay::Closure {
+                newly: false,
+                ..closure
+            }
+        );
+        closure.at
+    };
+    let store = Store::open_with(&data, no_retention()).unwrap();
+    assert_eq!(store.closed_at(ROOM_A).await.unwrap(), Some(closed_at));
+    assert_eq!(store.closed_at(ROOM_B).await.unwrap(), None);
+    for token in [writer_a(), writer_b()] {
+        assert!(matches!(
+            store.append(ROOM_A, token, blob("A", 5)).await,
+            Err(StoreError::RoomClosed { at }) if at == closed_at
+        ));
+        assert!(matches!(
+            store.put_snapshot(ROOM_A, token, 4, b"late".to_vec()).await,
+            Err(StoreError::RoomClosed { .. })
+        ));
+    }
+    let everything = store
+        .catch_up(ROOM_A, 0, true, usize::MAX, usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        everything,
+        CatchUp {
+            snapshot: None,
+            entries: (1..=4).map(|n| (n, blob("A", n))).collect(),
+            head: 4,
+            closed_at: Some(closed_at),
+        }
+    );
+    assert_eq!(
+        store.latest_snapshot(ROOM_A).await.unwrap(),
+        Some((2, b"snapshot 2".to_vec()))
+    );
+    // Readers and the token's holder are who they were; the other room goes on.
+    assert_eq!(
+        store.authorize(ROOM_A, Some(writer_a())).await.unwrap(),
+        Access::Writer { head: 4 }
+    );
+    assert_eq!(
+        store.authorize(ROOM_A, None).await.unwrap(),
+        Access::Reader { head: 4 }
+    );
+    assert_eq!(
+        store
+            .append(ROOM_B, writer_b(), blob("B", 2))
+            .await
+            .unwrap(),
+        2
+    );
 }

@@ -1159,3 +1159,187 @@ async fn a_listener_that_stops_reading_holds_nobody_up_and_misses_nothing() {
     stalled.expect_silence().await;
     relay.stop().await;
 }
+
+/// The `Closed` frame a client is sent about `channel`, with its time.
+async fn closed_frame(client: &mut Client, channel: u16) -> u64 {
+    match client.recv().await {
+        ServerFrame::Closed { channel: told, at } => {
+            assert_eq!(told, channel);
+            at
+        }
+        other => panic!("expected Closed, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_closed_room_refuses_the_old_editors_signed_appends_and_says_so_to_everyone() {
+    let relay = Relay::start(Limits::default()).await;
+    let workspace = Workspace::new(40);
+    let room = workspace.room();
+    let mut owner = relay.connect().await;
+    owner.hello(0, room, workspace.token(), 0).await;
+    owner.append(0, 1, &blob(1)).await;
+    owner.append(0, 2, &blob(2)).await;
+    let mut editor = relay.connect().await;
+    assert_eq!(editor.hello(5, room, workspace.token(), 2).await, (2, true));
+    let mut reader = relay.connect().await;
+    assert_eq!(reader.hello(3, room, None, 2).await, (2, false));
+
+    // A reader cannot close it.
+    reader
+        .send(&ClientFrame::Close {
+            channel: 3,
+            request: 7,
+        })
+        .await;
+    assert_eq!(
+        reader.error().await,
+        (Some(3), Some(7), ErrorCode::Unauthorized)
+    );
+    editor.expect_silence().await;
+
+    // The owner closes it: acknowledged with the last entry, and every member is told.
+    owner
+        .send(&ClientFrame::Close {
+            channel: 0,
+            request: 9,
+        })
+        .await;
+    assert_eq!(owner.ack(0, 9).await, 2);
+    let at = closed_frame(&mut reader, 3).await;
+    assert_eq!(closed_frame(&mut editor, 5).await, at);
+    owner.expect_silence().await;
+
+    // The other editor's token is valid and its change correctly signed: refused all the same.
+    editor.send_append(5, 11, &blob(3)).await;
+    assert_eq!(
+        editor.error().await,
+        (Some(5), Some(11), ErrorCode::RoomClosed)
+    );
+    editor
+        .send(&ClientFrame::Snapshot {
+            channel: 5,
+            request: 12,
+            covers: 2,
+            blob: workspace.snapshot(2, b"snapshot"),
+        })
+        .await;
+    assert_eq!(
+        editor.error().await,
+        (Some(5), Some(12), ErrorCode::RoomClosed)
+    );
+    reader.expect_silence().await;
+
+    // Closing again is fine, and tells nobody anything new.
+    editor
+        .send(&ClientFrame::Close {
+            channel: 5,
+            request: 13,
+        })
+        .await;
+    assert_eq!(editor.ack(5, 13).await, 2);
+    reader.expect_silence().await;
+    owner.expect_silence().await;
+
+    // A new connection is welcomed, learns it at once, and reads what the room holds; its
+    // appends are refused too, with the old token and a good signature.
+    let mut late = relay.connect().await;
+    assert_eq!(late.hello(1, room, workspace.token(), 0).await, (2, true));
+    assert_eq!(closed_frame(&mut late, 1).await, at);
+    assert_eq!(late.entry(1).await, (1, blob(1)));
+    assert_eq!(late.entry(1).await, (2, blob(2)));
+    late.send_append(1, 1, &blob(3)).await;
+    assert_eq!(
+        late.error().await,
+        (Some(1), Some(1), ErrorCode::RoomClosed)
+    );
+    let mut late_reader = relay.connect().await;
+    assert_eq!(late_reader.hello(2, room, None, 2).await, (2, false));
+    assert_eq!(closed_frame(&mut late_reader, 2).await, at);
+    late_reader.expect_silence().await;
+
+    // Another room on the same relay is untouched.
+    let elsewhere = Workspace::new(41);
+    late.hello(2, elsewhere.room(), elsewhere.token(), 0).await;
+    assert_eq!(late.append(2, 2, &blob(1)).await, 1);
+
+    // After a restart the room is still closed and still holds everything.
+    let dir = relay.stop().await;
+    let relay = Relay::start_in(dir, Limits::default()).await;
+    let mut again = relay.connect().await;
+    assert_eq!(again.hello(0, room, workspace.token(), 0).await, (2, true));
+    assert_eq!(closed_frame(&mut again, 0).await, at);
+    assert_eq!(again.entry(0).await, (1, blob(1)));
+    assert_eq!(again.entry(0).await, (2, blob(2)));
+    again.send_append(0, 3, &blob(3)).await;
+    assert_eq!(
+        again.error().await,
+        (Some(0), Some(3), ErrorCode::RoomClosed)
+    );
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_close_on_an_unknown_channel_is_reported() {
+    let relay = Relay::start(Limits::default()).await;
+    let mut client = relay.connect().await;
+    client
+        .send(&ClientFrame::Close {
+            channel: 4,
+            request: 2,
+        })
+        .await;
+    assert_eq!(
+        client.error().await,
+        (Some(4), Some(2), ErrorCode::UnknownChannel)
+    );
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_version_2_client_is_never_sent_closed_but_is_refused_all_the_same() {
+    let relay = Relay::start(Limits::default()).await;
+    let workspace = Workspace::new(42);
+    let room = workspace.room();
+    let mut owner = relay.connect().await;
+    owner.hello(0, room, workspace.token(), 0).await;
+    owner.append(0, 1, &blob(1)).await;
+
+    // An older app, joined before the close and after it.
+    let old_hello = |channel| ClientFrame::Hello {
+        version: 2,
+        channel,
+        room,
+        writer: workspace.secret.writer_key(),
+        write_token: workspace.token(),
+        cursor: 1,
+        entries_only: false,
+    };
+    let mut before = relay.connect().await;
+    before.rooms.insert(0, room);
+    before.send(&old_hello(0)).await;
+    assert!(matches!(
+        before.recv().await,
+        ServerFrame::Welcome { writable: true, .. }
+    ));
+    owner
+        .send(&ClientFrame::Close {
+            channel: 0,
+            request: 2,
+        })
+        .await;
+    owner.ack(0, 2).await;
+    before.expect_silence().await;
+    before.send_append(0, 3, &blob(2)).await;
+    // Code 12: an old app reads it as a code it does not know, and keeps the change.
+    assert_eq!(
+        before.error().await,
+        (Some(0), Some(3), ErrorCode::RoomClosed)
+    );
+    let mut after = relay.connect().await;
+    after.rooms.insert(0, room);
+    after.send(&old_hello(0)).await;
+    assert!(matches!(after.recv().await, ServerFrame::Welcome { .. }));
+    after.expect_silence().await;
+    relay.stop().await;
+}

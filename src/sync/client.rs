@@ -19,6 +19,11 @@
 //!   then live fan-out).
 //! - A blob that does not open (another key, another room, altered on the
 //!   way) or is not Automerge data is reported and skipped, never applied.
+//! - An editor may close the room ([`SyncClient::close_room`]): the relay then
+//!   refuses every append. Once the client knows its room is closed (its own
+//!   close acknowledged, the relay's `Closed` frame, or an append refused as
+//!   [`ErrorCode::RoomClosed`]) it appends nothing more to it, and the local
+//!   changes stay in the document for a new room to take.
 
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
@@ -206,6 +211,22 @@ pub enum SyncEvent {
     /// [`SyncClient::connected`]'s `Hello`, which now asks for the entries
     /// alone. Entries are ignored until the new welcome.
     Rejoin,
+    /// The room is closed: sharing through it was stopped, so nothing more
+    /// is appended to it (what it holds can still be read, and local changes
+    /// stay in the document). Said once per client when the relay tells it,
+    /// and each time the relay acknowledges this client's own close.
+    RoomClosed {
+        /// True for the acknowledgement of [`SyncClient::close_room`]; false
+        /// when the relay says so otherwise (another editor closed it, or
+        /// this client's close whose answer a lost connection took along).
+        by_us: bool,
+    },
+    /// The relay refused this client's [`SyncClient::close_room`]: the room
+    /// is still open. Only its code is kept, as for [`SyncEvent::Refused`].
+    CloseRefused {
+        /// Why.
+        code: ErrorCode,
+    },
 }
 
 /// The append awaiting the relay's acknowledgement.
@@ -270,6 +291,11 @@ pub struct SyncClient {
     compact_above: usize,
     /// A snapshot from the relay did not open: ask for entries only from now on.
     entries_only: bool,
+    /// The request number of this client's close, until the relay answers it.
+    closing: Option<u32>,
+    /// The relay said the room is closed: nothing more is appended to it.
+    /// Kept across reconnects, as a closed room never opens again.
+    closed: bool,
 }
 
 impl SyncClient {
@@ -291,14 +317,18 @@ impl SyncClient {
             max_append_bytes: MAX_APPEND_BYTES,
             compact_above: COMPACT_ABOVE,
             entries_only: false,
+            closing: None,
+            closed: false,
         }
     }
 
-    /// Call on every (re)connect: the Hello frame; forgets in-flight appends (they will be resent).
+    /// Call on every (re)connect: the Hello frame; forgets in-flight appends (they will be resent)
+    /// and an unanswered close (the relay says after the welcome whether it happened).
     pub fn connected(&mut self) -> ClientFrame {
         self.status = SyncStatus::Connecting;
         self.writable = false;
         self.in_flight = None;
+        self.closing = None;
         ClientFrame::Hello {
             version: PROTOCOL_VERSION,
             channel: self.channel,
@@ -315,6 +345,30 @@ impl SyncClient {
         self.status = SyncStatus::Offline;
         self.writable = false;
         self.in_flight = None;
+        self.closing = None;
+    }
+
+    /// The Close frame that stops sharing through this room, or None (not
+    /// welcomed yet, read-only, a close already awaiting its answer, or the
+    /// room already closed). Answered by [`SyncEvent::RoomClosed`] with
+    /// `by_us`, or [`SyncEvent::CloseRefused`]; an append in flight meanwhile
+    /// is answered first and stays tracked on its own.
+    pub fn close_room(&mut self) -> Option<ClientFrame> {
+        if !self.may_append() || self.closing.is_some() {
+            return None;
+        }
+        let request = self.next_request;
+        self.next_request = self.next_request.wrapping_add(1);
+        self.closing = Some(request);
+        Some(ClientFrame::Close {
+            channel: self.channel,
+            request,
+        })
+    }
+
+    /// Whether the relay said this room is closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Where the connection stands.
@@ -422,10 +476,18 @@ impl SyncClient {
                 writable,
             } if channel == self.channel => self.welcome(head, writable),
             ServerFrame::Ack {
+                channel, request, ..
+            } if channel == self.channel && self.closing == Some(request) => {
+                self.closing = None;
+                self.closed = true;
+                vec![SyncEvent::RoomClosed { by_us: true }]
+            }
+            ServerFrame::Ack {
                 channel,
                 request,
                 seq,
             } if channel == self.channel => self.ack(doc, request, seq),
+            ServerFrame::Closed { channel, .. } if channel == self.channel => self.room_closed(),
             ServerFrame::Entry { channel, seq, blob } if channel == self.channel => {
                 self.entry(doc, seq, &blob)
             }
@@ -512,7 +574,15 @@ impl SyncClient {
     }
 
     fn may_append(&self) -> bool {
-        self.welcomed() && self.writable && self.keys.can_write()
+        self.welcomed() && self.writable && self.keys.can_write() && !self.closed
+    }
+
+    /// The room is closed: `RoomClosed` the first time this client hears it.
+    fn room_closed(&mut self) -> Vec<SyncEvent> {
+        if std::mem::replace(&mut self.closed, true) {
+            return Vec::new();
+        }
+        vec![SyncEvent::RoomClosed { by_us: false }]
     }
 
     fn is_on_relay(&self, hash: &ChangeHash) -> bool {
@@ -700,7 +770,15 @@ impl SyncClient {
         if about_append {
             self.in_flight = None;
         }
+        let about_close = self.closing == Some(request);
+        if about_close {
+            self.closing = None;
+        }
         match code {
+            // Whatever it answers (an append, a snapshot, the close): the
+            // append is not sent again, and its changes stay in the document.
+            ErrorCode::RoomClosed => self.room_closed(),
+            _ if about_close => vec![SyncEvent::CloseRefused { code }],
             ErrorCode::Unauthorized if about_append => {
                 self.writable = false;
                 vec![SyncEvent::ReadOnly]
@@ -2019,6 +2097,190 @@ mod tests {
         assert_eq!(alice.cursor().on_relay.len(), 1, "{:?}", alice.cursor());
         let (_, blob) = append(alice.outgoing(a.automerge()).unwrap());
         assert_eq!(hashes_in(&mut a, &blob), a.automerge().get_heads());
+    }
+
+    fn error(request: u32, code: ErrorCode) -> ServerFrame {
+        ServerFrame::Error {
+            channel: Some(CHANNEL),
+            request: Some(request),
+            code,
+            message: "no".into(),
+        }
+    }
+
+    /// The request number of a close.
+    fn close(frame: Option<ClientFrame>) -> u32 {
+        match frame {
+            Some(ClientFrame::Close {
+                channel: CHANNEL,
+                request,
+            }) => request,
+            other => panic!("expected a close, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_editor_closes_the_room_and_the_ack_says_so() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        assert_eq!(alice.close_room(), None, "not welcomed yet");
+        welcome(&mut alice, &mut a, 0);
+        let request = close(alice.close_room());
+        assert_eq!(alice.close_room(), None, "one close at a time");
+        assert!(!alice.is_closed());
+        let events = alice.receive(a.automerge(), ack(request, 0));
+        assert_eq!(events, [SyncEvent::RoomClosed { by_us: true }]);
+        assert!(alice.is_closed());
+        a.add_objective(&draft("After closing"), NOW).unwrap();
+        assert_eq!(alice.outgoing(a.automerge()).unwrap(), None);
+        assert_eq!(alice.close_room(), None, "already closed");
+
+        // A reader cannot close, even welcomed as writable by a wrong relay.
+        let (mut b, _) = two_docs();
+        let mut reader = SyncClient::new(
+            SyncKeys::reader(&secret().read_keys()),
+            SyncCursor::default(),
+            CHANNEL,
+        );
+        welcome(&mut reader, &mut b, 0);
+        assert_eq!(reader.close_room(), None);
+    }
+
+    #[test]
+    fn a_closed_room_is_told_after_the_welcome_and_nothing_is_appended() {
+        let (mut a, _) = two_docs();
+        let mut bob = editor();
+        welcome(&mut bob, &mut a, 0);
+        let closed = ServerFrame::Closed {
+            channel: CHANNEL,
+            at: 1_780_000_000,
+        };
+        assert_eq!(
+            bob.receive(a.automerge(), closed.clone()),
+            [SyncEvent::RoomClosed { by_us: false }]
+        );
+        assert!(
+            bob.receive(a.automerge(), closed.clone()).is_empty(),
+            "said once"
+        );
+        a.add_objective(&draft("Local"), NOW).unwrap();
+        assert_eq!(bob.outgoing(a.automerge()).unwrap(), None);
+        assert_eq!(bob.snapshot_due(a.automerge()).unwrap(), None);
+        // Another room's closing is not this one's.
+        let mut carol = editor();
+        welcome(&mut carol, &mut a, 0);
+        let elsewhere = ServerFrame::Closed {
+            channel: CHANNEL + 1,
+            at: 1,
+        };
+        assert!(carol.receive(a.automerge(), elsewhere).is_empty());
+        assert!(carol.outgoing(a.automerge()).unwrap().is_some());
+    }
+
+    #[test]
+    fn an_append_refused_as_closed_is_not_retried_and_its_changes_stay() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        welcome(&mut alice, &mut a, 0);
+        a.add_objective(&draft("Pending"), NOW).unwrap();
+        let (request, _) = append(alice.outgoing(a.automerge()).unwrap());
+        let events = alice.receive(a.automerge(), error(request, ErrorCode::RoomClosed));
+        assert_eq!(events, [SyncEvent::RoomClosed { by_us: false }]);
+        for _ in 0..3 {
+            assert_eq!(alice.outgoing(a.automerge()).unwrap(), None, "no retry");
+        }
+        // Reconnecting does not reopen it: the relay would only refuse again.
+        welcome(&mut alice, &mut a, 0);
+        assert_eq!(alice.outgoing(a.automerge()).unwrap(), None);
+        // Nothing is lost: the change is in the document and not counted as on the relay,
+        // so a client for the new room sends it.
+        assert_eq!(titles(&a), ["Pending"]);
+        let heads = a.automerge().get_heads();
+        assert!(heads.iter().all(|h| !alice.cursor().on_relay.contains(h)));
+        let new_room = WorkspaceSecret::from_bytes([8; 32]);
+        let mut moved = SyncClient::new(SyncKeys::editor(&new_room), SyncCursor::default(), 0);
+        moved.connected();
+        moved.receive(
+            a.automerge(),
+            ServerFrame::Welcome {
+                channel: 0,
+                head: 0,
+                writable: true,
+            },
+        );
+        assert!(matches!(
+            moved.outgoing(a.automerge()).unwrap(),
+            Some(ClientFrame::Append { .. })
+        ));
+    }
+
+    #[test]
+    fn answers_to_the_close_and_to_an_append_never_clear_each_other() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        welcome(&mut alice, &mut a, 0);
+        // The close is refused while an append is in flight: the append stays.
+        let (first, _) = append(alice.outgoing(a.automerge()).unwrap());
+        let refused_close = close(alice.close_room());
+        assert_ne!(refused_close, first);
+        assert_eq!(
+            alice.receive(a.automerge(), error(refused_close, ErrorCode::RateLimited)),
+            [SyncEvent::CloseRefused {
+                code: ErrorCode::RateLimited
+            }]
+        );
+        assert!(!alice.is_closed());
+        assert_eq!(
+            alice.outgoing(a.automerge()).unwrap(),
+            None,
+            "still in flight"
+        );
+        assert_eq!(
+            alice.receive(a.automerge(), ack(first, 1)),
+            [SyncEvent::CursorMoved]
+        );
+
+        // The append is refused while a close awaits its answer: the close stays.
+        a.add_objective(&draft("Second"), NOW).unwrap();
+        let (second, _) = append(alice.outgoing(a.automerge()).unwrap());
+        let pending_close = close(alice.close_room());
+        assert_eq!(
+            alice.receive(a.automerge(), error(second, ErrorCode::RateLimited)),
+            [SyncEvent::Refused {
+                code: ErrorCode::RateLimited
+            }]
+        );
+        assert_eq!(
+            alice.close_room(),
+            None,
+            "the close still awaits its answer"
+        );
+        let (third, _) = append(alice.outgoing(a.automerge()).unwrap());
+
+        // The close's ack leaves the append in flight, which the relay answers first anyway.
+        assert_eq!(
+            alice.receive(a.automerge(), ack(pending_close, 1)),
+            [SyncEvent::RoomClosed { by_us: true }]
+        );
+        assert_eq!(
+            alice.receive(a.automerge(), ack(third, 2)),
+            [SyncEvent::CursorMoved]
+        );
+        assert_eq!(alice.cursor().on_relay, a.automerge().get_heads());
+    }
+
+    #[test]
+    fn a_close_lost_with_the_connection_is_forgotten() {
+        let (mut a, _) = two_docs();
+        let mut alice = editor();
+        welcome(&mut alice, &mut a, 0);
+        let request = close(alice.close_room());
+        alice.disconnected();
+        assert!(alice.receive(a.automerge(), ack(request, 0)).is_empty());
+        welcome(&mut alice, &mut a, 0);
+        assert!(!alice.is_closed());
+        let again = close(alice.close_room());
+        assert_ne!(again, request);
     }
 
     #[test]

@@ -15,6 +15,11 @@
 //! over its associated data and the sealed bytes, in front of them
 //! ([`sign_sealed`], [`verify_signed`]). Presence is sealed but not signed.
 //!
+//! When an editor stops sharing through a room and shares the workspace
+//! again under a new secret, the old room's key signs that the room moved to
+//! the new writer key ([`BlobSigner::sign_move`], [`move_proves`]), so a
+//! member's browser can tell a link that replaces its room from a stranger's.
+//!
 //! Every blob is sealed with XChaCha20-Poly1305 under a fresh random 24-byte
 //! nonce (long enough that random nonces never collide in practice), written
 //! in front of the ciphertext. The associated data binds the room id and the
@@ -44,6 +49,8 @@ pub const WRITE_TOKEN_LABEL: &[u8] = b"charter/v2/write-token";
 pub const SIGNING_KEY_LABEL: &[u8] = b"charter/v1/signing-key";
 /// Length of the Ed25519 signature in front of every signed blob.
 pub const SIGNATURE_BYTES: usize = 64;
+/// What a move proof signs, followed by a zero byte, the old room id and the new writer key.
+pub const MOVED_LABEL: &[u8] = b"charter/v2/moved";
 
 /// Length of the random nonce at the front of every sealed blob.
 pub const NONCE_BYTES: usize = 24;
@@ -136,6 +143,15 @@ impl BlobSigner {
     /// The public half, which readers and the relay check signatures with.
     pub fn writer_key(&self) -> WriterKey {
         WriterKey::from_bytes(self.0.verifying_key().to_bytes())
+    }
+
+    /// Signs that this key's room moved to the room of `new_writer`: what a
+    /// link made after closing the room carries, checked with [`move_proves`].
+    pub fn sign_move(&self, new_writer: &WriterKey) -> [u8; SIGNATURE_BYTES] {
+        use ed25519_dalek::Signer as _;
+        let old_writer = self.writer_key();
+        let message = move_message(&old_writer.room(), new_writer);
+        self.0.sign(&message).to_bytes()
     }
 }
 
@@ -364,6 +380,35 @@ fn token_message(room: &RoomId) -> Vec<u8> {
     [WRITE_TOKEN_LABEL, &[0], room.as_bytes()].concat()
 }
 
+/// Whether `proof` was made by [`BlobSigner::sign_move`] with the key of
+/// `old_writer`, saying that its room moved to `new_writer`'s: only someone
+/// who held the old workspace secret can make one.
+pub fn move_proves(
+    old_writer: &WriterKey,
+    new_writer: &WriterKey,
+    proof: &[u8; SIGNATURE_BYTES],
+) -> bool {
+    VerifyingKey::from_bytes(old_writer.as_bytes()).is_ok_and(|key| {
+        key.verify_strict(
+            &move_message(&old_writer.room(), new_writer),
+            &Signature::from_bytes(proof),
+        )
+        .is_ok()
+    })
+}
+
+/// The label, a zero byte, the old room id and the new writer key: fixed
+/// lengths after a label no other signature uses.
+fn move_message(old_room: &RoomId, new_writer: &WriterKey) -> Vec<u8> {
+    [
+        MOVED_LABEL,
+        &[0],
+        old_room.as_bytes(),
+        new_writer.as_bytes(),
+    ]
+    .concat()
+}
+
 /// Whether `token` hashes to `hash`, compared in constant time.
 pub fn verify_write_token(hash: &[u8; 32], token: &WriteToken) -> bool {
     write_token_hash(token).ct_eq(hash).into()
@@ -482,7 +527,7 @@ fn associated_data(room: &RoomId, kind: BlobKind) -> Vec<u8> {
 
 /// Strict base64url without padding: checks the alphabet, then the length, then
 /// decodes (which also refuses non-canonical final characters).
-fn decode_base64url<const N: usize>(
+pub(crate) fn decode_base64url<const N: usize>(
     text: &str,
     what: &'static str,
 ) -> Result<[u8; N], CryptoError> {
@@ -657,6 +702,46 @@ mod tests {
         let text = format!("{s:?} {:?} {:?}", s.read_keys(), s.write_token());
         assert!(!text.contains("0123"), "{text}");
         assert!(!text.contains("48, 49"), "{text}");
+    }
+
+    #[test]
+    fn a_move_proof_holds_only_for_its_old_key_and_new_key() {
+        let (old, new, stranger) = (
+            secret(),
+            WorkspaceSecret::from_bytes([1; 32]),
+            WorkspaceSecret::from_bytes([2; 32]),
+        );
+        let proof = old.signer().sign_move(&new.writer_key());
+        assert!(move_proves(&old.writer_key(), &new.writer_key(), &proof));
+        // Another new room, another old key, a key that signed for itself, a flipped bit.
+        assert!(!move_proves(
+            &old.writer_key(),
+            &stranger.writer_key(),
+            &proof
+        ));
+        assert!(!move_proves(
+            &stranger.writer_key(),
+            &new.writer_key(),
+            &proof
+        ));
+        let forged = stranger.signer().sign_move(&new.writer_key());
+        assert!(!move_proves(&old.writer_key(), &new.writer_key(), &forged));
+        let mut flipped = proof;
+        flipped[10] ^= 1;
+        assert!(!move_proves(&old.writer_key(), &new.writer_key(), &flipped));
+        // Not interchangeable with the write token, which signs under another label.
+        let token = old.write_token();
+        assert!(!move_proves(
+            &old.writer_key(),
+            &new.writer_key(),
+            token.as_bytes()
+        ));
+        // The statement signed, byte for byte (Ed25519 is deterministic).
+        use ed25519_dalek::Signer as _;
+        let mut statement = b"charter/v2/moved\0".to_vec();
+        statement.extend_from_slice(old.room_id().as_bytes());
+        statement.extend_from_slice(new.writer_key().as_bytes());
+        assert_eq!(old.signer().0.sign(&statement).to_bytes(), proof);
     }
 
     #[test]

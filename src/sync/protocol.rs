@@ -11,6 +11,10 @@
 //! [`ClientFrame`] and `version` its first field, so that a relay can always
 //! read the version of a client it does not understand and answer
 //! [`ErrorCode::UnsupportedVersion`] instead of [`ErrorCode::BadFrame`].
+//! New frames are appended as last variants (postcard numbers variants by
+//! position), and a relay keeps speaking the versions from
+//! [`OLDEST_PROTOCOL_VERSION`] on, sending each connection only the frames
+//! its version knows.
 
 use std::fmt;
 
@@ -18,7 +22,24 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 /// The protocol version this build speaks; sent first in every `Hello`.
-pub const PROTOCOL_VERSION: u16 = 2;
+///
+/// Version 3 added closing a room: [`ClientFrame::Close`],
+/// [`ServerFrame::Closed`] and [`ErrorCode::RoomClosed`].
+pub const PROTOCOL_VERSION: u16 = 3;
+
+/// The oldest version a relay of this build still accepts in a `Hello`.
+/// Version 2 clients are never sent [`ServerFrame::Closed`]; appends to a
+/// closed room reach them as an error code they do not know.
+pub const OLDEST_PROTOCOL_VERSION: u16 = 2;
+
+/// The first version that knows [`ClientFrame::Close`], [`ServerFrame::Closed`]
+/// and [`ErrorCode::RoomClosed`].
+pub const FIRST_VERSION_WITH_CLOSE: u16 = 3;
+
+/// Whether a `Hello` of `version` is spoken by this build.
+pub fn is_supported_version(version: u16) -> bool {
+    (OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&version)
+}
 
 /// Largest encoded frame, in bytes, that either side sends or accepts (1 MiB).
 ///
@@ -198,6 +219,18 @@ pub enum ClientFrame {
         /// The room, as named in `Hello`.
         channel: u16,
     },
+    /// Closes the room for good (an editor stops sharing through it): the
+    /// relay keeps what it holds, still lets members read it, and refuses
+    /// every later append and snapshot with [`ErrorCode::RoomClosed`]. Only
+    /// a connection that joined with the room's write token may close it;
+    /// closing a closed room is fine. Answered by `Ack` with the same
+    /// `request` (its `seq`: the room's last entry) or by `Error`.
+    Close {
+        /// The room, as named in `Hello`.
+        channel: u16,
+        /// A client-chosen number echoed in the `Ack` or `Error`.
+        request: u32,
+    },
 }
 
 impl ClientFrame {
@@ -208,16 +241,17 @@ impl ClientFrame {
             | ClientFrame::Append { channel, .. }
             | ClientFrame::Snapshot { channel, .. }
             | ClientFrame::Ephemeral { channel, .. }
-            | ClientFrame::Leave { channel } => *channel,
+            | ClientFrame::Leave { channel }
+            | ClientFrame::Close { channel, .. } => *channel,
         }
     }
 
     /// The request number to echo in an answer, for frames that carry one.
     pub fn request(&self) -> Option<u32> {
         match self {
-            ClientFrame::Append { request, .. } | ClientFrame::Snapshot { request, .. } => {
-                Some(*request)
-            }
+            ClientFrame::Append { request, .. }
+            | ClientFrame::Snapshot { request, .. }
+            | ClientFrame::Close { request, .. } => Some(*request),
             _ => None,
         }
     }
@@ -227,7 +261,9 @@ impl ClientFrame {
             ClientFrame::Append { blob, .. }
             | ClientFrame::Snapshot { blob, .. }
             | ClientFrame::Ephemeral { blob, .. } => Some(blob),
-            ClientFrame::Hello { .. } | ClientFrame::Leave { .. } => None,
+            ClientFrame::Hello { .. } | ClientFrame::Leave { .. } | ClientFrame::Close { .. } => {
+                None
+            }
         }
     }
 }
@@ -244,13 +280,15 @@ pub enum ServerFrame {
         /// True when the `Hello` carried the room's write token.
         writable: bool,
     },
-    /// Confirms that an `Append` or `Snapshot` is stored durably, under `seq`.
+    /// Confirms that an `Append` or `Snapshot` is stored durably, under `seq`,
+    /// or that a `Close` is.
     Ack {
         /// The channel of the acknowledged frame.
         channel: u16,
         /// The request number of the acknowledged frame.
         request: u32,
-        /// The sequence number the relay assigned (for a snapshot: the entry it covers).
+        /// The sequence number the relay assigned (for a snapshot: the entry it
+        /// covers; for a close: the room's last entry).
         seq: u64,
     },
     /// One stored entry: catch-up after a `Hello`, or live fan-out of another client's append.
@@ -292,6 +330,16 @@ pub enum ServerFrame {
         /// What went wrong, for a person.
         message: String,
     },
+    /// The room was closed (an editor stopped sharing through it): it takes
+    /// no more appends or snapshots, and what it holds can still be read.
+    /// Sent right after the `Welcome` of a closed room, and to the room's
+    /// other members when it is closed. Version 3 and later only.
+    Closed {
+        /// The room's channel.
+        channel: u16,
+        /// When it was closed, in Unix seconds by the relay's clock.
+        at: u64,
+    },
 }
 
 impl ServerFrame {
@@ -300,9 +348,10 @@ impl ServerFrame {
             ServerFrame::Entry { blob, .. }
             | ServerFrame::SnapshotEntry { blob, .. }
             | ServerFrame::Ephemeral { blob, .. } => Some(blob),
-            ServerFrame::Welcome { .. } | ServerFrame::Ack { .. } | ServerFrame::Error { .. } => {
-                None
-            }
+            ServerFrame::Welcome { .. }
+            | ServerFrame::Ack { .. }
+            | ServerFrame::Error { .. }
+            | ServerFrame::Closed { .. } => None,
         }
     }
 }
@@ -333,6 +382,9 @@ pub enum ErrorCode {
     Internal,
     /// The room holds as many bytes as the relay allows one room.
     RoomFull,
+    /// The room was closed: an editor stopped sharing through it, so it
+    /// takes no more appends or snapshots.
+    RoomClosed,
     /// A code this build does not know, from a newer relay.
     Unknown(u16),
 }
@@ -352,6 +404,10 @@ impl ErrorCode {
             ErrorCode::RoomFull => {
                 "The relay's space for this workspace is full; whoever runs the relay can allow \
                  more."
+            }
+            ErrorCode::RoomClosed => {
+                "Sharing through this link was stopped. Ask the person who shares the workspace \
+                 for a new link."
             }
             ErrorCode::BadFrame
             | ErrorCode::UnknownChannel
@@ -375,6 +431,7 @@ impl From<u16> for ErrorCode {
             9 => ErrorCode::IdleTimeout,
             10 => ErrorCode::Internal,
             11 => ErrorCode::RoomFull,
+            12 => ErrorCode::RoomClosed,
             other => ErrorCode::Unknown(other),
         }
     }
@@ -394,6 +451,7 @@ impl From<ErrorCode> for u16 {
             ErrorCode::IdleTimeout => 9,
             ErrorCode::Internal => 10,
             ErrorCode::RoomFull => 11,
+            ErrorCode::RoomClosed => 12,
             ErrorCode::Unknown(other) => other,
         }
     }
@@ -540,7 +598,7 @@ fn check_hello_version(bytes: &[u8]) -> Result<(), ProtocolError> {
     const HELLO_TAG: u8 = 0;
     if let Some((&HELLO_TAG, rest)) = bytes.split_first()
         && let Ok((found, _)) = postcard::take_from_bytes::<u16>(rest)
-        && found != PROTOCOL_VERSION
+        && !is_supported_version(found)
     {
         return Err(ProtocolError::UnsupportedVersion {
             found,
@@ -655,11 +713,58 @@ mod tests {
             ErrorCode::IdleTimeout,
             ErrorCode::Internal,
             ErrorCode::RoomFull,
+            ErrorCode::RoomClosed,
         ];
         for code in codes {
             let number = u16::from(code);
             assert_eq!(ErrorCode::from(number), code);
         }
+        assert_eq!(u16::from(ErrorCode::RoomClosed), 12);
+        // A relay newer still sends codes past it; they stay what they were.
+        assert_eq!(ErrorCode::from(13), ErrorCode::Unknown(13));
+        assert_eq!(u16::from(ErrorCode::Unknown(13)), 13);
+    }
+
+    #[test]
+    fn closing_frames_come_after_every_earlier_variant() {
+        // Postcard numbers variants by position: Close and Closed must be
+        // appended, never inserted, or every older frame would change meaning.
+        let close = ClientFrame::Close {
+            channel: 2,
+            request: 9,
+        };
+        assert_eq!(encode(&close).unwrap(), [5, 2, 9]);
+        assert_eq!(decode_client(&[5, 2, 9]).unwrap(), close);
+        assert_eq!(close.request(), Some(9));
+        assert_eq!(close.channel(), 2);
+        let closed = ServerFrame::Closed {
+            channel: 2,
+            at: 300,
+        };
+        assert_eq!(encode(&closed).unwrap(), [6, 2, 0xAC, 0x02]);
+        assert_eq!(decode_server(&[6, 2, 0xAC, 0x02]).unwrap(), closed);
+        let error = ServerFrame::Error {
+            channel: Some(2),
+            request: Some(9),
+            code: ErrorCode::RoomClosed,
+            message: String::new(),
+        };
+        assert_eq!(decode_server(&encode(&error).unwrap()).unwrap(), error);
+        assert!(ErrorCode::RoomClosed.explanation().contains("new link"));
+    }
+
+    #[test]
+    fn a_hello_of_the_previous_version_is_still_read() {
+        let bytes = encode(&hello(OLDEST_PROTOCOL_VERSION)).unwrap();
+        assert_eq!(
+            decode_client(&bytes).unwrap(),
+            hello(OLDEST_PROTOCOL_VERSION)
+        );
+        let older = encode(&hello(OLDEST_PROTOCOL_VERSION - 1)).unwrap();
+        assert!(matches!(
+            decode_client(&older),
+            Err(ProtocolError::UnsupportedVersion { .. })
+        ));
     }
 
     #[test]

@@ -285,6 +285,8 @@ impl SocketHandler for Handler {
                 SyncEvent::Presence { payload, editor } => {
                     ws.heard_presence(&payload, Heard::Relay { editor });
                 }
+                // Wired to the share page with "Stop sharing" (issue 9, point 11).
+                SyncEvent::RoomClosed { .. } | SyncEvent::CloseRefused { .. } => {}
             }
         }
         if reset {
