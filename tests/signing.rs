@@ -99,8 +99,12 @@ fn policy_in_review(doc: &mut WorkspaceDoc) -> String {
             NOW,
         )
         .unwrap();
-    doc.set_policy_status(&id, charter::workspace::policies::PolicyStatus::InReview, NOW)
-        .unwrap();
+    doc.set_policy_status(
+        &id,
+        charter::workspace::policies::PolicyStatus::InReview,
+        NOW,
+    )
+    .unwrap();
     id
 }
 
@@ -142,7 +146,8 @@ fn a_key_counts_once_top_management_confirms_it_and_only_then() {
     let mut s = setup();
     let mut bob = browser(&mut s.ada, "Bob Stone", 2);
     let bob_key = key(2).public_hex();
-    bob.put_forward_key(&s.bob_id, "Bob's phone", NOW + DAY).unwrap();
+    bob.put_forward_key(&s.bob_id, "Bob's phone", NOW + DAY)
+        .unwrap();
     sync(&mut s.ada, &mut bob);
     let ws = s.ada.read().unwrap();
     assert_eq!(trust(&ws).key_status(&bob_key), KeyStatus::Waiting);
@@ -205,7 +210,9 @@ fn a_confirmation_forged_by_someone_outside_top_management_does_not_count() {
     // Carol's key, "confirmed" by Bob's (confirmed, but not Top management)
     // key, written straight into the document as a hostile editor could.
     let mut carol = browser(&mut bob, "Carol Diaz", 3);
-    carol.put_forward_key(&s.carol_id, "Carol", NOW + 2).unwrap();
+    carol
+        .put_forward_key(&s.carol_id, "Carol", NOW + 2)
+        .unwrap();
     let carol_key = key(3).public_hex();
     let doc = carol.automerge();
     let keys = doc.get(ROOT, "keys").unwrap().unwrap().1;
@@ -422,13 +429,17 @@ fn a_confirmation_needs_the_role_at_the_time_and_a_founder_this_browser_knows() 
     );
 
     // Ada leaves Top management: her confirmation is no longer shown verified.
-    s.ada.set_role_holder(&s.top, &s.ada_id, false, NOW + 2).unwrap();
+    s.ada
+        .set_role_holder(&s.top, &s.ada_id, false, NOW + 2)
+        .unwrap();
     assert_eq!(
         verdict(&s.ada, Some(&founder)),
         Verdict::Unverified(Unverified::NoRole)
     );
     // Given the role again later, it still does not cover the earlier date.
-    s.ada.set_role_holder(&s.top, &s.ada_id, true, NOW + 3).unwrap();
+    s.ada
+        .set_role_holder(&s.top, &s.ada_id, true, NOW + 3)
+        .unwrap();
     assert_eq!(
         verdict(&s.ada, Some(&founder)),
         Verdict::Unverified(Unverified::NoRole)
@@ -454,7 +465,12 @@ fn the_private_key_never_enters_the_document_and_waiting_keys_can_be_withdrawn()
         s.ada.put_forward_key(&s.bob_id, "Ada's laptop", NOW),
         Err(CommandError::NotAllowed(_))
     ));
-    // A waiting key can be withdrawn; unknown people are refused.
+    // A confirmed key stays on record; a waiting key can be withdrawn;
+    // unknown people are refused.
+    assert!(matches!(
+        s.ada.withdraw_key(&key(1).public_hex(), NOW + 1),
+        Err(CommandError::NotAllowed(_))
+    ));
     bob.withdraw_key(&bob_key, NOW + 1).unwrap();
     assert!(!bob.read().unwrap().keys.contains_key(&bob_key));
     assert!(matches!(

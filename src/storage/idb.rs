@@ -312,6 +312,7 @@ impl Database {
             .map_err(StorageError::from_js)?;
         complete(&tx).await?;
         crate::storage::journal::remove_all(id);
+        crate::storage::keys::remove_all(id);
         Ok(())
     }
 

@@ -6,3 +6,5 @@ pub mod chunks;
 pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod journal;
+#[cfg(target_arch = "wasm32")]
+pub mod keys;

@@ -31,6 +31,10 @@ pub struct Presence {
     /// still lacks after catching up shows that the relay is holding
     /// something back.
     pub heads: Vec<String>,
+    /// The sender's device signing key (public, hex; empty without one), so
+    /// the participants page can say when each key was last heard. A claim,
+    /// not a proof: any editor could name another's key here.
+    pub key: String,
     /// Set by the receiver, never sent: the message carried the workspace
     /// key's signature, so an editor sent it.
     #[serde(skip)]
@@ -80,6 +84,7 @@ impl Presence {
         let sane = presence.session.len() <= 64
             && presence.heads.len() <= MAX_HEADS
             && presence.heads.iter().all(|h| h.len() == 64)
+            && (presence.key.is_empty() || presence.key.len() == 64)
             && presence.name.chars().count() <= 120
             && presence.editing.as_ref().is_none_or(|e| e.len() <= 64)
             && presence.caret.as_ref().is_none_or(|c| {
@@ -121,6 +126,8 @@ pub struct Peer {
     pub caret: Option<Caret>,
     /// Whether they can edit (their presence was signed with the workspace key).
     pub editor: bool,
+    /// The device key they named (public, hex; empty when none).
+    pub key: String,
 }
 
 /// The participants heard from recently.
@@ -226,6 +233,7 @@ fn peer(presence: &Presence) -> Peer {
         editing: presence.editing.clone(),
         caret: presence.caret.clone(),
         editor: presence.editor,
+        key: presence.key.clone(),
     }
 }
 
@@ -269,6 +277,7 @@ mod tests {
                 head: "2@ab".into(),
             }),
             heads: vec!["0".repeat(64)],
+            key: String::new(),
             editor: true,
         };
         let reader = claimed.clone().as_reader();
@@ -302,6 +311,7 @@ mod tests {
             left: false,
             caret: None,
             heads: Vec::new(),
+            key: String::new(),
             editor: false,
         }
     }

@@ -6,12 +6,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{editable, problem_notice};
+use crate::ui::signatures::{SignatureNote, verdict};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::Workspace;
 use crate::workspace::changes::Area;
 use crate::workspace::commitment::{Duty, DutyRecord, commitment_progress};
 use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
+use crate::workspace::signing::Act;
 
 /// The leadership commitment section of the open workspace.
 #[component]
@@ -207,12 +209,19 @@ fn DutyItem(
     };
     let confirmation = move || {
         record.with(|r| match &r.confirmation {
-            Some(c) => view! {
-                <p class="confirmation confirmed">
-                    {format!("Confirmed by {} on {}", c.name, date_of(c.at))}
-                </p>
+            Some(c) => {
+                let act = Act::DutyConfirmation {
+                    duty: duty.letter(),
+                };
+                let verdict = verdict(ws, &act, c.signature.as_ref());
+                let recorded = format!("Confirmed by {} on {}", c.name, date_of(c.at));
+                view! {
+                    <div class="confirmation confirmed">
+                        <SignatureNote verdict recorded/>
+                    </div>
+                }
+                .into_any()
             }
-            .into_any(),
             None => view! { <p class="confirmation muted">"Not confirmed yet."</p> }.into_any(),
         })
     };

@@ -9,6 +9,7 @@ mod live;
 mod live_text;
 mod measurements;
 mod objectives;
+mod participants;
 mod plan;
 mod policies;
 mod presence;
@@ -17,6 +18,7 @@ mod resources;
 mod roles;
 mod session;
 mod share;
+mod signatures;
 mod start_page;
 mod state;
 mod training;
@@ -124,6 +126,7 @@ pub fn App(
                         <Route path=path!("policies") view=policies::PoliciesSection/>
                         <Route path=path!("training") view=training::TrainingSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
+                        <Route path=path!("participants") view=participants::ParticipantsSection/>
                     </ParentRoute>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join") view=join::JoinPage/>

@@ -13,6 +13,7 @@ use crate::ui::form::{
     focus_later, focus_on_open, id_prefix,
 };
 use crate::ui::live_text::LiveText;
+use crate::ui::signatures::{SignatureNote, verdict};
 use crate::ui::{OpenWorkspace, Profile, counted, today};
 use crate::workspace::changes::Area;
 use crate::workspace::measurements::date_of;
@@ -20,6 +21,7 @@ use crate::workspace::model::sort_list;
 use crate::workspace::policies::{
     DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
 };
+use crate::workspace::signing::Act;
 use crate::workspace::text::LongText;
 use crate::workspace::{CommandError, Field, Workspace};
 
@@ -513,12 +515,21 @@ fn ApprovalItem(
     let version = index + 1;
     let shown = RwSignal::new(false);
     let approved = RwSignal::new(None::<Result<String, CommandError>>);
+    let policy_id = id.clone();
     let line = move || {
         policy.with(|p| {
-            p.as_ref()
-                .and_then(|p| p.approvals.get(index))
-                .map(|a| format!("Approved by {} on {}", a.approver_name, date_of(a.at)))
-                .unwrap_or_default()
+            let approval = p.as_ref()?.approvals.get(index)?;
+            let act = Act::PolicyApproval {
+                policy: &policy_id,
+                version,
+            };
+            let verdict = verdict(ws, &act, approval.signature.as_ref());
+            let recorded = format!(
+                "Approved by {} on {}",
+                approval.approver_name,
+                date_of(approval.at)
+            );
+            Some(view! { <SignatureNote verdict recorded/> })
         })
     };
     let toggle = move |_| {
@@ -585,8 +596,7 @@ fn ApprovalItem(
     };
     view! {
         <li class="approval">
-            <span>{line}</span>
-            " "
+            {line}
             <button type="button" class="link-button" aria-expanded=move || shown.get().to_string() on:click=toggle>
                 {move || {
                     if shown.get() {

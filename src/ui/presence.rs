@@ -70,6 +70,7 @@ impl OpenWorkspace {
                 .take(MAX_HEADS)
                 .map(ToString::to_string)
                 .collect(),
+            key: self.device_public().unwrap_or_default(),
             editor: false,
         };
         let payload = presence.encode();
@@ -110,6 +111,9 @@ impl OpenWorkspace {
             presence = presence.as_reader();
         }
         presence.editor = editor;
+        if editor && !presence.key.is_empty() {
+            crate::storage::keys::saw(&self.id(), std::slice::from_ref(&presence.key), now());
+        }
         match heard {
             // A sibling's own announcement (or one the tab holding the
             // connection checked): on to the relay, if this tab holds it.

@@ -13,6 +13,7 @@ use crate::ui::form::{
     cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open, id_prefix,
     problem_notice,
 };
+use crate::ui::signatures::{SignatureNote, verdict};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
 use crate::workspace::model::sort_list;
@@ -20,6 +21,7 @@ use crate::workspace::resources::{
     BudgetApprovalDraft, BudgetLine, BudgetLineDraft, BudgetTotal, FteAllocation, FteDraft,
     budget_in_order, budget_totals, format_amount, format_fte, money_label, total_fte,
 };
+use crate::workspace::signing::Act;
 use crate::workspace::{CommandError, Field, Workspace};
 
 /// The currency a new budget line starts with when there is none yet.
@@ -433,22 +435,33 @@ fn ApprovalStatus(
     let label = line_name(&line);
     match line.approval {
         Some(approval) => {
+            let (line_id, currency) = (id.clone(), line.currency.clone());
             let withdraw = Callback::new(move |()| {
                 let outcome = ws.run(&profile.author(), |doc, now| {
                     doc.withdraw_budget_approval(&id, now)
                 });
                 problem.set(outcome.err().map(|e| e.to_string()));
             });
+            let recorded = format!(
+                "Approved {} by {} on {}",
+                money_label(approval.amount, &line.currency),
+                approval.by_name,
+                approval.date,
+            );
+            // Re-checked when a key is confirmed or a role changes.
+            let note = move || {
+                let act = Act::BudgetApproval {
+                    line: &line_id,
+                    amount: approval.amount,
+                    currency: &currency,
+                    date: &approval.date,
+                };
+                let verdict = verdict(ws, &act, approval.signature.as_ref());
+                view! { <SignatureNote verdict recorded=recorded.clone()/> }
+            };
             view! {
                 <div class="approval-row">
-                    <p class="approval-status approved">
-                        {format!(
-                            "Approved {} by {} on {}",
-                            money_label(approval.amount, &line.currency),
-                            approval.by_name,
-                            approval.date,
-                        )}
-                    </p>
+                    <div class="approval-status approved">{note}</div>
                     <Show when=move || editable(ws)>
                         <button
                             type="button"

@@ -19,6 +19,7 @@ use crate::sync::link::{JoinPlan, ShareLink, plan_join};
 use crate::ui::live::{Connection, Live};
 use crate::ui::now;
 use crate::ui::state::WorkspaceState;
+use crate::workspace::signing::DeviceKey;
 use crate::workspace::{CommandError, Millis, WorkspaceDoc, id::new_id};
 
 /// How long edits wait before being written, so a burst becomes one write.
@@ -152,6 +153,16 @@ impl OpenWorkspace {
         OpenWorkspace::store_new(db, doc, created).await
     }
 
+    /// Makes this browser's key the new workspace's founding key, so every
+    /// chain of key confirmations starts here; the key is kept once the
+    /// workspace has its id.
+    fn found(doc: &mut WorkspaceDoc, created: i64) -> Option<DeviceKey> {
+        let key = DeviceKey::generate().ok()?;
+        doc.set_device_key(Some(DeviceKey::from_secret_hex(&key.secret_hex())?));
+        doc.claim_founder(created).ok()?;
+        Some(key)
+    }
+
     /// Creates the sample workspace ([`crate::workspace::sample`]) in this
     /// browser and returns its id.
     pub async fn create_sample(db: Database, author: &str) -> Result<String, CommandError> {
@@ -197,6 +208,9 @@ impl OpenWorkspace {
         created: i64,
     ) -> Result<String, CommandError> {
         let id = new_id(created);
+        if let Some(key) = OpenWorkspace::found(&mut doc, created) {
+            crate::storage::keys::keep_device_key(&id, &key);
+        }
         let mut saver = Saver::default();
         let storage_failed = |e: StorageError| CommandError::Document(e.to_string());
         if let Some(write) = saver.next_write(doc.automerge()) {
@@ -289,6 +303,16 @@ impl OpenWorkspace {
         }
         let unsaved = loaded.saver.is_dirty(&mut loaded.doc);
         let mut doc = WorkspaceDoc::from_automerge(loaded.doc, author);
+        // Readers cannot write, so they have nothing to sign with.
+        let reader = entry.sync.as_ref().is_some_and(|s| {
+            matches!(
+                ShareLink::parse_fragment(&s.link),
+                Ok(ShareLink::Reader { .. })
+            )
+        });
+        if !reader {
+            doc.set_device_key(crate::storage::keys::device_key(id));
+        }
         // The one whole read: from here on, only what patches name is read again.
         let mut state = crate::workspace::Workspace::default();
         doc.read_touched(
@@ -527,6 +551,13 @@ impl OpenWorkspace {
     /// The display name this session records and announces.
     pub(crate) fn author_name(&self) -> String {
         self.inner.with_value(|inner| inner.doc.author().to_owned())
+    }
+
+    /// This browser's signing key for the workspace (public, hex), if it has one.
+    pub fn device_public(&self) -> Option<String> {
+        self.inner
+            .try_with_value(|inner| inner.doc.device_public())
+            .flatten()
     }
 
     /// This workspace's local id.

@@ -303,7 +303,9 @@ impl Unverified {
             Unverified::OtherPerson => {
                 "It was signed with a key that belongs to someone other than the person named."
             }
-            Unverified::Altered => "The record does not match its signature: it was changed after signing.",
+            Unverified::Altered => {
+                "The record does not match its signature: it was changed after signing."
+            }
             Unverified::NoRole => {
                 "The signer is not recorded as holding the Top management role when it was signed."
             }
@@ -394,10 +396,7 @@ impl<'a> Trust<'a> {
                 return Err(Unverified::BadConfirmation);
             }
             let record = self.record(current)?;
-            let binding = record
-                .binding
-                .as_ref()
-                .ok_or(Unverified::KeyNotConfirmed)?;
+            let binding = record.binding.as_ref().ok_or(Unverified::KeyNotConfirmed)?;
             if !signature_checks(
                 &binding.by,
                 &binding_statement(founder, current, record, binding),
@@ -713,16 +712,21 @@ impl WorkspaceDoc {
             at: now,
             sig: String::new(),
         };
-        binding.sig = self
-            .device()?
-            .sign_hex(&binding_statement(&records.founder, key, &record, &binding));
+        binding.sig =
+            self.device()?
+                .sign_hex(&binding_statement(&records.founder, key, &record, &binding));
         record.binding = Some(binding);
         self.guard(|ws| {
             let obj = ws
                 .existing_map(ROOT, "keys")
                 .and_then(|keys| ws.existing_map(keys, key))
                 .ok_or(CommandError::NotFound("signing key"))?;
-            Ok(reconcile_prop(&mut ws.doc, &obj, "binding", &record.binding)?)
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &obj,
+                "binding",
+                &record.binding,
+            )?)
         })?;
         let name = self.person_name(&record.person)?;
         self.commit(
@@ -736,8 +740,9 @@ impl WorkspaceDoc {
         )
     }
 
-    /// Removes a key that waits for confirmation, or withdraws this
-    /// browser's own key: what a lost device or a mistaken request needs.
+    /// Removes a key that waits for confirmation (a mistaken request, a
+    /// device given away before anyone confirmed it). A confirmed key stays
+    /// on record, so what it signed can still be checked.
     pub fn withdraw_key(&mut self, key: &str, now: Millis) -> Result<(), CommandError> {
         let keys = self
             .existing_map(ROOT, "keys")
@@ -745,10 +750,10 @@ impl WorkspaceDoc {
         let record: KeyRecord = self
             .hydrate_entry(&keys, key)?
             .ok_or(CommandError::NotFound("signing key"))?;
-        let mine = self.device_public();
-        if record.binding.is_some() && mine.as_deref() != Some(key) {
+        if record.binding.is_some() {
             return Err(CommandError::NotAllowed(
-                "A confirmed key can only be withdrawn from its own browser.".to_owned(),
+                "A confirmed key stays on record, so that what it signed can still be checked."
+                    .to_owned(),
             ));
         }
         self.guard(|ws| {

@@ -1,6 +1,6 @@
 // Steps a person takes in Charter, found by role and label as they would find them.
 import path from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** What a person types into the "New objective" form; unset fields are left as they are. */
 export interface ObjectiveInput {
@@ -96,4 +96,61 @@ export async function openPolicies(page: Page) {
     .getByRole('link', { name: 'Policies' })
     .click();
   await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
+}
+
+/** Opens a section from the workspace's section navigation. */
+export async function openSection(page: Page, link: string, heading: string) {
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: link }).click();
+  await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+}
+
+/** Adds a person (name only) on the People and roles section. */
+export async function addPerson(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Add person', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New person' });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByRole('button', { name: 'Save person' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.getByRole('list', { name: 'People' }).getByRole('listitem', { name })).toBeVisible();
+}
+
+/** Adds a standard role on the People and roles section and gives it to one person. */
+export async function addRole(page: Page, role: string, holder: string) {
+  await page.getByRole('button', { name: 'Add role', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New role' });
+  await form.getByLabel('Role', { exact: true }).selectOption({ label: role });
+  await form.getByRole('button', { name: 'Save role' }).click();
+  await expect(form).toBeHidden();
+  const item = page.getByRole('list', { name: 'Roles' }).getByRole('listitem', { name: role, exact: true });
+  await item.getByRole('group', { name: 'Held by' }).getByRole('checkbox', { name: holder }).check();
+}
+
+/** Starts sharing through the local relay; resolves with the editor and read-only links. */
+export async function share(page: Page): Promise<{ editor: string; reader: string }> {
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const start = page.getByRole('form', { name: 'Start sharing' });
+  await expect(start.getByLabel('Relay address')).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
+  await start.getByRole('button', { name: 'Start sharing' }).click();
+  const editor = await page.getByRole('textbox', { name: 'Editor link' }).inputValue();
+  const reader = await page.getByRole('textbox', { name: 'Read-only link' }).inputValue();
+  expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
+  expect(reader).toMatch(/\/join#v=[A-Za-z0-9_-]+&relay=/);
+  await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  await page.getByRole('button', { name: 'Copy editor link' }).click();
+  await expect(page.getByRole('button', { name: 'Copy editor link' })).toHaveText('Copied');
+  return { editor, reader };
+}
+
+/** Opens a share link in a new browser context under `name`; resolves on the workspace page. */
+export async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Join a shared workspace' })).toBeVisible();
+  // The keys leave the address bar at once.
+  await expect(page).toHaveURL(/\/join$/);
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('button', { name: 'Join workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/?#]+$/);
+  return { context, page };
 }

@@ -1,42 +1,16 @@
 // Two people co-edit one workspace through the local relay, live and offline; a third
 // person with the read-only link can look but not change anything.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   addObjective,
   createWorkspace,
   fillObjective,
+  join,
   objective,
   screenshot,
+  share,
   waitUntilSaved,
 } from './support';
-
-async function share(page: Page): Promise<{ editor: string; reader: string }> {
-  await page.getByRole('button', { name: 'Share', exact: true }).click();
-  const start = page.getByRole('form', { name: 'Start sharing' });
-  await expect(start.getByLabel('Relay address')).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
-  await start.getByRole('button', { name: 'Start sharing' }).click();
-  const editor = await page.getByRole('textbox', { name: 'Editor link' }).inputValue();
-  const reader = await page.getByRole('textbox', { name: 'Read-only link' }).inputValue();
-  expect(editor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=/);
-  expect(reader).toMatch(/\/join#v=[A-Za-z0-9_-]+&relay=/);
-  await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
-  await page.getByRole('button', { name: 'Copy editor link' }).click();
-  await expect(page.getByRole('button', { name: 'Copy editor link' })).toHaveText('Copied');
-  return { editor, reader };
-}
-
-async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: 'Join a shared workspace' })).toBeVisible();
-  // The keys leave the address bar at once.
-  await expect(page).toHaveURL(/\/join$/);
-  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
-  await page.getByRole('button', { name: 'Join workspace' }).click();
-  await expect(page).toHaveURL(/\/w\/[^/?#]+$/);
-  return { context, page };
-}
 
 async function editTarget(page: Page, title: string, target: string) {
   await page.getByRole('button', { name: `Edit ${title}`, exact: true }).click();

@@ -1,38 +1,12 @@
 // Training and awareness (clauses 7.2 and 7.3): programmes, sessions with attendees, completion
 // per programme, per person and overall, and evidence of competence, as an executive keeps them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, screenshot, waitUntilSaved } from './support';
+import { addPerson, addRole, createWorkspace, openSection, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 
-/** Opens a section from the workspace's section navigation. */
-async function openSection(page: Page, link: string, heading: string) {
-  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: link }).click();
-  await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
-}
-
 async function openTraining(page: Page) {
   await openSection(page, 'Training', 'Training and awareness');
-}
-
-async function addPerson(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Add person', exact: true }).click();
-  const form = page.getByRole('form', { name: 'New person' });
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  await form.getByRole('button', { name: 'Save person' }).click();
-  await expect(form).toBeHidden();
-  await expect(page.getByRole('list', { name: 'People' }).getByRole('listitem', { name })).toBeVisible();
-}
-
-/** Adds a standard role on the People and roles section and gives it to one person. */
-async function addRole(page: Page, role: string, holder: string) {
-  await page.getByRole('button', { name: 'Add role', exact: true }).click();
-  const form = page.getByRole('form', { name: 'New role' });
-  await form.getByLabel('Role', { exact: true }).selectOption({ label: role });
-  await form.getByRole('button', { name: 'Save role' }).click();
-  await expect(form).toBeHidden();
-  const item = page.getByRole('list', { name: 'Roles' }).getByRole('listitem', { name: role, exact: true });
-  await item.getByRole('group', { name: 'Held by' }).getByRole('checkbox', { name: holder }).check();
 }
 
 function programmeItem(page: Page, topic: string): Locator {
