@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::sync::link::ShareLink;
+use crate::sync::link::{LinkWithMove, ShareLink};
 use crate::ui::form::TextField;
 use crate::ui::session::Joined;
 use crate::ui::{OpenWorkspace, Profile, Storage};
@@ -48,13 +48,21 @@ fn JoinForm(
     let storage = expect_context::<Storage>();
     let profile = expect_context::<Profile>();
     let navigate = use_navigate();
-    let link = ShareLink::parse_fragment(&fragment);
+    let link = LinkWithMove::parse_fragment(&fragment);
     let name = RwSignal::new(profile.name());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // Set when this browser has the workspace on another relay: (current, proposed).
     let ask = RwSignal::new(None::<(String, String)>);
-    let read_only = matches!(link, Ok(ShareLink::Reader { .. }));
+    // Set when the link replaces the stopped links of a workspace here: its name.
+    let ask_move = RwSignal::new(None::<String>);
+    let read_only = matches!(
+        link,
+        Ok(LinkWithMove {
+            link: ShareLink::Reader { .. },
+            ..
+        })
+    );
     let body = match link {
         Err(e) => view! {
             <p class="notice error" role="alert">{e.to_string()}</p>
@@ -62,23 +70,28 @@ fn JoinForm(
         }
         .into_any(),
         Ok(link) => {
-            let relay = link.relay().to_owned();
-            // Joins with the relay the person chose, if asked.
+            let relay = link.link.relay().to_owned();
+            // Joins with the relay the person chose, if asked, moving a
+            // workspace whose links this one replaces once they agreed.
             let join = {
                 let (link, navigate) = (link.clone(), navigate.clone());
-                move |chosen: Option<String>| {
+                move |chosen: Option<String>, allow_move: bool| {
                     let Some(db) = storage.database_or(error) else {
                         return;
                     };
                     busy.set(true);
                     let (link, navigate) = (link.clone(), navigate.clone());
                     leptos::task::spawn_local(async move {
-                        match OpenWorkspace::join(db, &link, chosen.as_deref()).await {
+                        match OpenWorkspace::join(db, &link, chosen.as_deref(), allow_move).await {
                             Ok(Joined::Open(id)) => {
                                 navigate(&format!("/w/{id}"), Default::default())
                             }
                             Ok(Joined::AskRelay { current, proposed }) => {
                                 ask.set(Some((current, proposed)));
+                                busy.set(false);
+                            }
+                            Ok(Joined::AskMove { name }) => {
+                                ask_move.set(Some(name));
                                 busy.set(false);
                             }
                             Err(e) => {
@@ -100,7 +113,38 @@ fn JoinForm(
                         error.set(Some(e));
                         return;
                     }
-                    join(None);
+                    join(None, false);
+                }
+            };
+            let confirm_move = {
+                let join = join.clone();
+                move || {
+                    ask_move.get().map(|name| {
+                        let join = join.clone();
+                        view! {
+                            <div class="card" role="group" aria-labelledby="join-move-title">
+                                <h2 id="join-move-title">{format!("Move “{name}” to this link?")}</h2>
+                                <p>
+                                    "Sharing through the links this browser used for this workspace was stopped, and this link replaces them. It was made by someone who held the earlier editor link. Your copy carries over, with any changes that were not sent yet."
+                                </p>
+                                <p class="hint">
+                                    "Move it only if you expected a new link from the person who shares the workspace."
+                                </p>
+                                {move || {
+                                    error
+                                        .get()
+                                        .map(|e| view! { <p class="notice error" role="alert">{e}</p> })
+                                }}
+                                <div class="actions">
+                                    <button type="button" class="primary" prop:disabled=busy
+                                        on:click=move |_| join(None, true)>
+                                        "Move it"
+                                    </button>
+                                    <A href="/">"Not now"</A>
+                                </div>
+                            </div>
+                        }
+                    })
                 }
             };
             let choose = move || {
@@ -122,11 +166,11 @@ fn JoinForm(
                             }}
                             <div class="actions">
                                 <button type="button" class="primary" prop:disabled=busy
-                                    on:click=move |_| keep(Some(kept.clone()))>
+                                    on:click=move |_| keep(Some(kept.clone()), false)>
                                     {format!("Keep {current}")}
                                 </button>
                                 <button type="button" prop:disabled=busy
-                                    on:click=move |_| switch(Some(switched.clone()))>
+                                    on:click=move |_| switch(Some(switched.clone()), false)>
                                     {format!("Switch to {proposed}")}
                                 </button>
                             </div>
@@ -146,7 +190,11 @@ fn JoinForm(
                     "Its changes travel end-to-end encrypted through the relay at "
                     <strong>{relay}</strong> "."
                 </p>
-                <Show when=move || ask.with(Option::is_none) fallback=choose.clone()>
+                {confirm_move}
+                <Show
+                    when=move || ask.with(Option::is_none) && ask_move.with(Option::is_none)
+                    fallback=choose.clone()
+                >
                     <form class="card form" aria-label="Join workspace" on:submit=submit.clone() novalidate>
                         <TextField
                             id="join-name".into()

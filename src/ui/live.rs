@@ -18,7 +18,8 @@ use crate::net::socket::{Socket, SocketHandler};
 use crate::storage::chunks::merge_chunks;
 use crate::storage::idb::SyncSettings;
 use crate::sync::client::{SyncClient, SyncCursor, SyncEvent, SyncKeys, SyncStatus};
-use crate::sync::link::{ShareLink, websocket_url};
+use crate::sync::crypto::WorkspaceSecret;
+use crate::sync::link::{LinkWithMove, ShareLink, websocket_url};
 use crate::sync::protocol::{ClientFrame, decode_server, encode};
 use crate::ui::now;
 use crate::ui::presence::Heard;
@@ -43,6 +44,10 @@ pub enum Connection {
         /// When the workspace was last known to be up to date.
         at: i64,
     },
+    /// Sharing through this workspace's links was stopped: the relay takes
+    /// no more changes for them, so what is changed here stays here until a
+    /// new link is opened.
+    Stopped,
     /// The relay cannot be reached; work goes on and syncs later.
     Offline {
         /// Why, in words for the person.
@@ -50,6 +55,22 @@ pub enum Connection {
         /// When the workspace was last up to date, if ever.
         last: Option<i64>,
     },
+}
+
+/// Where stopping sharing through the current links stands, for the share panel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Sharing {
+    /// Nothing asked.
+    #[default]
+    Idle,
+    /// The relay was asked to close the room.
+    Closing,
+    /// The old room is closed and the workspace syncs through new links.
+    Renewed,
+    /// Someone else stopped sharing through the links this browser uses.
+    StoppedByOther,
+    /// Stopping did not happen, for this reason.
+    Failed(String),
 }
 
 /// The sync half of an open workspace.
@@ -155,15 +176,16 @@ impl Live {
         }
     }
 
-    /// Starts over from `cursor` (read afresh when this tab takes over from another).
-    fn resume(&mut self, cursor: SyncCursor) {
-        let keys = match ShareLink::parse_fragment(&self.settings.link) {
+    /// Starts over from stored `settings` (read afresh when this tab takes
+    /// over from another, which may have moved the workspace to new links).
+    fn resume(&mut self, settings: SyncSettings) {
+        let keys = match ShareLink::parse_fragment(&settings.link) {
             Ok(ShareLink::Editor { secret, .. }) => SyncKeys::editor(&secret),
             Ok(ShareLink::Reader { keys, .. }) => SyncKeys::reader(&keys),
             Err(_) => return,
         };
-        self.settings.cursor = cursor.clone();
-        self.client = SyncClient::new(keys, cursor, CHANNEL);
+        self.client = SyncClient::new(keys, settings.cursor.clone(), CHANNEL);
+        self.settings = settings;
     }
 
     /// The cursor as it stands now.
@@ -172,19 +194,31 @@ impl Live {
     }
 
     /// The links this participant may hand on: both for an editor, the
-    /// read-only one for a reader.
+    /// read-only one for a reader; after sharing was stopped and renewed,
+    /// with the proof that they replace the earlier links.
     pub fn share_links(&self, app_origin: &str) -> (Option<String>, String) {
-        match ShareLink::parse_fragment(&self.settings.link) {
-            Ok(ShareLink::Editor { secret, relay }) => {
+        let Ok(LinkWithMove { link, moved_from }) =
+            LinkWithMove::parse_fragment(&self.settings.link)
+        else {
+            return (None, String::new());
+        };
+        let url = |link: ShareLink| {
+            LinkWithMove {
+                link,
+                moved_from: moved_from.clone(),
+            }
+            .to_url(app_origin)
+        };
+        match link {
+            ShareLink::Editor { secret, relay } => {
                 let reader = ShareLink::Reader {
                     keys: secret.read_keys(),
                     relay: relay.clone(),
                 };
                 let editor = ShareLink::Editor { secret, relay };
-                (Some(editor.to_url(app_origin)), reader.to_url(app_origin))
+                (Some(url(editor)), url(reader))
             }
-            Ok(reader @ ShareLink::Reader { .. }) => (None, reader.to_url(app_origin)),
-            Err(_) => (None, String::new()),
+            reader @ ShareLink::Reader { .. } => (None, url(reader)),
         }
     }
 }
@@ -285,8 +319,26 @@ impl SocketHandler for Handler {
                 SyncEvent::Presence { payload, editor } => {
                     ws.heard_presence(&payload, Heard::Relay { editor });
                 }
-                // Wired to the share page with "Stop sharing" (issue 9, point 11).
-                SyncEvent::RoomClosed { .. } | SyncEvent::CloseRefused { .. } => {}
+                SyncEvent::RoomClosed { by_us } => {
+                    if by_us || ws.sharing.get_untracked() == Sharing::Closing {
+                        // Once this event is handled: the socket is replaced.
+                        gloo_timers::callback::Timeout::new(0, move || ws.renew_links()).forget();
+                    } else {
+                        ws.sharing.set(Sharing::StoppedByOther);
+                        ws.warn(
+                            "Sharing through this workspace's links was stopped. Everything \
+                             here stays in this browser, but changes made here no longer reach \
+                             the others. To carry on together, open the new link you are sent."
+                                .to_owned(),
+                        );
+                    }
+                }
+                SyncEvent::CloseRefused { code } => {
+                    ws.sharing.set(Sharing::Failed(format!(
+                        "The relay did not stop sharing. {}",
+                        code.explanation()
+                    )));
+                }
             }
         }
         if reset {
@@ -346,9 +398,14 @@ impl Handler {
             if matches!(status, SyncStatus::UpToDate) {
                 live.last_synced = Some(now());
             }
-            (status, live.last_synced)
+            (status, live.last_synced, live.client.is_closed())
         });
-        if let Some((status, last)) = status {
+        if let Some((_, _, true)) = status {
+            // Nothing more goes to this room: never "up to date".
+            ws.connection.set(Connection::Stopped);
+            return;
+        }
+        if let Some((status, last, _)) = status {
             if status == SyncStatus::UpToDate {
                 // What the relay refused or lacked has gone through since.
                 ws.clear_notice(Notice::Refused);
@@ -398,7 +455,7 @@ impl OpenWorkspace {
                     this.with_live(|_, doc| merge_chunks(doc, chunks));
                     this.refresh();
                 }
-                this.with_live(|live, _| live.resume(sync.cursor));
+                this.with_live(|live, _| live.resume(sync));
             }
             let url = this
                 .with_live(|live, _| ShareLink::parse_fragment(&live.settings.link).ok())
@@ -470,6 +527,81 @@ impl OpenWorkspace {
         });
         if let Some(Some((socket, bytes))) = sent {
             socket.send(&bytes);
+        }
+    }
+
+    /// Stops sharing through the current links: asks the relay to close the
+    /// room; once it confirms, [`OpenWorkspace::renew_links`] moves the
+    /// workspace to a new secret and room.
+    pub fn stop_sharing(&self) -> Result<(), String> {
+        if matches!(self.connection.get_untracked(), Connection::OtherTab) {
+            return Err(
+                "Another tab of this browser is connected to the relay for this \
+                        workspace. Stop sharing from that tab, or close it and try again."
+                    .to_owned(),
+            );
+        }
+        let sent = self.with_live(|live, _| {
+            if !live.can_write() {
+                return Err(
+                    "You opened this workspace with a read-only link: only editors can stop sharing."
+                        .to_owned(),
+                );
+            }
+            let frame = live.client.close_room().ok_or_else(|| {
+                "Charter must be connected to the relay to stop sharing. Try again once it says \
+                 “Up to date”."
+                    .to_owned()
+            })?;
+            let bytes = encode(&frame).map_err(|e| e.to_string())?;
+            let socket = live.socket.as_ref().ok_or_else(|| {
+                "Charter must be connected to the relay to stop sharing.".to_owned()
+            })?;
+            socket.send(&bytes);
+            Ok(())
+        });
+        match sent {
+            None => Err("This workspace is not shared.".to_owned()),
+            Some(Err(e)) => Err(e),
+            Some(Ok(())) => {
+                self.sharing.set(Sharing::Closing);
+                Ok(())
+            }
+        }
+    }
+
+    /// The relay closed the old room: a new secret and room, links that
+    /// carry the proof that they replace the old ones, and everything here
+    /// sent to the new room.
+    pub(crate) fn renew_links(&self) {
+        let old = self
+            .with_live(|live, _| ShareLink::parse_fragment(&live.settings.link).ok())
+            .flatten();
+        let Some(ShareLink::Editor { secret: old, relay }) = old else {
+            return;
+        };
+        let secret = match WorkspaceSecret::generate() {
+            Ok(secret) => secret,
+            Err(e) => {
+                self.sharing.set(Sharing::Failed(e.to_string()));
+                return;
+            }
+        };
+        let link = LinkWithMove::replacing(ShareLink::Editor { secret, relay }, &old);
+        let settings = SyncSettings {
+            link: link.fragment(),
+            cursor: SyncCursor::default(),
+        };
+        self.stop_live();
+        // Whoever was heard in the old room is not in the new one.
+        self.forget_peers();
+        match Live::new(settings.clone()) {
+            Ok(live) => {
+                self.set_sync_settings(settings);
+                self.start_live(live);
+                self.sharing.set(Sharing::Renewed);
+            }
+            Err(e) => self.sharing.set(Sharing::Failed(e)),
         }
     }
 

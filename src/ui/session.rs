@@ -15,7 +15,7 @@ use crate::storage::idb::{Database, StorageError, SyncSettings, WorkspaceEntry};
 use crate::storage::journal;
 use crate::sync::client::SyncCursor;
 use crate::sync::crypto::WorkspaceSecret;
-use crate::sync::link::{JoinPlan, ShareLink, plan_join};
+use crate::sync::link::{JoinPlan, LinkWithMove, MovePlan, ShareLink, plan_join, plan_move};
 use crate::ui::live::{Connection, Live};
 use crate::ui::now;
 use crate::ui::state::WorkspaceState;
@@ -84,6 +84,8 @@ pub struct OpenWorkspace {
     pub connection: RwSignal<Connection>,
     /// Whether this participant may only read (opened through a read-only link).
     pub read_only: RwSignal<bool>,
+    /// Where stopping sharing through the current links stands.
+    pub sharing: RwSignal<crate::ui::live::Sharing>,
     /// The others here now, from their presence messages.
     pub peers: RwSignal<Vec<crate::sync::presence::Peer>>,
     /// The record this participant is editing, announced to the others.
@@ -123,6 +125,12 @@ pub enum Joined {
         current: String,
         /// The relay the link names.
         proposed: String,
+    },
+    /// The link replaces the links of a workspace this browser has (their
+    /// sharing was stopped): the person agrees before it moves.
+    AskMove {
+        /// The workspace's name in this browser.
+        name: String,
     },
 }
 
@@ -235,11 +243,39 @@ impl OpenWorkspace {
     /// (`chosen_relay`): [`Joined::AskRelay`] says both addresses.
     pub async fn join(
         db: Database,
-        link: &ShareLink,
+        moved: &LinkWithMove,
         chosen_relay: Option<&str>,
+        allow_move: bool,
     ) -> Result<Joined, StorageError> {
+        let link = &moved.link;
         let room = link_room(link);
-        for entry in db.workspaces().await? {
+        let entries = db.workspaces().await?;
+        // A new link for a workspace whose earlier links were stopped: the
+        // copy here (with whatever was not sent yet) carries over to it.
+        for entry in &entries {
+            let Some(stored) = entry
+                .sync
+                .as_ref()
+                .and_then(|s| ShareLink::parse_fragment(&s.link).ok())
+            else {
+                continue;
+            };
+            if let MovePlan::Move { link: next, .. } = plan_move(&stored, moved) {
+                if !allow_move {
+                    return Ok(Joined::AskMove {
+                        name: entry.name.clone(),
+                    });
+                }
+                let mut entry = entry.clone();
+                entry.sync = Some(SyncSettings {
+                    link: next.fragment(),
+                    cursor: SyncCursor::default(),
+                });
+                db.put_workspace(&entry).await?;
+                return Ok(Joined::Open(entry.id));
+            }
+        }
+        for entry in entries {
             let Some(stored) = entry
                 .sync
                 .as_ref()
@@ -355,6 +391,7 @@ impl OpenWorkspace {
             notices: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::LocalOnly),
             read_only: RwSignal::new(false),
+            sharing: RwSignal::new(Default::default()),
             peers: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
             caret: RwSignal::new(None),
@@ -458,6 +495,13 @@ impl OpenWorkspace {
     /// The person has read the warning `message` and put it away.
     pub fn dismiss(&self, message: &str) {
         self.warnings.update(|w| w.retain(|m| m != message));
+    }
+
+    /// Stores new sync settings for the workspace (its links were renewed).
+    pub(crate) fn set_sync_settings(&self, settings: SyncSettings) {
+        self.inner
+            .update_value(|inner| inner.entry.sync = Some(settings));
+        self.persist_entry();
     }
 
     fn persist_entry(&self) {

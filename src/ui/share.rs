@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::ui::OpenWorkspace;
+use crate::ui::live::Sharing;
 
 fn origin() -> String {
     web_sys::window()
@@ -23,6 +24,7 @@ pub fn SharePanel(
     // Re-read when sharing starts: the links exist only from then on.
     let links = move || {
         ws.connection.track();
+        ws.sharing.track();
         ws.share_links(&origin())
     };
     let start = move |ev: leptos::ev::SubmitEvent| {
@@ -83,8 +85,13 @@ pub fn SharePanel(
                 }
                 .into_any(),
                 Some((editor, reader)) => view! {
+                    {move || (ws.sharing.get() == Sharing::Renewed).then(|| view! {
+                        <p class="notice success" role="status">
+                            "Sharing through the old links has stopped. Send these new links to the people you still trust: their browsers carry their copy over when they open them."
+                        </p>
+                    })}
                     <div class="share-links">
-                        {editor.map(|editor| view! {
+                        {editor.clone().map(|editor| view! {
                             <LinkField
                                 id="editor-link"
                                 label="Editor link"
@@ -99,10 +106,81 @@ pub fn SharePanel(
                             link=reader
                         />
                     </div>
+                    {editor.is_some().then(|| view! { <StopSharing/> })}
                 }
                 .into_any(),
             }}
         </section>
+    }
+}
+
+/// "Stop sharing these links": the relay closes the current room for good,
+/// and the workspace carries on through new links.
+#[component]
+fn StopSharing() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let asking = RwSignal::new(false);
+    let confirm_ref = NodeRef::<leptos::html::Button>::new();
+    let open = move |_| {
+        asking.set(true);
+        crate::ui::form::focus_later(confirm_ref);
+    };
+    let stop = move |_| {
+        asking.set(false);
+        if let Err(e) = ws.stop_sharing() {
+            ws.sharing.set(Sharing::Failed(e));
+        }
+    };
+    view! {
+        <div class="stop-sharing" role="group" aria-labelledby="stop-sharing-heading">
+            <h3 id="stop-sharing-heading">"Stop sharing these links"</h3>
+            <p class="muted">
+                "If a link reached someone it should not have, or someone leaves: the relay stops taking changes through the current links, and you get new ones to send to the people you still trust."
+            </p>
+            {move || match ws.sharing.get() {
+                Sharing::Closing => Some(view! {
+                    <p class="notice" role="status">"Stopping the current links…"</p>
+                }.into_any()),
+                Sharing::Failed(why) => Some(view! {
+                    <p class="notice error" role="alert">{why}</p>
+                }.into_any()),
+                _ => None,
+            }}
+            <Show
+                when=move || asking.get()
+                fallback=move || view! {
+                    <button type="button" class="secondary" on:click=open
+                        prop:disabled=move || ws.sharing.get() == Sharing::Closing>
+                        "Stop sharing and make new links…"
+                    </button>
+                }
+            >
+                <div
+                    class="confirm-key notice"
+                    role="group"
+                    aria-labelledby="stop-confirm-heading"
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Escape" {
+                            ev.stop_propagation();
+                            asking.set(false);
+                        }
+                    }
+                >
+                    <h4 id="stop-confirm-heading">"Stop sharing through the current links?"</h4>
+                    <p>
+                        "Nobody can send changes through the current links any more, you included, until they open a new link. What people already have stays with them: stopping cannot take back what was shared."
+                    </p>
+                    <div class="actions">
+                        <button type="button" class="primary" node_ref=confirm_ref on:click=stop>
+                            "Stop sharing and make new links"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| asking.set(false)>
+                            "Cancel"
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </div>
     }
 }
 

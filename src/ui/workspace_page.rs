@@ -404,6 +404,7 @@ fn ConnectionIndicator(
         Connection::OtherTab => Some(("synced", "Syncing in another tab".to_owned())),
         Connection::Syncing => Some(("syncing", "Syncing…".to_owned())),
         Connection::UpToDate { at } => Some(("synced", format!("Up to date · {}", time(at)))),
+        Connection::Stopped => Some(("offline", "Sharing stopped · changes stay here".to_owned())),
         Connection::Offline { last, .. } => Some((
             "offline",
             match last {

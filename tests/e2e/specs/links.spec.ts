@@ -3,7 +3,7 @@
 // in a clear message and leaves nothing behind.
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { createWorkspace, screenshot } from './support';
+import { addObjective, createWorkspace, join, objective, screenshot, share, waitUntilSaved } from './support';
 
 async function openLink(page: Page, link: string) {
   await page.goto(link);
@@ -68,4 +68,59 @@ test('a link to a room nobody shared ends in a clear message and leaves nothing 
   await expect(page.getByText('No workspaces yet')).toBeVisible();
   await page.reload();
   await expect(page.getByText('No workspaces yet')).toBeVisible();
+});
+
+test('after "Stop sharing" the old editor link can no longer write; a trusted member moves over with the new link and nothing is lost', async ({
+  page: ada,
+  browser,
+  baseURL,
+}) => {
+  await createWorkspace(ada, 'Fabrikam Insurance');
+  await addObjective(ada, { title: 'Encrypt every laptop', target: '100', unit: '%' });
+  const links = await share(ada);
+  const bob = await join(browser, baseURL, links.editor, 'Bob Stone');
+  await expect(objective(bob.page, 'Encrypt every laptop')).toBeVisible();
+
+  // Ada stops sharing: she confirms, and gets new links that differ from the old ones.
+  const panel = ada.getByRole('group', { name: 'Stop sharing these links' });
+  await panel.getByRole('button', { name: 'Stop sharing and make new links…' }).click();
+  const confirm = panel.getByRole('group', { name: 'Stop sharing through the current links?' });
+  await expect(confirm.getByRole('button', { name: 'Stop sharing and make new links' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Stop sharing and make new links' }).click();
+  await expect(ada.getByText('Sharing through the old links has stopped.')).toBeVisible();
+  const editor = ada.getByRole('textbox', { name: 'Editor link' });
+  await expect(editor).not.toHaveValue(links.editor);
+  const newEditor = await editor.inputValue();
+  expect(newEditor).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&relay=[^&]+&from=[A-Za-z0-9_-]{43}&move=[A-Za-z0-9_-]{128}$/);
+  await expect(ada.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  await screenshot(ada, 'stop-sharing-new-links');
+
+  // Bob, still on the old link, is told; what he adds stays with him and never reaches Ada.
+  await expect(bob.page.getByText('Sharing through this workspace\'s links was stopped.')).toBeVisible();
+  await expect(bob.page.getByRole('status', { name: 'Sync state' })).toHaveText('Sharing stopped · changes stay here');
+  await addObjective(bob.page, { title: 'Written after the links were stopped', target: '1', unit: 'review' });
+  await waitUntilSaved(bob.page);
+  // A newcomer with the old link is refused writing as well: the relay says the room is closed.
+  const eve = await join(browser, baseURL, links.editor, 'Eve Example');
+  await expect(eve.page.getByRole('status', { name: 'Sync state' })).toHaveText('Sharing stopped · changes stay here');
+  await eve.context.close();
+  await addObjective(ada, { title: 'Review supplier access', target: '4', unit: 'reviews' });
+  await expect(objective(bob.page, 'Review supplier access')).toBeHidden();
+
+  // Ada sends Bob the new link: his browser asks, then moves his copy over, his own change included.
+  await bob.page.goto(newEditor);
+  await bob.page.getByRole('textbox', { name: 'Your name' }).fill('Bob Stone');
+  await bob.page.getByRole('button', { name: 'Join workspace' }).click();
+  const move = bob.page.getByRole('group', { name: 'Move “Fabrikam Insurance” to this link?' });
+  await expect(move).toBeVisible();
+  await screenshot(bob.page, 'join-move-to-new-link');
+  await move.getByRole('button', { name: 'Move it' }).click();
+  await expect(bob.page).toHaveURL(/\/w\/[^/?#]+$/);
+  await expect(objective(bob.page, 'Review supplier access')).toBeVisible();
+  await expect(objective(ada, 'Written after the links were stopped')).toBeVisible();
+  await expect(bob.page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
+  // One workspace in Bob's browser, not two.
+  await bob.page.goto('/');
+  await expect(bob.page.getByRole('list', { name: 'Workspaces' }).getByRole('listitem')).toHaveCount(1);
+  await bob.context.close();
 });
