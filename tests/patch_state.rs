@@ -12,6 +12,7 @@ use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePla
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use charter::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
+use charter::workspace::signing::DeviceKey;
 use charter::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
 use charter::workspace::{Health, ObjectiveDraft, Workspace, WorkspaceDoc};
 use proptest::prelude::*;
@@ -76,6 +77,10 @@ enum Step {
     Fte(u8),
     Duty(u8),
     Rename(u8),
+    /// Records the peer's device key for a person.
+    Key(u8),
+    /// Confirms a recorded key.
+    ConfirmKey(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -104,6 +109,8 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::Fte),
         n().prop_map(Step::Duty),
         n().prop_map(Step::Rename),
+        n().prop_map(Step::Key),
+        n().prop_map(Step::ConfirmKey),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -332,6 +339,14 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
             }
         }
         Step::Rename(n) => doc.edit_meta(&format!("Org {n}"), "scope", now),
+        Step::Key(n) => match person(n) {
+            Some(id) => doc.put_forward_key(&id, "Laptop", now),
+            None => Ok(()),
+        },
+        Step::ConfirmKey(n) => match nth(keys(&s.keys), n) {
+            Some(key) => doc.confirm_key(&key, now),
+            None => Ok(()),
+        },
         Step::Sync => Ok(()),
     };
 }
@@ -348,9 +363,12 @@ proptest! {
     fn state_from_patches_equals_a_whole_read(
         steps in proptest::collection::vec((any::<bool>(), step()), 1..40)
     ) {
-        let created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+        let mut created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+        created.set_device_key(Some(DeviceKey::from_seed([1; 32])));
+        created.claim_founder(NOW).unwrap();
         let mut ada = Peer::new(created);
         let mut bob = fork(&mut ada, "Bob", 2);
+        bob.doc.set_device_key(Some(DeviceKey::from_seed([2; 32])));
         for (i, (on_ada, step)) in steps.iter().enumerate() {
             let now = NOW + i as i64;
             if matches!(step, Step::Sync) {
