@@ -81,6 +81,10 @@ test('a workspace removed from this browser leaves nothing of it behind', async 
   const removedId = removedUrl.split('/w/')[1];
   await addObjective(page, { title: 'Phishing click rate', target: '5', unit: '%' });
   await waitUntilSaved(page);
+  // This browser's signing key and founding-key pin for it live in localStorage.
+  const signingKeys = (id: string) =>
+    page.evaluate((id) => Object.keys(localStorage).filter((key) => key.endsWith(`.${id}`)), id);
+  expect(await signingKeys(removedId)).toContain(`charter.device.${removedId}`);
   await createWorkspace(page, 'Woodgrove');
   await waitUntilSaved(page);
   await page.goto('/');
@@ -129,6 +133,8 @@ test('a workspace removed from this browser leaves nothing of it behind', async 
   }, removedId);
   expect(left).toEqual({ removedChunks: 0, otherChunks: left.otherChunks, removedEntries: 0, entries: 1 });
   expect(left.otherChunks).toBeGreaterThan(0);
+  // Nor in localStorage: its signing key is gone with it.
+  expect(await signingKeys(removedId)).toEqual([]);
 
   await page.goto(removedUrl);
   await expect(page.getByText('This workspace is not stored in this browser.')).toBeVisible();
