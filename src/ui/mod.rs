@@ -1,6 +1,7 @@
 //! The browser UI: Leptos components that read reactive state derived from
 //! the workspace document and send commands to change it.
 
+mod app_update;
 mod commitment;
 mod dashboard;
 mod form;
@@ -111,10 +112,12 @@ pub fn App(
 ) -> impl IntoView {
     provide_context(Storage(StoredValue::new_local(db)));
     provide_context(Profile::load());
+    provide_context(app_update::AppUpdate::start());
     view! {
         <Router>
             <Header/>
             <main id="main" class="page">
+                <app_update::UpdateBanner/>
                 <InsecureNotice/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=start_page::StartPage/>

@@ -1,0 +1,106 @@
+// The app starts with no network once it has been opened (issue 10, point 1): a service worker
+// keeps the build, edits made offline are stored and survive an offline reload, and a new
+// build is offered with a button — never swapped in by itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { relayBinary } from '../target-dir.cjs';
+import { addObjective, createWorkspace, objective, screenshot, waitUntilSaved } from './support';
+
+/** Resolves once a service worker controls the page (it claims the page on activation). */
+async function untilControlled(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+}
+
+/** The caches the app's service worker made. */
+function appCaches(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await caches.keys()).filter((key) => key.startsWith('charter-app-')));
+}
+
+test('once opened, the app starts and edits with no network, and keeps what was done offline', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  await untilControlled(page);
+  await createWorkspace(page, 'Litware Offline');
+  await addObjective(page, { title: 'Back up the finance share', target: '100', unit: '%' });
+  await waitUntilSaved(page);
+  const workspace = page.url();
+  expect(await appCaches(page)).toHaveLength(1);
+  // The manifest makes it installable: a name, a start page and icons the build serves.
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]') as HTMLLinkElement | null;
+    return link ? await (await fetch(link.href)).json() : null;
+  });
+  expect(manifest).toMatchObject({ name: 'Charter', start_url: '/', display: 'standalone' });
+  for (const icon of manifest.icons as { src: string; sizes: string }[]) {
+    const response = await page.request.get(icon.src);
+    expect(response.ok(), icon.src).toBe(true);
+  }
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Litware Offline' })).toBeVisible();
+  await expect(objective(page, 'Back up the finance share')).toBeVisible();
+  await addObjective(page, { title: 'Written on the plane', target: '1', unit: 'test' });
+  await waitUntilSaved(page);
+
+  // A page of the app opened for the first time while offline starts too.
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Litware Offline' })).toBeVisible();
+  await page.goto(workspace);
+  await expect(objective(page, 'Written on the plane')).toBeVisible();
+  await screenshot(page, 'offline-workspace');
+  await context.setOffline(false);
+});
+
+test('a new build is offered with a button and reloading picks it up', async ({ browser }) => {
+  // A relay of its own, serving a copy of the build that this test then replaces.
+  const dist = mkdtempSync(path.join(tmpdir(), 'charter-dist-'));
+  const data = mkdtempSync(path.join(tmpdir(), 'charter-data-'));
+  cpSync(path.resolve(__dirname, '../../../dist'), dist, { recursive: true });
+  const port = Number(process.env.CHARTER_E2E_PORT ?? 8099) + 7;
+  const relay: ChildProcess = spawn(relayBinary(), ['--port', String(port), '--dist', dist, '--data-dir', data], {
+    stdio: 'ignore',
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await expect
+      .poll(async () => (await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)), { timeout: 15_000 })
+      .toBe(true);
+    const context = await browser.newContext({ baseURL: base });
+    const page = await context.newPage();
+    await page.goto('/');
+    await untilControlled(page);
+    const [first] = await appCaches(page);
+    await expect(page.getByRole('region', { name: 'New version' })).toHaveCount(0);
+
+    // "Deploy" a new build: the service worker's version changes.
+    const worker = path.join(dist, 'sw.js');
+    const source = readFileSync(worker, 'utf8');
+    const version = /const VERSION = '([0-9a-f]+)'/.exec(source)?.[1];
+    expect(version).toBeTruthy();
+    writeFileSync(worker, source.replace(`'${version}'`, `'${version}0'`));
+    // The precompressed copies would still be the old build's.
+    rmSync(`${worker}.br`, { force: true });
+    rmSync(`${worker}.gz`, { force: true });
+
+    // The next visit finds it; the page says so and waits for the person.
+    await page.reload();
+    const banner = page.getByRole('region', { name: 'New version' });
+    await expect(banner).toContainText('A new version of Charter is available.');
+    await screenshot(page, 'update-available');
+    expect(await appCaches(page)).toEqual(expect.arrayContaining([first]));
+    await banner.getByRole('button', { name: 'Reload to update' }).click();
+    await expect(page.getByRole('region', { name: 'New version' })).toHaveCount(0);
+    await expect.poll(() => appCaches(page)).toEqual([`charter-app-${version}0`]);
+    await context.close();
+  } finally {
+    relay.kill();
+    rmSync(dist, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
+});
