@@ -70,7 +70,7 @@ impl Profile {
     }
 }
 
-/// The profile page: the person's display name.
+/// The profile page: the person's display name, and this browser's storage.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let profile = expect_context::<Profile>();
@@ -113,6 +113,123 @@ pub fn ProfilePage() -> impl IntoView {
                     <button type="submit" class="primary">"Save"</button>
                 </div>
             </form>
+            <StorageCard/>
+        </section>
+    }
+}
+
+/// What this browser's storage holds for Charter and whether it is kept.
+#[derive(Debug, Clone, PartialEq)]
+struct StorageFacts {
+    /// Bytes used by this site, and the most the browser allows it.
+    usage: Option<(f64, f64)>,
+    /// Whether the browser promised not to clear it under storage pressure.
+    persisted: Option<bool>,
+}
+
+async fn storage_facts() -> StorageFacts {
+    use wasm_bindgen_futures::JsFuture;
+    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return StorageFacts {
+            usage: None,
+            persisted: None,
+        };
+    };
+    let number = |value: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(value, &key.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    let usage = match manager.estimate() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|e| Some((number(&e, "usage")?, number(&e, "quota")?))),
+        Err(_) => None,
+    };
+    let persisted = match manager.persisted() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+        Err(_) => None,
+    };
+    StorageFacts { usage, persisted }
+}
+
+/// A size as a person reads it: "840 KB", "3.2 MB", "120 GB".
+fn size_label(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0.0);
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// "Storage in this browser": how much Charter uses, how much the browser
+/// allows, and whether the browser keeps it under storage pressure, with the
+/// button that asks it to.
+#[component]
+fn StorageCard() -> impl IntoView {
+    let facts = RwSignal::new(None::<StorageFacts>);
+    let refresh = move || {
+        leptos::task::spawn_local(async move { facts.set(Some(storage_facts().await)) });
+    };
+    refresh();
+    let ask = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Some(Ok(promise)) = web_sys::window().map(|w| w.navigator().storage().persist())
+            {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            }
+            facts.set(Some(storage_facts().await));
+        });
+    };
+    let body = move || {
+        let Some(facts) = facts.get() else {
+            return view! { <p class="muted" role="status">"Measuring…"</p> }.into_any();
+        };
+        let usage = match facts.usage {
+            Some((used, quota)) => format!(
+                "Charter uses {} here, of {} this browser allows it.",
+                size_label(used),
+                size_label(quota)
+            ),
+            None => "This browser does not say how much space Charter uses.".to_owned(),
+        };
+        let (kept, words) = match facts.persisted {
+            Some(true) => (
+                true,
+                "Kept: the browser will not clear Charter's data to make space.",
+            ),
+            Some(false) => (
+                false,
+                "Not guaranteed: when space runs low, the browser may clear Charter's data, including workspaces that exist nowhere else. Share them, or ask the browser to keep them.",
+            ),
+            None => (
+                false,
+                "This browser does not say whether it keeps Charter's data.",
+            ),
+        };
+        view! {
+            <p aria-label="Space used">{usage}</p>
+            <p class:ok=kept aria-label="Kept by the browser">{words}</p>
+            {(facts.persisted == Some(false)).then(|| view! {
+                <button type="button" class="secondary" on:click=ask>
+                    "Ask the browser to keep Charter's data"
+                </button>
+            })}
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">"Storage in this browser"</h2>
+            {body}
         </section>
     }
 }

@@ -104,3 +104,22 @@ test('a new build is offered with a button and reloading picks it up', async ({ 
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('the profile page says how much this browser stores and whether it keeps it', async ({ page }) => {
+  await createWorkspace(page, 'Litware Storage');
+  await waitUntilSaved(page);
+  await page.goto('/profile');
+  const storage = page.getByRole('region', { name: 'Storage in this browser' });
+  await expect(storage.getByLabel('Space used')).toHaveText(
+    /^Charter uses \d+(\.\d)? (bytes|KB|MB|GB) here, of \d+(\.\d)? (KB|MB|GB|TB) this browser allows it\.$/,
+  );
+  const kept = storage.getByLabel('Kept by the browser');
+  await expect(kept).toHaveText(/^(Kept: |Not guaranteed: )/);
+  // Where it is not kept yet, the person can ask; either way the page says where it stands.
+  const ask = storage.getByRole('button', { name: "Ask the browser to keep Charter's data" });
+  if (await ask.isVisible()) {
+    await ask.click();
+    await expect(kept).toHaveText(/^(Kept: |Not guaranteed: )/);
+  }
+  await screenshot(page, 'profile-storage');
+});
