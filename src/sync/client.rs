@@ -905,6 +905,25 @@ fn split_chunks(mut bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, SyncError> {
     Ok(chunks)
 }
 
+/// Checks a whole Automerge file from outside (an imported workspace) as a
+/// snapshot is checked: whole chunks only, documents or plain changes, and
+/// document columns that inflate to at most [`MAX_SNAPSHOT_INFLATED`] bytes
+/// in all. The reason is in words for a person.
+pub fn check_automerge_file(bytes: &[u8]) -> Result<(), String> {
+    let chunks = split_chunks(bytes).map_err(|e| e.to_string())?;
+    if chunks.is_empty() {
+        return Err("it is empty".to_owned());
+    }
+    for (kind, chunk) in chunks {
+        match kind {
+            DOCUMENT_CHUNK => check_inflated_size(chunk).map_err(|e| e.to_string())?,
+            CHANGE_CHUNK => {}
+            _ => return Err("it holds a kind of Automerge data Charter does not read".to_owned()),
+        }
+    }
+    Ok(())
+}
+
 /// Checks, before Automerge inflates a snapshot's document chunk (which it
 /// does without a bound), that its deflated columns inflate to at most
 /// [`MAX_SNAPSHOT_INFLATED`] bytes. The chunk's layout: actors, heads, the
