@@ -4,6 +4,7 @@
 mod app_update;
 mod commitment;
 mod dashboard;
+mod export;
 mod form;
 mod join;
 mod live;

@@ -208,6 +208,52 @@ impl OpenWorkspace {
         Ok(id)
     }
 
+    /// Adds an imported workspace (already checked by
+    /// [`crate::storage::backup::read_workspace`]) to this browser as a new
+    /// one; returns its id.
+    pub async fn import_new(
+        db: Database,
+        doc: automerge::AutoCommit,
+        author: &str,
+    ) -> Result<String, CommandError> {
+        OpenWorkspace::store_new(db, WorkspaceDoc::from_automerge(doc, author), now()).await
+    }
+
+    /// Merges an imported copy of the workspace `id` into it: stored beside
+    /// its chunks, so its next opening holds both sides' edits (and a shared
+    /// workspace sends what was new to the relay). Returns how many changes
+    /// the file brought that this browser lacked.
+    pub async fn import_merge(
+        db: Database,
+        id: &str,
+        mut doc: automerge::AutoCommit,
+    ) -> Result<usize, String> {
+        let chunks = db.load_chunks(id).await.map_err(|e| e.to_string())?;
+        let mut existing = load_chunks(chunks).doc;
+        crate::storage::backup::same_workspace(&existing, &doc).map_err(|e| e.to_string())?;
+        // Automerge's merge names every change it looked at, new or not: count
+        // the ones this browser lacks first.
+        let incoming: Vec<automerge::ChangeHash> =
+            doc.get_changes(&[]).iter().map(|c| c.hash()).collect();
+        let new = incoming
+            .iter()
+            .filter(|hash| existing.get_change_by_hash(hash).is_none())
+            .count();
+        existing.merge(&mut doc).map_err(|e| e.to_string())?;
+        if new > 0 {
+            let bytes = doc.save();
+            let chunk = crate::storage::chunks::StoredChunk {
+                key: crate::storage::chunks::ChunkKey::of(
+                    crate::storage::chunks::ChunkKind::Snapshot,
+                    &bytes,
+                ),
+                bytes,
+            };
+            db.put_chunk(id, &chunk).await.map_err(|e| e.to_string())?;
+        }
+        Ok(new)
+    }
+
     /// Writes a workspace made in this browser and adds it to the start
     /// page's list; returns its new local id.
     async fn store_new(
@@ -735,6 +781,13 @@ impl OpenWorkspace {
         self.inner
             .try_with_value(|inner| read(&inner.doc))
             .unwrap_or_else(|| Err(CommandError::Document("the workspace is closed".into())))
+    }
+
+    /// The whole workspace as one standard Automerge document (for export).
+    pub fn export_bytes(&self) -> Vec<u8> {
+        self.inner
+            .try_update_value(|inner| inner.doc.automerge().save())
+            .unwrap_or_default()
     }
 
     /// Runs a command as `author`; on success refreshes the state and

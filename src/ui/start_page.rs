@@ -68,6 +68,7 @@ pub fn StartPage() -> impl IntoView {
             </section>
             <div class="start-actions">
                 <NewWorkspaceForm/>
+                <ImportCard workspaces/>
                 <SampleCard/>
             </div>
         </div>
@@ -357,6 +358,238 @@ fn SampleCard() -> impl IntoView {
                     {move || if busy(Sample::ThreeYears) { "Downloading the three-year sample…" } else { "Open a three-year sample" }}
                 </button>
             </div>
+        </section>
+    }
+}
+
+/// Where an import stands.
+#[derive(Clone)]
+enum Import {
+    /// Nothing chosen yet.
+    Idle,
+    /// An encrypted backup waits for its passphrase.
+    Locked(std::rc::Rc<Vec<u8>>),
+    /// A workspace read from the file, ready to add or merge.
+    Ready(std::rc::Rc<Vec<u8>>, String),
+}
+
+/// Reads a chosen file's bytes, refusing one too large before reading it.
+async fn file_bytes(file: web_sys::File) -> Result<Vec<u8>, String> {
+    if file.size() > crate::storage::backup::MAX_IMPORT_BYTES as f64 {
+        return Err(crate::storage::backup::BackupError::TooLarge.to_string());
+    }
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "The browser could not read this file.".to_owned())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The organisation in an Automerge file, once it reads as a workspace.
+fn checked(bytes: &[u8]) -> Result<String, String> {
+    let doc = crate::storage::backup::read_workspace(bytes).map_err(|e| e.to_string())?;
+    Ok(crate::workspace::WorkspaceDoc::from_automerge(doc, "")
+        .meta()
+        .map(|m| m.organisation)
+        .unwrap_or_default())
+}
+
+/// "Import a workspace file": an encrypted backup or an Automerge file, as a
+/// new workspace or merged into the copy this browser has.
+#[component]
+fn ImportCard(
+    /// This browser's workspaces, for merging into one.
+    workspaces: RwSignal<Option<Result<Vec<WorkspaceEntry>, String>>>,
+) -> impl IntoView {
+    use crate::storage::backup::{FileKind, kind_of, open};
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    let storage = expect_context::<Storage>();
+    let profile = expect_context::<Profile>();
+    let navigate = use_navigate();
+    let state = RwSignal::new_local(Import::Idle);
+    let problem = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let passphrase = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let chosen = move |ev: leptos::ev::Event| {
+        problem.set(None);
+        done.set(None);
+        state.set(Import::Idle);
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = file_bytes(file).await.and_then(|bytes| {
+                match kind_of(&bytes).map_err(|e| e.to_string())? {
+                    FileKind::Encrypted => Ok(Import::Locked(Rc::new(bytes))),
+                    FileKind::Automerge => {
+                        let name = checked(&bytes)?;
+                        Ok(Import::Ready(Rc::new(bytes), name))
+                    }
+                }
+            });
+            busy.set(false);
+            match outcome {
+                Ok(next) => state.set(next),
+                Err(e) => problem.set(Some(e)),
+            }
+        });
+    };
+    let unlock = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Import::Locked(file) = state.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        problem.set(None);
+        let typed = passphrase.get_untracked();
+        // Let "Opening…" paint before the key is stretched (about a second).
+        gloo_timers::callback::Timeout::new(30, move || {
+            let outcome = open(&file, &typed)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| checked(&bytes).map(|name| (bytes, name)));
+            busy.set(false);
+            match outcome {
+                Ok((bytes, name)) => {
+                    passphrase.set(String::new());
+                    state.set(Import::Ready(Rc::new(bytes), name));
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        })
+        .forget();
+    };
+    let import = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Import::Ready(bytes, name) = state.get_untracked() else {
+            return;
+        };
+        let Some(db) = storage.database_or(problem) else {
+            return;
+        };
+        let Ok(doc) = crate::storage::backup::read_workspace(&bytes) else {
+            return;
+        };
+        let into = target.get_untracked();
+        let author = profile.author();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            if into.is_empty() {
+                match OpenWorkspace::import_new(db, doc, &author).await {
+                    Ok(id) => navigate(&format!("/w/{id}/overview"), Default::default()),
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            } else {
+                let into_name = workspaces.with_untracked(|list| {
+                    list.as_ref()
+                        .and_then(|l| l.as_ref().ok())
+                        .and_then(|l| l.iter().find(|e| e.id == into).map(|e| e.name.clone()))
+                        .unwrap_or_else(|| name.clone())
+                });
+                match OpenWorkspace::import_merge(db, &into, doc).await {
+                    Ok(0) => {
+                        state.set(Import::Idle);
+                        done.set(Some(format!(
+                            "“{into_name}” already had everything in this file."
+                        )));
+                    }
+                    Ok(n) => {
+                        state.set(Import::Idle);
+                        done.set(Some(format!(
+                            "Merged into “{into_name}”: {} from the file. Open it to see them.",
+                            crate::ui::counted(n, "change", "changes")
+                        )));
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let step = move || match state.get() {
+        Import::Idle => ().into_any(),
+        Import::Locked(_) => view! {
+            <form class="form" aria-label="Open encrypted backup" on:submit=unlock novalidate>
+                <div class="field">
+                    <label for="import-passphrase">"Passphrase of this backup"</label>
+                    <input
+                        id="import-passphrase"
+                        type="password"
+                        autocomplete="off"
+                        prop:value=move || passphrase.get()
+                        on:input=move |ev| passphrase.set(event_target_value(&ev))
+                    />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary" prop:disabled=busy>
+                        {move || if busy.get() { "Opening…" } else { "Open backup" }}
+                    </button>
+                </div>
+            </form>
+        }
+        .into_any(),
+        Import::Ready(_, name) => {
+            let options = workspaces.with(|list| {
+                list.as_ref()
+                    .and_then(|l| l.as_ref().ok())
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            view! {
+                <form class="form" aria-label="Import workspace" on:submit=import.clone() novalidate>
+                    <p>{format!("“{name}” is ready to import.")}</p>
+                    <div class="field">
+                        <label for="import-target">"Import as"</label>
+                        <select id="import-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                            <option value="" selected=move || target.with(String::is_empty)>
+                                "A new workspace"
+                            </option>
+                            {options
+                                .into_iter()
+                                .map(|entry| {
+                                    let id = entry.id.clone();
+                                    view! {
+                                        <option value=entry.id selected=move || target.with(|t| *t == id)>
+                                            {format!("Merged into “{}”", entry.name)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="primary" prop:disabled=busy>"Import"</button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="card import-card" aria-labelledby="import-heading">
+            <h2 id="import-heading">"Import a workspace file"</h2>
+            <p class="muted">
+                "An encrypted backup or an Automerge file exported from Charter: as a new workspace, or merged into the copy you have."
+            </p>
+            <div class="field">
+                <label for="import-file">"Workspace file"</label>
+                <input id="import-file" type="file" accept=".charter,.automerge" on:change=chosen/>
+            </div>
+            {move || {
+                (busy.get() && matches!(state.get(), Import::Idle))
+                    .then(|| view! { <p class="muted" role="status">"Reading the file…"</p> })
+            }}
+            {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            {move || done.get().map(|d| view! { <p class="notice success" role="status">{d}</p> })}
+            {step}
         </section>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::export::ExportPanel;
 use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape, focus_on_open};
 use crate::ui::live::Connection;
 use crate::ui::session::OpenError;
@@ -75,6 +76,7 @@ fn WorkspaceView(
     let scope = move || ws.state.read(&[Area::Meta], |s| s.meta.scope.clone());
     let editing = RwSignal::new(false);
     let sharing = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     // Announce what this participant is editing as soon as it changes.
     Effect::new(move |_| {
         ws.editing.track();
@@ -149,9 +151,15 @@ fn WorkspaceView(
                 <SaveIndicator state=ws.save/>
                 <ConnectionIndicator connection=ws.connection/>
                 <HereNow/>
-                <button type="button" on:click=move |_| sharing.update(|s| *s = !*s)>"Share"</button>
+                <div class="header-actions">
+                    <button type="button" on:click=move |_| exporting.update(|s| *s = !*s)>"Export"</button>
+                    <button type="button" on:click=move |_| sharing.update(|s| *s = !*s)>"Share"</button>
+                </div>
             </div>
         </div>
+        <Show when=move || exporting.get()>
+            <ExportPanel on_close=Callback::new(move |()| exporting.set(false))/>
+        </Show>
         <Show when=move || sharing.get()>
             <SharePanel on_close=Callback::new(move |()| sharing.set(false))/>
         </Show>
