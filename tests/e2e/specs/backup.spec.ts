@@ -1,12 +1,14 @@
 // Workspace files (issue 10, point 3): an encrypted backup and a plain Automerge file leave the
 // browser; importing one gives the same workspace in a fresh browser, merging a diverged copy
-// unites both sides, and every bad file gets a clear message and changes nothing.
+// unites both sides, and every bad file gets a clear message and changes nothing. The plain file
+// is a standard Automerge document, read and written by @automerge/automerge (point 4).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as Automerge from '@automerge/automerge';
 import { expect, test, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, objective, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, openPolicies, openSection, screenshot, waitUntilSaved } from './support';
 
 /** An Automerge document of another application: {title: "My shopping list", items: 3}. */
 const FOREIGN =
@@ -145,4 +147,61 @@ test('bad files each get a clear message and the workspaces here are untouched',
   await expect(page.getByRole('list', { name: 'Workspaces' }).getByRole('listitem')).toHaveCount(1);
   await page.goto(workspace);
   await expect(objective(page, 'Keep this objective')).toBeVisible();
+});
+
+test('the Automerge file is a standard document: @automerge/automerge reads it, and writes one Charter imports', async ({
+  page,
+}) => {
+  await createWorkspace(page, 'Northwind Open Data');
+  await addObjective(page, { title: 'Patch within 14 days', target: '14', unit: 'days' });
+  await openPolicies(page);
+  await page.getByRole('button', { name: 'Add policy' }).click();
+  const form = page.getByRole('form', { name: 'New policy' });
+  await form.getByLabel('Title').fill('Access control policy');
+  await form.getByLabel('Policy text').fill('Access is granted on a need-to-know basis.');
+  await form.getByRole('button', { name: 'Save policy' }).click();
+  await expect(form).toBeHidden();
+  await waitUntilSaved(page);
+  const file = await downloaded(
+    page,
+    async () => {
+      const panel = await openExport(page);
+      await panel.getByRole('button', { name: 'Download Automerge file' }).click();
+    },
+    'open.automerge',
+  );
+
+  // Read with the JavaScript library, as any other tool would.
+  const doc: any = Automerge.load(new Uint8Array(readFileSync(file)));
+  expect(String(doc.meta.organisation)).toBe('Northwind Open Data');
+  expect(Object.values(doc.objectives).map((o: any) => String(o.title))).toEqual(['Patch within 14 days']);
+  expect(Object.values(doc.policies).map((p: any) => String(p.body))).toEqual([
+    'Access is granted on a need-to-know basis.',
+  ]);
+
+  // Written with the library in Charter's schema (short fields as plain strings, long
+  // texts as collaborative text), and imported as a new workspace.
+  const written = Automerge.from({
+    meta: {
+      organisation: new Automerge.ImmutableString('Written in Node'),
+      scope: new Automerge.ImmutableString('The JavaScript side'),
+      created_at: Date.now(),
+    },
+    objectives: {
+      '01JNODE00000000000000000AB': {
+        title: new Automerge.ImmutableString('Objective from Node'),
+        description: 'Written with @automerge/automerge.',
+        created_at: Date.now(),
+      },
+    },
+  });
+  const nodeFile = path.join(dir, 'node.automerge');
+  writeFileSync(nodeFile, Automerge.save(written));
+  await chooseFile(page, nodeFile);
+  const ready = page.getByRole('form', { name: 'Import workspace' });
+  await expect(ready).toContainText('“Written in Node” is ready to import.');
+  await ready.getByRole('button', { name: 'Import' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/]+\/overview$/);
+  await openSection(page, 'Objectives', 'Security objectives');
+  await expect(objective(page, 'Objective from Node')).toBeVisible();
 });
