@@ -8,6 +8,7 @@ pub mod commands;
 pub mod commitment;
 pub mod diff;
 pub mod generate;
+pub mod history;
 pub mod id;
 pub mod measurements;
 pub mod model;

@@ -1,0 +1,212 @@
+//! The workspace's history, newest first, as people read it: every change is
+//! one command with a message in words ("Changed objective “Phishing click
+//! rate”: target 5% → 3%"), a time and the actor whose member entry names
+//! the person. The walk goes back from the current heads through each
+//! change's dependencies a page at a time, so a first page costs the same in
+//! a three-year workspace as in a new one (about 1 ms for 50 changes natively
+//! in the three-year sample).
+//!
+//! "As of" a change: the document forked at that change, read whole —
+//! read-only, on request only, never on an edit.
+
+use std::collections::{BinaryHeap, HashSet};
+
+use automerge::{AutoCommit, ChangeHash};
+
+use crate::workspace::{CommandError, Millis, Workspace, WorkspaceDoc};
+
+/// The part of the workspace a change was about, from its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HistoryArea {
+    /// The workspace itself: its creation, name and scope.
+    Workspace,
+    /// Objectives, their plans and measurements.
+    Objectives,
+    /// People, roles and the RACI matrix.
+    PeopleAndRoles,
+    /// Budget lines and people time.
+    Resources,
+    /// Policies, their text, approvals and acknowledgements.
+    Policies,
+    /// Training programmes and sessions.
+    Training,
+    /// The leadership commitment checklist.
+    Commitment,
+    /// Signing keys.
+    Signing,
+    /// Anything else.
+    Other,
+}
+
+impl HistoryArea {
+    /// Every area, in the order the filter offers them.
+    pub const ALL: [HistoryArea; 9] = [
+        HistoryArea::Workspace,
+        HistoryArea::Objectives,
+        HistoryArea::PeopleAndRoles,
+        HistoryArea::Resources,
+        HistoryArea::Policies,
+        HistoryArea::Training,
+        HistoryArea::Commitment,
+        HistoryArea::Signing,
+        HistoryArea::Other,
+    ];
+
+    /// The area's name as the sections call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HistoryArea::Workspace => "Workspace",
+            HistoryArea::Objectives => "Objectives",
+            HistoryArea::PeopleAndRoles => "People and roles",
+            HistoryArea::Resources => "Resources",
+            HistoryArea::Policies => "Policies",
+            HistoryArea::Training => "Training",
+            HistoryArea::Commitment => "Commitment",
+            HistoryArea::Signing => "Signing keys",
+            HistoryArea::Other => "Other",
+        }
+    }
+
+    /// A stable name for a form value.
+    pub fn slug(self) -> &'static str {
+        match self {
+            HistoryArea::Workspace => "workspace",
+            HistoryArea::Objectives => "objectives",
+            HistoryArea::PeopleAndRoles => "people",
+            HistoryArea::Resources => "resources",
+            HistoryArea::Policies => "policies",
+            HistoryArea::Training => "training",
+            HistoryArea::Commitment => "commitment",
+            HistoryArea::Signing => "signing",
+            HistoryArea::Other => "other",
+        }
+    }
+
+    /// The area whose [`HistoryArea::slug`] is `slug`.
+    pub fn from_slug(slug: &str) -> Option<HistoryArea> {
+        HistoryArea::ALL.into_iter().find(|a| a.slug() == slug)
+    }
+
+    /// The area a change's message speaks of. Every command's message
+    /// names its record kind; a message of another tool falls under Other.
+    pub fn of_message(message: &str) -> HistoryArea {
+        let m = message.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
+        // Order matters: "the people time of role" is a resource, "key" a signing matter.
+        if has(&["signing key", "founding key"]) {
+            HistoryArea::Signing
+        } else if has(&["budget line", "people time"]) {
+            HistoryArea::Resources
+        } else if has(&["policy"]) {
+            HistoryArea::Policies
+        } else if has(&["objective", "measurement", "the health of"]) {
+            HistoryArea::Objectives
+        } else if has(&["training", "session"]) {
+            HistoryArea::Training
+        } else if has(&["leadership duty", "5.1"]) {
+            HistoryArea::Commitment
+        } else if has(&["person", "role", "raci", "activity", "details of"]) {
+            HistoryArea::PeopleAndRoles
+        } else if has(&["workspace"]) {
+            HistoryArea::Workspace
+        } else {
+            HistoryArea::Other
+        }
+    }
+}
+
+/// One change as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The change's hash (hex), which also names the state just after it.
+    pub hash: String,
+    /// When it was made (ms since the epoch, as the author's clock said).
+    pub time: Millis,
+    /// The author's actor id (hex): the key of the members map.
+    pub actor: String,
+    /// What it did, in words.
+    pub message: String,
+    /// What it was about.
+    pub area: HistoryArea,
+}
+
+/// A walk back through the history, newest first, a page at a time.
+#[derive(Debug, Default, Clone)]
+pub struct HistoryWalk {
+    frontier: BinaryHeap<(Millis, ChangeHash)>,
+    queued: HashSet<ChangeHash>,
+}
+
+impl HistoryWalk {
+    /// A walk from the document's current heads.
+    pub fn new(doc: &mut AutoCommit) -> HistoryWalk {
+        let mut walk = HistoryWalk::default();
+        for head in doc.get_heads() {
+            walk.queue(doc, head);
+        }
+        walk
+    }
+
+    fn queue(&mut self, doc: &mut AutoCommit, hash: ChangeHash) {
+        if self.queued.insert(hash)
+            && let Some(change) = doc.get_change_by_hash(&hash)
+        {
+            self.frontier.push((change.timestamp(), hash));
+        }
+    }
+
+    /// Whether the walk reached the workspace's first change.
+    pub fn is_done(&self) -> bool {
+        self.frontier.is_empty()
+    }
+
+    /// The next (older) entries that `keep` accepts, at most `limit` of
+    /// them, looking at no more than `scan` changes.
+    pub fn next_page(
+        &mut self,
+        doc: &mut AutoCommit,
+        limit: usize,
+        scan: usize,
+        keep: impl Fn(&HistoryEntry) -> bool,
+    ) -> Vec<HistoryEntry> {
+        let mut page = Vec::new();
+        let mut looked = 0;
+        while page.len() < limit && looked < scan {
+            let Some((time, hash)) = self.frontier.pop() else {
+                break;
+            };
+            looked += 1;
+            let Some(change) = doc.get_change_by_hash(&hash) else {
+                continue;
+            };
+            let deps = change.deps().to_vec();
+            let message = change.message().map(str::to_owned).unwrap_or_default();
+            let entry = HistoryEntry {
+                hash: hash.to_string(),
+                time,
+                actor: change.actor_id().to_hex_string(),
+                area: HistoryArea::of_message(&message),
+                message,
+            };
+            for dep in deps {
+                self.queue(doc, dep);
+            }
+            if keep(&entry) {
+                page.push(entry);
+            }
+        }
+        page
+    }
+}
+
+impl WorkspaceDoc {
+    /// The whole workspace as it was just after change `hash` (hex):
+    /// read-only, for the "as of" view and for restoring a deleted record.
+    pub fn as_of(&mut self, hash: &str) -> Result<Workspace, CommandError> {
+        let hash: ChangeHash = hash
+            .parse()
+            .map_err(|_| CommandError::NotFound("moment in the history"))?;
+        let fork = self.doc.fork_at(&[hash])?;
+        Ok(autosurgeon::hydrate(&fork)?)
+    }
+}
