@@ -6,6 +6,7 @@ mod commitment;
 mod dashboard;
 mod export;
 mod form;
+mod history;
 mod join;
 mod live;
 mod live_text;
@@ -131,6 +132,7 @@ pub fn App(
                         <Route path=path!("training") view=training::TrainingSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
+                        <Route path=path!("history") view=history::HistorySection/>
                     </ParentRoute>
                     <Route path=path!("/profile") view=profile::ProfilePage/>
                     <Route path=path!("/join") view=join::JoinPage/>

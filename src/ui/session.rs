@@ -783,6 +783,12 @@ impl OpenWorkspace {
             .unwrap_or_else(|| Err(CommandError::Document("the workspace is closed".into())))
     }
 
+    /// Runs `f` on the document itself, for what reads its history (the
+    /// history page, the workspace as of a change); nothing is committed.
+    pub fn with_doc_mut<R>(&self, f: impl FnOnce(&mut WorkspaceDoc) -> R) -> Option<R> {
+        self.inner.try_update_value(|inner| f(&mut inner.doc))
+    }
+
     /// The whole workspace as one standard Automerge document (for export).
     pub fn export_bytes(&self) -> Vec<u8> {
         self.inner

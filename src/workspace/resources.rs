@@ -104,7 +104,7 @@ impl BudgetLine {
     }
 
     /// "“Tools and licences” 2026", as commit messages name the line.
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         format!("“{}” {}", self.category, self.year)
     }
 }

@@ -1,0 +1,379 @@
+//! History: every change to the workspace, newest first — who, when, what,
+//! in words — filtered by person, area, date and words, fifty at a time; the
+//! workspace as it was just after any change (read-only), and a deleted
+//! objective or budget line put back with its fields.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::Workspace;
+use crate::workspace::changes::Area;
+use crate::workspace::history::{HistoryArea, HistoryEntry, HistoryWalk};
+use crate::workspace::measurements::date_of;
+use crate::workspace::model::sort_list;
+
+/// Changes shown per "Show older changes".
+const PAGE: usize = 50;
+/// Changes looked at per page at most, so a filter that matches little
+/// never makes the tab read the whole history at once.
+const SCAN: usize = 2_000;
+
+/// The time of a change in the person's time zone: "2026-12-02 14:03".
+fn when(at: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// What the filters ask for.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Filter {
+    person: String,
+    area: Option<HistoryArea>,
+    from: String,
+    to: String,
+    words: String,
+}
+
+impl Filter {
+    fn keeps(&self, entry: &HistoryEntry, name: &str) -> bool {
+        let day = date_of(entry.time);
+        (self.person.is_empty() || name == self.person)
+            && self.area.is_none_or(|a| a == entry.area)
+            && (self.from.is_empty() || day >= self.from)
+            && (self.to.is_empty() || day <= self.to)
+            && (self.words.trim().is_empty()
+                || entry
+                    .message
+                    .to_lowercase()
+                    .contains(&self.words.trim().to_lowercase()))
+    }
+}
+
+/// The history section of the open workspace.
+#[component]
+pub fn HistorySection() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let query = use_query_map();
+    let filter = RwSignal::new(Filter {
+        words: query.with_untracked(|q| q.get("q").unwrap_or_default()),
+        ..Default::default()
+    });
+    let walk = StoredValue::new_local(None::<HistoryWalk>);
+    let entries = RwSignal::new(Vec::<HistoryEntry>::new());
+    let done = RwSignal::new(false);
+    let as_of = RwSignal::new(None::<(HistoryEntry, Result<Workspace, String>)>);
+    // Actor id → the name recorded for it; read when a page is shown.
+    let names = Memo::new(move |_| {
+        ws.state.read(&[Area::Members], |s| {
+            s.members
+                .iter()
+                .map(|(actor, m)| (actor.clone(), m.name.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        })
+    });
+    let name_of = move |actor: &str| {
+        names.with_untracked(|n| {
+            n.get(actor)
+                .filter(|name| !name.is_empty())
+                .cloned()
+                .unwrap_or_else(|| "Someone unnamed".to_owned())
+        })
+    };
+    let more = move || {
+        let wanted = filter.get_untracked();
+        let page = ws.with_doc_mut(|doc| {
+            let mut current = walk
+                .try_update_value(Option::take)
+                .flatten()
+                .unwrap_or_else(|| HistoryWalk::new(doc.automerge()));
+            let page = current.next_page(doc.automerge(), PAGE, SCAN, |e| {
+                wanted.keeps(e, &name_of(&e.actor))
+            });
+            let finished = current.is_done();
+            walk.set_value(Some(current));
+            (page, finished)
+        });
+        if let Some((page, finished)) = page {
+            entries.update(|list| list.extend(page));
+            done.set(finished);
+        }
+    };
+    // From the newest again: on opening, when a filter changes, on Refresh.
+    let restart = move || {
+        walk.set_value(None);
+        entries.set(Vec::new());
+        done.set(false);
+        more();
+    };
+    Effect::new(move |_| {
+        filter.track();
+        restart();
+    });
+    let people = Memo::new(move |_| {
+        let mut list: Vec<String> = names.with(|n| {
+            n.values()
+                .filter(|name| !name.is_empty())
+                .cloned()
+                .collect()
+        });
+        sort_list(&mut list, |a, b| a.to_lowercase().cmp(&b.to_lowercase()));
+        list.dedup();
+        list
+    });
+    let show = move |entry: HistoryEntry| {
+        let outcome = ws
+            .with_doc_mut(|doc| doc.as_of(&entry.hash).map_err(|e| e.to_string()))
+            .unwrap_or_else(|| Err("The workspace is closed.".to_owned()));
+        as_of.set(Some((entry, outcome)));
+        crate::ui::form::focus_button_labelled("Close the earlier state".to_owned());
+    };
+    let row = move |entry: HistoryEntry| {
+        let who = name_of(&entry.actor);
+        let label = format!(
+            "See the workspace as it was after this change ({})",
+            when(entry.time)
+        );
+        let shown = entry.clone();
+        view! {
+            <li class="history-entry">
+                <p class="history-meta">
+                    <time>{when(entry.time)}</time>
+                    " · "
+                    <strong>{who}</strong>
+                    " · "
+                    <span class="muted">{entry.area.label()}</span>
+                </p>
+                <p class="history-message">{entry.message.clone()}</p>
+                <button type="button" class="link-button" aria-label=label on:click=move |_| show(shown.clone())>
+                    "As it was then"
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <section class="history" aria-labelledby="history-heading">
+            <div class="section-head">
+                <div>
+                    <h2 id="history-heading">"History"</h2>
+                    <p class="muted">
+                        "Every change to this workspace, newest first: who made it, when, and what it did. Choose “As it was then” to see the workspace at that moment."
+                    </p>
+                </div>
+                <button type="button" class="secondary" on:click=move |_| restart()>"Refresh"</button>
+            </div>
+            <form class="card history-filters" aria-label="Filter the history" on:submit=|ev| ev.prevent_default()>
+                <div class="field">
+                    <label for="history-person">"Person"</label>
+                    <select id="history-person" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        filter.update(|f| f.person = value);
+                    }>
+                        <option value="">"Everyone"</option>
+                        {move || people.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="history-area">"Area"</label>
+                    <select id="history-area" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        filter.update(|f| f.area = HistoryArea::from_slug(&value));
+                    }>
+                        <option value="">"All areas"</option>
+                        {HistoryArea::ALL.into_iter().map(|a| view! { <option value=a.slug()>{a.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="history-from">"From"</label>
+                    <input id="history-from" type="date" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        filter.update(|f| f.from = value);
+                    }/>
+                </div>
+                <div class="field">
+                    <label for="history-to">"To"</label>
+                    <input id="history-to" type="date" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        filter.update(|f| f.to = value);
+                    }/>
+                </div>
+                <div class="field">
+                    <label for="history-words">"Containing"</label>
+                    <input
+                        id="history-words"
+                        type="search"
+                        placeholder="Phishing"
+                        prop:value=move || filter.with(|f| f.words.clone())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            filter.update(|f| f.words = value);
+                        }
+                    />
+                </div>
+            </form>
+            {move || as_of.get().map(|(entry, state)| view! { <AsOf entry state on_close=Callback::new(move |()| as_of.set(None))/> })}
+            <Show
+                when=move || entries.with(|e| !e.is_empty())
+                fallback=move || view! {
+                    <p class="muted" role="status">
+                        {move || if done.get() { "No change matches these filters." } else { "No matching change among the most recent ones." }}
+                    </p>
+                }
+            >
+                <ol class="history-list" aria-label="Changes">
+                    {move || entries.get().into_iter().map(row).collect_view()}
+                </ol>
+            </Show>
+            <Show when=move || !done.get()>
+                <button type="button" class="secondary" on:click=move |_| more()>"Show older changes"</button>
+            </Show>
+            <Show when=move || done.get() && entries.with(|e| !e.is_empty())>
+                <p class="muted">"That is where the workspace began."</p>
+            </Show>
+        </section>
+    }
+}
+
+/// The workspace as it was just after one change: read-only, with a way to
+/// put back an objective or a budget line that has been deleted since.
+#[component]
+fn AsOf(
+    entry: HistoryEntry,
+    state: Result<Workspace, String>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let problem = RwSignal::new(None::<String>);
+    let heading = format!("As it was on {}", when(entry.time));
+    let body = match state {
+        Err(e) => view! { <p class="notice error" role="alert">{e}</p> }.into_any(),
+        Ok(then) => {
+            let objectives: Vec<_> = then
+                .objectives_in_order()
+                .into_iter()
+                .map(|(id, o)| (id.clone(), o.clone()))
+                .collect();
+            let policies: Vec<_> = then.policies.values().cloned().collect();
+            let lines: Vec<_> = then
+                .budget
+                .iter()
+                .map(|(id, l)| (id.clone(), l.clone()))
+                .collect();
+            let (no_objectives, no_policies, no_lines) =
+                (objectives.is_empty(), policies.is_empty(), lines.is_empty());
+            let none = |empty: bool| empty.then(|| view! { <p class="muted">"None then."</p> });
+            let objective_rows = objectives
+                .into_iter()
+                .map(|(id, objective)| {
+                    let (restore_id, restored) = (id.clone(), objective.clone());
+                    let gone = move || {
+                        ws.state
+                            .record(Area::Objectives, &id, |s| !s.objectives.contains_key(&id))
+                    };
+                    let restore = Callback::new(move |()| {
+                        let outcome = ws.run(&profile.author(), |doc, now| {
+                            doc.restore_objective(&restore_id, &restored, now)
+                        });
+                        problem.set(outcome.err().map(|e| e.to_string()));
+                    });
+                    let restore_label = format!("Restore {}", objective.title);
+                    view! {
+                        <li>
+                            <strong>{objective.title.clone()}</strong>
+                            {objective.target_label().map(|t| format!(" · target {t}"))}
+                            {format!(" · {}", objective.health.label())}
+                            <Show when=gone>
+                                " "
+                                <span class="badge overdue">"Deleted since"</span>
+                                " "
+                                <button type="button" class="link-button" aria-label=restore_label.clone() on:click=move |_| restore.run(())>
+                                    "Restore"
+                                </button>
+                            </Show>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let policy_rows = policies
+                .into_iter()
+                .map(|p| {
+                    let approved = p.approvals.len();
+                    view! {
+                        <li>
+                            <strong>{p.title.clone()}</strong>
+                            {format!(
+                                " · {} · {}",
+                                p.status.label(),
+                                crate::ui::counted(approved, "approved version", "approved versions")
+                            )}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let line_rows = lines
+                .into_iter()
+                .map(|(id, line)| {
+                    let (restore_id, restored) = (id.clone(), line.clone());
+                    let gone = move || {
+                        ws.state
+                            .record(Area::Budget, &id, |s| !s.budget.contains_key(&id))
+                    };
+                    let restore = Callback::new(move |()| {
+                        let outcome = ws.run(&profile.author(), |doc, now| {
+                            doc.restore_budget_line(&restore_id, &restored, now)
+                        });
+                        problem.set(outcome.err().map(|e| e.to_string()));
+                    });
+                    let restore_label = format!("Restore budget line {}", line.label());
+                    view! {
+                        <li>
+                            {line.label()}
+                            <Show when=gone>
+                                " "
+                                <span class="badge overdue">"Deleted since"</span>
+                                " "
+                                <button type="button" class="link-button" aria-label=restore_label.clone() on:click=move |_| restore.run(())>
+                                    "Restore"
+                                </button>
+                            </Show>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p>{format!("{} · scope: {}", then.meta.organisation, if then.meta.scope.is_empty() { "not set" } else { &then.meta.scope })}</p>
+                <h4>"Objectives"</h4>
+                {none(no_objectives)}
+                <ul class="as-of-list" aria-label="Objectives then">{objective_rows}</ul>
+                <h4>"Policies"</h4>
+                {none(no_policies)}
+                <ul class="as-of-list" aria-label="Policies then">{policy_rows}</ul>
+                <h4>"Budget lines"</h4>
+                {none(no_lines)}
+                <ul class="as-of-list" aria-label="Budget lines then">{line_rows}</ul>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="card as-of" role="region" aria-label="The workspace as it was">
+            <div class="section-head">
+                <h3>{heading}</h3>
+                <button type="button" class="link-button quiet" aria-label="Close the earlier state" on:click=move |_| on_close.run(())>
+                    "Close"
+                </button>
+            </div>
+            <p class="muted">{format!("Just after: {}", entry.message)}</p>
+            {crate::ui::form::problem_notice(problem)}
+            {body}
+        </div>
+    }
+}

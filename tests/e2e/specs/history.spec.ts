@@ -1,0 +1,91 @@
+// History (issue 10, point 2): who changed what and when, in words, filtered by person, area
+// and words; the workspace as it was after any change; a deleted objective put back from there.
+import { expect, test, type Page } from '@playwright/test';
+import {
+  addObjective,
+  createWorkspace,
+  fillObjective,
+  join,
+  objective,
+  openSection,
+  screenshot,
+  share,
+  waitUntilSaved,
+} from './support';
+
+async function setName(page: Page, name: string) {
+  await page.goto('/profile');
+  await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+}
+
+function changes(page: Page) {
+  return page.getByRole('list', { name: 'Changes' }).getByRole('listitem');
+}
+
+test('a change by each of two people reads with their names and values; the past can be seen and a deleted objective restored', async ({
+  page: ada,
+  browser,
+  baseURL,
+}) => {
+  await setName(ada, 'Ada Lovelace');
+  await createWorkspace(ada, 'Contoso History');
+  await addObjective(ada, { title: 'Phishing click rate', target: '5', unit: '%' });
+  const links = await share(ada);
+  const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
+  await bob.page.getByRole('button', { name: 'Edit Phishing click rate', exact: true }).click();
+  const form = bob.page.getByRole('form', { name: 'Edit objective' });
+  await fillObjective(form, { target: '3' });
+  await form.getByRole('button', { name: 'Save objective' }).click();
+  await expect(form).toBeHidden();
+  await waitUntilSaved(bob.page);
+  await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
+
+  await openSection(ada, 'History', 'History');
+  const bobs = changes(ada).filter({ hasText: 'Changed objective “Phishing click rate”: target 5% → 3%' });
+  await expect(bobs).toHaveCount(1);
+  await expect(bobs).toContainText('Bob Builder');
+  const adas = changes(ada).filter({ hasText: 'Added objective “Phishing click rate”' });
+  await expect(adas).toContainText('Ada Lovelace');
+  await expect(changes(ada).first()).toContainText('target 5% → 3%');
+  await screenshot(ada, 'history');
+
+  // Filters: by person, by area, by words.
+  const filters = ada.getByRole('form', { name: 'Filter the history' });
+  await filters.getByLabel('Person').selectOption('Bob Builder');
+  await expect(changes(ada)).toHaveCount(1);
+  await filters.getByLabel('Person').selectOption('Everyone');
+  await filters.getByLabel('Area').selectOption('Policies');
+  await expect(ada.getByText('No change matches these filters.')).toBeVisible();
+  await filters.getByLabel('Area').selectOption('All areas');
+  await filters.getByLabel('Containing').fill('created the workspace');
+  await filters.getByLabel('Containing').press('Enter');
+  await expect(changes(ada)).toHaveCount(1);
+  await expect(changes(ada)).toContainText('Created the workspace of Contoso History');
+  await filters.getByLabel('Containing').fill('');
+  await filters.getByLabel('Containing').press('Enter');
+
+  // As it was after Ada added the objective: the target was still 5%.
+  await adas.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
+  const then = ada.getByRole('region', { name: 'The workspace as it was' });
+  await expect(then.getByRole('list', { name: 'Objectives then' })).toContainText('Phishing click rate · target 5%');
+  await then.getByRole('button', { name: 'Close the earlier state' }).click();
+
+  // Ada deletes the objective; the history puts it back with its fields.
+  await openSection(ada, 'Objectives', 'Security objectives');
+  await ada.getByRole('button', { name: 'Delete Phishing click rate', exact: true }).click();
+  await expect(objective(ada, 'Phishing click rate')).toBeHidden();
+  await waitUntilSaved(ada);
+  await openSection(ada, 'History', 'History');
+  await expect(changes(ada).first()).toContainText('Deleted objective “Phishing click rate”');
+  await bobs.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
+  await expect(then.getByText('Deleted since')).toBeVisible();
+  await screenshot(ada, 'history-as-of');
+  await then.getByRole('button', { name: 'Restore Phishing click rate' }).click();
+  await expect(then.getByText('Deleted since')).toBeHidden();
+  await openSection(ada, 'Objectives', 'Security objectives');
+  await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
+  await expect(objective(bob.page, 'Phishing click rate')).toBeVisible();
+  await bob.context.close();
+});
