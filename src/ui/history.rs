@@ -32,6 +32,13 @@ fn when(at: i64) -> String {
     )
 }
 
+/// The history page filtered to the changes whose messages name `title`:
+/// a record's own history (messages name records by their title).
+pub fn record_history(workspace: &str, title: &str) -> String {
+    let words: String = js_sys::encode_uri_component(&format!("“{title}”")).into();
+    format!("/w/{workspace}/history?q={words}")
+}
+
 /// What the filters ask for.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filter {

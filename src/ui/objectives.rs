@@ -300,6 +300,13 @@ fn ObjectiveItem(
                         "Delete"
                     </button>
                 </div>
+                <A
+                    href=crate::ui::history::record_history(&ws.id(), &o.title)
+                    attr:class="record-history"
+                    attr:aria-label=format!("History of {}", o.title)
+                >
+                    "History"
+                </A>
             }
             .into_any()
         }

@@ -468,6 +468,13 @@ fn PolicyDetail(
                 </button>
                 {actions}
             </div>
+            <a
+                class="record-history"
+                href=move || crate::ui::history::record_history(&ws.id(), &title())
+                aria-label=move || format!("History of {}", title())
+            >
+                "History"
+            </a>
             <Show when=move || editing_details.get()>
                 <PolicyForm
                     initial=policy.get_untracked().as_ref().map(policy_draft)

@@ -87,5 +87,13 @@ test('a change by each of two people reads with their names and values; the past
   await openSection(ada, 'Objectives', 'Security objectives');
   await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
   await expect(objective(bob.page, 'Phishing click rate')).toBeVisible();
+
+  // The objective's own history: every change that names it, and nothing else.
+  await ada.getByRole('link', { name: 'History of Phishing click rate' }).click();
+  await expect(ada.getByRole('form', { name: 'Filter the history' }).getByLabel('Containing')).toHaveValue(
+    '“Phishing click rate”',
+  );
+  await expect(changes(ada)).toHaveCount(4);
+  await expect(changes(ada).first()).toContainText('Restored objective “Phishing click rate”');
   await bob.context.close();
 });
