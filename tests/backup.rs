@@ -89,3 +89,39 @@ fn a_diverged_copy_merges_into_the_union_and_another_workspace_does_not() {
         Err(BackupError::OtherWorkspace)
     );
 }
+
+#[test]
+fn the_json_export_is_valid_json_with_every_record() {
+    use charter::workspace::policies::{PolicyDraft, PolicyKind};
+    let mut ws =
+        WorkspaceDoc::create("Acme \"Quoted\" Ltd", "Line one\nline two", "Ada", NOW).unwrap();
+    let id = ws
+        .add_objective(&objective("Encrypt laptops"), NOW)
+        .unwrap();
+    let policy = ws
+        .add_policy(
+            &PolicyDraft {
+                title: "Access".into(),
+                kind: PolicyKind::InformationSecurity,
+                owner: String::new(),
+                review_due: String::new(),
+            },
+            "Need to know.\tAlways.",
+            NOW,
+        )
+        .unwrap();
+    let json = charter::storage::backup::to_json(ws.automerge());
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(value["meta"]["organisation"], "Acme \"Quoted\" Ltd");
+    assert_eq!(value["meta"]["scope"], "Line one\nline two");
+    assert_eq!(value["meta"]["created_at"], NOW);
+    assert_eq!(value["objectives"][&id]["title"], "Encrypt laptops");
+    assert_eq!(value["policies"][&policy]["body"], "Need to know.\tAlways.");
+    assert!(
+        value["members"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|m| m["name"] == "Ada")
+    );
+}

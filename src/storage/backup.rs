@@ -10,7 +10,7 @@
 //! parameters cannot be changed without the file failing to open.
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use automerge::{AutoCommit, ROOT, ReadDoc};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{Key, KeyInit, XChaCha20Poly1305, XNonce};
 
@@ -251,6 +251,81 @@ pub fn same_workspace(existing: &AutoCommit, imported: &AutoCommit) -> Result<()
         (Some(a), Some(b)) if a == b => Ok(()),
         _ => Err(BackupError::OtherWorkspace),
     }
+}
+
+/// The whole workspace as JSON (docs/EXPORT.md describes it): the document
+/// as it stands, maps as objects, lists as arrays, texts as strings, times as
+/// milliseconds since the epoch. Written by hand, without serde_json, which
+/// would add to every download of the app for this one button.
+pub fn to_json(doc: &AutoCommit) -> String {
+    let mut out = String::new();
+    write_object(doc, &ROOT, ObjType::Map, &mut out);
+    out
+}
+
+fn write_object(doc: &AutoCommit, obj: &ObjId, kind: ObjType, out: &mut String) {
+    match kind {
+        ObjType::Map | ObjType::Table => {
+            out.push('{');
+            for (i, key) in doc.keys(obj).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(&key, out);
+                out.push(':');
+                match doc.get(obj, key.as_str()) {
+                    Ok(Some((value, id))) => write_value(doc, value, &id, out),
+                    _ => out.push_str("null"),
+                }
+            }
+            out.push('}');
+        }
+        ObjType::List => {
+            out.push('[');
+            for i in 0..doc.length(obj) {
+                if i > 0 {
+                    out.push(',');
+                }
+                match doc.get(obj, i) {
+                    Ok(Some((value, id))) => write_value(doc, value, &id, out),
+                    _ => out.push_str("null"),
+                }
+            }
+            out.push(']');
+        }
+        ObjType::Text => write_string(&doc.text(obj).unwrap_or_default(), out),
+    }
+}
+
+fn write_value(doc: &AutoCommit, value: Value<'_>, id: &ObjId, out: &mut String) {
+    match value {
+        Value::Object(kind) => write_object(doc, id, kind, out),
+        Value::Scalar(scalar) => match scalar.as_ref() {
+            ScalarValue::Str(s) => write_string(s, out),
+            ScalarValue::Int(n) | ScalarValue::Timestamp(n) => out.push_str(&n.to_string()),
+            ScalarValue::Uint(n) => out.push_str(&n.to_string()),
+            ScalarValue::F64(f) if f.is_finite() => out.push_str(&f.to_string()),
+            ScalarValue::Counter(c) => out.push_str(&i64::from(c).to_string()),
+            ScalarValue::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+            _ => out.push_str("null"),
+        },
+    }
+}
+
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(test)]

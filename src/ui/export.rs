@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::storage::backup::{check_passphrase, seal};
+use crate::storage::backup::{check_passphrase, seal, to_json};
 use crate::ui::OpenWorkspace;
 use crate::workspace::changes::Area;
 
@@ -108,6 +108,16 @@ pub fn ExportPanel(
             Err(e) => message.set(Some(Err(e))),
         }
     };
+    let json = move |_| {
+        let name = file_name(&organisation(), "json");
+        let text = ws
+            .with_doc_mut(|doc| to_json(doc.automerge()))
+            .unwrap_or_default();
+        match download(text.as_bytes(), &name, "application/json") {
+            Ok(()) => message.set(Some(Ok(format!("Saved “{name}”.")))),
+            Err(e) => message.set(Some(Err(e))),
+        }
+    };
     view! {
         <section
             class="card export-panel"
@@ -169,6 +179,13 @@ pub fn ExportPanel(
                 <button type="button" class="secondary" on:click=plain>
                     "Download Automerge file"
                 </button>
+            </div>
+            <div class="plain-export" role="group" aria-labelledby="json-export-heading">
+                <h3 id="json-export-heading">"JSON file"</h3>
+                <p class="muted">
+                    "Every record as it stands now, for spreadsheets and other tools (the history stays in the Automerge file). Not encrypted."
+                </p>
+                <button type="button" class="secondary" on:click=json>"Download JSON file"</button>
             </div>
         </section>
     }

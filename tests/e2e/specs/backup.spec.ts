@@ -18,8 +18,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'charter-files-'));
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function openExport(page: Page) {
-  await page.getByRole('button', { name: 'Export', exact: true }).click();
-  return page.getByRole('region', { name: 'Export this workspace' });
+  const panel = page.getByRole('region', { name: 'Export this workspace' });
+  if (!(await panel.isVisible())) {
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+  }
+  return panel;
 }
 
 /** Clicks `button` and keeps the file the browser downloads; resolves with its path. */
@@ -178,6 +181,20 @@ test('the Automerge file is a standard document: @automerge/automerge reads it, 
   expect(Object.values(doc.policies).map((p: any) => String(p.body))).toEqual([
     'Access is granted on a need-to-know basis.',
   ]);
+
+  // The JSON export holds the same records, as plain JSON.
+  const jsonFile = await downloaded(
+    page,
+    async () => {
+      const panel = await openExport(page);
+      await panel.getByRole('button', { name: 'Download JSON file' }).click();
+    },
+    'open.json',
+  );
+  const json = JSON.parse(readFileSync(jsonFile, 'utf8'));
+  expect(json.meta.organisation).toBe('Northwind Open Data');
+  expect(Object.values(json.objectives).map((o: any) => o.title)).toEqual(['Patch within 14 days']);
+  expect(Object.values(json.policies).map((p: any) => p.body)).toEqual(['Access is granted on a need-to-know basis.']);
 
   // Written with the library in Charter's schema (short fields as plain strings, long
   // texts as collaborative text), and imported as a new workspace.
