@@ -142,6 +142,31 @@ pub fn HistorySection() -> impl IntoView {
         as_of.set(Some((entry, outcome)));
         crate::ui::form::focus_button_labelled("Close the earlier state".to_owned());
     };
+    // "As of a date": the last change made on or before that day.
+    let as_of_day = RwSignal::new(String::new());
+    let day_problem = RwSignal::new(None::<String>);
+    let show_day = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let day = as_of_day.get_untracked();
+        let Some(end) = crate::workspace::measurements::end_of_day(&day) else {
+            day_problem.set(Some("Enter a real date as YYYY-MM-DD.".to_owned()));
+            return;
+        };
+        let found = ws
+            .with_doc_mut(|doc| {
+                let mut walk = HistoryWalk::new(doc.automerge());
+                walk.next_page(doc.automerge(), 1, usize::MAX, |e| e.time <= end)
+                    .pop()
+            })
+            .flatten();
+        match found {
+            Some(entry) => {
+                day_problem.set(None);
+                show(entry);
+            }
+            None => day_problem.set(Some(format!("The workspace did not exist yet on {day}."))),
+        }
+    };
     let row = move |entry: HistoryEntry| {
         let who = name_of(&entry.actor);
         let label = format!(
@@ -223,6 +248,22 @@ pub fn HistorySection() -> impl IntoView {
                             filter.update(|f| f.words = value);
                         }
                     />
+                </div>
+            </form>
+            <form class="card history-as-of-day" aria-label="The workspace as of a date" on:submit=show_day novalidate>
+                <div class="field">
+                    <label for="as-of-day">"The workspace as of"</label>
+                    <input
+                        id="as-of-day"
+                        type="date"
+                        prop:value=move || as_of_day.get()
+                        on:input=move |ev| as_of_day.set(event_target_value(&ev))
+                        aria-describedby="as-of-day-message"
+                    />
+                    <p id="as-of-day-message" class="field-message error">{move || day_problem.get()}</p>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="secondary">"Show"</button>
                 </div>
             </form>
             {move || as_of.get().map(|(entry, state)| view! { <AsOf entry state on_close=Callback::new(move |()| as_of.set(None))/> })}
@@ -313,6 +354,7 @@ fn AsOf(
                 .into_iter()
                 .map(|p| {
                     let approved = p.approvals.len();
+                    let body = p.body.as_str().to_owned();
                     view! {
                         <li>
                             <strong>{p.title.clone()}</strong>
@@ -321,6 +363,10 @@ fn AsOf(
                                 p.status.label(),
                                 crate::ui::counted(approved, "approved version", "approved versions")
                             )}
+                            <details>
+                                <summary>{format!("Its text then ({})", p.title)}</summary>
+                                <div class="md-text">{crate::ui::policies::markdown_view(&body)}</div>
+                            </details>
                         </li>
                     }
                 })

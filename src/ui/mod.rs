@@ -14,7 +14,7 @@ mod measurements;
 mod objectives;
 mod participants;
 mod plan;
-mod policies;
+pub(crate) mod policies;
 mod presence;
 mod profile;
 mod resources;

@@ -183,7 +183,7 @@ fn DueLine(
 
 /// A policy text as headings, paragraphs, lists and quotes. Every piece of
 /// text goes into a text node, so markup typed into a policy shows as typed.
-fn markdown_view(text: &str) -> impl IntoView + use<> {
+pub(crate) fn markdown_view(text: &str) -> impl IntoView + use<> {
     crate::markdown::parse(text)
         .into_iter()
         .map(block_view)

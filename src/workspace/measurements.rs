@@ -197,6 +197,11 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + day_of_era - 719_468)
 }
 
+/// The last millisecond (UTC) of the day `date` (`YYYY-MM-DD`).
+pub fn end_of_day(date: &str) -> Option<Millis> {
+    Some((day_number(date)? + 1) * 86_400_000 - 1)
+}
+
 /// The day (UTC) that `now` falls on, as a [`day_number`].
 pub fn day_of(now: Millis) -> i64 {
     now.div_euclid(86_400_000)

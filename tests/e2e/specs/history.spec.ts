@@ -7,6 +7,7 @@ import {
   fillObjective,
   join,
   objective,
+  openPolicies,
   openSection,
   screenshot,
   share,
@@ -31,6 +32,14 @@ test('a change by each of two people reads with their names and values; the past
 }) => {
   await setName(ada, 'Ada Lovelace');
   await createWorkspace(ada, 'Contoso History');
+  await openPolicies(ada);
+  await ada.getByRole('button', { name: 'Add policy' }).click();
+  const policyForm = ada.getByRole('form', { name: 'New policy' });
+  await policyForm.getByLabel('Title').fill('Acceptable use policy');
+  await policyForm.getByLabel('Policy text').fill('Report phishing at once.');
+  await policyForm.getByRole('button', { name: 'Save policy' }).click();
+  await expect(policyForm).toBeHidden();
+  await openSection(ada, 'Objectives', 'Security objectives');
   await addObjective(ada, { title: 'Phishing click rate', target: '5', unit: '%' });
   const links = await share(ada);
   const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
@@ -56,7 +65,7 @@ test('a change by each of two people reads with their names and values; the past
   await filters.getByLabel('Person').selectOption('Bob Builder');
   await expect(changes(ada)).toHaveCount(1);
   await filters.getByLabel('Person').selectOption('Everyone');
-  await filters.getByLabel('Area').selectOption('Policies');
+  await filters.getByLabel('Area').selectOption('Training');
   await expect(ada.getByText('No change matches these filters.')).toBeVisible();
   await filters.getByLabel('Area').selectOption('All areas');
   await filters.getByLabel('Containing').fill('created the workspace');
@@ -70,6 +79,20 @@ test('a change by each of two people reads with their names and values; the past
   await adas.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
   const then = ada.getByRole('region', { name: 'The workspace as it was' });
   await expect(then.getByRole('list', { name: 'Objectives then' })).toContainText('Phishing click rate · target 5%');
+  // What a policy said then, for an auditor.
+  const policies = then.getByRole('list', { name: 'Policies then' });
+  await policies.getByText('Its text then (Acceptable use policy)').click();
+  await expect(policies).toContainText('Report phishing at once.');
+  await then.getByRole('button', { name: 'Close the earlier state' }).click();
+
+  // As of a date: before the workspace existed, and today.
+  const day = ada.getByRole('form', { name: 'The workspace as of a date' });
+  await day.getByLabel('The workspace as of').fill('2001-01-01');
+  await day.getByRole('button', { name: 'Show' }).click();
+  await expect(day).toContainText('The workspace did not exist yet on 2001-01-01.');
+  await day.getByLabel('The workspace as of').fill(new Date().toISOString().slice(0, 10));
+  await day.getByRole('button', { name: 'Show' }).click();
+  await expect(then).toContainText('Just after: Changed objective “Phishing click rate”: target 5% → 3%');
   await then.getByRole('button', { name: 'Close the earlier state' }).click();
 
   // Ada deletes the objective; the history puts it back with its fields.
