@@ -34,6 +34,11 @@ const ACTIONS: [(PolicyStatus, &str); 5] = [
     (PolicyStatus::Draft, "Back to draft"),
 ];
 
+/// How long after a lifecycle step, or after its question appeared, a
+/// further activation is ignored: the second click of a double click, a
+/// held Enter key.
+const GUARD_MS: u32 = 700;
+
 /// The hint under every policy text field.
 const MARKDOWN_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…)";
 const LIVE_HINT: &str = "Markdown: # heading, **bold**, *italic*, - list, [link](https://…). Saved as you type and sent to the others while you are connected; Ctrl+Z undoes your own changes.";
@@ -354,9 +359,36 @@ fn PolicyDetail(
         editing_details.set(false);
         focus_later(details_button);
     });
+    // A lifecycle step is deliberate: Approve, Publish and Retire ask first,
+    // and any activation right after a step or a question appeared is
+    // ignored, so a double click or a held Enter key never walks the policy
+    // on to the next status under the pointer.
+    let asking = RwSignal::new(None::<PolicyStatus>);
+    // While a step settles, the buttons say they are unavailable
+    // (aria-disabled, so they keep focus) and ignore activation.
+    let guarded = RwSignal::new(false);
+    let generation = StoredValue::new(0_u32);
+    let too_soon = move || guarded.get_untracked();
+    let mark = move || {
+        generation.update_value(|g| *g = g.wrapping_add(1));
+        let current = generation.get_value();
+        guarded.set(true);
+        gloo_timers::callback::Timeout::new(GUARD_MS, move || {
+            if generation.try_get_value() == Some(current) {
+                guarded.set(false);
+            }
+        })
+        .forget();
+    };
+    let confirm_ref = NodeRef::<leptos::html::Button>::new();
     let transition = {
         let id = id.clone();
-        move |to: PolicyStatus| {
+        move |from: PolicyStatus, to: PolicyStatus| {
+            // Only from the status the button was offered for.
+            if policy.with_untracked(|p| p.as_ref().map(|p| p.status)) != Some(from) {
+                return;
+            }
+            mark();
             let result = ws.run(&profile.author(), |doc, now| {
                 if to == PolicyStatus::Approved {
                     doc.approve_policy(&id, now).map(|_| ())
@@ -367,23 +399,109 @@ fn PolicyDetail(
             problem.set(result.err().map(|e| e.to_string()));
         }
     };
-    let actions = move || {
-        let status = policy.with(|p| p.as_ref().map(|p| p.status))?;
+    let actions = {
         let transition = transition.clone();
-        Some(
-            ACTIONS
-                .into_iter()
-                .filter(|(to, _)| status.can_become(*to))
-                .map(|(to, label)| {
-                    let transition = transition.clone();
-                    view! {
-                        <button type="button" on:click=move |_| transition(to)>
-                            {label}
-                        </button>
+        move || {
+            let status = policy.with(|p| p.as_ref().map(|p| p.status))?;
+            let transition = transition.clone();
+            Some(
+                ACTIONS
+                    .into_iter()
+                    .filter(|(to, _)| status.can_become(*to))
+                    .map(|(to, label)| {
+                        let transition = transition.clone();
+                        let asks = matches!(
+                            to,
+                            PolicyStatus::Approved
+                                | PolicyStatus::Published
+                                | PolicyStatus::Retired
+                        );
+                        view! {
+                            <button
+                                type="button"
+                                aria-disabled=move || guarded.get().to_string()
+                                on:click=move |_| {
+                                    if too_soon() {
+                                        return;
+                                    }
+                                    if asks {
+                                        mark();
+                                        asking.set(Some(to));
+                                        focus_later(confirm_ref);
+                                    } else {
+                                        transition(status, to);
+                                    }
+                                }
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view(),
+            )
+        }
+    };
+    let question = move || {
+        let to = asking.get()?;
+        let (status, version, title) = policy.with(|p| {
+            p.as_ref()
+                .map(|p| (p.status, p.approvals.len() + 1, p.title.clone()))
+        })?;
+        let (heading, text, button) = match to {
+            PolicyStatus::Approved => (
+                format!("Approve version {version} of “{title}”?"),
+                "You approve the text exactly as it reads now. The approval records your name and the time, is signed with this browser's key, and keeps this text for later comparison.".to_owned(),
+                format!("Approve version {version}"),
+            ),
+            PolicyStatus::Published => (
+                format!("Publish “{title}”?"),
+                "Publishing says this approved version is in force and communicated.".to_owned(),
+                "Publish".to_owned(),
+            ),
+            _ => (
+                format!("Retire “{title}”?"),
+                "Retiring takes the policy out of force; it stays in the history.".to_owned(),
+                "Retire".to_owned(),
+            ),
+        };
+        let transition = transition.clone();
+        let label = heading.clone();
+        Some(view! {
+            <div
+                class="confirm-key notice"
+                role="group"
+                aria-label=label
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        asking.set(None);
                     }
-                })
-                .collect_view(),
-        )
+                }
+            >
+                <h4>{heading}</h4>
+                <p>{text}</p>
+                <div class="actions">
+                    <button
+                        type="button"
+                        class="primary"
+                        node_ref=confirm_ref
+                        aria-disabled=move || guarded.get().to_string()
+                        on:click=move |_| {
+                            if too_soon() {
+                                return;
+                            }
+                            asking.set(None);
+                            transition(status, to);
+                        }
+                    >
+                        {button}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| asking.set(None)>
+                        "Cancel"
+                    </button>
+                </div>
+            </div>
+        })
     };
     let (form_id, list_id, ack_id) = (id.clone(), id.clone(), id);
     let approval_count =
@@ -468,6 +586,7 @@ fn PolicyDetail(
                 </button>
                 {actions}
             </div>
+            {question}
             <a
                 class="record-history"
                 href=move || crate::ui::history::record_history(&ws.id(), &title())

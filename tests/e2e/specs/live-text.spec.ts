@@ -3,7 +3,7 @@
 // an IME composition arrives once, undo takes back only one's own typing, and a tab closed
 // mid-typing loses nothing.
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
+import { confirmStep, createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
 
 const POLICY = 'Access control policy';
 const FIRST = 'Access is granted on a need-to-know basis.';
@@ -194,7 +194,7 @@ test('an IME composition arrives once, and a tab closed mid-typing loses nothing
   await expect(otherField).toHaveValue('Name: ');
 
   // Retired in another tab: the field turns read-only and says why; back to draft, it is open again.
-  await policyItem(other).getByRole('button', { name: 'Retire' }).click();
+  await confirmStep(policyItem(other), 'Retire');
   await expect(field).toHaveJSProperty('readOnly', true);
   await expect(policyItem(page).getByText('This policy is retired; move it back to draft to edit its text.')).toBeVisible();
   await policyItem(other).getByRole('button', { name: 'Back to draft' }).click();

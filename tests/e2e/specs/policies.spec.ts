@@ -1,6 +1,6 @@
 // Policies (clause 5.2): write, review and approve a policy, then find the approved text after later edits.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
+import { confirmStep, createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const POLICY = 'Information security policy';
@@ -69,7 +69,7 @@ test('an approved policy keeps its approved text after later edits and a reload'
 
   await item.getByRole('button', { name: 'Send for review' }).click();
   await expect(item.getByText('In review', { exact: true })).toBeVisible();
-  await item.getByRole('button', { name: 'Approve' }).click();
+  await confirmStep(item, 'Approve');
   await expect(item.getByText('Approved', { exact: true })).toBeVisible();
   await expect(item.getByText(/^Approved by .+ on \d{4}-\d{2}-\d{2}$/)).toBeVisible();
 
@@ -151,8 +151,8 @@ test('a person acknowledges the approved version, and an overdue review is flagg
 
   await item.getByRole('button', { name: 'Open Backup policy' }).click();
   await item.getByRole('button', { name: 'Send for review' }).click();
-  await item.getByRole('button', { name: 'Approve' }).click();
-  await item.getByRole('button', { name: 'Publish' }).click();
+  await confirmStep(item, 'Approve');
+  await confirmStep(item, 'Publish');
   await expect(item.getByText('Published', { exact: true })).toBeVisible();
   const markAsRead = item.getByRole('form', { name: 'Mark as read' });
   await markAsRead.getByLabel('Person').selectOption({ label: 'Ada Lovelace' });
@@ -209,7 +209,7 @@ test('Markdown in a policy is shown formatted, while markup and unsafe links sta
 
   // The approved version is rendered the same way.
   await item.getByRole('button', { name: 'Send for review' }).click();
-  await item.getByRole('button', { name: 'Approve' }).click();
+  await confirmStep(item, 'Approve');
   await item.getByRole('button', { name: 'Show approved version 1' }).click();
   await checkRendered(item.getByRole('region', { name: 'Approved version 1' }));
   await waitUntilSaved(page);
@@ -287,7 +287,7 @@ test('only the policies due for review are listed under ?review=due', async ({ p
   // Approvals and the policy's own list are list items too, inside the policy's item.
   await overdue.getByRole('button', { name: 'Open Access control policy' }).click();
   await overdue.getByRole('button', { name: 'Send for review' }).click();
-  await overdue.getByRole('button', { name: 'Approve' }).click();
+  await confirmStep(overdue, 'Approve');
   await expect(overdue.getByText(/^Approved by /)).toBeVisible();
   await expect(policyItems(page)).toHaveCount(2);
 
@@ -310,4 +310,43 @@ test('only the policies due for review are listed under ?review=due', async ({ p
   await expect(page).toHaveURL(/\/policies$/);
   await expect(policyItems(page)).toHaveCount(2);
   await expect(page.getByRole('button', { name: 'Add policy' })).toBeVisible();
+});
+
+test('approving, publishing and retiring ask first, and a double click or a held Enter key takes one step only', async ({
+  page,
+}) => {
+  await createWorkspace(page, 'Northwind Traders');
+  await openPolicies(page);
+  await addPolicy(page, 'Access control policy', 'Information security policy', 'Access is granted on need.');
+  const item = policyItem(page, 'Access control policy');
+  await item.getByRole('button', { name: 'Open Access control policy' }).click();
+  await item.getByRole('button', { name: 'Send for review' }).click();
+  await expect(item.getByText('In review', { exact: true })).toBeVisible();
+
+  // A double click on Approve only asks; a double click on the answer approves once.
+  await item.getByRole('button', { name: 'Approve', exact: true }).dblclick();
+  const approve = item.getByRole('group', { name: 'Approve version 1 of “Access control policy”?' });
+  await expect(approve).toBeVisible();
+  await expect(approve.getByRole('button', { name: 'Approve version 1' })).toBeFocused();
+  await expect(item.getByText('In review', { exact: true })).toBeVisible();
+  await screenshot(page, 'policy-approve-question');
+  await approve.getByRole('button', { name: 'Approve version 1' }).dblclick();
+  await expect(item.getByText('Approved', { exact: true })).toBeVisible();
+  await page.waitForTimeout(1_000);
+  await expect(item.getByText('Approved', { exact: true })).toBeVisible();
+  await expect(item.getByRole('group', { name: /^Publish/ })).toHaveCount(0);
+
+  // Enter held down on Publish: the question opens, and the repeats do not answer it.
+  await item.getByRole('button', { name: 'Publish', exact: true }).focus();
+  for (let i = 0; i < 6; i += 1) {
+    await page.keyboard.press('Enter');
+  }
+  const publish = item.getByRole('group', { name: 'Publish “Access control policy”?' });
+  await expect(publish).toBeVisible();
+  await expect(item.getByText('Approved', { exact: true })).toBeVisible();
+  // Escape leaves it as it was; asked again and answered, it is published.
+  await page.keyboard.press('Escape');
+  await expect(publish).toBeHidden();
+  await confirmStep(item, 'Publish');
+  await expect(item.getByText('Published', { exact: true })).toBeVisible();
 });

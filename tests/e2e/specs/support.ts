@@ -154,3 +154,11 @@ export async function join(browser: Browser, baseURL: string | undefined, link: 
   await expect(page).toHaveURL(/\/w\/[^/?#]+$/);
   return { context, page };
 }
+
+/** Takes a policy one lifecycle step that asks first (Approve, Publish, Retire) and confirms it. */
+export async function confirmStep(item: Locator, action: 'Approve' | 'Publish' | 'Retire') {
+  await item.getByRole('button', { name: action, exact: true }).click();
+  const question = item.getByRole('group', { name: new RegExp(`^${action}( version \\d+ of)? “`) });
+  await question.getByRole('button', { name: action === 'Approve' ? /^Approve version \d+$/ : action, exact: true }).click();
+  await expect(question).toBeHidden();
+}
