@@ -163,3 +163,30 @@ test('a workspace opened from the start page shows its overview; a new one start
   await raci.click();
   await expect(page).toHaveURL(/\/roles$/);
 });
+
+test('printed, every section of the sample shows its records and no controls', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
+  const base = page.url().replace(/\/overview$/, '');
+  await page.emulateMedia({ media: 'print' });
+  for (const [path, heading] of [
+    ['/overview', 'Overview'],
+    ['', 'Security objectives'],
+    ['/roles', 'People and roles'],
+    ['/resources', 'Resources'],
+    ['/policies', 'Policies'],
+    ['/training', 'Training and awareness'],
+    ['/commitment', 'Leadership commitment'],
+    ['/participants', 'Participants'],
+    ['/history', 'History'],
+  ]) {
+    await page.goto(base + path);
+    await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
+    await expect(page.getByRole('button')).toHaveCount(0);
+    await expect(page.getByRole('navigation')).toHaveCount(0);
+  }
+  await page.goto(base + '/policies');
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('print-policies.png'), fullPage: true });
+});
