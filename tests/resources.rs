@@ -530,3 +530,50 @@ fn concurrent_people_time_for_different_roles_merges() {
     ada.automerge().merge(bob.automerge()).unwrap();
     assert_eq!(total_fte(&ada.read().unwrap().fte), 120);
 }
+
+#[test]
+fn an_approval_does_not_survive_a_new_year_or_currency_and_cannot_be_dated_ahead() {
+    let mut ws = workspace();
+    let id = ws
+        .add_budget_line(&line("Tools", "2026", "EUR", "12000", "0"), NOW)
+        .unwrap();
+    // A day of the decision in the future is refused, with the field named.
+    let ahead = invalid(ws.approve_budget_line(&id, &approval("10000", "2099-01-01"), NOW));
+    assert_eq!(
+        ahead.message(Field::BudgetApprovalDate),
+        Some("The day of the approval cannot be in the future.")
+    );
+    assert!(ws.budget_line(&id).unwrap().unwrap().approval.is_none());
+    ws.approve_budget_line(&id, &approval("10000", "2026-05-01"), NOW)
+        .unwrap();
+    // Another description keeps the approval; another year or currency withdraws it.
+    ws.edit_budget_line(
+        &id,
+        &line("Tools and licences", "2026", "EUR", "12000", "0"),
+        NOW + 1,
+    )
+    .unwrap();
+    assert!(ws.budget_line(&id).unwrap().unwrap().approval.is_some());
+    ws.edit_budget_line(
+        &id,
+        &line("Tools and licences", "2027", "EUR", "12000", "0"),
+        NOW + 2,
+    )
+    .unwrap();
+    assert!(ws.budget_line(&id).unwrap().unwrap().approval.is_none());
+    assert!(
+        messages(&mut ws)
+            .last()
+            .unwrap()
+            .contains("approval withdrawn, as the year or currency changed")
+    );
+    ws.approve_budget_line(&id, &approval("10000", "2026-05-01"), NOW + 3)
+        .unwrap();
+    ws.edit_budget_line(
+        &id,
+        &line("Tools and licences", "2027", "GBP", "12000", "0"),
+        NOW + 4,
+    )
+    .unwrap();
+    assert!(ws.budget_line(&id).unwrap().unwrap().approval.is_none());
+}

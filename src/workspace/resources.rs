@@ -584,7 +584,7 @@ impl WorkspaceDoc {
         let old = self
             .budget_line(id)?
             .ok_or(CommandError::NotFound("budget line"))?;
-        let new = BudgetLine {
+        let mut new = BudgetLine {
             category: fields.category,
             description: fields.description,
             year: fields.year,
@@ -594,6 +594,12 @@ impl WorkspaceDoc {
             ..old.clone()
         };
         let mut changes = Vec::new();
+        // An approval was given for a year and a currency: it does not carry
+        // over to another (issue 11, point 8).
+        if new.approval.is_some() && (old.year != new.year || old.currency != new.currency) {
+            new.approval = None;
+            changes.push("approval withdrawn, as the year or currency changed".to_owned());
+        }
         if old.category != new.category {
             changes.push(format!("category “{}” → “{}”", old.category, new.category));
         }
@@ -643,6 +649,15 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let (approved, date) = draft.validate()?;
+        // The day of the decision cannot lie ahead (a day's grace for time zones).
+        if date > crate::workspace::measurements::date_of(now + 86_400_000) {
+            let mut errors = ValidationErrors::default();
+            errors.push(
+                Field::BudgetApprovalDate,
+                "The day of the approval cannot be in the future.",
+            );
+            return Err(errors.into());
+        }
         let old = self
             .budget_line(id)?
             .ok_or(CommandError::NotFound("budget line"))?;
