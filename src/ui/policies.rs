@@ -89,7 +89,7 @@ pub fn PoliciesSection() -> impl IntoView {
                 <div>
                     <h2 id="policies-heading">"Policies"</h2>
                     <p class="muted">
-                        "The information security policy and topic-specific policies, approved by top management (ISO/IEC 27001, clause 5.2)."
+                        "The information security policy, which top management establishes and approves (ISO/IEC 27001, clause 5.2), and the topic-specific policies of Annex A 5.1, which other relevant management may approve."
                     </p>
                 </div>
                 <AddButton
