@@ -289,6 +289,29 @@ pub fn HistorySection() -> impl IntoView {
     }
 }
 
+/// "Deleted since" and a Restore button, shown while the record shown as it
+/// was is gone from the workspace now.
+#[component]
+fn RestoreIfGone(
+    /// Whether the record is gone now.
+    gone: Signal<bool>,
+    /// The button's accessible name ("Restore Encrypt laptops").
+    label: String,
+    /// Puts the record back.
+    restore: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || gone.get()>
+            " "
+            <span class="badge overdue">"Deleted since"</span>
+            " "
+            <button type="button" class="link-button" aria-label=label.clone() on:click=move |_| restore.run(())>
+                "Restore"
+            </button>
+        </Show>
+    }
+}
+
 /// The workspace as it was just after one change: read-only, with a way to
 /// put back an objective or a budget line that has been deleted since.
 #[component]
@@ -338,14 +361,7 @@ fn AsOf(
                             <strong>{objective.title.clone()}</strong>
                             {objective.target_label().map(|t| format!(" · target {t}"))}
                             {format!(" · {}", objective.health.label())}
-                            <Show when=gone>
-                                " "
-                                <span class="badge overdue">"Deleted since"</span>
-                                " "
-                                <button type="button" class="link-button" aria-label=restore_label.clone() on:click=move |_| restore.run(())>
-                                    "Restore"
-                                </button>
-                            </Show>
+                            <RestoreIfGone gone=Signal::derive(gone) label=restore_label restore/>
                         </li>
                     }
                 })
@@ -389,14 +405,7 @@ fn AsOf(
                     view! {
                         <li>
                             {line.label()}
-                            <Show when=gone>
-                                " "
-                                <span class="badge overdue">"Deleted since"</span>
-                                " "
-                                <button type="button" class="link-button" aria-label=restore_label.clone() on:click=move |_| restore.run(())>
-                                    "Restore"
-                                </button>
-                            </Show>
+                            <RestoreIfGone gone=Signal::derive(gone) label=restore_label restore/>
                         </li>
                     }
                 })
