@@ -148,18 +148,27 @@ fn concurrent_role_assignments_merge() {
 }
 
 #[test]
-fn the_matrix_has_the_eight_standard_activities_and_custom_ones() {
+fn the_matrix_has_the_ten_standard_activities_and_custom_ones() {
     let mut ws = workspace();
     let state = ws.read().unwrap();
     let names: Vec<_> = raci_activities(&state)
         .into_iter()
         .map(|(_, a)| a.name)
         .collect();
-    assert_eq!(names.len(), 8);
-    assert_eq!(names[0], "Information security policy");
-    assert_eq!(names[7], "Management review");
+    assert_eq!(names.len(), 10);
+    // Clause 5.3's own two assignments come first.
+    assert_eq!(
+        names[0],
+        "Ensuring the ISMS conforms to ISO/IEC 27001 (5.3 a)"
+    );
+    assert_eq!(
+        names[1],
+        "Reporting on the ISMS's performance to top management (5.3 b)"
+    );
+    assert_eq!(names[2], "Information security policy");
+    assert_eq!(names[9], "Management review");
     // With no roles yet, every activity lacks an Accountable.
-    assert_eq!(raci_warnings(&state).len(), 8);
+    assert_eq!(raci_warnings(&state).len(), 10);
 
     let custom = ws.add_activity(" Supplier security ", NOW + 1).unwrap();
     assert!(matches!(
@@ -168,15 +177,59 @@ fn the_matrix_has_the_eight_standard_activities_and_custom_ones() {
     ));
     let state = ws.read().unwrap();
     let rows = raci_activities(&state);
-    assert_eq!(rows.len(), 9);
-    assert_eq!(rows[8].0, custom);
-    assert_eq!(rows[8].1.name, "Supplier security");
-    assert!(matches!(
-        ws.delete_activity("policy", NOW + 3),
-        Err(CommandError::NotAllowed(_))
-    ));
+    assert_eq!(rows.len(), 11);
+    assert_eq!(rows[10].0, custom);
+    assert_eq!(rows[10].1.name, "Supplier security");
+    for fixed in ["policy", "conformity", "performance-reporting"] {
+        assert!(matches!(
+            ws.delete_activity(fixed, NOW + 3),
+            Err(CommandError::NotAllowed(_))
+        ));
+    }
     ws.delete_activity(&custom, NOW + 4).unwrap();
-    assert_eq!(raci_activities(&ws.read().unwrap()).len(), 8);
+    assert_eq!(raci_activities(&ws.read().unwrap()).len(), 10);
+}
+
+/// A workspace written before the two rows of clause 5.3 existed has no
+/// record of them: they still show, still warn, and can be assigned.
+#[test]
+fn workspaces_made_before_the_5_3_rows_get_them_too() {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ROOT, ReadDoc, Value};
+    let mut ws = workspace();
+    let ceo = ws.add_role(&role(RoleKind::TopManagement), NOW).unwrap();
+    {
+        let doc = ws.automerge();
+        let raci = match doc.get(ROOT, "raci").unwrap() {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            other => panic!("no raci map: {other:?}"),
+        };
+        doc.delete(&raci, "conformity").unwrap();
+        doc.delete(&raci, "performance-reporting").unwrap();
+        doc.commit();
+    }
+    let mut old =
+        WorkspaceDoc::from_automerge(AutoCommit::load(&ws.automerge().save()).unwrap(), "Ada");
+    let state = old.read().unwrap();
+    assert!(!state.raci.contains_key("conformity"));
+    let rows = raci_activities(&state);
+    assert_eq!(rows[0].0, "conformity");
+    assert_eq!(rows[1].0, "performance-reporting");
+    let warnings = raci_warnings(&state);
+    assert!(warnings.contains(&RaciWarning::NoAccountable("conformity".into())));
+    assert!(warnings.contains(&RaciWarning::NoAccountable("performance-reporting".into())));
+
+    old.set_raci("conformity", &ceo, Some(Raci::Accountable), NOW + 1)
+        .unwrap();
+    let state = old.read().unwrap();
+    assert_eq!(
+        state.raci["conformity"].assignments.get(&ceo),
+        Some(&Raci::Accountable)
+    );
+    assert!(!raci_warnings(&state).contains(&RaciWarning::NoAccountable("conformity".into())));
+    assert!(
+        raci_warnings(&state).contains(&RaciWarning::NoAccountable("performance-reporting".into()))
+    );
 }
 
 #[test]

@@ -154,8 +154,8 @@ fn the_overview_of_an_empty_workspace_is_all_zero() {
     let overview = Overview::of(&doc.read().unwrap(), &date_of(NOW));
     assert_eq!(overview.objectives, 0);
     assert_eq!(overview.by_health, [0, 0, 0]);
-    // Nobody answers for the eight standard activities yet: that needs attention.
-    assert_eq!(overview.raci_warnings, 8);
+    // Nobody answers for the ten standard activities yet: that needs attention.
+    assert_eq!(overview.raci_warnings, 10);
     assert!(overview.needs_attention());
     assert!(overview.budget.is_empty());
     assert_eq!(overview.training, None);

@@ -12,7 +12,7 @@ use crate::workspace::changes::Area;
 use crate::workspace::model::sort_list;
 use crate::workspace::roles::{
     Person, PersonDraft, Raci, RaciWarning, Role, RoleDraft, RoleKind, STANDARD_ACTIVITIES,
-    raci_activities, raci_warnings, role_holders,
+    raci_activities, raci_warnings, required_by_5_3, role_holders,
 };
 use crate::workspace::{CommandError, Field, Workspace};
 
@@ -663,6 +663,7 @@ fn RoleForm(
         errors.show(on_save.run(draft), form_ref);
     };
     let kind_id = format!("{prefix}-kind");
+    let kind_hint_id = format!("{prefix}-kind-hint");
     let custom_id = format!("{prefix}-name");
     let is_custom = move || kind.with(|k| k == "custom");
     view! {
@@ -681,6 +682,7 @@ fn RoleForm(
                     <select
                         id=kind_id
                         node_ref=kind_ref
+                        aria-describedby=kind_hint_id.clone()
                         prop:value=move || kind.get()
                         on:change=move |ev| kind.set(event_target_value(&ev))
                     >
@@ -698,6 +700,9 @@ fn RoleForm(
                             "Custom"
                         </option>
                     </select>
+                    <p id=kind_hint_id class="hint" class:hidden=move || kind.with(|k| k != "top-management")>
+                        "Whoever directs and controls the organisation, or the unit the ISMS covers, at the highest level."
+                    </p>
                 </div>
                 <Show when=is_custom>
                     <TextField
@@ -747,6 +752,10 @@ fn warning_text(s: &Workspace, rows: &[Row], warning: &RaciWarning) -> String {
             .map_or_else(|| id.to_owned(), |r| r.name.clone())
     };
     match warning {
+        RaciWarning::NoAccountable(id) if required_by_5_3(id) => format!(
+            "{} has no Accountable role. Clause 5.3 requires top management to assign it.",
+            activity(id)
+        ),
         RaciWarning::NoAccountable(id) => {
             format!("{} has no Accountable role.", activity(id))
         }

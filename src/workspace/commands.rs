@@ -122,7 +122,7 @@ impl WorkspaceDoc {
         for key in ["people", "roles", "policies", "trainings", "keys"] {
             ws.map(ROOT, key)?;
         }
-        // The fixed rows (the eight ISMS activities, the eight duties of 5.1)
+        // The fixed rows (the ten ISMS activities, the eight duties of 5.1)
         // are created here too, for the same reason, down to their inner maps.
         let raci = ws.map(ROOT, "raci")?;
         for (id, name) in crate::workspace::roles::STANDARD_ACTIVITIES {

@@ -90,7 +90,8 @@ pub fn looks_like_email(input: &str) -> bool {
 /// What kind of ISMS role a role is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
 pub enum RoleKind {
-    /// Top management (the CEO and board members).
+    /// Top management: the person or group who directs and controls the
+    /// organisation (or the unit the ISMS covers) at the highest level.
     #[default]
     TopManagement,
     /// Chief information security officer.
@@ -212,8 +213,17 @@ impl Raci {
     }
 }
 
-/// The eight ISMS activities every matrix has, keyed by a fixed id.
-pub const STANDARD_ACTIVITIES: [(&str, &str); 8] = [
+/// The ISMS activities every matrix has, keyed by a fixed id: the two
+/// assignments clause 5.3 names (a and b) first, then the usual eight.
+pub const STANDARD_ACTIVITIES: [(&str, &str); 10] = [
+    (
+        "conformity",
+        "Ensuring the ISMS conforms to ISO/IEC 27001 (5.3 a)",
+    ),
+    (
+        "performance-reporting",
+        "Reporting on the ISMS's performance to top management (5.3 b)",
+    ),
     ("policy", "Information security policy"),
     ("risk-assessment", "Risk assessment"),
     ("soa", "Statement of Applicability"),
@@ -238,7 +248,7 @@ pub struct Activity {
     pub created_at: Millis,
 }
 
-/// Every RACI row: the eight standard activities first (whether or not they
+/// Every RACI row: the standard activities first (whether or not they
 /// have been stored yet), then custom ones in the order they were added.
 pub fn raci_activities(ws: &Workspace) -> Vec<(String, Activity)> {
     let mut rows: Vec<(String, Activity)> = STANDARD_ACTIVITIES
@@ -263,6 +273,14 @@ pub fn raci_activities(ws: &Workspace) -> Vec<(String, Activity)> {
     });
     rows.extend(custom);
     rows
+}
+
+/// The activities clause 5.3 itself requires to be assigned.
+pub const CLAUSE_5_3_ACTIVITIES: [&str; 2] = ["conformity", "performance-reporting"];
+
+/// Whether `id` is one of the assignments clause 5.3 requires.
+pub fn required_by_5_3(id: &str) -> bool {
+    CLAUSE_5_3_ACTIVITIES.contains(&id)
 }
 
 fn is_standard(id: &str) -> bool {
@@ -530,7 +548,7 @@ impl WorkspaceDoc {
     pub fn delete_activity(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
         if is_standard(id) {
             return Err(CommandError::NotAllowed(
-                "The eight standard ISMS activities stay in the matrix.".to_owned(),
+                "The standard ISMS activities stay in the matrix.".to_owned(),
             ));
         }
         let old = self

@@ -152,7 +152,23 @@ fn roles() -> [(RoleKind, &'static str, &'static str, &'static [usize]); 10] {
 }
 
 /// RACI letters per standard activity: (activity, [(role index, letter)]).
-const RACI: [(&str, &[(usize, Raci)]); 8] = [
+const RACI: [(&str, &[(usize, Raci)]); 10] = [
+    (
+        "conformity",
+        &[
+            (0, Raci::Accountable),
+            (1, Raci::Responsible),
+            (6, Raci::Consulted),
+        ],
+    ),
+    (
+        "performance-reporting",
+        &[
+            (1, Raci::Accountable),
+            (2, Raci::Responsible),
+            (0, Raci::Informed),
+        ],
+    ),
     (
         "policy",
         &[

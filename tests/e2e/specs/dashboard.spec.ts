@@ -158,8 +158,8 @@ test('a workspace opened from the start page shows its overview; a new one start
     '0 of 8',
   );
   await screenshot(page, 'overview-new-workspace');
-  // Nobody answers for the eight standard ISMS activities yet: that is worth a look.
-  const raci = tile(page, 'Needs attention').getByRole('link', { name: '8 activities without one accountable role' });
+  // Nobody answers for the ten standard ISMS activities yet: that is worth a look.
+  const raci = tile(page, 'Needs attention').getByRole('link', { name: '10 activities without one accountable role' });
   await raci.click();
   await expect(page).toHaveURL(/\/roles$/);
 });

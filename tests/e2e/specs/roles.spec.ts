@@ -54,6 +54,15 @@ test('roles, holders and the RACI matrix with its warnings survive a reload', as
   const warnings = page.getByRole('list', { name: 'RACI warnings' });
   await expect(warnings.getByText('Information security policy has no Accountable role.')).toBeVisible();
   await expect(warnings.getByText('Risk assessment has no Accountable role.')).toBeVisible();
+  // The two assignments clause 5.3 itself names are rows of every matrix, and say so when unassigned.
+  await expect(
+    warnings.getByText(
+      'Ensuring the ISMS conforms to ISO/IEC 27001 (5.3 a) has no Accountable role. Clause 5.3 requires top management to assign it.',
+    ),
+  ).toBeVisible();
+  await expect(
+    warnings.getByText(/^Reporting on the ISMS's performance to top management \(5\.3 b\) has no Accountable role\./),
+  ).toBeVisible();
 
   const matrix = page.getByRole('table', { name: 'RACI matrix' });
   await expect(matrix.getByRole('rowheader', { name: 'Management review' })).toBeVisible();
