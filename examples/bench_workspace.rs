@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use automerge::AutoCommit;
 use charter::workspace::changes::Touched;
 use charter::workspace::generate::three_year_workspace;
-use charter::workspace::measurements::MeasurementDraft;
+use charter::workspace::measurements::{Direction, MeasurementDraft};
 use charter::workspace::{Health, ObjectiveDraft, Workspace, WorkspaceDoc};
 
 /// The generated workspaces end at this time, so cached documents stay valid.
@@ -141,10 +141,11 @@ fn measure(scale: f64) -> Row {
             description: "Fewer people fall for phishing.".to_owned(),
             target: "3".to_owned(),
             unit: "%".to_owned(),
-            owner: "Jonas Weber".to_owned(),
+            direction: Some(Direction::AtMost),
             due: "2029-12-31".to_owned(),
             health: Health::AtRisk,
-            evaluation: String::new(),
+            health_reason: "The last two simulations went the wrong way.".to_owned(),
+            ..Default::default()
         };
         doc.edit_objective(&objective, &draft, NOW + i as i64)
     });

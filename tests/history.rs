@@ -14,6 +14,7 @@ fn draft(title: &str, target: &str) -> ObjectiveDraft {
         title: title.into(),
         target: target.into(),
         unit: "%".into(),
+        direction: Some(charter::workspace::measurements::Direction::AtLeast),
         ..Default::default()
     }
 }

@@ -56,6 +56,7 @@ fn draft(title: &str, target: &str) -> ObjectiveDraft {
         title: title.into(),
         target: target.into(),
         unit: "%".into(),
+        direction: Some(Direction::AtMost),
         due: "2026-12-31".into(),
         ..Default::default()
     }
@@ -385,8 +386,8 @@ fn the_plan_is_edited_apart_from_the_objective_form() {
     let plan = ObjectivePlanDraft {
         plan: " Quarterly phishing simulations ".into(),
         resources: "Simulation tool, 2 days a quarter".into(),
-        policy_id: String::new(),
-        direction: Direction::AtMost,
+        monitor_months: " 3 ".into(),
+        ..Default::default()
     };
     ws.edit_objective_plan(&id, &plan, NOW + 2).unwrap();
     ws.add_measurement(&id, &measurement("2026-01-31", "4"), NOW + 3)
@@ -397,6 +398,7 @@ fn the_plan_is_edited_apart_from_the_objective_form() {
     let o = ws.objective(&id).unwrap().unwrap();
     assert_eq!(o.plan, "Quarterly phishing simulations");
     assert_eq!(o.resources, "Simulation tool, 2 days a quarter");
+    assert_eq!(o.monitor_months, Some(3));
     assert_eq!(o.direction, Direction::AtMost);
     assert_eq!(o.policy_id, None);
     assert_eq!(o.measurements.len(), 1);
@@ -404,7 +406,7 @@ fn the_plan_is_edited_apart_from_the_objective_form() {
     assert_eq!(
         messages(&mut ws)[2],
         "Changed the plan of objective “Phishing click rate”: what will be done; resources; \
-         direction at-least → at-most"
+         monitoring plan"
     );
 
     let heads = ws.automerge().get_heads();

@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use automerge::ActorId;
+use charter::workspace::assessment::{ClosingDraft, ObjectiveStatus};
 use charter::workspace::changes::{Area, Touched};
 use charter::workspace::commitment::Duty;
 use charter::workspace::generate::{Size, three_year_workspace_of};
@@ -59,6 +60,7 @@ enum Step {
     AddObjective(u8),
     EditObjective(u8, u8),
     DeleteObjective(u8),
+    CloseObjective(u8),
     Measure(u8, u8),
     Plan(u8),
     AddPerson(u8),
@@ -91,6 +93,7 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::AddObjective),
         (n(), n()).prop_map(|(a, b)| Step::EditObjective(a, b)),
         n().prop_map(Step::DeleteObjective),
+        n().prop_map(Step::CloseObjective),
         (n(), n()).prop_map(|(a, b)| Step::Measure(a, b)),
         n().prop_map(Step::Plan),
         n().prop_map(Step::AddPerson),
@@ -140,10 +143,11 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     description: "Ünïcode ☃ text".into(),
                     target: "5".into(),
                     unit: "%".into(),
-                    owner: "Ada".into(),
+                    direction: Some(Direction::AtMost),
+                    owner_id: person(n).unwrap_or_default(),
+                    function: "IT".into(),
                     due: "2027-01-31".into(),
-                    health: Health::OnTrack,
-                    evaluation: String::new(),
+                    ..Default::default()
                 },
                 now,
             )
@@ -156,9 +160,12 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     description: format!("Ünïcode ☃ text, edit {v}"),
                     target: v.to_string(),
                     unit: "%".into(),
-                    owner: "Bob".into(),
+                    direction: Some(Direction::AtLeast),
+                    owner_id: person(v).unwrap_or_default(),
+                    function: format!("Unit {v}"),
                     due: String::new(),
                     health: Health::AtRisk,
+                    health_reason: "judged".into(),
                     evaluation: "yearly".into(),
                 },
                 now,
@@ -167,6 +174,18 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
         },
         Step::DeleteObjective(n) => match objective(n) {
             Some(id) => doc.delete_objective(&id, now).map(drop),
+            None => Ok(()),
+        },
+        Step::CloseObjective(n) => match objective(n) {
+            Some(id) if n % 3 == 0 => doc.reopen_objective(&id, now),
+            Some(id) => doc.close_objective(
+                &id,
+                &ClosingDraft {
+                    status: Some(ObjectiveStatus::Withdrawn),
+                    evaluation: format!("closed at step {n}"),
+                },
+                now,
+            ),
             None => Ok(()),
         },
         Step::Measure(n, v) => match objective(n) {
@@ -190,7 +209,9 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     plan: format!("plan {n}"),
                     resources: "time".into(),
                     policy_id: policy(n).unwrap_or_default(),
-                    direction: Direction::AtMost,
+                    monitor_months: (1 + n % 12).to_string(),
+                    measured_by: person(n).unwrap_or_default(),
+                    analysed_by: person(n + 1).unwrap_or_default(),
                 },
                 now,
             ),

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use automerge::AutoCommit;
+use charter::workspace::assessment::{Basis, assessed_health};
 use charter::workspace::commitment::commitment_progress;
 use charter::workspace::measurements::{date_of, day_of, overdue_objectives};
 use charter::workspace::overview::{Overview, percent_label, spent_percent};
@@ -26,11 +27,19 @@ fn the_sample_holds_a_realistic_organisation() {
     let ws = doc.read().unwrap();
 
     assert_eq!(ws.meta.organisation, SAMPLE_ORGANISATION);
-    assert_eq!(ws.objectives.len(), 8);
-    for objective in ws.objectives.values() {
+    assert_eq!(ws.objectives.len(), 9);
+    assert_eq!(ws.open_objectives().len(), 8);
+    for (_, objective) in ws.open_objectives() {
         assert_eq!(objective.measurements.len(), 12, "{}", objective.title);
         assert!(!objective.plan.is_empty());
         assert!(objective.policy_id.is_some());
+        // Owners, monitors and analysts are people of the organisation.
+        for person in [&objective.owner_id, &objective.measured_by, &objective.analysed_by] {
+            let person = person.as_deref().expect(&objective.title);
+            assert!(ws.people.contains_key(person), "{}", objective.title);
+        }
+        assert!(!objective.function.is_empty());
+        assert_eq!(objective.monitor_months, Some(1));
     }
     assert_eq!(ws.people.len(), 12);
     assert_eq!(ws.roles.len(), 10);
@@ -49,7 +58,14 @@ fn the_sample_figures_are_what_the_dashboard_shows() {
     let ws = doc.read().unwrap();
     let today = day_of(NOW);
 
-    let health = |h: Health| ws.objectives.values().filter(|o| o.health == h).count();
+    // Nobody typed a health in: each one shown is what the measurements support.
+    let open = ws.open_objectives();
+    assert!(open.iter().all(|(_, o)| o.health == Health::NotAssessed));
+    let health = |h: Health| {
+        open.iter()
+            .filter(|(_, o)| assessed_health(o, today) == (h, Basis::Measurements))
+            .count()
+    };
     // Clicks, incidents, backups, access reviews and training reach their
     // targets in time; patches and suppliers improve too slowly; risk
     // treatment is past its due date without meeting its target.
@@ -120,8 +136,10 @@ fn the_overview_adds_up_the_sample() {
     let today = date_of(NOW);
     let overview = Overview::of(&ws, &today);
 
+    // Eight open objectives, and last year's closed one is not counted.
+    assert_eq!(ws.objectives.len(), 9);
     assert_eq!(overview.objectives, 8);
-    assert_eq!(overview.by_health, [5, 2, 1]);
+    assert_eq!(overview.by_health, [0, 5, 2, 1]);
     assert_eq!(overview.with_health(Health::AtRisk), 2);
     assert_eq!(overview.overdue, 1);
     assert_eq!(overview.policies_due, 2);
@@ -153,7 +171,7 @@ fn the_overview_of_an_empty_workspace_is_all_zero() {
     let doc = WorkspaceDoc::create("Empty Ltd", "", "Ada", NOW).unwrap();
     let overview = Overview::of(&doc.read().unwrap(), &date_of(NOW));
     assert_eq!(overview.objectives, 0);
-    assert_eq!(overview.by_health, [0, 0, 0]);
+    assert_eq!(overview.by_health, [0, 0, 0, 0]);
     // Nobody answers for the ten standard activities yet: that needs attention.
     assert_eq!(overview.raci_warnings, 10);
     assert!(overview.needs_attention());

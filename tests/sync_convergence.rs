@@ -409,7 +409,9 @@ fn draft() -> impl Strategy<Value = ObjectiveDraft> {
             description,
             target: target.map(|t| t.to_string()).unwrap_or_default(),
             unit: "%".into(),
+            direction: Some(charter::workspace::measurements::Direction::AtMost),
             health: Health::ALL[health],
+            health_reason: "judged in the meeting".into(),
             ..Default::default()
         })
 }

@@ -13,6 +13,7 @@ fn draft(title: &str, target: &str) -> ObjectiveDraft {
         title: title.into(),
         target: target.into(),
         unit: "%".into(),
+        direction: Some(charter::workspace::measurements::Direction::AtLeast),
         due: "2026-12-31".into(),
         ..Default::default()
     }
@@ -76,6 +77,7 @@ fn add_edit_delete_objectives() {
 
     let mut edited = draft("Phishing click rate below target", "3");
     edited.health = Health::AtRisk;
+    edited.health_reason = "Two campaigns behind plan".into();
     edited.description = "Quarterly simulated campaigns".into();
     ws.edit_objective(&a, &edited, NOW + 3).unwrap();
     let objective = ws.objective(&a).unwrap().unwrap();
@@ -200,6 +202,7 @@ fn concurrent_edits_of_different_fields_of_one_objective_merge() {
         .unwrap();
     let mut bobs = draft("Phishing click rate (all staff)", "5");
     bobs.health = Health::OffTrack;
+    bobs.health_reason = "No budget for the simulations".into();
     bobs.description = "Includes contractors".into();
     bob.edit_objective(&id, &bobs, NOW + 3).unwrap();
 

@@ -9,7 +9,7 @@ use autosurgeon::{hydrate, hydrate_prop, reconcile_prop};
 use crate::workspace::id::new_id;
 use crate::workspace::model::{Health, Member, Meta, Objective, Workspace};
 use crate::workspace::policies::text_splices;
-use crate::workspace::validate::{ObjectiveDraft, ObjectiveFields, ValidationErrors};
+use crate::workspace::validate::{Field, ObjectiveDraft, ObjectiveFields, ValidationErrors};
 use crate::workspace::{Millis, validate};
 
 /// Why a command could not be carried out.
@@ -287,7 +287,24 @@ impl WorkspaceDoc {
         write!(
             title,
             target,
-            unit, owner, due, health, evaluation, plan, resources, policy_id, risk_ids, direction
+            unit,
+            owner,
+            owner_id,
+            function,
+            due,
+            health,
+            health_reason,
+            evaluation,
+            plan,
+            resources,
+            policy_id,
+            risk_ids,
+            direction,
+            monitor_months,
+            measured_by,
+            analysed_by,
+            status,
+            closing
         );
         Ok(())
     }
@@ -354,6 +371,7 @@ impl WorkspaceDoc {
             ..Default::default()
         };
         apply_fields(&mut objective, &fields);
+        self.check_objective(&objective, None, now)?;
         self.guard(|ws| {
             let objectives = ws.map(ROOT, "objectives")?;
             Ok(reconcile_prop(
@@ -381,6 +399,7 @@ impl WorkspaceDoc {
             .ok_or(CommandError::ObjectiveNotFound)?;
         let mut objective = old.clone();
         apply_fields(&mut objective, &fields);
+        self.check_objective(&objective, Some(id), now)?;
         let changes = describe_changes(&old, &objective);
         if changes.is_empty() {
             return Ok(());
@@ -412,6 +431,43 @@ impl WorkspaceDoc {
             format!("Changed objective “{}”: {}", old.title, changes.join("; ")),
             now,
         )
+    }
+
+    /// The checks that need the document: the owner is someone in People, and
+    /// an assessed health that the measurements do not support has a reason
+    /// (read with the objective's own measurements, when it has an `id`).
+    fn check_objective(
+        &self,
+        objective: &Objective,
+        id: Option<&str>,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let mut errors = ValidationErrors::default();
+        if let Some(owner) = &objective.owner_id
+            && self.person(owner)?.is_none()
+        {
+            errors.push(Field::Owner, "Choose the owner from People.");
+        }
+        let measured;
+        let judged = match id {
+            Some(id) if objective.health != Health::NotAssessed => {
+                measured = Objective {
+                    measurements: self
+                        .objective(id)?
+                        .map(|o| o.measurements)
+                        .unwrap_or_default(),
+                    ..objective.clone()
+                };
+                &measured
+            }
+            _ => objective,
+        };
+        crate::workspace::assessment::check_judgement(
+            judged,
+            crate::workspace::measurements::day_of(now),
+            &mut errors,
+        );
+        errors.into_result(()).map_err(Into::into)
     }
 
     /// Sets an objective's health (for instance to the one its measurements suggest).
@@ -562,8 +618,11 @@ objective_fields!(
     target,
     unit,
     owner,
+    owner_id,
+    function,
     due,
     health,
+    health_reason,
     evaluation,
     created_at,
     plan,
@@ -571,6 +630,11 @@ objective_fields!(
     policy_id,
     risk_ids,
     direction,
+    monitor_months,
+    measured_by,
+    analysed_by,
+    status,
+    closing,
 );
 
 /// Copies the fields onto `objective`. A changed description is only copied
@@ -584,9 +648,22 @@ fn apply_fields(objective: &mut Objective, fields: &ObjectiveFields) {
     }
     objective.target = fields.target;
     objective.unit.clone_from(&fields.unit);
-    objective.owner.clone_from(&fields.owner);
+    if let Some(direction) = fields.direction {
+        objective.direction = direction;
+    }
+    // Choosing a person replaces an owner typed in before owners were People.
+    if fields.owner_id.is_some() {
+        objective.owner.clear();
+    }
+    objective.owner_id.clone_from(&fields.owner_id);
+    objective.function.clone_from(&fields.function);
     objective.due.clone_from(&fields.due);
     objective.health = fields.health;
+    objective.health_reason = if fields.health == Health::NotAssessed {
+        String::new()
+    } else {
+        fields.health_reason.clone()
+    };
     objective.evaluation.clone_from(&fields.evaluation);
 }
 
@@ -611,15 +688,28 @@ fn describe_changes(old: &Objective, new: &Objective) -> Vec<String> {
             show(new.due.clone())
         ));
     }
+    if old.direction != new.direction {
+        changes.push(format!(
+            "direction {} → {}",
+            old.direction.slug(),
+            new.direction.slug()
+        ));
+    }
     if old.health != new.health {
         changes.push(format!(
-            "health {} → {}",
+            "assessed health {} → {}",
             old.health.label(),
             new.health.label()
         ));
     }
-    if old.owner != new.owner {
-        changes.push(format!("owner “{}” → “{}”", old.owner, new.owner));
+    if old.health_reason != new.health_reason {
+        changes.push("reason for the assessment".to_owned());
+    }
+    if old.owner != new.owner || old.owner_id != new.owner_id {
+        changes.push("owner".to_owned());
+    }
+    if old.function != new.function {
+        changes.push(format!("function “{}” → “{}”", old.function, new.function));
     }
     if old.description.as_str() != new.description.as_str() {
         changes.push("description".to_owned());

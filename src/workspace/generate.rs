@@ -26,7 +26,7 @@ use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind, STANDARD_ACTIVITIES};
 use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
-use crate::workspace::{CommandError, Health, Millis, ObjectiveDraft, WorkspaceDoc};
+use crate::workspace::{CommandError, Millis, ObjectiveDraft, WorkspaceDoc};
 
 /// The generated organisation's name.
 pub const ORGANISATION: &str = "Northwind Freight Group (three-year sample)";
@@ -426,19 +426,26 @@ impl Generator {
                 ),
                 target: crate::workspace::model::format_number(template.target),
                 unit: template.unit.to_owned(),
-                owner: AUTHORS[o % AUTHORS.len()].to_owned(),
+                direction: Some(template.direction),
+                owner_id: self
+                    .people
+                    .get(o % self.people.len().max(1))
+                    .cloned()
+                    .unwrap_or_default(),
+                function: unit_name.to_owned(),
                 due: self.date(YEARS * 365 + 30 + (o as i64 * 37) % 300 - 200),
-                health: Health::default(),
                 evaluation: "Monthly figures reviewed at the ISMS steering meeting; \
                              yearly at the management review."
                     .to_owned(),
+                ..Default::default()
             };
             let id = self.doc.add_objective(&draft, now)?;
             let plan = ObjectivePlanDraft {
                 plan: template.plan.to_owned(),
                 resources: "Security team time and the approved tooling budget.".to_owned(),
                 policy_id: self.policies.first().cloned().unwrap_or_default(),
-                direction: template.direction,
+                monitor_months: "1".to_owned(),
+                ..Default::default()
             };
             let now = self.tick(60_000);
             self.doc.edit_objective_plan(&id, &plan, now)?;

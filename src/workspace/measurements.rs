@@ -131,7 +131,8 @@ impl MeasurementDraft {
     }
 }
 
-/// The planning part of an objective (6.2) as typed into the form.
+/// The planning part of an objective (6.2) and its monitoring plan (9.1) as
+/// typed into the form.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectivePlanDraft {
     /// What will be done.
@@ -140,8 +141,12 @@ pub struct ObjectivePlanDraft {
     pub resources: String,
     /// The id of the policy it serves; empty for none.
     pub policy_id: String,
-    /// Whether higher or lower values are better.
-    pub direction: Direction,
+    /// How often it is measured, in months, as typed; empty for no plan.
+    pub monitor_months: String,
+    /// Who measures: a People record id, or empty.
+    pub measured_by: String,
+    /// Who analyses and evaluates the results: a People record id, or empty.
+    pub analysed_by: String,
 }
 
 /// An objective's planning fields once they are known to be valid.
@@ -153,9 +158,16 @@ pub struct ObjectivePlanFields {
     pub resources: String,
     /// The policy it serves, if any.
     pub policy_id: Option<String>,
-    /// Whether higher or lower values are better.
-    pub direction: Direction,
+    /// How often it is measured, in months.
+    pub monitor_months: Option<u32>,
+    /// Who measures.
+    pub measured_by: Option<String>,
+    /// Who analyses the results.
+    pub analysed_by: Option<String>,
 }
+
+/// The longest monitoring interval accepted, in months.
+pub const MAX_MONITOR_MONTHS: u32 = 36;
 
 impl ObjectivePlanDraft {
     /// Checks every field and returns the clean values or every problem found.
@@ -168,18 +180,36 @@ impl ObjectivePlanDraft {
             &self.resources,
             MAX_LONG,
         );
-        check_length(
-            &mut errors,
-            Field::ObjectivePolicy,
-            &self.policy_id,
-            validate::MAX_SHORT,
-        );
-        let policy_id = self.policy_id.trim();
+        let optional_id = |field, value: &str, errors: &mut ValidationErrors| {
+            check_length(errors, field, value, validate::MAX_SHORT);
+            let value = value.trim();
+            (!value.is_empty()).then(|| value.to_owned())
+        };
+        let policy_id = optional_id(Field::ObjectivePolicy, &self.policy_id, &mut errors);
+        let measured_by = optional_id(Field::MeasuredBy, &self.measured_by, &mut errors);
+        let analysed_by = optional_id(Field::AnalysedBy, &self.analysed_by, &mut errors);
+        let months = self.monitor_months.trim();
+        let monitor_months = if months.is_empty() {
+            None
+        } else {
+            match months.parse::<u32>() {
+                Ok(m) if (1..=MAX_MONITOR_MONTHS).contains(&m) => Some(m),
+                _ => {
+                    errors.push(
+                        Field::MonitorEvery,
+                        "Enter a whole number of months from 1 to 36, or leave it empty.",
+                    );
+                    None
+                }
+            }
+        };
         errors.into_result(ObjectivePlanFields {
             plan: self.plan.trim().to_owned(),
             resources: self.resources.trim().to_owned(),
-            policy_id: (!policy_id.is_empty()).then(|| policy_id.to_owned()),
-            direction: self.direction,
+            policy_id,
+            monitor_months,
+            measured_by,
+            analysed_by,
         })
     }
 }
@@ -315,10 +345,10 @@ pub fn is_overdue(objective: &Objective, today: i64) -> bool {
     today > due && target_met(objective) != Some(true)
 }
 
-/// The ids of the overdue objectives ([`is_overdue`]), oldest first.
+/// The ids of the open objectives that are overdue ([`is_overdue`]), oldest first.
 pub fn overdue_objectives(workspace: &Workspace, today: i64) -> Vec<&String> {
     workspace
-        .objectives_in_order()
+        .open_objectives()
         .into_iter()
         .filter(|(_, o)| is_overdue(o, today))
         .map(|(id, _)| id)
@@ -433,7 +463,7 @@ pub fn value_label(objective: &Objective, value: f64) -> String {
 
 impl WorkspaceDoc {
     /// Changes an objective's planning fields (what will be done, resources,
-    /// the policy it serves, which direction is better); only the fields that
+    /// the policy it serves) and its monitoring plan; only the fields that
     /// differ are written.
     pub fn edit_objective_plan(
         &mut self,
@@ -458,11 +488,25 @@ impl WorkspaceDoc {
                 return Err(errors.into());
             }
         }
+        let mut errors = ValidationErrors::default();
+        for (field, person) in [
+            (Field::MeasuredBy, &fields.measured_by),
+            (Field::AnalysedBy, &fields.analysed_by),
+        ] {
+            if let Some(person) = person
+                && self.person(person)?.is_none()
+            {
+                errors.push(field, "Choose someone from People.");
+            }
+        }
+        errors.into_result(())?;
         let mut objective = old.clone();
         objective.plan = std::mem::take(&mut fields.plan);
         objective.resources = std::mem::take(&mut fields.resources);
         objective.policy_id = fields.policy_id.take();
-        objective.direction = fields.direction;
+        objective.monitor_months = fields.monitor_months;
+        objective.measured_by = fields.measured_by.take();
+        objective.analysed_by = fields.analysed_by.take();
         let mut changes = Vec::new();
         if old.plan != objective.plan {
             changes.push("what will be done".to_owned());
@@ -473,12 +517,11 @@ impl WorkspaceDoc {
         if old.policy_id != objective.policy_id {
             changes.push("policy".to_owned());
         }
-        if old.direction != objective.direction {
-            changes.push(format!(
-                "direction {} → {}",
-                old.direction.slug(),
-                objective.direction.slug()
-            ));
+        if old.monitor_months != objective.monitor_months
+            || old.measured_by != objective.measured_by
+            || old.analysed_by != objective.analysed_by
+        {
+            changes.push("monitoring plan".to_owned());
         }
         if changes.is_empty() {
             return Ok(());

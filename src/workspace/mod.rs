@@ -3,6 +3,7 @@
 //!
 //! Nothing here touches the browser, so it is built and tested natively.
 
+pub mod assessment;
 pub mod changes;
 pub mod commands;
 pub mod commitment;

@@ -83,8 +83,11 @@ pub struct Member {
 /// How an objective is doing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
 pub enum Health {
-    /// Expected to meet its target on time.
+    /// Nobody has assessed it, and no measurement says: where every new
+    /// objective starts.
     #[default]
+    NotAssessed,
+    /// Expected to meet its target on time.
     OnTrack,
     /// Could miss its target unless something changes.
     AtRisk,
@@ -94,11 +97,17 @@ pub enum Health {
 
 impl Health {
     /// Every health value, in the order the UI offers them.
-    pub const ALL: [Health; 3] = [Health::OnTrack, Health::AtRisk, Health::OffTrack];
+    pub const ALL: [Health; 4] = [
+        Health::NotAssessed,
+        Health::OnTrack,
+        Health::AtRisk,
+        Health::OffTrack,
+    ];
 
     /// The label a person reads.
     pub fn label(self) -> &'static str {
         match self {
+            Health::NotAssessed => "Not assessed",
             Health::OnTrack => "On track",
             Health::AtRisk => "At risk",
             Health::OffTrack => "Off track",
@@ -108,6 +117,7 @@ impl Health {
     /// A stable machine name, used as a form value and a CSS class.
     pub fn slug(self) -> &'static str {
         match self {
+            Health::NotAssessed => "not-assessed",
             Health::OnTrack => "on-track",
             Health::AtRisk => "at-risk",
             Health::OffTrack => "off-track",
@@ -135,15 +145,27 @@ pub struct Objective {
     /// The unit of the target, such as "%" or "days".
     #[autosurgeon(missing = "Default::default")]
     pub unit: String,
-    /// Who is responsible for it.
+    /// Who was named responsible for it, as typed before owners were
+    /// People records; kept for old objectives until a person is chosen.
     #[autosurgeon(missing = "Default::default")]
     pub owner: String,
+    /// Who is responsible for it: a People record id.
+    #[autosurgeon(missing = "Default::default")]
+    pub owner_id: Option<String>,
+    /// The function or level it belongs to ("Organisation-wide", "IT operations").
+    #[autosurgeon(missing = "Default::default")]
+    pub function: String,
     /// When it will be completed (YYYY-MM-DD).
     #[autosurgeon(missing = "Default::default")]
     pub due: Option<String>,
-    /// On track, at risk or off track.
+    /// A person's assessment of its health; it counts over what the
+    /// measurements suggest only with a reason
+    /// ([`crate::workspace::assessment::assessed_health`]).
     #[autosurgeon(missing = "Default::default")]
     pub health: Health,
+    /// Why the assessment differs from what the measurements suggest.
+    #[autosurgeon(missing = "Default::default")]
+    pub health_reason: String,
     /// How the results will be evaluated.
     #[autosurgeon(missing = "Default::default")]
     pub evaluation: String,
@@ -168,6 +190,21 @@ pub struct Objective {
     /// Dated measurements (6.2 d, 9.1) by id.
     #[autosurgeon(missing = "Default::default")]
     pub measurements: BTreeMap<String, crate::workspace::measurements::Measurement>,
+    /// Monitoring plan (9.1): measured every this many months.
+    #[autosurgeon(missing = "Default::default")]
+    pub monitor_months: Option<u32>,
+    /// Monitoring plan: who measures (a People record id).
+    #[autosurgeon(missing = "Default::default")]
+    pub measured_by: Option<String>,
+    /// Monitoring plan: who analyses and evaluates the results (a People record id).
+    #[autosurgeon(missing = "Default::default")]
+    pub analysed_by: Option<String>,
+    /// Open, or closed as achieved, not achieved or withdrawn.
+    #[autosurgeon(missing = "Default::default")]
+    pub status: crate::workspace::assessment::ObjectiveStatus,
+    /// The closing evaluation, once closed.
+    #[autosurgeon(missing = "Default::default")]
+    pub closing: Option<crate::workspace::assessment::Closing>,
 }
 
 impl Objective {
@@ -196,12 +233,21 @@ pub fn format_number(value: f64) -> String {
 }
 
 impl Workspace {
-    /// Objectives in the order they were added, oldest first.
+    /// Objectives, open and closed, in the order they were added, oldest first.
     pub fn objectives_in_order(&self) -> Vec<(&String, &Objective)> {
         let mut list: Vec<_> = self.objectives.iter().collect();
         sort_list(&mut list, |(a_id, a), (b_id, b)| {
             a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
         });
+        list
+    }
+}
+
+impl Workspace {
+    /// The open objectives (not achieved, missed or withdrawn yet), oldest first.
+    pub fn open_objectives(&self) -> Vec<(&String, &Objective)> {
+        let mut list = self.objectives_in_order();
+        list.retain(|(_, o)| o.status.is_open());
         list
     }
 }

@@ -1,6 +1,7 @@
 //! The executive dashboard's figures, computed from the workspace in one
 //! place so that the screen only draws them and each one is tested.
 
+use crate::workspace::assessment::{assessed_health, measurement_due};
 use crate::workspace::commitment::{CommitmentProgress, commitment_progress};
 use crate::workspace::measurements::{day_number, overdue_objectives};
 use crate::workspace::model::{Health, Workspace};
@@ -12,12 +13,15 @@ use crate::workspace::training::overall_completion;
 /// Everything the dashboard shows, as of one day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
-    /// Objectives in all.
+    /// Open objectives in all.
     pub objectives: usize,
-    /// Objectives on track, at risk and off track, in [`Health::ALL`] order.
-    pub by_health: [usize; 3],
-    /// Objectives past their due date without meeting the target.
+    /// Open objectives not assessed, on track, at risk and off track, in
+    /// [`Health::ALL`] order, by the health they show ([`assessed_health`]).
+    pub by_health: [usize; 4],
+    /// Open objectives past their due date without meeting the target.
     pub overdue: usize,
+    /// Open objectives whose monitoring plan wants a measurement now.
+    pub measurements_due: usize,
     /// Policies in each status, in [`PolicyStatus::ALL`] order.
     pub policies_by_status: [usize; 5],
     /// Policies whose review date has passed.
@@ -46,14 +50,19 @@ impl Overview {
             .get(..4)
             .and_then(|y| y.parse().ok())
             .unwrap_or_default();
-        let by_health =
-            Health::ALL.map(|h| ws.objectives.values().filter(|o| o.health == h).count());
+        let open = ws.open_objectives();
+        let shown: Vec<Health> = open
+            .iter()
+            .map(|(_, o)| assessed_health(o, day).0)
+            .collect();
+        let by_health = Health::ALL.map(|h| shown.iter().filter(|s| **s == h).count());
         let policies_by_status =
             PolicyStatus::ALL.map(|s| ws.policies.values().filter(|p| p.status == s).count());
         Overview {
-            objectives: ws.objectives.len(),
+            objectives: open.len(),
             by_health,
             overdue: overdue_objectives(ws, day).len(),
+            measurements_due: open.iter().filter(|(_, o)| measurement_due(o, day)).count(),
             policies_by_status,
             policies_due: policies_due_for_review(&ws.policies, today).len(),
             raci_warnings: raci_warnings(ws).len(),
@@ -86,7 +95,12 @@ impl Overview {
 
     /// Whether anything asks for top management's attention.
     pub fn needs_attention(&self) -> bool {
-        self.overdue + self.policies_due + self.raci_warnings + self.awaiting_approval > 0
+        self.overdue
+            + self.measurements_due
+            + self.policies_due
+            + self.raci_warnings
+            + self.awaiting_approval
+            > 0
     }
 }
 

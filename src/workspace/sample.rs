@@ -7,15 +7,16 @@
 //! validated, merged and synced like any workspace. Dates are relative to
 //! the day it is opened, so it always looks current.
 
+use crate::workspace::assessment::{ClosingDraft, ObjectiveStatus};
 use crate::workspace::commitment::Duty;
 use crate::workspace::measurements::{
-    Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of, health_suggestion,
+    Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of,
 };
 use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
-use crate::workspace::{CommandError, Health, Millis, ObjectiveDraft, WorkspaceDoc};
+use crate::workspace::{CommandError, Millis, ObjectiveDraft, WorkspaceDoc};
 
 /// The sample organisation's name, shown as the workspace's title.
 pub const SAMPLE_ORGANISATION: &str = "Alder & Finch Logistics (sample)";
@@ -246,6 +247,21 @@ struct SampleObjective {
     direction: Direction,
     /// Twelve monthly values, oldest first; the last is this month's.
     values: [f64; 12],
+}
+
+/// The index in [`PEOPLE`] of the person called `name`.
+fn person_named(name: &str) -> usize {
+    PEOPLE.iter().position(|(n, _, _)| *n == name).unwrap_or(0)
+}
+
+/// The function an objective owned by `owner` belongs to.
+fn function_of(owner: &str) -> &'static str {
+    match owner {
+        "Lukas Brandt" => "IT operations",
+        "Sofia Marquez" => "People",
+        "Martin Kessler" => "Finance and purchasing",
+        _ => "Information security",
+    }
 }
 
 const OBJECTIVES: [SampleObjective; 8] = [
@@ -584,22 +600,27 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
 
     let mut objectives = Vec::new();
     for sample in &OBJECTIVES {
+        let owner = person_named(sample.owner);
         let draft = ObjectiveDraft {
             title: sample.title.to_owned(),
             description: sample.description.to_owned(),
             target: sample.target.to_owned(),
             unit: sample.unit.to_owned(),
-            owner: sample.owner.to_owned(),
+            direction: Some(sample.direction),
+            owner_id: people[owner].clone(),
+            function: function_of(sample.owner).to_owned(),
             due: date(sample.due_in),
-            health: Health::default(),
             evaluation: sample.evaluation.to_owned(),
+            ..Default::default()
         };
         let id = doc.add_objective(&draft, tick())?;
         let plan = ObjectivePlanDraft {
             plan: sample.plan.to_owned(),
             resources: sample.resources.to_owned(),
             policy_id: policies[0].clone(),
-            direction: sample.direction,
+            monitor_months: "1".to_owned(),
+            measured_by: people[owner].clone(),
+            analysed_by: people[person_named("Jonas Weber")].clone(),
         };
         doc.edit_objective_plan(&id, &plan, tick())?;
         for (month, value) in sample.values.iter().enumerate() {
@@ -610,12 +631,43 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             };
             doc.add_measurement(&id, &measurement, tick())?;
         }
-        let objective = doc.objective(&id)?.ok_or(CommandError::ObjectiveNotFound)?;
-        if let Some(health) = health_suggestion(&objective, today) {
-            doc.set_objective_health(&id, health, tick())?;
-        }
         objectives.push(id);
     }
+    // Last year's objective, closed with its evaluation: kept as evidence.
+    let closed = doc.add_objective(
+        &ObjectiveDraft {
+            title: "Multi-factor sign-in for all remote access".to_owned(),
+            description: "Every remote sign-in asks for a second factor.".to_owned(),
+            target: "100".to_owned(),
+            unit: "%".to_owned(),
+            direction: Some(Direction::AtLeast),
+            owner_id: people[person_named("Lukas Brandt")].clone(),
+            function: function_of("Lukas Brandt").to_owned(),
+            due: date(-200),
+            evaluation:
+                "Share of remote sign-ins with a second factor, from the identity provider."
+                    .to_owned(),
+            ..Default::default()
+        },
+        tick(),
+    )?;
+    doc.add_measurement(
+        &closed,
+        &MeasurementDraft {
+            date: date(-210),
+            value: "100".to_owned(),
+            note: "Identity provider report".to_owned(),
+        },
+        tick(),
+    )?;
+    doc.close_objective(
+        &closed,
+        &ClosingDraft {
+            status: Some(ObjectiveStatus::Achieved),
+            evaluation: "Reached ten days early. The last exceptions (two service accounts) were replaced by keys; kept under the quarterly access review.".to_owned(),
+        },
+        tick(),
+    )?;
 
     let mut programmes = Vec::new();
     for (topic, audience, recurrence, mandatory, target, sessions) in PROGRAMMES {

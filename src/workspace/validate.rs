@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::workspace::measurements::Direction;
 use crate::workspace::model::Health;
 
 /// A form field that can carry an error message.
@@ -26,6 +27,22 @@ pub enum Field {
     Unit,
     /// An objective's owner.
     Owner,
+    /// Whether higher or lower values of an objective are better.
+    Direction,
+    /// The function or level an objective belongs to.
+    Function,
+    /// Why an objective's assessed health differs from its measurements.
+    HealthReason,
+    /// How an objective ends (achieved, not achieved, withdrawn).
+    ClosingStatus,
+    /// An objective's closing evaluation.
+    ClosingEvaluation,
+    /// How often an objective is measured, in months.
+    MonitorEvery,
+    /// Who measures an objective.
+    MeasuredBy,
+    /// Who analyses an objective's results.
+    AnalysedBy,
     /// An objective's due date.
     Due,
     /// How an objective's results are evaluated.
@@ -166,12 +183,18 @@ pub struct ObjectiveDraft {
     pub target: String,
     /// Unit as typed.
     pub unit: String,
-    /// Owner as typed.
-    pub owner: String,
+    /// Whether higher or lower is better; `None` until chosen.
+    pub direction: Option<Direction>,
+    /// The owner: a People record id, or empty.
+    pub owner_id: String,
+    /// The function or level it belongs to, as typed.
+    pub function: String,
     /// Due date as typed (YYYY-MM-DD or empty).
     pub due: String,
-    /// The chosen health.
+    /// The assessed health.
     pub health: Health,
+    /// Why the assessment differs from the measurements, as typed.
+    pub health_reason: String,
     /// How results are evaluated, as typed.
     pub evaluation: String,
 }
@@ -187,12 +210,18 @@ pub struct ObjectiveFields {
     pub target: Option<f64>,
     /// Unit.
     pub unit: String,
-    /// Owner.
-    pub owner: String,
+    /// Whether higher or lower is better, when chosen.
+    pub direction: Option<Direction>,
+    /// The owner's People record id, if one was chosen.
+    pub owner_id: Option<String>,
+    /// The function or level.
+    pub function: String,
     /// Due date as YYYY-MM-DD, if any.
     pub due: Option<String>,
-    /// Health.
+    /// Assessed health.
     pub health: Health,
+    /// Why the assessment differs from the measurements.
+    pub health_reason: String,
     /// How results are evaluated.
     pub evaluation: String,
 }
@@ -209,8 +238,15 @@ impl ObjectiveDraft {
         }
         check_length(&mut errors, Field::Description, &self.description, MAX_LONG);
         check_length(&mut errors, Field::Unit, &self.unit, MAX_SHORT);
-        check_length(&mut errors, Field::Owner, &self.owner, MAX_SHORT);
+        check_length(&mut errors, Field::Owner, &self.owner_id, MAX_SHORT);
+        check_length(&mut errors, Field::Function, &self.function, MAX_SHORT);
         check_length(&mut errors, Field::Evaluation, &self.evaluation, MAX_LONG);
+        check_length(
+            &mut errors,
+            Field::HealthReason,
+            &self.health_reason,
+            MAX_LONG,
+        );
         let target = match parse_number(&self.target) {
             Ok(target) => target,
             Err(message) => {
@@ -218,6 +254,13 @@ impl ObjectiveDraft {
                 None
             }
         };
+        if target.is_some() && self.direction.is_none() {
+            errors.push(
+                Field::Direction,
+                "Choose whether the target is a floor to reach or a ceiling to stay under.",
+            );
+        }
+        let owner_id = self.owner_id.trim();
         let due = self.due.trim();
         let due = if due.is_empty() {
             None
@@ -232,9 +275,12 @@ impl ObjectiveDraft {
             description: self.description.trim_end().to_owned(),
             target,
             unit: self.unit.trim().to_owned(),
-            owner: self.owner.trim().to_owned(),
+            direction: self.direction,
+            owner_id: (!owner_id.is_empty()).then(|| owner_id.to_owned()),
+            function: self.function.trim().to_owned(),
             due,
             health: self.health,
+            health_reason: self.health_reason.trim().to_owned(),
             evaluation: self.evaluation.trim().to_owned(),
         })
     }
@@ -282,7 +328,8 @@ pub fn parse_date(input: &str) -> Option<(u16, u8, u8)> {
     Some((year as u16, month as u8, day as u8))
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+/// The number of days in `month` (1–12) of `year`.
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
             29
@@ -335,6 +382,7 @@ mod tests {
         ObjectiveDraft {
             title: title.into(),
             target: target.into(),
+            direction: Some(Direction::AtLeast),
             due: due.into(),
             ..Default::default()
         }
@@ -387,6 +435,25 @@ mod tests {
             );
         }
         assert!(draft("T", "", "2028-02-29").validate().is_ok());
+    }
+
+    #[test]
+    fn a_target_needs_its_direction() {
+        let without = ObjectiveDraft {
+            direction: None,
+            ..draft("Phishing click rate", "5", "")
+        };
+        let errors = without.validate().unwrap_err();
+        assert_eq!(
+            errors.message(Field::Direction),
+            Some("Choose whether the target is a floor to reach or a ceiling to stay under.")
+        );
+        // Without a target there is nothing to compare, so no direction is asked for.
+        let untargeted = ObjectiveDraft {
+            direction: None,
+            ..draft("Board briefing", "", "")
+        };
+        assert!(untargeted.validate().is_ok());
     }
 
     #[test]
