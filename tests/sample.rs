@@ -34,7 +34,11 @@ fn the_sample_holds_a_realistic_organisation() {
         assert!(!objective.plan.is_empty());
         assert!(objective.policy_id.is_some());
         // Owners, monitors and analysts are people of the organisation.
-        for person in [&objective.owner_id, &objective.measured_by, &objective.analysed_by] {
+        for person in [
+            &objective.owner_id,
+            &objective.measured_by,
+            &objective.analysed_by,
+        ] {
             let person = person.as_deref().expect(&objective.title);
             assert!(ws.people.contains_key(person), "{}", objective.title);
         }

@@ -315,15 +315,16 @@ fn descriptions_with_non_ascii_text_edit_and_merge() {
 }
 
 #[test]
-fn health_can_be_set_on_its_own() {
+fn an_assessment_can_be_dropped_to_follow_the_measurements() {
     let mut ws = workspace();
-    let id = ws
-        .add_objective(&draft("Patch latency", "14"), NOW + 1)
-        .unwrap();
-    ws.set_objective_health(&id, Health::AtRisk, NOW + 2)
-        .unwrap();
+    let mut judged = draft("Patch latency", "14");
+    judged.health = Health::AtRisk;
+    judged.health_reason = "The patch tool is being replaced".into();
+    let id = ws.add_objective(&judged, NOW + 1).unwrap();
+    ws.follow_measurements(&id, NOW + 2).unwrap();
     let objective = ws.objective(&id).unwrap().unwrap();
-    assert_eq!(objective.health, Health::AtRisk);
+    assert_eq!(objective.health, Health::NotAssessed);
+    assert_eq!(objective.health_reason, "");
     assert_eq!(objective.target, Some(14.0));
     let last = ws
         .automerge()
@@ -333,9 +334,11 @@ fn health_can_be_set_on_its_own() {
         .message()
         .unwrap()
         .to_owned();
-    assert_eq!(last, "Set the health of “Patch latency” to At risk");
+    assert_eq!(
+        last,
+        "“Patch latency” follows its measurements again (was assessed at risk)"
+    );
     let heads = ws.automerge().get_heads();
-    ws.set_objective_health(&id, Health::AtRisk, NOW + 3)
-        .unwrap();
+    ws.follow_measurements(&id, NOW + 3).unwrap();
     assert_eq!(ws.automerge().get_heads(), heads, "no change, no commit");
 }

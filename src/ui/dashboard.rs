@@ -158,6 +158,15 @@ fn AttentionTile(
                 format!("{base}?overdue=yes"),
             ),
             (
+                o.measurements_due,
+                counted(
+                    o.measurements_due,
+                    "objective due for measurement",
+                    "objectives due for measurement",
+                ),
+                format!("{base}?measure=due"),
+            ),
+            (
                 o.policies_due,
                 counted(
                     o.policies_due,

@@ -87,6 +87,91 @@ pub fn TextField(
     }
 }
 
+/// A labelled select whose message is announced and tied to it with
+/// `aria-describedby`, like [`TextField`]. The first option, with an empty
+/// value, says what choosing nothing means.
+#[component]
+pub fn SelectField(
+    /// The element id; unique on the page.
+    id: String,
+    /// The visible label, which is also the accessible name.
+    label: &'static str,
+    /// The chosen option's value ("" for none).
+    value: RwSignal<String>,
+    /// The options, as (value, text), in the order shown.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The text of the empty first option ("Not set", "Choose…").
+    empty: &'static str,
+    /// The problem to show under the field, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// A hint shown under the label, when there is one.
+    #[prop(optional, into)]
+    hint: Signal<Option<String>>,
+    /// Marks the field as optional in its label.
+    #[prop(optional)]
+    optional: bool,
+) -> impl IntoView {
+    let message_id = format!("{id}-message");
+    let hint_id = format!("{id}-hint");
+    let described_by = format!("{hint_id} {message_id}");
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>
+                {label}
+                {optional.then(|| view! { <span class="optional">" (optional)"</span> })}
+            </label>
+            <p id=hint_id class="hint" class:hidden=move || hint.with(Option::is_none)>
+                {move || hint.get()}
+            </p>
+            <select
+                id=id
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described_by
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="" selected=move || value.with(String::is_empty)>{empty}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let selected = value.with(|v| *v == key);
+                            view! { <option value=key selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p id=message_id class="field-message error">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// The people of the open workspace as select options (id, name), by name.
+pub fn people_options(ws: OpenWorkspace) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        ws.state.read(&[Area::People], |s| {
+            let mut list: Vec<(String, String)> = s
+                .people
+                .iter()
+                .map(|(id, p)| (id.clone(), p.name.clone()))
+                .collect();
+            crate::workspace::model::sort_list(&mut list, |a, b| {
+                a.1.to_lowercase().cmp(&b.1.to_lowercase())
+            });
+            list
+        })
+    })
+}
+
+/// The name of person `id` in the open workspace, if they exist.
+pub fn person_name(ws: OpenWorkspace, id: &str) -> Option<String> {
+    ws.state.record(Area::People, id, |s| {
+        s.people.get(id).map(|p| p.name.clone())
+    })
+}
+
 /// What went wrong with a form's last submit: a message per field, or a
 /// failure that concerns the whole form (storage, a record deleted meanwhile).
 #[derive(Clone, Copy)]
@@ -199,6 +284,29 @@ pub fn focus_later(button: NodeRef<leptos::html::Button>) {
     request_animation_frame(move || {
         if let Some(button) = button.get_untracked() {
             let _ = button.focus();
+        }
+    });
+}
+
+/// Brings the record `id` (an element `record-<id>`) into view once it is
+/// drawn, and moves the focus to its heading, so a new record is where the
+/// person's attention goes.
+pub fn scroll_to_record(id: &str) {
+    let element_id = format!("record-{id}");
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let Some(record) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&element_id))
+        else {
+            return;
+        };
+        record.scroll_into_view();
+        if let Ok(Some(heading)) = record.query_selector("h3, h4")
+            && let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>()
+        {
+            heading.set_tab_index(-1);
+            let _ = heading.focus();
         }
     });
 }

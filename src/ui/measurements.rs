@@ -9,7 +9,7 @@ use crate::ui::{OpenWorkspace, Profile, now, today};
 use crate::workspace::measurements::{
     ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
 };
-use crate::workspace::{Field, Objective};
+use crate::workspace::{Field, Health, Objective};
 
 const CHART: ChartBox = ChartBox {
     width: 320.0,
@@ -74,24 +74,27 @@ pub fn Measurements(
         })
     };
 
+    // A person's assessment overrides the measurements: say what they
+    // suggest instead, with a way back to them.
     let suggestion = move || {
         let o = objective.get()?;
         let suggested = health_suggestion(&o, day_of(now()))?;
-        let differs = suggested != o.health;
+        let judged = o.health != Health::NotAssessed && !o.health_reason.trim().is_empty();
+        if !judged || suggested == o.health {
+            return None;
+        }
         let id = record_id.get_value();
-        let apply = move |_| {
+        let follow = move |_| {
             let _ = ws.run(&profile.author(), |doc, now| {
-                doc.set_objective_health(&id, suggested, now)
+                doc.follow_measurements(&id, now)
             });
         };
         Some(view! {
             <p class="suggestion">
-                {format!("Suggested from the measurements: {}.", suggested.label())}
-                {differs.then(|| view! {
-                    <button type="button" class="link-button" on:click=apply>
-                        {format!("Set health to {}", suggested.label())}
-                    </button>
-                })}
+                {format!("The measurements suggest {}. ", suggested.label().to_lowercase())}
+                <button type="button" class="link-button" class:hidden=move || ws.read_only.get() on:click=follow>
+                    "Follow the measurements"
+                </button>
             </p>
         })
     };

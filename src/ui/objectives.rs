@@ -1,26 +1,32 @@
-//! Security objectives (clause 6.2): the list, and the form that adds or
-//! edits one, with a message next to each field that needs attention.
+//! Security objectives (clause 6.2): the open ones with their health,
+//! monitoring plan and measurements; the form that adds or edits one, with a
+//! message next to each field that needs attention; closing an objective with
+//! its evaluation; and the closed ones, kept as evidence.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, TextField, UndoToast, cancel_on_escape,
-    focus_on_open,
+    AddButton, EmptyState, FormActions, FormErrors, SelectField, TextField, UndoToast,
+    cancel_on_escape, focus_button_labelled, focus_on_open, people_options, person_name,
 };
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
 use crate::ui::{OpenWorkspace, Profile, counted};
+use crate::workspace::assessment::{
+    Basis, ClosingDraft, ObjectiveStatus, assessed_health, measurement_due, next_measurement_due,
+};
 use crate::workspace::changes::Area;
-use crate::workspace::measurements::{day_of, is_overdue};
+use crate::workspace::measurements::{Direction, day_of, is_overdue};
 use crate::workspace::{CommandError, Field, Health, Objective, ObjectiveDraft};
 
-/// An objective that was just deleted, kept so the deletion can be undone.
+/// An objective that was just closed, so the closing can be undone.
 #[derive(Clone)]
-struct Deleted {
+struct JustClosed {
     id: String,
-    objective: Objective,
+    title: String,
+    status: ObjectiveStatus,
 }
 
 /// Which objectives the list shows, from the address (`?health=at-risk`,
@@ -34,6 +40,8 @@ enum Filter {
     Health(Health),
     /// Those past their due date without meeting the target.
     Overdue,
+    /// Those whose monitoring plan wants a measurement now.
+    MeasurementDue,
 }
 
 impl Filter {
@@ -41,6 +49,8 @@ impl Filter {
     fn from_query(query: &leptos_router::params::ParamsMap) -> Filter {
         if query.get("overdue").is_some() {
             Filter::Overdue
+        } else if query.get("measure").is_some() {
+            Filter::MeasurementDue
         } else if let Some(health) = query.get("health").as_deref().and_then(Health::from_slug) {
             Filter::Health(health)
         } else {
@@ -52,8 +62,9 @@ impl Filter {
     fn admits(self, objective: &Objective, today: i64) -> bool {
         match self {
             Filter::All => true,
-            Filter::Health(health) => objective.health == health,
+            Filter::Health(health) => assessed_health(objective, today).0 == health,
             Filter::Overdue => is_overdue(objective, today),
+            Filter::MeasurementDue => measurement_due(objective, today),
         }
     }
 
@@ -70,6 +81,14 @@ impl Filter {
                 "Showing {}",
                 counted(count, "overdue objective", "overdue objectives")
             )),
+            Filter::MeasurementDue => Some(format!(
+                "Showing {}",
+                counted(
+                    count,
+                    "objective due for measurement",
+                    "objectives due for measurement"
+                )
+            )),
         }
     }
 }
@@ -81,7 +100,8 @@ pub fn ObjectivesSection() -> impl IntoView {
     let profile = expect_context::<Profile>();
     let adding = RwSignal::new(false);
     let editing = RwSignal::new(None::<String>);
-    let deleted = RwSignal::new(None::<Deleted>);
+    let closing = RwSignal::new(None::<String>);
+    let closed = RwSignal::new(None::<JustClosed>);
     let problem = RwSignal::new(None::<String>);
     let query = use_query_map();
     let params = use_params_map();
@@ -90,9 +110,18 @@ pub fn ObjectivesSection() -> impl IntoView {
         let filter = filter.get();
         let today = day_of(crate::ui::now());
         ws.state.read(&[Area::Objectives], |s| {
-            s.objectives_in_order()
+            s.open_objectives()
                 .into_iter()
                 .filter(|(_, o)| filter.admits(o, today))
+                .map(|(id, _)| id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let closed_ids = Memo::new(move |_| {
+        ws.state.read(&[Area::Objectives], |s| {
+            s.objectives_in_order()
+                .into_iter()
+                .filter(|(_, o)| !o.status.is_open())
                 .map(|(id, _)| id.clone())
                 .collect::<Vec<_>>()
         })
@@ -112,26 +141,36 @@ pub fn ObjectivesSection() -> impl IntoView {
 
     let add = Callback::new(move |draft: ObjectiveDraft| {
         ws.run(&profile.author(), |doc, now| doc.add_objective(&draft, now))
-            .map(|_| {
+            .map(|id| {
                 adding.set(false);
-                deleted.set(None);
+                closed.set(None);
+                crate::ui::form::scroll_to_record(&id);
             })
     });
-    let delete = Callback::new(move |id: String| {
-        match ws.run(&profile.author(), |doc, now| doc.delete_objective(&id, now)) {
-            Ok(objective) => {
-                problem.set(None);
-                deleted.set(Some(Deleted { id, objective }));
-            }
-            Err(e) => problem.set(Some(e.to_string())),
-        }
+    let close = Callback::new(move |(id, draft): (String, ClosingDraft)| {
+        let title = ws
+            .state
+            .record(Area::Objectives, &id, |s| {
+                s.objectives.get(&id).map(|o| o.title.clone())
+            })
+            .unwrap_or_default();
+        ws.run(&profile.author(), |doc, now| {
+            doc.close_objective(&id, &draft, now)
+        })
+        .map(|()| {
+            closing.set(None);
+            problem.set(None);
+            closed.set(Some(JustClosed {
+                id,
+                title,
+                status: draft.status.unwrap_or_default(),
+            }));
+        })
     });
     let undo = move |()| {
-        if let Some(Deleted { id, objective }) = deleted.get_untracked() {
-            match ws.run(&profile.author(), |doc, now| {
-                doc.restore_objective(&id, &objective, now)
-            }) {
-                Ok(()) => deleted.set(None),
+        if let Some(JustClosed { id, .. }) = closed.get_untracked() {
+            match ws.run(&profile.author(), |doc, now| doc.reopen_objective(&id, now)) {
+                Ok(()) => closed.set(None),
                 Err(e) => problem.set(Some(e.to_string())),
             }
         }
@@ -156,9 +195,9 @@ pub fn ObjectivesSection() -> impl IntoView {
                 />
             </div>
             <UndoToast
-                message=Signal::derive(move || deleted.with(|d| d.as_ref().map(|d| format!("Deleted “{}”.", d.objective.title))))
+                message=Signal::derive(move || closed.with(|c| c.as_ref().map(|c| format!("Closed “{}” as {}.", c.title, c.status.label().to_lowercase()))))
                 on_undo=Callback::new(undo)
-                on_dismiss=Callback::new(move |()| deleted.set(None))
+                on_dismiss=Callback::new(move |()| closed.set(None))
             />
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             {filter_line}
@@ -174,7 +213,7 @@ pub fn ObjectivesSection() -> impl IntoView {
                 when=move || !ids.with(Vec::is_empty)
                 fallback=move || {
                     view! {
-                        <EmptyState title="No objectives yet" hint="Add the first one: what will be achieved, by when, and how it will be measured." hidden=adding/>
+                        <EmptyState title="No open objectives" hint="Add one: what will be achieved, by when, and how it will be measured." hidden=adding/>
                     }
                 }
             >
@@ -183,10 +222,24 @@ pub fn ObjectivesSection() -> impl IntoView {
                         each=move || ids.get()
                         key=|id| id.clone()
                         children=move |id| {
-                            view! { <ObjectiveItem id=id editing=editing on_delete=delete/> }
+                            view! { <ObjectiveItem id=id editing=editing closing=closing on_close=close/> }
                         }
                     />
                 </ul>
+            </Show>
+            <Show when=move || !closed_ids.with(Vec::is_empty)>
+                <section class="closed-objectives" aria-labelledby="closed-objectives-heading">
+                    <h3 id="closed-objectives-heading">
+                        {move || format!("Closed objectives ({})", closed_ids.with(Vec::len))}
+                    </h3>
+                    <ul class="objective-list closed" aria-label="Closed objectives">
+                        <For
+                            each=move || closed_ids.get()
+                            key=|id| id.clone()
+                            children=move |id| view! { <ClosedObjective id=id problem=problem/> }
+                        />
+                    </ul>
+                </section>
             </Show>
         </section>
     }
@@ -198,8 +251,10 @@ fn ObjectiveItem(
     id: String,
     /// Which objective is being edited, shared by the list.
     editing: RwSignal<Option<String>>,
-    /// Deletes the objective with the given id.
-    on_delete: Callback<String>,
+    /// Which objective is being closed, shared by the list.
+    closing: RwSignal<Option<String>>,
+    /// Closes the objective with the given id as the draft says.
+    on_close: Callback<(String, ClosingDraft), Result<(), CommandError>>,
 ) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
@@ -213,6 +268,10 @@ fn ObjectiveItem(
     let is_editing = {
         let id = id.clone();
         move || editing.with(|e| e.as_deref() == Some(id.as_str()))
+    };
+    let is_closing = {
+        let id = id.clone();
+        move || closing.with(|e| e.as_deref() == Some(id.as_str()))
     };
     let edit_button = NodeRef::<leptos::html::Button>::new();
     let save = {
@@ -258,27 +317,55 @@ fn ObjectiveItem(
             let Some(o) = objective.get() else {
                 return ().into_any();
             };
-            let (edit_id, delete_id) = (id.clone(), id.clone());
-            let health = o.health;
+            let (edit_id, close_id) = (id.clone(), id.clone());
+            let today = day_of(crate::ui::now());
+            let (health, basis) = assessed_health(&o, today);
+            let basis = match basis {
+                Basis::Nothing => None,
+                Basis::Measurements => Some("From the measurements.".to_owned()),
+                Basis::Judgement(reason) => Some(format!("Assessed: {reason}")),
+                Basis::Overdue => {
+                    Some("The due date has passed without reaching the target.".to_owned())
+                }
+            };
             let description = o.description.as_str().to_owned();
+            let owner = match &o.owner_id {
+                Some(person) => Some(
+                    person_name(ws, person)
+                        .unwrap_or_else(|| "Someone no longer in People".to_owned()),
+                ),
+                None if !o.owner.is_empty() => {
+                    Some(format!("{} (not chosen from People)", o.owner))
+                }
+                None => None,
+            };
+            let target = o.target_label().map(|t| match o.direction {
+                Direction::AtLeast => format!("at least {t}"),
+                Direction::AtMost => format!("at most {t}"),
+            });
+            let due_measure = measurement_due(&o, today);
             view! {
                 <div class="objective-head">
                     <h3>{o.title.clone()}</h3>
-                    <span>
-                        {is_overdue(&o, day_of(crate::ui::now()))
+                    <span class="badges">
+                        {is_overdue(&o, today)
                             .then(|| view! { <span class="badge overdue">"Overdue"</span> })}
+                        {due_measure.then(|| view! { <span class="badge measurement-due">"Measurement due"</span> })}
                         <span class=format!("badge health-{}", health.slug())>{health.label()}</span>
                     </span>
                 </div>
+                {basis.map(|b| view! { <p class="health-basis muted">{b}</p> })}
                 {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
                 <dl class="facts">
-                    <Fact term="Target" value=o.target_label()/>
+                    <Fact term="Target" value=target/>
                     <Fact term="Due" value=o.due.clone()/>
-                    <Fact term="Owner" value=(!o.owner.is_empty()).then(|| o.owner.clone())/>
+                    <Fact term="Owner" value=owner/>
+                    <Fact term="Function or level" value=(!o.function.is_empty()).then(|| o.function.clone())/>
                     <Fact
                         term="Evaluated by"
                         value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
                     />
+                    {next_measurement_due(&o).map(|due| view! { <Fact term="Next measurement" value=Some(due)/> })}
                 </dl>
                 <ObjectivePlan id=id.clone() objective=objective/>
                 <Measurements id=id.clone() objective=objective/>
@@ -287,17 +374,26 @@ fn ObjectiveItem(
                         type="button"
                         node_ref=edit_button
                         aria-label=format!("Edit {}", o.title)
-                        on:click=move |_| editing.set(Some(edit_id.clone()))
+                        on:click=move |_| {
+                            closing.set(None);
+                            editing.set(Some(edit_id.clone()));
+                        }
                     >
                         "Edit"
                     </button>
                     <button
                         type="button"
-                        class="danger"
-                        aria-label=format!("Delete {}", o.title)
-                        on:click=move |_| on_delete.run(delete_id.clone())
+                        aria-label=format!("Close {}…", o.title)
+                        aria-expanded=move || is_closing_now(closing, &close_id).to_string()
+                        on:click={
+                            let close_id = id.clone();
+                            move |_| {
+                                editing.set(None);
+                                closing.set(Some(close_id.clone()));
+                            }
+                        }
                     >
-                        "Delete"
+                        "Close…"
                     </button>
                 </div>
                 <A
@@ -317,8 +413,16 @@ fn ObjectiveItem(
             let _ = button.focus();
         }
     });
+    let cancel_close = Callback::new(move |()| {
+        closing.set(None);
+        focus_button_labelled(format!("Close {}…", title()));
+    });
+    let close = {
+        let id = id.clone();
+        Callback::new(move |draft: ClosingDraft| on_close.run((id.clone(), draft)))
+    };
     view! {
-        <li class="objective" aria-label=title>
+        <li class="objective" id=format!("record-{id}") aria-label=title>
             {move || {
                 let editors = editors();
                 (!editors.is_empty()).then(|| {
@@ -344,15 +448,159 @@ fn ObjectiveItem(
             {move || {
                 if is_editing() {
                     let initial = objective.get_untracked().map(|o| draft_of(&o)).unwrap_or_default();
+                    let legacy_owner = objective
+                        .get_untracked()
+                        .filter(|o| o.owner_id.is_none() && !o.owner.is_empty())
+                        .map(|o| o.owner);
                     view! {
-                        <ObjectiveForm name="Edit objective" initial=initial on_save=save on_cancel=cancel/>
+                        <ObjectiveForm
+                            name="Edit objective"
+                            initial=initial
+                            legacy_owner=legacy_owner
+                            on_save=save
+                            on_cancel=cancel
+                        />
                     }
                     .into_any()
                 } else {
                     view_mode().into_any()
                 }
             }}
+            {move || is_closing().then(|| view! { <CloseForm title=title() on_save=close on_cancel=cancel_close/> })}
         </li>
+    }
+}
+
+/// Whether `id` is the objective being closed.
+fn is_closing_now(closing: RwSignal<Option<String>>, id: &str) -> bool {
+    closing.with(|c| c.as_deref() == Some(id))
+}
+
+/// Closes an objective: how it ends, and the evaluation. Escape cancels.
+#[component]
+fn CloseForm(
+    /// The objective's title.
+    title: String,
+    /// Closes it; an error keeps the form open with its messages.
+    on_save: Callback<ClosingDraft, Result<(), CommandError>>,
+    /// Closes the form without closing the objective.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let evaluation = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let prefix = format!("close-{}", crate::workspace::id::new_id(crate::ui::now()));
+    let options = Signal::derive(|| {
+        ObjectiveStatus::CLOSED
+            .into_iter()
+            .map(|s| (s.slug().to_owned(), s.label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    Effect::new(move |_| {
+        if let Some(form) = form_ref.get() {
+            use wasm_bindgen::JsCast;
+            if let Ok(Some(field)) = form.query_selector("select")
+                && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = field.focus();
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = ClosingDraft {
+            status: ObjectiveStatus::from_slug(&status.get_untracked()),
+            evaluation: evaluation.get_untracked(),
+        };
+        errors.show(on_save.run(draft), form_ref);
+    };
+    view! {
+        <form
+            class="card form close-form"
+            aria-label=format!("Close {title}")
+            novalidate
+            node_ref=form_ref
+            on:submit=submit
+            on:keydown=cancel_on_escape(on_cancel)
+        >
+            <p class="form-title">{format!("Close “{title}”")}</p>
+            <p class="muted">
+                "A closed objective stays in the workspace with its measurements and this evaluation, for the management review and the auditors."
+            </p>
+            <SelectField
+                id=format!("{prefix}-status")
+                label="Outcome"
+                value=status
+                options=options
+                empty="Choose…"
+                error=errors.field(Field::ClosingStatus)
+            />
+            <TextField
+                id=format!("{prefix}-evaluation")
+                label="Closing evaluation"
+                multiline=true
+                hint="What was reached, what was not, and what was learnt."
+                value=evaluation
+                error=errors.field(Field::ClosingEvaluation)
+            />
+            <FormActions errors=errors save="Close objective" on_cancel=on_cancel/>
+        </form>
+    }
+}
+
+/// A closed objective: its outcome and evaluation, with "Reopen".
+#[component]
+fn ClosedObjective(
+    /// The objective's id.
+    id: String,
+    /// Where a failure to reopen is reported.
+    problem: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let objective = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            ws.state
+                .record(Area::Objectives, &id, |s| s.objectives.get(&id).cloned())
+        })
+    };
+    let record = id.clone();
+    move || {
+        let o = objective.get()?;
+        let reopen_id = record.clone();
+        let reopen = move |_| {
+            if let Err(e) = ws.run(&profile.author(), |doc, now| {
+                doc.reopen_objective(&reopen_id, now)
+            }) {
+                problem.set(Some(e.to_string()));
+            }
+        };
+        let closing = o.closing.clone().unwrap_or_default();
+        let when = crate::workspace::measurements::date_of(closing.at);
+        Some(view! {
+            <li class="objective closed" id=format!("record-{record}") aria-label=o.title.clone()>
+                <div class="objective-head">
+                    <h4>{o.title.clone()}</h4>
+                    <span class=format!("badge status-{}", o.status.slug())>{o.status.label()}</span>
+                </div>
+                <p class="description">{closing.evaluation.clone()}</p>
+                <p class="muted">{format!("Closed by {} on {when}", closing.by)}</p>
+                <div class="item-actions" class:hidden=move || ws.read_only.get()>
+                    <button type="button" aria-label=format!("Reopen {}", o.title) on:click=reopen>
+                        "Reopen"
+                    </button>
+                </div>
+                <A
+                    href=crate::ui::history::record_history(&ws.id(), &o.title)
+                    attr:class="record-history"
+                    attr:aria-label=format!("History of {}", o.title)
+                >
+                    "History"
+                </A>
+            </li>
+        })
     }
 }
 
@@ -384,9 +632,12 @@ fn draft_of(o: &Objective) -> ObjectiveDraft {
             .map(crate::workspace::model::format_number)
             .unwrap_or_default(),
         unit: o.unit.clone(),
-        owner: o.owner.clone(),
+        direction: o.target.map(|_| o.direction),
+        owner_id: o.owner_id.clone().unwrap_or_default(),
+        function: o.function.clone(),
         due: o.due.clone().unwrap_or_default(),
         health: o.health,
+        health_reason: o.health_reason.clone(),
         evaluation: o.evaluation.clone(),
     }
 }
@@ -399,11 +650,15 @@ fn ObjectiveForm(
     name: &'static str,
     /// The values the fields start with.
     initial: ObjectiveDraft,
+    /// An owner typed in before owners were People, to show while none is chosen.
+    #[prop(default = None)]
+    legacy_owner: Option<String>,
     /// Saves the draft; an error keeps the form open with its messages.
     on_save: Callback<ObjectiveDraft, Result<(), CommandError>>,
     /// Closes the form without saving.
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
     let prefix = if name == "New objective" {
         "new-objective".to_owned()
     } else {
@@ -413,14 +668,51 @@ fn ObjectiveForm(
     let description = RwSignal::new(initial.description);
     let target = RwSignal::new(initial.target);
     let unit = RwSignal::new(initial.unit);
-    let owner = RwSignal::new(initial.owner);
+    let direction = RwSignal::new(
+        initial
+            .direction
+            .map(|d| d.slug().to_owned())
+            .unwrap_or_default(),
+    );
+    let owner = RwSignal::new(initial.owner_id);
+    let function = RwSignal::new(initial.function);
     let due = RwSignal::new(initial.due);
-    let health = RwSignal::new(initial.health);
+    let health = RwSignal::new(if initial.health == Health::NotAssessed {
+        String::new()
+    } else {
+        initial.health.slug().to_owned()
+    });
+    let health_reason = RwSignal::new(initial.health_reason);
     let evaluation = RwSignal::new(initial.evaluation);
     let errors = FormErrors::new();
     let title_ref = NodeRef::<leptos::html::Input>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    let directions = Signal::derive(|| {
+        Direction::ALL
+            .into_iter()
+            .map(|d| (d.slug().to_owned(), d.label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let healths = Signal::derive(|| {
+        Health::ALL
+            .into_iter()
+            .filter(|h| *h != Health::NotAssessed)
+            .map(|h| (h.slug().to_owned(), h.label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let owner_hint = Signal::derive(move || {
+        let legacy = legacy_owner.clone()?;
+        owner
+            .with(String::is_empty)
+            .then(|| format!("Recorded earlier as “{legacy}”. Choose them from People."))
+    });
+    let health_hint = Signal::derive(|| {
+        Some(
+            "Leave it to the measurements, or give your own assessment with its reason.".to_owned(),
+        )
+    });
 
+    let reason_id = format!("{prefix}-health-reason");
     focus_on_open(title_ref);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -429,14 +721,16 @@ fn ObjectiveForm(
             description: description.get_untracked(),
             target: target.get_untracked(),
             unit: unit.get_untracked(),
-            owner: owner.get_untracked(),
+            direction: Direction::from_slug(&direction.get_untracked()),
+            owner_id: owner.get_untracked(),
+            function: function.get_untracked(),
             due: due.get_untracked(),
-            health: health.get_untracked(),
+            health: Health::from_slug(&health.get_untracked()).unwrap_or_default(),
+            health_reason: health_reason.get_untracked(),
             evaluation: evaluation.get_untracked(),
         };
         errors.show(on_save.run(draft), form_ref);
     };
-    let health_id = format!("{prefix}-health");
     view! {
         <form
             class="card form objective-form"
@@ -479,14 +773,33 @@ fn ObjectiveForm(
                     value=unit
                     error=errors.field(Field::Unit)
                 />
+                <SelectField
+                    id=format!("{prefix}-direction")
+                    label="Target met when the value is"
+                    value=direction
+                    options=directions
+                    empty="Choose… (needed with a target)"
+                    error=errors.field(Field::Direction)
+                />
             </div>
             <div class="field-row">
-                <TextField
+                <SelectField
                     id=format!("{prefix}-owner")
                     label="Owner"
                     optional=true
                     value=owner
+                    options=people_options(ws)
+                    empty="Not set"
+                    hint=owner_hint
                     error=errors.field(Field::Owner)
+                />
+                <TextField
+                    id=format!("{prefix}-function")
+                    label="Function or level"
+                    optional=true
+                    placeholder="Organisation-wide"
+                    value=function
+                    error=errors.field(Field::Function)
                 />
                 <TextField
                     id=format!("{prefix}-due")
@@ -497,23 +810,26 @@ fn ObjectiveForm(
                     value=due
                     error=errors.field(Field::Due)
                 />
-                <div class="field">
-                    <label for=health_id.clone()>"Health"</label>
-                    <select
-                        id=health_id
-                        prop:value=move || health.get().slug()
-                        on:change=move |ev| {
-                            if let Some(h) = Health::from_slug(&event_target_value(&ev)) {
-                                health.set(h);
-                            }
-                        }
-                    >
-                        {Health::ALL
-                            .into_iter()
-                            .map(|h| view! { <option value=h.slug()>{h.label()}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
+            </div>
+            <div class="field-row">
+                <SelectField
+                    id=format!("{prefix}-health")
+                    label="Health"
+                    value=health
+                    options=healths
+                    empty="Not assessed: follow the measurements"
+                    hint=health_hint
+                    error=Signal::derive(|| None::<String>)
+                />
+                <Show when=move || !health.with(String::is_empty)>
+                    <TextField
+                        id=reason_id.clone()
+                        label="Reason for this assessment"
+                        multiline=true
+                        value=health_reason
+                        error=errors.field(Field::HealthReason)
+                    />
+                </Show>
             </div>
             <TextField
                 id=format!("{prefix}-evaluation")

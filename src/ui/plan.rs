@@ -1,17 +1,20 @@
 //! An objective's plan (clause 6.2 f–j): what will be done, with what
-//! resources, which policy it serves and which way its measure should move.
+//! resources, which policy it serves (warning unless it is the information
+//! security policy in force), and its monitoring plan (9.1): how often, who
+//! measures, who analyses.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
-    FormActions, FormErrors, TextField, cancel_on_escape, editable, focus_button_labelled,
-    focus_first_invalid,
+    FormActions, FormErrors, SelectField, TextField, cancel_on_escape, editable,
+    focus_button_labelled, focus_first_invalid, people_options, person_name,
 };
 use crate::ui::{OpenWorkspace, Profile};
+use crate::workspace::assessment::serves_policy_warning;
 use crate::workspace::changes::Area;
-use crate::workspace::measurements::{Direction, ObjectivePlanDraft};
+use crate::workspace::measurements::ObjectivePlanDraft;
 use crate::workspace::model::sort_list;
 use crate::workspace::{Field, Objective};
 
@@ -47,6 +50,37 @@ pub fn ObjectivePlan(
             None => view! { <span class="unset">"A policy that was deleted"</span> }.into_any(),
         })
     };
+    let warning = move || {
+        let policy_id = objective.with(|o| o.as_ref().and_then(|o| o.policy_id.clone()))?;
+        let warning = ws.state.record(Area::Policies, &policy_id, |s| {
+            serves_policy_warning(s, &policy_id)
+        })?;
+        Some(view! { <p class="field-warning">{warning}</p> })
+    };
+    let monitoring = move || {
+        let o = objective.get()?;
+        let name = |id: &Option<String>| {
+            id.as_deref().map(|p| {
+                person_name(ws, p).unwrap_or_else(|| "someone no longer in People".to_owned())
+            })
+        };
+        let every = o.monitor_months.map(|m| {
+            if m == 1 {
+                "Every month".to_owned()
+            } else {
+                format!("Every {m} months")
+            }
+        });
+        let parts: Vec<String> = [
+            every,
+            name(&o.measured_by).map(|n| format!("measured by {n}")),
+            name(&o.analysed_by).map(|n| format!("analysed by {n}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    };
     let text = |value: String| {
         if value.is_empty() {
             view! { <dd class="unset">"Not set"</dd> }.into_any()
@@ -73,13 +107,13 @@ pub fn ObjectivePlan(
                             <div class="fact">
                                 <dt>"Serves policy"</dt>
                                 {move || match policy() {
-                                    Some(link) => view! { <dd>{link}</dd> }.into_any(),
+                                    Some(link) => view! { <dd>{link} {warning}</dd> }.into_any(),
                                     None => view! { <dd class="unset">"Not set"</dd> }.into_any(),
                                 }}
                             </div>
                             <div class="fact">
-                                <dt>"Target met when the value is"</dt>
-                                <dd>{o.direction.label()}</dd>
+                                <dt>"Monitoring"</dt>
+                                {move || text(monitoring().unwrap_or_default())}
                             </div>
                         </dl>
                         <Show when=move || editable(ws)>
@@ -110,7 +144,9 @@ fn plan_draft(o: &Objective) -> ObjectivePlanDraft {
         plan: o.plan.clone(),
         resources: o.resources.clone(),
         policy_id: o.policy_id.clone().unwrap_or_default(),
-        direction: o.direction,
+        monitor_months: o.monitor_months.map(|m| m.to_string()).unwrap_or_default(),
+        measured_by: o.measured_by.clone().unwrap_or_default(),
+        analysed_by: o.analysed_by.clone().unwrap_or_default(),
     }
 }
 
@@ -129,7 +165,9 @@ fn PlanForm(
     let plan = RwSignal::new(initial.plan);
     let resources = RwSignal::new(initial.resources);
     let policy_id = RwSignal::new(initial.policy_id);
-    let direction = RwSignal::new(initial.direction);
+    let monitor_months = RwSignal::new(initial.monitor_months);
+    let measured_by = RwSignal::new(initial.measured_by);
+    let analysed_by = RwSignal::new(initial.analysed_by);
     let errors = FormErrors::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let prefix = format!("plan-{id}");
@@ -162,7 +200,9 @@ fn PlanForm(
             plan: plan.get_untracked(),
             resources: resources.get_untracked(),
             policy_id: policy_id.get_untracked(),
-            direction: direction.get_untracked(),
+            monitor_months: monitor_months.get_untracked(),
+            measured_by: measured_by.get_untracked(),
+            analysed_by: analysed_by.get_untracked(),
         };
         match ws.run(&profile.author(), |doc, now| {
             doc.edit_objective_plan(&id, &draft, now)
@@ -175,8 +215,6 @@ fn PlanForm(
         }
     };
     let policy_field = format!("{prefix}-policy");
-    let direction_field = format!("{prefix}-direction");
-    let policy_message = format!("{policy_field}-message");
     view! {
         <form
             class="card form plan-form"
@@ -203,54 +241,53 @@ fn PlanForm(
                 value=resources
                 error=errors.field(Field::ObjectiveResources)
             />
-            <div class="field-row">
-                <div class="field" class:has-error=move || errors.field(Field::ObjectivePolicy).get().is_some()>
-                    <label for=policy_field.clone()>
-                        "Serves policy" <span class="optional">" (optional)"</span>
-                    </label>
-                    <select
-                        id=policy_field
-                        aria-describedby=policy_message.clone()
-                        on:change=move |ev| policy_id.set(event_target_value(&ev))
-                    >
-                        <option value="" selected=move || policy_id.with(String::is_empty)>"No policy"</option>
-                        {move || {
-                            policies()
-                                .into_iter()
-                                .map(|(id, title)| {
-                                    let selected = policy_id.with(|p| *p == id);
-                                    view! { <option value=id selected=selected>{title}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                    <p id=policy_message class="field-message error">
-                        {move || errors.field(Field::ObjectivePolicy).get()}
-                    </p>
+            <SelectField
+                id=policy_field
+                label="Serves policy"
+                optional=true
+                value=policy_id
+                options=Signal::derive(policies)
+                empty="No policy"
+                hint=Signal::derive(move || {
+                    let chosen = policy_id.get();
+                    if chosen.is_empty() {
+                        return None;
+                    }
+                    ws.state.read(&[Area::Policies], |s| serves_policy_warning(s, &chosen))
+                })
+                error=errors.field(Field::ObjectivePolicy)
+            />
+            <fieldset class="monitoring">
+                <legend>"Monitoring plan"</legend>
+                <div class="field-row">
+                    <TextField
+                        id=format!("{prefix}-every")
+                        label="Measured every (months)"
+                        optional=true
+                        inputmode="numeric"
+                        value=monitor_months
+                        error=errors.field(Field::MonitorEvery)
+                    />
+                    <SelectField
+                        id=format!("{prefix}-measured-by")
+                        label="Measured by"
+                        optional=true
+                        value=measured_by
+                        options=people_options(ws)
+                        empty="Not set"
+                        error=errors.field(Field::MeasuredBy)
+                    />
+                    <SelectField
+                        id=format!("{prefix}-analysed-by")
+                        label="Analysed by"
+                        optional=true
+                        value=analysed_by
+                        options=people_options(ws)
+                        empty="Not set"
+                        error=errors.field(Field::AnalysedBy)
+                    />
                 </div>
-                <div class="field">
-                    <label for=direction_field.clone()>"Target met when the value is"</label>
-                    <select
-                        id=direction_field
-                        on:change=move |ev| {
-                            if let Some(d) = Direction::from_slug(&event_target_value(&ev)) {
-                                direction.set(d);
-                            }
-                        }
-                    >
-                        {Direction::ALL
-                            .into_iter()
-                            .map(|d| {
-                                view! {
-                                    <option value=d.slug() selected=move || direction.get() == d>
-                                        {d.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-            </div>
+            </fieldset>
             <FormActions errors=errors save="Save plan" on_cancel=on_close/>
         </form>
     }

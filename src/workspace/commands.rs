@@ -470,28 +470,27 @@ impl WorkspaceDoc {
         errors.into_result(()).map_err(Into::into)
     }
 
-    /// Sets an objective's health (for instance to the one its measurements suggest).
-    pub fn set_objective_health(
-        &mut self,
-        id: &str,
-        health: Health,
-        now: Millis,
-    ) -> Result<(), CommandError> {
+    /// Drops a person's assessment of an objective's health and its reason,
+    /// so the health shown is again the one the measurements support.
+    pub fn follow_measurements(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
         let old = self
             .objective_head(id)?
             .ok_or(CommandError::ObjectiveNotFound)?;
-        if old.health == health {
+        if old.health == Health::NotAssessed && old.health_reason.is_empty() {
             return Ok(());
         }
-        self.guard(|ws| {
-            let objectives = ws.map(ROOT, "objectives")?;
-            let record = ws
-                .existing_map(objectives, id)
-                .ok_or(CommandError::ObjectiveNotFound)?;
-            Ok(reconcile_prop(&mut ws.doc, &record, "health", health)?)
-        })?;
+        let new = Objective {
+            health: Health::NotAssessed,
+            health_reason: String::new(),
+            ..old.clone()
+        };
+        self.guard(|ws| ws.write_objective_fields(id, &old, &new))?;
         self.commit(
-            format!("Set the health of “{}” to {}", old.title, health.label()),
+            format!(
+                "“{}” follows its measurements again (was assessed {})",
+                old.title,
+                old.health.label().to_lowercase()
+            ),
             now,
         )
     }

@@ -19,9 +19,7 @@ use automerge::ActorId;
 
 use crate::workspace::commitment::Duty;
 use crate::workspace::id::SplitMix;
-use crate::workspace::measurements::{
-    Direction, MeasurementDraft, ObjectivePlanDraft, date_of, health_suggestion,
-};
+use crate::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft, date_of};
 use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind, STANDARD_ACTIVITIES};
@@ -479,18 +477,6 @@ impl Generator {
                     },
                 };
                 self.doc.add_measurement(&self.objectives[o], &draft, now)?;
-            }
-        }
-        let today = crate::workspace::measurements::day_of(self.clock);
-        for o in 0..self.objectives.len() {
-            let id = self.objectives[o].clone();
-            let objective = self
-                .doc
-                .objective(&id)?
-                .ok_or(CommandError::ObjectiveNotFound)?;
-            if let Some(health) = health_suggestion(&objective, today) {
-                let now = self.tick(1_000);
-                self.doc.set_objective_health(&id, health, now)?;
             }
         }
         Ok(())

@@ -43,7 +43,7 @@ test('every figure of the sample dashboard equals the list it links to', async (
   await expect(objectiveItems(page)).toHaveCount(total);
 
   let sum = 0;
-  for (const health of ['on track', 'at risk', 'off track']) {
+  for (const health of ['not assessed', 'on track', 'at risk', 'off track']) {
     await page.goto(overview);
     const link = tile(page, 'Objectives').getByRole('link', { name: new RegExp(`^\\d+ ${health}$`) });
     const count = await leadingNumber(link);
@@ -123,9 +123,14 @@ test('an objective’s plan is edited, linked to a policy, and survives a reload
   await expect(form.getByLabel('What will be done')).toBeFocused();
   await form.getByLabel('What will be done').fill('Fortnightly simulations and a report button.');
   await form.getByLabel('Serves policy').selectOption({ label: 'Acceptable use policy' });
-  await form.getByLabel('Target met when the value is').selectOption({ label: 'At most the target (lower is better)' });
+  // Objectives are set consistent with the information security policy: another choice is questioned.
+  await expect(form.getByLabel('Serves policy')).toHaveAccessibleDescription(/This is a topic-specific policy\./);
+  await form.getByLabel('Measured every (months)').fill('3');
+  await form.getByLabel('Measured by').selectOption({ label: 'Priya Raman' });
   await form.getByRole('button', { name: 'Save plan' }).click();
   await expect(form).toBeHidden();
+  await expect(item).toContainText('This is a topic-specific policy.');
+  await expect(item).toContainText('Every 3 months · measured by Priya Raman · analysed by Jonas Weber');
   await expect(item.getByRole('button', { name: `Edit the plan of ${title}` })).toBeFocused();
 
   // Escape cancels without saving.

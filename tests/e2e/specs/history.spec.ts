@@ -25,7 +25,7 @@ function changes(page: Page) {
   return page.getByRole('list', { name: 'Changes' }).getByRole('listitem');
 }
 
-test('a change by each of two people reads with their names and values; the past can be seen and a deleted objective restored', async ({
+test('a change by each of two people reads with their names and values; the past can be seen and a deleted budget line restored', async ({
   page: ada,
   browser,
   baseURL,
@@ -41,6 +41,16 @@ test('a change by each of two people reads with their names and values; the past
   await expect(policyForm).toBeHidden();
   await openSection(ada, 'Objectives', 'Security objectives');
   await addObjective(ada, { title: 'Phishing click rate', target: '5', unit: '%' });
+  await openSection(ada, 'Resources', 'Resources');
+  await ada.getByRole('button', { name: 'Add budget line', exact: true }).click();
+  const lineForm = ada.getByRole('form', { name: 'New budget line' });
+  await lineForm.getByLabel('Category').fill('Tools and licences');
+  await lineForm.getByLabel('Year').fill('2026');
+  await lineForm.getByLabel('Currency').fill('EUR');
+  await lineForm.getByLabel('Amount requested').fill('900');
+  await lineForm.getByRole('button', { name: 'Save budget line' }).click();
+  await expect(lineForm).toBeHidden();
+  await openSection(ada, 'Objectives', 'Security objectives');
   const links = await share(ada);
   const bob = await join(browser, baseURL, links.editor, 'Bob Builder');
   await bob.page.getByRole('button', { name: 'Edit Phishing click rate', exact: true }).click();
@@ -95,28 +105,38 @@ test('a change by each of two people reads with their names and values; the past
   await expect(then).toContainText('Just after: Changed objective “Phishing click rate”: target 5% → 3%');
   await then.getByRole('button', { name: 'Close the earlier state' }).click();
 
-  // Ada deletes the objective; the history puts it back with its fields.
-  await openSection(ada, 'Objectives', 'Security objectives');
-  await ada.getByRole('button', { name: 'Delete Phishing click rate', exact: true }).click();
-  await expect(objective(ada, 'Phishing click rate')).toBeHidden();
+  // Ada deletes the budget line; the history puts it back with its fields.
+  await openSection(ada, 'Resources', 'Resources');
+  const budgetLine = ada.getByRole('list', { name: 'Budget lines' }).getByRole('listitem', { name: 'Tools and licences 2026' });
+  await ada.getByRole('button', { name: 'Delete Tools and licences 2026' }).click();
+  await expect(budgetLine).toHaveCount(0);
   await waitUntilSaved(ada);
   await openSection(ada, 'History', 'History');
-  await expect(changes(ada).first()).toContainText('Deleted objective “Phishing click rate”');
+  await expect(changes(ada).first()).toContainText('Tools and licences');
   await bobs.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
   await expect(then.getByText('Deleted since')).toBeVisible();
   await screenshot(ada, 'history-as-of');
-  await then.getByRole('button', { name: 'Restore Phishing click rate' }).click();
+  await then.getByRole('button', { name: 'Restore budget line “Tools and licences” 2026' }).click();
   await expect(then.getByText('Deleted since')).toBeHidden();
+  await openSection(ada, 'Resources', 'Resources');
+  await expect(budgetLine).toContainText('900');
+
+  // Objectives are closed, not deleted: the closing is part of the objective's own history.
   await openSection(ada, 'Objectives', 'Security objectives');
-  await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
-  await expect(objective(bob.page, 'Phishing click rate')).toBeVisible();
+  await ada.getByRole('button', { name: 'Close Phishing click rate…', exact: true }).click();
+  const closing = ada.getByRole('form', { name: 'Close Phishing click rate' });
+  await closing.getByLabel('Outcome').selectOption({ label: 'Achieved' });
+  await closing.getByLabel('Closing evaluation').fill('Below 3% for six months.');
+  await closing.getByRole('button', { name: 'Close objective' }).click();
+  await expect(objective(ada, 'Phishing click rate')).toHaveCount(0);
+  await expect(bob.page.getByRole('list', { name: 'Closed objectives' })).toContainText('Phishing click rate');
 
   // The objective's own history: every change that names it, and nothing else.
   await ada.getByRole('link', { name: 'History of Phishing click rate' }).click();
   await expect(ada.getByRole('form', { name: 'Filter the history' }).getByLabel('Containing')).toHaveValue(
     '“Phishing click rate”',
   );
-  await expect(changes(ada)).toHaveCount(4);
-  await expect(changes(ada).first()).toContainText('Restored objective “Phishing click rate”');
+  await expect(changes(ada)).toHaveCount(3);
+  await expect(changes(ada).first()).toContainText('Closed objective “Phishing click rate” as achieved');
   await bob.context.close();
 });

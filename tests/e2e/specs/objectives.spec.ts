@@ -2,20 +2,22 @@
 import { expect, test } from '@playwright/test';
 import {
   addObjective,
+  addPerson,
   createWorkspace,
   fillObjective,
   objective,
   objectiveList,
+  openSection,
   screenshot,
   waitUntilSaved,
 } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 
-test('objectives added, edited and deleted survive a reload', async ({ page }) => {
+test('objectives added, edited and closed survive a reload', async ({ page }) => {
   await createWorkspace(page, ORGANISATION, 'All offices and the customer portal');
   await expect(page.getByRole('heading', { level: 2, name: 'Security objectives' })).toBeVisible();
-  await expect(page.getByText('No objectives yet')).toBeVisible();
+  await expect(page.getByText('No open objectives')).toBeVisible();
 
   await addObjective(page, {
     title: 'Patch critical vulnerabilities',
@@ -48,8 +50,19 @@ test('objectives added, edited and deleted survive a reload', async ({ page }) =
   await expect(edit).toBeHidden();
   await expect(objective(page, 'Patch critical vulnerabilities fast')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Delete Train every employee', exact: true }).click();
+  // Objectives are not deleted: they close, with how they ended and an evaluation.
+  await page.getByRole('button', { name: 'Close Train every employee…', exact: true }).click();
+  const closing = page.getByRole('form', { name: 'Close Train every employee' });
+  await expect(closing.getByLabel('Outcome')).toBeFocused();
+  await closing.getByRole('button', { name: 'Close objective' }).click();
+  await expect(closing.getByText('Choose how the objective ends.')).toBeVisible();
+  await expect(closing.getByText('Write the closing evaluation: what was reached, and what was learnt.')).toBeVisible();
+  await closing.getByLabel('Outcome').selectOption({ label: 'Withdrawn' });
+  await closing.getByLabel('Closing evaluation').fill('Replaced by the role-based training programme.');
+  await closing.getByRole('button', { name: 'Close objective' }).click();
   await expect(objective(page, 'Train every employee')).toHaveCount(0);
+  const closedList = page.getByRole('list', { name: 'Closed objectives' });
+  await expect(closedList.getByRole('listitem', { name: 'Train every employee' })).toContainText('Withdrawn');
   await waitUntilSaved(page);
 
   await page.reload();
@@ -58,6 +71,9 @@ test('objectives added, edited and deleted survive a reload', async ({ page }) =
   await expect(objectiveList(page).getByRole('listitem')).toHaveCount(1);
   await expect(objective(page, 'Patch critical vulnerabilities')).toHaveCount(0);
   await expect(objective(page, 'Train every employee')).toHaveCount(0);
+  const closed = closedList.getByRole('listitem', { name: 'Train every employee' });
+  await expect(closed).toContainText('Replaced by the role-based training programme.');
+  await expect(page.getByRole('heading', { name: 'Closed objectives (1)' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Edit Patch critical vulnerabilities fast', exact: true }).click();
   await expect(page.getByRole('form', { name: 'Edit objective' }).getByLabel('Target value')).toHaveValue(
@@ -71,9 +87,17 @@ test('invalid objectives are explained next to the field and not added', async (
   const form = page.getByRole('form', { name: 'New objective' });
   const save = form.getByRole('button', { name: 'Save objective' });
 
+  // A target without saying which way is better cannot be judged.
+  await form.getByLabel('Title').fill('Phishing click rate');
+  await form.getByLabel('Target value').fill('5');
+  await save.click();
+  await expect(form.getByText('Choose whether the target is a floor to reach or a ceiling to stay under.')).toBeVisible();
+  await expect(form.getByLabel('Target met when the value is')).toBeFocused();
+
   await fillObjective(form, { title: '', target: '95', unit: '%', dueDate: '2026-12-31' });
   await save.click();
   await expect(form.getByText('Enter a title.')).toBeVisible();
+  await expect(form.getByText('Choose whether the target is a floor to reach or a ceiling to stay under.')).toBeHidden();
 
   await fillObjective(form, { title: 'Encrypt every laptop', target: 'abc' });
   await save.click();
@@ -93,7 +117,7 @@ test('invalid objectives are explained next to the field and not added', async (
   await expect(form).toBeVisible();
   await form.getByRole('button', { name: 'Cancel' }).click();
   await expect(form).toBeHidden();
-  await expect(page.getByText('No objectives yet')).toBeVisible();
+  await expect(page.getByText('No open objectives')).toBeVisible();
   await expect(objective(page, 'Encrypt every laptop')).toHaveCount(0);
 });
 
@@ -134,22 +158,88 @@ test('a workspace without an organisation name is refused', async ({ page }) => 
   await expect(page.getByText('No workspaces yet')).toBeVisible();
 });
 
-test('undo brings a deleted objective back for good', async ({ page }) => {
+test('undo reopens an objective just closed, and a closed one can be reopened later', async ({ page }) => {
   await createWorkspace(page, ORGANISATION);
   await addObjective(page, { title: 'Test backups monthly', target: '12', unit: 'restores', dueDate: '2026-12-31' });
   await waitUntilSaved(page);
 
-  await page.getByRole('button', { name: 'Delete Test backups monthly', exact: true }).click();
-  await expect(objective(page, 'Test backups monthly')).toHaveCount(0);
-  await expect(page.getByText('Deleted “Test backups monthly”.')).toBeVisible();
+  const close = async () => {
+    await page.getByRole('button', { name: 'Close Test backups monthly…', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Close Test backups monthly' });
+    await form.getByLabel('Outcome').selectOption({ label: 'Achieved' });
+    await form.getByLabel('Closing evaluation').fill('Twelve restores, all complete.');
+    await form.getByRole('button', { name: 'Close objective' }).click();
+    await expect(objective(page, 'Test backups monthly')).toHaveCount(0);
+  };
+  await close();
+  await expect(page.getByText('Closed “Test backups monthly” as achieved.')).toBeVisible();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(objective(page, 'Test backups monthly')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Closed objectives' })).toHaveCount(0);
+
+  await close();
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('button', { name: 'Reopen Test backups monthly' }).click();
   await expect(objective(page, 'Test backups monthly')).toBeVisible();
   await waitUntilSaved(page);
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: ORGANISATION })).toBeVisible();
   await expect(objective(page, 'Test backups monthly')).toBeVisible();
-  await expect(page.getByText('No objectives yet')).toBeHidden();
+  await expect(page.getByText('No open objectives')).toBeHidden();
+});
+
+test('health starts Not assessed, follows the measurements, and a person’s assessment needs a reason', async ({
+  page,
+}) => {
+  await createWorkspace(page, ORGANISATION);
+  await openSection(page, 'People and roles', 'People and roles');
+  await addPerson(page, 'Grace Hopper');
+  await openSection(page, 'Objectives', 'Security objectives');
+  await addObjective(page, {
+    title: 'Phishing click rate',
+    target: '5',
+    unit: '%',
+    direction: 'lower',
+    owner: 'Grace Hopper',
+    functionOrLevel: 'Organisation-wide',
+    dueDate: '2099-12-31',
+  });
+  const item = objective(page, 'Phishing click rate');
+  await expect(item.getByText('Not assessed', { exact: true })).toBeVisible();
+  await expect(item.getByText('On track', { exact: true })).toHaveCount(0);
+  await expect(item).toContainText('at most 5%');
+  await expect(item).toContainText('Grace Hopper');
+  await expect(item).toContainText('Organisation-wide');
+  // The new record has the focus, so a keyboard user carries on from it.
+  await expect(item.getByRole('heading', { level: 3, name: 'Phishing click rate' })).toBeFocused();
+
+  // 30 % against "at most 5 %" is far off: never "On track".
+  await item.getByRole('button', { name: 'Record a measurement of Phishing click rate' }).click();
+  const record = item.getByRole('form', { name: 'Record measurement' });
+  await record.getByLabel('Date measured').fill(new Date().toISOString().slice(0, 10));
+  await record.getByLabel('Value').fill('30');
+  await record.getByRole('button', { name: 'Save measurement' }).click();
+  await expect(item.getByText('At risk', { exact: true })).toBeVisible();
+  await expect(item.getByText('From the measurements.')).toBeVisible();
+
+  // Saying otherwise takes a reason, which is then shown with the health.
+  await page.getByRole('button', { name: 'Edit Phishing click rate', exact: true }).click();
+  const edit = page.getByRole('form', { name: 'Edit objective' });
+  await edit.getByLabel('Health', { exact: true }).selectOption({ label: 'On track' });
+  await edit.getByRole('button', { name: 'Save objective' }).click();
+  await expect(edit.getByText('The measurements suggest at risk. Say why you assess it as on track.')).toBeVisible();
+  await expect(edit.getByLabel('Reason for this assessment')).toBeFocused();
+  await edit.getByLabel('Reason for this assessment').fill('The new mail filter went live this week.');
+  await edit.getByRole('button', { name: 'Save objective' }).click();
+  await expect(edit).toBeHidden();
+  await expect(item.getByText('On track', { exact: true })).toBeVisible();
+  await expect(item.getByText('Assessed: The new mail filter went live this week.')).toBeVisible();
+  await expect(item).toContainText('The measurements suggest at risk.');
+  await item.getByRole('button', { name: 'Follow the measurements' }).click();
+  await expect(item.getByText('At risk', { exact: true })).toBeVisible();
+  await expect(item.getByText('From the measurements.')).toBeVisible();
+  await waitUntilSaved(page);
 });
 
 test('the profile keeps the display name', async ({ page }) => {
@@ -175,18 +265,18 @@ test('screenshots of the start and workspace pages', async ({ page }) => {
     description: 'Critical findings from the monthly scan are fixed quickly.',
     target: '95',
     unit: '% within 14 days',
-    owner: 'Head of IT',
     dueDate: '2026-12-31',
     health: 'On track',
+    reason: 'The scan tool was replaced; the first figures arrive next month.',
     evaluation: 'Monthly scan report reviewed by the ISMS manager.',
   });
   await addObjective(page, {
     title: 'Train every employee',
     target: '100',
     unit: '% completed',
-    owner: 'HR',
     dueDate: '2026-09-30',
     health: 'At risk',
+    reason: 'Two departments have not booked a session.',
   });
   await waitUntilSaved(page);
   await screenshot(page, 'workspace');

@@ -8,11 +8,21 @@ export interface ObjectiveInput {
   description?: string;
   target?: string;
   unit?: string;
+  /** Whether the target is a floor ("higher") or a ceiling ("lower"); a target without one gets "higher". */
+  direction?: 'higher' | 'lower';
+  /** The owner, by name: someone already in People. */
   owner?: string;
+  functionOrLevel?: string;
   dueDate?: string;
-  health?: 'On track' | 'At risk' | 'Off track';
+  health?: 'Not assessed' | 'On track' | 'At risk' | 'Off track';
+  reason?: string;
   evaluation?: string;
 }
+
+const DIRECTIONS = {
+  higher: 'At least the target (higher is better)',
+  lower: 'At most the target (lower is better)',
+};
 
 /** Opens the start page and creates a workspace; resolves on its page `/w/<id>`. */
 export async function createWorkspace(page: Page, organisation: string, scope?: string) {
@@ -57,7 +67,7 @@ export async function fillObjective(form: Locator, input: ObjectiveInput) {
     ['Description', input.description],
     ['Target value', input.target],
     ['Unit', input.unit],
-    ['Owner', input.owner],
+    ['Function or level', input.functionOrLevel],
     ['Due date', input.dueDate],
     ['How results are evaluated', input.evaluation],
   ];
@@ -66,8 +76,25 @@ export async function fillObjective(form: Locator, input: ObjectiveInput) {
       await form.getByLabel(label).fill(value);
     }
   }
+  const direction = form.getByLabel('Target met when the value is');
+  if (input.direction !== undefined) {
+    await direction.selectOption({ label: DIRECTIONS[input.direction] });
+  } else if (input.target && (await direction.inputValue()) === '') {
+    await direction.selectOption({ label: DIRECTIONS.higher });
+  }
+  if (input.owner !== undefined) {
+    await form.getByLabel('Owner').selectOption({ label: input.owner });
+  }
   if (input.health !== undefined) {
-    await form.getByLabel('Health').selectOption({ label: input.health });
+    const health = form.getByLabel('Health', { exact: true });
+    if (input.health === 'Not assessed') {
+      await health.selectOption({ index: 0 });
+    } else {
+      await health.selectOption({ label: input.health });
+    }
+  }
+  if (input.reason !== undefined) {
+    await form.getByLabel('Reason for this assessment').fill(input.reason);
   }
 }
 

@@ -50,7 +50,8 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
   await expect(objective(ada, 'Backups restored')).toBeVisible();
   await bob.page.getByRole('button', { name: 'Edit Phishing click rate', exact: true }).click();
   const bobForm = bob.page.getByRole('form', { name: 'Edit objective' });
-  await bobForm.getByLabel('Health').selectOption({ label: 'At risk' });
+  await bobForm.getByLabel('Health', { exact: true }).selectOption({ label: 'At risk' });
+  await bobForm.getByLabel('Reason for this assessment').fill('The supplier is late.');
   await bobForm.getByRole('button', { name: 'Save objective' }).click();
   await expect(objective(ada, 'Phishing click rate')).toContainText('At risk');
   await expect(objective(ada, 'Phishing click rate')).toContainText('3%');
@@ -183,7 +184,8 @@ test('a shared sample workspace syncs every section: a confirmed duty and an app
   // A reader of the sample sees every section and finds nothing that changes it.
   const carol = await join(browser, baseURL, links.reader, 'Carol Auditor');
   await expect(carol.page.getByText('Read only', { exact: true })).toBeVisible();
-  const changing = /^(Add|Edit|Delete|Approve|Confirm|Record|Link|Set|Withdraw|Remove|Change|Mark|Move|Send)\b/;
+  // "Close X…" closes an objective; "Close X" only folds a policy's text away.
+  const changing = /^(Add|Edit|Delete|Approve|Confirm|Record|Link|Set|Withdraw|Remove|Change|Mark|Move|Send|Reopen|Follow)\b|^Close .*…$/;
   for (const section of ['Overview', 'Objectives', 'People and roles', 'Resources', 'Policies', 'Training', 'Commitment']) {
     await carol.page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: section }).click();
     await expect(carol.page.getByRole('heading', { level: 2 }).first()).toBeVisible();
