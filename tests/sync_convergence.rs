@@ -382,9 +382,16 @@ impl World {
 
 #[derive(Debug, Clone)]
 enum Edit {
-    Add { draft: ObjectiveDraft },
-    Update { pick: usize, draft: ObjectiveDraft },
-    Delete { pick: usize },
+    Add {
+        draft: Box<ObjectiveDraft>,
+    },
+    Update {
+        pick: usize,
+        draft: Box<ObjectiveDraft>,
+    },
+    Delete {
+        pick: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -418,8 +425,11 @@ fn draft() -> impl Strategy<Value = ObjectiveDraft> {
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
-        2 => draft().prop_map(|draft| Edit::Add { draft }),
-        3 => (any::<usize>(), draft()).prop_map(|(pick, draft)| Edit::Update { pick, draft }),
+        2 => draft().prop_map(|draft| Edit::Add { draft: Box::new(draft) }),
+        3 => (any::<usize>(), draft()).prop_map(|(pick, draft)| Edit::Update {
+            pick,
+            draft: Box::new(draft)
+        }),
         1 => any::<usize>().prop_map(|pick| Edit::Delete { pick }),
     ]
 }
@@ -467,7 +477,12 @@ fn offline_edits_on_both_sides_meet_after_reconnecting() {
                 title: format!("Offline {who}.{n}"),
                 ..Default::default()
             };
-            world.edit(who, &Edit::Add { draft });
+            world.edit(
+                who,
+                &Edit::Add {
+                    draft: Box::new(draft),
+                },
+            );
         }
     }
     world.settle();
@@ -485,10 +500,10 @@ fn blobs_of_another_room_or_key_are_reported_and_never_applied() {
     world.edit(
         0,
         &Edit::Add {
-            draft: ObjectiveDraft {
+            draft: Box::new(ObjectiveDraft {
                 title: "Genuine".into(),
                 ..Default::default()
-            },
+            }),
         },
     );
     world.settle();
@@ -519,10 +534,10 @@ fn blobs_of_another_room_or_key_are_reported_and_never_applied() {
     world.edit(
         1,
         &Edit::Add {
-            draft: ObjectiveDraft {
+            draft: Box::new(ObjectiveDraft {
                 title: "After the bad ones".into(),
                 ..Default::default()
-            },
+            }),
         },
     );
     assert!(world.push(1));
@@ -626,10 +641,10 @@ fn a_reader_cannot_append() {
     world.edit(
         0,
         &Edit::Add {
-            draft: ObjectiveDraft {
+            draft: Box::new(ObjectiveDraft {
                 title: "From an editor".into(),
                 ..Default::default()
-            },
+            }),
         },
     );
     assert!(world.push(0));
