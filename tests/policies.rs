@@ -369,3 +369,99 @@ fn text_splices_count_in_the_documents_encoding() {
     );
     assert!(text_splices(old, old, TextEncoding::Utf16CodeUnit).is_empty());
 }
+
+/// The overview's "in force" is derived: an information security policy that
+/// was approved and is approved or published; two in force, or none, is
+/// flagged, and so is a text changed since its approval.
+#[test]
+fn the_policy_in_force_is_derived_from_the_records() {
+    use charter::workspace::overview::Overview;
+    use charter::workspace::policies::{PolicyInForce, policy_in_force};
+    let mut ws = workspace();
+    let in_force = |ws: &WorkspaceDoc| policy_in_force(&ws.read().unwrap().policies);
+    assert_eq!(in_force(&ws), PolicyInForce::None);
+    assert!(Overview::of(&ws.read().unwrap(), "2026-06-01").needs_attention());
+
+    // A topic-specific policy, even approved, is not the policy of 5.2.
+    let topic = ws
+        .add_policy(
+            &PolicyDraft {
+                kind: PolicyKind::TopicSpecific,
+                ..draft("Backup policy")
+            },
+            BODY,
+            NOW,
+        )
+        .unwrap();
+    ws.set_policy_status(&topic, PolicyStatus::InReview, NOW)
+        .unwrap();
+    ws.approve_policy(&topic, NOW).unwrap();
+    assert_eq!(in_force(&ws), PolicyInForce::None);
+
+    let id = approved_policy(&mut ws);
+    let one = |changed| PolicyInForce::One {
+        id: id.clone(),
+        title: "Security policy".into(),
+        version: 1,
+        changed,
+    };
+    assert_eq!(in_force(&ws), one(Some(false)));
+    assert!(!in_force(&ws).needs_attention());
+
+    // A revision drafted after approval: version 1 stays in force, and the
+    // text is said to differ from it.
+    ws.set_policy_body(&id, &format!("{BODY}Changed after approval.\n"), NOW + 10)
+        .unwrap();
+    assert_eq!(ws.policy(&id).unwrap().unwrap().status, PolicyStatus::Draft);
+    assert_eq!(in_force(&ws), one(Some(true)));
+    assert!(in_force(&ws).needs_attention());
+    ws.set_policy_body(&id, BODY, NOW + 11).unwrap();
+    assert_eq!(in_force(&ws), one(Some(false)), "the same text again");
+
+    // A second one approved: which applies is unclear.
+    let second = ws
+        .add_policy(&draft("ISMS policy 2027"), BODY, NOW + 12)
+        .unwrap();
+    ws.set_policy_status(&second, PolicyStatus::InReview, NOW + 13)
+        .unwrap();
+    ws.approve_policy(&second, NOW + 14).unwrap();
+    assert_eq!(
+        in_force(&ws),
+        PolicyInForce::Several(vec!["ISMS policy 2027".into(), "Security policy".into()])
+    );
+    // Retiring the old one leaves the new one in force.
+    ws.set_policy_status(&id, PolicyStatus::Retired, NOW + 15)
+        .unwrap();
+    assert!(
+        matches!(in_force(&ws), PolicyInForce::One { title, .. } if title == "ISMS policy 2027")
+    );
+}
+
+/// An edit made offline while the policy was in review, merged after the
+/// approval: the status still says Approved, but the text is not the one
+/// approved, and the overview says so.
+#[test]
+fn an_offline_edit_merged_after_approval_shows_as_a_changed_text() {
+    use charter::workspace::policies::{PolicyInForce, policy_in_force};
+    let mut ada = workspace();
+    let id = ada
+        .add_policy(&draft("Security policy"), BODY, NOW)
+        .unwrap();
+    ada.set_policy_status(&id, PolicyStatus::InReview, NOW + 1)
+        .unwrap();
+    let mut bob = fork(&mut ada, "Bob");
+    bob.set_policy_body(&id, &format!("{BODY}Bob's offline line.\n"), NOW + 2)
+        .unwrap();
+    ada.approve_policy(&id, NOW + 3).unwrap();
+    ada.automerge().merge(bob.automerge()).unwrap();
+    let state = ada.read().unwrap();
+    assert_eq!(state.policies[&id].status, PolicyStatus::Approved);
+    assert!(matches!(
+        policy_in_force(&state.policies),
+        PolicyInForce::One {
+            changed: Some(true),
+            version: 1,
+            ..
+        }
+    ));
+}

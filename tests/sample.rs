@@ -147,6 +147,14 @@ fn the_overview_adds_up_the_sample() {
     assert_eq!(overview.with_health(Health::AtRisk), 2);
     assert_eq!(overview.overdue, 1);
     assert_eq!(overview.policies_due, 2);
+    assert!(matches!(
+        &overview.policy_in_force,
+        charter::workspace::policies::PolicyInForce::One {
+            changed: Some(false),
+            version: 1,
+            ..
+        }
+    ));
     assert_eq!(overview.in_status(PolicyStatus::Published), 3);
     assert_eq!(overview.in_status(PolicyStatus::Approved), 1);
     assert_eq!(overview.in_status(PolicyStatus::InReview), 1);

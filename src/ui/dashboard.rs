@@ -10,7 +10,7 @@ use crate::workspace::Health;
 use crate::workspace::changes::Area;
 use crate::workspace::commitment::Duty;
 use crate::workspace::overview::{Overview, percent_label, spent_percent};
-use crate::workspace::policies::PolicyStatus;
+use crate::workspace::policies::{PolicyInForce, PolicyStatus};
 use crate::workspace::resources::money_label;
 
 /// The overview section of the open workspace.
@@ -151,53 +151,70 @@ fn AttentionTile(
     let items = move || {
         let o = overview.get();
         let base = base.get();
-        [
-            (
-                o.overdue,
-                counted(o.overdue, "overdue objective", "overdue objectives"),
-                format!("{base}?overdue=yes"),
-            ),
-            (
-                o.measurements_due,
-                counted(
+        let policy = match &o.policy_in_force {
+            PolicyInForce::None => Some("No information security policy is in force".to_owned()),
+            PolicyInForce::Several(titles) => Some(format!(
+                "{} information security policies are in force",
+                titles.len()
+            )),
+            PolicyInForce::One {
+                changed: Some(true),
+                version,
+                ..
+            } => Some(format!(
+                "The information security policy's text differs from version {version}, the one approved"
+            )),
+            PolicyInForce::One { .. } => None,
+        };
+        let policy = policy.map(|text| (1, text, format!("{base}/policies")));
+        policy
+            .into_iter()
+            .chain([
+                (
+                    o.overdue,
+                    counted(o.overdue, "overdue objective", "overdue objectives"),
+                    format!("{base}?overdue=yes"),
+                ),
+                (
                     o.measurements_due,
-                    "objective due for measurement",
-                    "objectives due for measurement",
+                    counted(
+                        o.measurements_due,
+                        "objective due for measurement",
+                        "objectives due for measurement",
+                    ),
+                    format!("{base}?measure=due"),
                 ),
-                format!("{base}?measure=due"),
-            ),
-            (
-                o.policies_due,
-                counted(
+                (
                     o.policies_due,
-                    "policy due for review",
-                    "policies due for review",
+                    counted(
+                        o.policies_due,
+                        "policy due for review",
+                        "policies due for review",
+                    ),
+                    format!("{base}/policies?review=due"),
                 ),
-                format!("{base}/policies?review=due"),
-            ),
-            (
-                o.raci_warnings,
-                counted(
+                (
                     o.raci_warnings,
-                    "activity without one accountable role",
-                    "activities without one accountable role",
+                    counted(
+                        o.raci_warnings,
+                        "activity without one accountable role",
+                        "activities without one accountable role",
+                    ),
+                    format!("{base}/roles"),
                 ),
-                format!("{base}/roles"),
-            ),
-            (
-                o.awaiting_approval,
-                counted(
+                (
                     o.awaiting_approval,
-                    "budget line awaiting approval",
-                    "budget lines awaiting approval",
+                    counted(
+                        o.awaiting_approval,
+                        "budget line awaiting approval",
+                        "budget lines awaiting approval",
+                    ),
+                    format!("{base}/resources"),
                 ),
-                format!("{base}/resources"),
-            ),
-        ]
-        .into_iter()
-        .filter(|(n, _, _)| *n > 0)
-        .map(|(_, text, href)| view! { <li><A href=href>{text}</A></li> })
-        .collect_view()
+            ])
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(_, text, href)| view! { <li><A href=href>{text}</A></li> })
+            .collect_view()
     };
     view! {
         <Tile title="Needs attention">
@@ -295,6 +312,13 @@ fn PoliciesTile(
                         }
                     }}
                 </A>
+            </p>
+            <p class="in-force">
+                {move || match overview.with(|o| o.policy_in_force.clone()) {
+                    PolicyInForce::One { title, version, .. } => format!("In force: {title}, version {version}"),
+                    PolicyInForce::None => "No information security policy in force".to_owned(),
+                    PolicyInForce::Several(titles) => format!("In force: {}", titles.join(" and ")),
+                }}
             </p>
             <ul class="figures">
                 {[PolicyStatus::Approved, PolicyStatus::InReview, PolicyStatus::Draft]

@@ -5,7 +5,9 @@ use crate::workspace::assessment::{assessed_health, measurement_due};
 use crate::workspace::commitment::{CommitmentProgress, commitment_progress};
 use crate::workspace::measurements::{day_number, overdue_objectives};
 use crate::workspace::model::{Health, Workspace};
-use crate::workspace::policies::{PolicyStatus, policies_due_for_review};
+use crate::workspace::policies::{
+    PolicyInForce, PolicyStatus, policies_due_for_review, policy_in_force,
+};
 use crate::workspace::resources::{BudgetTotal, budget_totals};
 use crate::workspace::roles::raci_warnings;
 use crate::workspace::training::overall_completion;
@@ -26,6 +28,8 @@ pub struct Overview {
     pub policies_by_status: [usize; 5],
     /// Policies whose review date has passed.
     pub policies_due: usize,
+    /// The information security policy in force, if exactly one is.
+    pub policy_in_force: PolicyInForce,
     /// RACI activities without exactly one Accountable role.
     pub raci_warnings: usize,
     /// Budget lines not yet approved.
@@ -65,6 +69,7 @@ impl Overview {
             measurements_due: open.iter().filter(|(_, o)| measurement_due(o, day)).count(),
             policies_by_status,
             policies_due: policies_due_for_review(&ws.policies, today).len(),
+            policy_in_force: policy_in_force(&ws.policies),
             raci_warnings: raci_warnings(ws).len(),
             awaiting_approval: ws.budget.values().filter(|l| l.approval.is_none()).count(),
             budget: budget_totals(&ws.budget)
@@ -101,6 +106,7 @@ impl Overview {
             + self.raci_warnings
             + self.awaiting_approval
             > 0
+            || self.policy_in_force.needs_attention()
     }
 }
 

@@ -19,6 +19,7 @@ use automerge::{ChangeHash, ObjId, ObjType, ROOT, ReadDoc, TextEncoding, Value};
 use autosurgeon::{Hydrate, Reconcile, Text, reconcile_prop};
 
 use crate::workspace::diff::{DiffOp, diff};
+use crate::workspace::model::sort_list;
 use crate::workspace::validate::{
     Field, MAX_SHORT, MAX_TITLE, ValidationErrors, check_length, parse_date,
 };
@@ -171,6 +172,91 @@ pub struct Approval {
     /// ([`crate::workspace::signing`]); the UI says whether it verifies.
     #[autosurgeon(missing = "Default::default")]
     pub signature: Option<crate::workspace::signing::ActSignature>,
+    /// SHA-256 (hex) of the text approved, so whether the text changed since
+    /// can be told without going back in the history; empty for approvals
+    /// recorded before it was kept.
+    #[autosurgeon(missing = "Default::default")]
+    pub body_sha: String,
+}
+
+/// SHA-256 (hex) of a policy text, as [`Approval::body_sha`] keeps it.
+pub fn text_sha(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Which information security policy is in force, derived from the records
+/// rather than trusted from one status: an information security policy that
+/// was approved and has not been retired. Its latest approved version stays
+/// in force while a revision is drafted; the text then differs from it, and
+/// the overview says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyInForce {
+    /// None is: clause 5.2 is not met.
+    None,
+    /// Exactly one.
+    One {
+        /// Its id.
+        id: String,
+        /// Its title.
+        title: String,
+        /// The version in force (the latest approval's number).
+        version: usize,
+        /// Whether its text has changed since that approval; `None` when the
+        /// approval predates the text's fingerprint.
+        changed: Option<bool>,
+    },
+    /// More than one, by title: which one applies is unclear.
+    Several(Vec<String>),
+}
+
+impl PolicyInForce {
+    /// Whether this needs top management's attention.
+    pub fn needs_attention(&self) -> bool {
+        !matches!(
+            self,
+            PolicyInForce::One {
+                changed: Some(false) | None,
+                ..
+            }
+        )
+    }
+}
+
+/// The information security policy in force among `policies`.
+pub fn policy_in_force(policies: &BTreeMap<String, Policy>) -> PolicyInForce {
+    let mut in_force: Vec<(&String, &Policy)> = policies
+        .iter()
+        .filter(|(_, p)| {
+            p.kind == PolicyKind::InformationSecurity
+                && p.status != PolicyStatus::Retired
+                && !p.approvals.is_empty()
+        })
+        .collect();
+    match in_force.len() {
+        0 => PolicyInForce::None,
+        1 => {
+            let (id, policy) = in_force.remove(0);
+            let latest = policy.approvals.last();
+            let changed = latest
+                .filter(|a| !a.body_sha.is_empty())
+                .map(|a| a.body_sha != text_sha(policy.body.as_str()));
+            PolicyInForce::One {
+                id: id.clone(),
+                title: policy.title.clone(),
+                version: policy.approvals.len(),
+                changed,
+            }
+        }
+        _ => {
+            let mut titles: Vec<String> = in_force.iter().map(|(_, p)| p.title.clone()).collect();
+            sort_list(&mut titles, |a, b| a.to_lowercase().cmp(&b.to_lowercase()));
+            PolicyInForce::Several(titles)
+        }
+    }
 }
 
 /// A policy's short fields as typed into the form.
@@ -607,6 +693,7 @@ impl WorkspaceDoc {
             heads,
             acknowledgements: BTreeMap::new(),
             signature,
+            body_sha: text_sha(policy.body.as_str()),
         };
         policy.approvals.push(approval);
         let index = policy.approvals.len() - 1;

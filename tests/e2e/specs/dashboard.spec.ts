@@ -33,6 +33,7 @@ test('every figure of the sample dashboard equals the list it links to', async (
   await openSample(page);
   await screenshot(page, 'dashboard');
   const overview = page.url();
+  await expect(tile(page, 'Policies')).toContainText('In force: Information security policy, version 1');
 
   // Objectives: all of them, then each health.
   const objectives = tile(page, 'Objectives');
@@ -156,6 +157,11 @@ test('a workspace opened from the start page shows its overview; a new one start
   await expect(tile(page, 'Objectives').getByRole('link', { name: '0 objectives' })).toBeVisible();
   await expect(tile(page, 'Budget')).toContainText('No budget lines for this year yet.');
   await expect(tile(page, 'Policies').getByRole('link', { name: 'No policies yet' })).toBeVisible();
+  // Clause 5.2 is not met until an information security policy is approved: the overview says so.
+  await expect(tile(page, 'Policies')).toContainText('No information security policy in force');
+  await expect(
+    tile(page, 'Needs attention').getByRole('link', { name: 'No information security policy is in force' }),
+  ).toBeVisible();
   await expect(tile(page, 'Training and awareness').getByRole('link', { name: 'Training completion' })).toHaveText(
     'No one is due yet',
   );

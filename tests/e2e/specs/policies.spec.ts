@@ -95,6 +95,17 @@ test('an approved policy keeps its approved text after later edits and a reload'
   await expect(changes.locator('.diff-removed')).toHaveText([`− ${OLD_SENTENCE}`]);
   await expect(changes.locator('.diff-added')).toHaveText([`+ ${NEW_SENTENCE}`]);
 
+  // The overview derives what is in force: version 1 still is, and its text now differs from it.
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Overview' }).click();
+  const policiesTile = page.getByRole('region', { name: 'Policies' });
+  await expect(policiesTile).toContainText(`In force: ${POLICY}, version 1`);
+  await expect(
+    page
+      .getByRole('region', { name: 'Needs attention' })
+      .getByRole('link', { name: "The information security policy's text differs from version 1, the one approved" }),
+  ).toBeVisible();
+  await openPolicies(page);
+
   // Markup in the text is shown as text, never run.
   await addPolicy(
     page,
