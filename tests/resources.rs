@@ -18,6 +18,17 @@ fn workspace() -> WorkspaceDoc {
     WorkspaceDoc::create("Acme Ltd", "All offices", "Ada", NOW).unwrap()
 }
 
+/// Adds a budget line as someone else (another device), so that this
+/// session may approve it: whoever asks for money cannot approve it.
+fn requested_by_another(ws: &mut WorkspaceDoc, draft: &BudgetLineDraft, now: i64) -> String {
+    let own = ws.automerge().get_actor().clone();
+    ws.automerge()
+        .set_actor(automerge::ActorId::from(&[0xB0, 0xB0][..]));
+    let id = ws.add_budget_line(draft, now).unwrap();
+    ws.automerge().set_actor(own);
+    id
+}
+
 fn fork(ws: &mut WorkspaceDoc, author: &str) -> WorkspaceDoc {
     let bytes = ws.automerge().save();
     WorkspaceDoc::from_automerge(AutoCommit::load(&bytes).unwrap(), author)
@@ -209,12 +220,11 @@ fn totals_are_per_year_and_currency() {
 #[test]
 fn budget_lines_are_added_edited_approved_and_deleted() {
     let mut ws = workspace();
-    let id = ws
-        .add_budget_line(
-            &line(" Tools and licences ", "2026", "eur", "12,500.50", ""),
-            NOW + 1,
-        )
-        .unwrap();
+    let id = requested_by_another(
+        &mut ws,
+        &line(" Tools and licences ", "2026", "eur", "12,500.50", ""),
+        NOW + 1,
+    );
     let stored = ws.budget_line(&id).unwrap().unwrap();
     assert_eq!(stored.category, "Tools and licences");
     assert_eq!(stored.year, 2026);
@@ -534,9 +544,7 @@ fn concurrent_people_time_for_different_roles_merges() {
 #[test]
 fn an_approval_does_not_survive_a_new_year_or_currency_and_cannot_be_dated_ahead() {
     let mut ws = workspace();
-    let id = ws
-        .add_budget_line(&line("Tools", "2026", "EUR", "12000", "0"), NOW)
-        .unwrap();
+    let id = requested_by_another(&mut ws, &line("Tools", "2026", "EUR", "12000", "0"), NOW);
     // A day of the decision in the future is refused, with the field named.
     let ahead = invalid(ws.approve_budget_line(&id, &approval("10000", "2099-01-01"), NOW));
     assert_eq!(
@@ -576,4 +584,64 @@ fn an_approval_does_not_survive_a_new_year_or_currency_and_cannot_be_dated_ahead
     )
     .unwrap();
     assert!(ws.budget_line(&id).unwrap().unwrap().approval.is_none());
+}
+
+/// Separation of duties: whoever asked for a budget line cannot approve it,
+/// from the same device or from another device that speaks for the same
+/// person; someone else can.
+#[test]
+fn whoever_requested_a_budget_line_cannot_approve_it() {
+    use charter::workspace::roles::PersonDraft;
+    use charter::workspace::signing::DeviceKey;
+    let mut ada = workspace();
+    ada.set_device_key(Some(DeviceKey::from_seed([1; 32])));
+    ada.claim_founder(NOW).unwrap();
+    let person = |name: &str| PersonDraft {
+        name: name.into(),
+        title: String::new(),
+        email: String::new(),
+    };
+    let ada_person = ada.add_person(&person("Ada Lovelace"), NOW).unwrap();
+    ada.put_forward_key(&ada_person, "Laptop", NOW).unwrap();
+    let id = ada
+        .add_budget_line(&line("Consulting", "2026", "EUR", "3000", ""), NOW + 1)
+        .unwrap();
+    let requester = ada.budget_line(&id).unwrap().unwrap().requested_by.unwrap();
+    assert_eq!(requester.name, "Ada");
+    assert_eq!(requester.person, ada_person);
+    assert_eq!(requester.actor, ada.automerge().get_actor().to_hex_string());
+
+    let refused = ada.approve_budget_line(&id, &approval("3000", "2026-02-01"), NOW + 2);
+    assert!(
+        matches!(&refused, Err(CommandError::NotAllowed(m)) if m == "You asked for this money, so another member of top management approves it."),
+        "{refused:?}"
+    );
+    assert!(ada.budget_line(&id).unwrap().unwrap().approval.is_none());
+
+    // Ada's phone: another device, the same person.
+    let mut phone = fork(&mut ada, "Ada on her phone");
+    phone.set_device_key(Some(DeviceKey::from_seed([2; 32])));
+    phone
+        .put_forward_key(&ada_person, "Phone", NOW + 3)
+        .unwrap();
+    assert!(
+        phone
+            .is_requester(&phone.budget_line(&id).unwrap().unwrap())
+            .unwrap()
+    );
+    assert!(matches!(
+        phone.approve_budget_line(&id, &approval("3000", "2026-02-01"), NOW + 4),
+        Err(CommandError::NotAllowed(_))
+    ));
+
+    // Grace, on her own device, may.
+    let mut grace = fork(&mut ada, "Grace Hopper");
+    grace
+        .approve_budget_line(&id, &approval("2500", "2026-02-01"), NOW + 5)
+        .unwrap();
+    let approved = grace.budget_line(&id).unwrap().unwrap().approval.unwrap();
+    assert_eq!(
+        (approved.amount, approved.by_name.as_str()),
+        (250_000, "Grace Hopper")
+    );
 }

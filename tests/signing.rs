@@ -344,8 +344,12 @@ fn sign_with(
 #[test]
 fn a_budget_approval_with_its_amount_changed_later_no_longer_verifies() {
     let mut s = setup();
-    let line = s
-        .ada
+    // Carol asks for the money on her own device; Ada approves it.
+    let mut carol = WorkspaceDoc::from_automerge(
+        AutoCommit::load(&s.ada.automerge().save()).unwrap(),
+        "Carol Diaz",
+    );
+    let line = carol
         .add_budget_line(
             &BudgetLineDraft {
                 category: "Training".into(),
@@ -358,6 +362,7 @@ fn a_budget_approval_with_its_amount_changed_later_no_longer_verifies() {
             NOW,
         )
         .unwrap();
+    s.ada.automerge().merge(carol.automerge()).unwrap();
     s.ada
         .approve_budget_line(
             &line,

@@ -413,6 +413,12 @@ fn LineFigures(
                 <dt>"Approved − spent"</dt>
                 <dd>{variance_view(line.approved_minus_spent(), currency)}</dd>
             </div>
+            {line.requested_by.as_ref().map(|r| view! {
+                <div class="fact">
+                    <dt>"Requested by"</dt>
+                    <dd>{r.name.clone()}</dd>
+                </div>
+            })}
         </dl>
     }
 }
@@ -476,6 +482,14 @@ fn ApprovalStatus(
             }
             .into_any()
         }
+        None if ws.read_doc(|doc| doc.is_requester(&line)).unwrap_or(false) => view! {
+            <div class="approval-row">
+                <p class="approval-status pending">
+                    "Awaiting approval · you asked for this money, so another member of top management approves it"
+                </p>
+            </div>
+        }
+        .into_any(),
         None => view! {
             <div class="approval-row">
                 <p class="approval-status pending">"Awaiting approval"</p>

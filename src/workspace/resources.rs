@@ -61,6 +61,24 @@ pub struct BudgetLine {
     /// When the line was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Who asked for the money; they cannot also approve it. `None` for
+    /// lines added before this was kept.
+    #[autosurgeon(missing = "Default::default")]
+    pub requested_by: Option<Requester>,
+}
+
+/// Who added a budget line: the one who asks for the money.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Requester {
+    /// Their device's actor id (hex).
+    #[autosurgeon(missing = "Default::default")]
+    pub actor: String,
+    /// Their display name at the time.
+    #[autosurgeon(missing = "Default::default")]
+    pub name: String,
+    /// The People record their key speaks for, when they had one.
+    #[autosurgeon(missing = "Default::default")]
+    pub person: String,
 }
 
 /// Who approved how much of a budget line, and when.
@@ -559,6 +577,11 @@ impl WorkspaceDoc {
             spent: fields.spent,
             approval: None,
             created_at: now,
+            requested_by: Some(Requester {
+                actor: self.actor(),
+                name: self.author().to_owned(),
+                person: self.own_person()?.unwrap_or_default(),
+            }),
         };
         self.write_budget_line(&id, &line)?;
         self.commit(
@@ -661,6 +684,12 @@ impl WorkspaceDoc {
         let old = self
             .budget_line(id)?
             .ok_or(CommandError::NotFound("budget line"))?;
+        if self.is_requester(&old)? {
+            return Err(CommandError::NotAllowed(
+                "You asked for this money, so another member of top management approves it."
+                    .to_owned(),
+            ));
+        }
         let heads = self.heads_hex();
         let signature = self.sign_act(
             &crate::workspace::signing::Act::BudgetApproval {
@@ -814,6 +843,19 @@ impl WorkspaceDoc {
             now,
         )?;
         Ok(old)
+    }
+
+    /// Whether this session is whoever asked for `line`: the same device, or
+    /// a key that speaks for the same person.
+    pub fn is_requester(&self, line: &BudgetLine) -> Result<bool, CommandError> {
+        let Some(requester) = &line.requested_by else {
+            return Ok(false);
+        };
+        if requester.actor == self.actor() {
+            return Ok(true);
+        }
+        Ok(!requester.person.is_empty()
+            && self.own_person()?.as_deref() == Some(requester.person.as_str()))
     }
 
     fn write_budget_line(&mut self, id: &str, line: &BudgetLine) -> Result<(), CommandError> {

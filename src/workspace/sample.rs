@@ -249,6 +249,27 @@ struct SampleObjective {
     values: [f64; 12],
 }
 
+/// Runs `act` as the sample person called `name`, on a device of their own
+/// (an actor id of theirs), so the sample's requests, approvals and
+/// confirmations name real people of its organisation rather than whoever
+/// opened it. They carry no signature: no browser of theirs holds a key.
+fn as_person<T>(
+    doc: &mut WorkspaceDoc,
+    name: &str,
+    act: impl FnOnce(&mut WorkspaceDoc) -> Result<T, CommandError>,
+) -> Result<T, CommandError> {
+    let own = doc.automerge().get_actor().clone();
+    let author = doc.author().to_owned();
+    let index = person_named(name) as u8;
+    doc.automerge()
+        .set_actor(automerge::ActorId::from(&[0xA1, index, 0x5A, 0x3E][..]));
+    doc.set_author(name);
+    let result = act(doc);
+    doc.automerge().set_actor(own);
+    doc.set_author(&author);
+    result
+}
+
 /// The index in [`PEOPLE`] of the person called `name`.
 fn person_named(name: &str) -> usize {
     PEOPLE.iter().position(|(n, _, _)| *n == name).unwrap_or(0)
@@ -587,7 +608,9 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             doc.set_policy_status(&id, PolicyStatus::InReview, tick())?;
         }
         if matches!(status, PolicyStatus::Approved | PolicyStatus::Published) {
-            doc.approve_policy(&id, tick())?;
+            as_person(&mut doc, "Claire Hoffmann", |doc| {
+                doc.approve_policy(&id, tick())
+            })?;
             for person in &people[..6] {
                 doc.acknowledge_policy(&id, 0, person, tick())?;
             }
@@ -711,13 +734,18 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             requested: requested.to_owned(),
             spent: spent.to_owned(),
         };
-        let id = doc.add_budget_line(&draft, tick())?;
+        // The CISO asks for the money; the chief financial officer approves it.
+        let id = as_person(&mut doc, "Jonas Weber", |doc| {
+            doc.add_budget_line(&draft, tick())
+        })?;
         if let Some(amount) = approved {
             let approval = BudgetApprovalDraft {
                 amount: amount.to_owned(),
                 date: date(-100),
             };
-            doc.approve_budget_line(&id, &approval, tick())?;
+            as_person(&mut doc, "Martin Kessler", |doc| {
+                doc.approve_budget_line(&id, &approval, tick())
+            })?;
         }
         budget.push(id);
     }
@@ -746,8 +774,11 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
     for (duty, record) in evidence {
         doc.set_duty_evidence(duty, record, true, tick())?;
     }
-    for duty in [Duty::A, Duty::B, Duty::C, Duty::D, Duty::F] {
-        doc.confirm_duty(duty, true, tick())?;
-    }
+    as_person(&mut doc, "Claire Hoffmann", |doc| {
+        for duty in [Duty::A, Duty::B, Duty::C, Duty::D, Duty::F] {
+            doc.confirm_duty(duty, true, tick())?;
+        }
+        Ok(())
+    })?;
     Ok(doc)
 }

@@ -784,6 +784,19 @@ impl WorkspaceDoc {
             .map_or_else(|| "an unknown person".to_owned(), |p| p.name))
     }
 
+    /// The People record this browser's key speaks for, if it has a key that
+    /// was put forward (confirmed or not): who "I" am, beyond a display name.
+    pub(crate) fn own_person(&self) -> Result<Option<String>, CommandError> {
+        let Some(device) = &self.device else {
+            return Ok(None);
+        };
+        let Some(keys) = self.existing_map(ROOT, "keys") else {
+            return Ok(None);
+        };
+        let record: Option<KeyRecord> = self.hydrate_entry(&keys, &device.public_hex())?;
+        Ok(record.map(|r| r.person).filter(|p| !p.is_empty()))
+    }
+
     /// This session's signature over `act` at `heads`, or `None` without a
     /// key. The person is the one this browser's key is recorded for and the
     /// role the Top management role they hold; either may be empty, and the

@@ -1,10 +1,11 @@
 // Resources (clause 7.1): the ISMS budget with its approvals and totals, and people time per role,
 // as top management would keep them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, screenshot, waitUntilSaved } from './support';
+import { createWorkspace, join, screenshot, share, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const APPROVER = 'Grace Hopper';
+const REQUESTER = 'Jonas Weber';
 
 /** What a person types into a budget line form; unset fields are left as they are. */
 interface LineInput {
@@ -88,15 +89,17 @@ function totalCells(page: Page, rowHeader: string): Locator {
     .getByRole('cell');
 }
 
-test('budget lines are added, approved, totalled per year and currency, and survive a reload', async ({
-  page,
+test('budget lines are asked for by one person and approved by another, totalled per year and currency, and survive a reload', async ({
+  page: requester,
+  browser,
+  baseURL,
 }) => {
-  await setDisplayName(page, APPROVER);
-  await createWorkspace(page, ORGANISATION);
-  await openResources(page);
-  await expect(page.getByText('No budget lines yet')).toBeVisible();
+  await setDisplayName(requester, REQUESTER);
+  await createWorkspace(requester, ORGANISATION);
+  await openResources(requester);
+  await expect(requester.getByText('No budget lines yet')).toBeVisible();
 
-  await addLine(page, {
+  await addLine(requester, {
     category: 'Tools and licences',
     description: 'SIEM licence',
     year: '2026',
@@ -104,7 +107,7 @@ test('budget lines are added, approved, totalled per year and currency, and surv
     requested: '15,000',
     spent: '4,000.50',
   });
-  await addLine(page, {
+  await addLine(requester, {
     category: 'Training and awareness',
     description: 'Phishing simulation',
     year: '2026',
@@ -112,8 +115,18 @@ test('budget lines are added, approved, totalled per year and currency, and surv
     requested: '8000',
     spent: '500',
   });
-  await addLine(page, { category: 'Audit and certification', year: '2027', currency: 'usd', requested: '20 000' });
-  await expect(page.getByText('No budget lines yet')).toBeHidden();
+  await addLine(requester, { category: 'Audit and certification', year: '2027', currency: 'usd', requested: '20 000' });
+  await expect(requester.getByText('No budget lines yet')).toBeHidden();
+
+  // Whoever asks for money cannot approve it: the button is not offered, and the line says why.
+  const asked = line(requester, 'Tools and licences 2026');
+  await expect(asked).toContainText('you asked for this money, so another member of top management approves it');
+  await expect(asked.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(asked.getByRole('definition').filter({ hasText: REQUESTER })).toHaveCount(1);
+  const links = await share(requester);
+  const approver = await join(browser, baseURL, links.editor, APPROVER);
+  const page = approver.page;
+  await openResources(page);
 
   // Approve less than requested, on the day offered (today).
   const tools = line(page, 'Tools and licences 2026');
@@ -174,6 +187,7 @@ test('budget lines are added, approved, totalled per year and currency, and surv
   await page.reload();
   await expect(line(page, 'Tools and licences 2026').getByText('Awaiting approval')).toBeVisible();
   await expect(totalCells(page, '2026 · EUR').nth(1)).toHaveText('EUR 0.00');
+  await approver.context.close();
 });
 
 test('bad amounts, an empty category and a wrong year are explained by their fields and nothing is stored', async ({
@@ -207,11 +221,15 @@ test('bad amounts, an empty category and a wrong year are explained by their fie
   await expect(form).toBeHidden();
   await expect(page.getByText('No budget lines yet')).toBeVisible();
 
-  // A line to approve, then a bad approval.
-  await addLine(page, { category: 'Consulting', year: '2026', currency: 'EUR', requested: '5000' });
-  const consulting = line(page, 'Consulting 2026');
-  await consulting.getByRole('button', { name: 'Approve' }).click();
-  const approval = consulting.getByRole('form', { name: 'Approve budget line' });
+  // A bad approval, on the sample's line that the CISO asked for and nobody has approved yet.
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/?#]+\/overview$/, { timeout: 30_000 });
+  await openResources(page);
+  const testing = line(page, `Testing ${new Date().getFullYear()}`);
+  await expect(testing.getByRole('definition').filter({ hasText: 'Jonas Weber' })).toHaveCount(1);
+  await testing.getByRole('button', { name: 'Approve' }).click();
+  const approval = testing.getByRole('form', { name: 'Approve budget line' });
   await approval.getByLabel('Amount approved').fill('abc');
   await approval.getByLabel('Date of approval').fill('2026-02-30');
   await approval.getByRole('button', { name: 'Record approval' }).click();
@@ -230,9 +248,8 @@ test('bad amounts, an empty category and a wrong year are explained by their fie
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 2, name: 'Resources' })).toBeVisible();
-  await expect(lineList(page).getByRole('listitem')).toHaveCount(1);
-  await expect(line(page, 'Consulting 2026').getByText('Awaiting approval')).toBeVisible();
-  await expect(totalCells(page, '2026 · EUR')).toHaveText(['EUR 5,000.00', 'EUR 0.00', 'EUR 0.00', 'EUR 0.00']);
+  await expect(lineList(page).getByRole('listitem')).toHaveCount(5);
+  await expect(testing.getByText('Awaiting approval')).toBeVisible();
 });
 
 test('a deleted budget line comes back with Undo', async ({ page }) => {
