@@ -465,3 +465,57 @@ fn an_offline_edit_merged_after_approval_shows_as_a_changed_text() {
         }
     ));
 }
+
+/// An approval, a confirmation or an acknowledgement names who gave it, so
+/// none is accepted before the person has given a name; an acknowledgement
+/// recorded for someone else says who recorded it.
+#[test]
+fn nothing_that_names_its_author_is_recorded_without_a_name() {
+    use charter::workspace::commands::UNNAMED;
+    use charter::workspace::commitment::Duty;
+    let mut ws = WorkspaceDoc::create("Acme Ltd", "", UNNAMED, NOW).unwrap();
+    let id = ws.add_policy(&draft("Security policy"), BODY, NOW).unwrap();
+    ws.set_policy_status(&id, PolicyStatus::InReview, NOW)
+        .unwrap();
+    let refused = ws.approve_policy(&id, NOW + 1);
+    assert!(
+        matches!(&refused, Err(CommandError::NotAllowed(m)) if m == "Add your name in your profile first: an approval names who gave it."),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        ws.confirm_duty(Duty::A, true, NOW + 1),
+        Err(CommandError::NotAllowed(_))
+    ));
+
+    ws.set_author("Ada Lovelace");
+    ws.approve_policy(&id, NOW + 2).unwrap();
+    let grace = ws
+        .add_person(
+            &PersonDraft {
+                name: "Grace Hopper".into(),
+                title: String::new(),
+                email: String::new(),
+            },
+            NOW + 3,
+        )
+        .unwrap();
+    ws.acknowledge_policy(&id, 0, &grace, NOW + 4).unwrap();
+    let approval = &ws.policy(&id).unwrap().unwrap().approvals[0];
+    assert_eq!(approval.acknowledgements.get(&grace), Some(&(NOW + 4)));
+    assert_eq!(
+        approval.recorded_by.get(&grace).map(String::as_str),
+        Some("Ada Lovelace")
+    );
+    let last = ws
+        .automerge()
+        .get_last_local_change()
+        .unwrap()
+        .message()
+        .map(str::to_owned);
+    assert_eq!(
+        last.as_deref(),
+        Some(
+            "Grace Hopper acknowledged policy “Security policy” version 1 (recorded by Ada Lovelace)"
+        )
+    );
+}

@@ -193,3 +193,44 @@ fn the_overview_of_an_empty_workspace_is_all_zero() {
     assert_eq!(percent_label(99.5), "100%");
     assert_eq!(percent_label(0.4), "0%");
 }
+
+/// Whoever opens the sample, even before giving a name, gets it whole: its
+/// approvals, confirmations and acknowledgements are made by its own people.
+#[test]
+fn the_sample_opens_for_someone_without_a_name_and_names_its_approvers() {
+    let doc = sample_workspace(charter::workspace::commands::UNNAMED, NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let approvers: std::collections::BTreeSet<&str> = ws
+        .policies
+        .values()
+        .flat_map(|p| p.approvals.iter().map(|a| a.approver_name.as_str()))
+        .collect();
+    assert_eq!(
+        approvers.into_iter().collect::<Vec<_>>(),
+        ["Claire Hoffmann"]
+    );
+    for line in ws.budget.values() {
+        assert_eq!(line.requested_by.as_ref().unwrap().name, "Jonas Weber");
+        if let Some(approval) = &line.approval {
+            assert_eq!(approval.by_name, "Martin Kessler");
+        }
+    }
+    let confirmed_by: Vec<&str> = ws
+        .commitment
+        .values()
+        .filter_map(|d| d.confirmation.as_ref().map(|c| c.name.as_str()))
+        .collect();
+    assert_eq!(confirmed_by, ["Claire Hoffmann"; 5]);
+    let policy = ws
+        .policies
+        .values()
+        .find(|p| !p.approvals.is_empty())
+        .unwrap();
+    assert!(
+        policy.approvals[0]
+            .recorded_by
+            .values()
+            .all(|by| by == "Priya Raman")
+    );
+    assert_eq!(policy.approvals[0].recorded_by.len(), 6);
+}

@@ -772,9 +772,14 @@ fn Acknowledgements(
                     .acknowledgements
                     .keys()
                     .map(|pid| {
-                        s.people
+                        let name = s
+                            .people
                             .get(pid)
-                            .map_or_else(|| pid.clone(), |p| p.name.clone())
+                            .map_or_else(|| pid.clone(), |p| p.name.clone());
+                        match approval.recorded_by.get(pid) {
+                            Some(by) => format!("{name} (recorded by {by})"),
+                            None => name,
+                        }
                     })
                     .collect::<Vec<_>>()
             })

@@ -33,12 +33,17 @@ impl Profile {
         self.name.get()
     }
 
+    /// The saved name, or empty, without tracking it.
+    pub fn name_untracked(&self) -> String {
+        self.name.get_untracked()
+    }
+
     /// The name recorded against changes: the display name, or a neutral
     /// stand-in until the person sets one.
     pub fn author(&self) -> String {
         let name = self.name.get_untracked();
         if name.is_empty() {
-            "Unnamed participant".to_owned()
+            crate::workspace::commands::UNNAMED.to_owned()
         } else {
             name
         }

@@ -208,12 +208,38 @@ fn NewWorkspaceForm() -> impl IntoView {
     let navigate = use_navigate();
     let organisation = RwSignal::new(String::new());
     let scope = RwSignal::new(String::new());
+    // Asked here because approvals and confirmations name who gave them.
+    let your_name = RwSignal::new(profile.name_untracked());
     let errors = FormErrors::new();
     let busy = RwSignal::new(false);
     let name_ref = NodeRef::<leptos::html::Input>::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
+            return;
+        }
+        // Every field's problem at once: the organisation's and the name's.
+        let mut invalid = crate::workspace::validate::workspace_meta(
+            &organisation.get_untracked(),
+            &scope.get_untracked(),
+        )
+        .err()
+        .unwrap_or_default();
+        let named = crate::workspace::validate::required_name(
+            Field::DisplayName,
+            &your_name.get_untracked(),
+            "Enter your name: approvals and confirmations name who gave them.",
+        );
+        if let Err(e) = &named {
+            invalid.0.extend(e.0.iter().cloned());
+        }
+        if !invalid.is_empty() {
+            errors.show(Err(CommandError::Invalid(invalid)), form_ref);
+            return;
+        }
+        if let Err(problem) = profile.save(&your_name.get_untracked()) {
+            errors.set(Some(CommandError::NotAllowed(problem)));
             return;
         }
         let db = match storage.database() {
@@ -245,13 +271,20 @@ fn NewWorkspaceForm() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="new-workspace-heading">
             <h2 id="new-workspace-heading">"New workspace"</h2>
-            <form class="form" aria-label="New workspace" on:submit=submit novalidate>
+            <form class="form" aria-label="New workspace" on:submit=submit novalidate node_ref=form_ref>
                 <TextField
                     id="organisation".into()
                     label="Organisation name"
                     value=organisation
                     error=errors.field(Field::Organisation)
                     node_ref=name_ref
+                />
+                <TextField
+                    id="founder-name".into()
+                    label="Your name"
+                    hint="Shown beside your changes, approvals and confirmations. Kept in this browser."
+                    value=your_name
+                    error=errors.field(Field::DisplayName)
                 />
                 <TextField
                     id="scope".into()

@@ -12,6 +12,10 @@ use crate::workspace::policies::text_splices;
 use crate::workspace::validate::{Field, ObjectiveDraft, ObjectiveFields, ValidationErrors};
 use crate::workspace::{Millis, validate};
 
+/// The name changes are recorded under until a person gives theirs; nothing
+/// that names who approved or confirmed it is accepted under it.
+pub const UNNAMED: &str = "Unnamed participant";
+
 /// Why a command could not be carried out.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CommandError {
@@ -216,6 +220,18 @@ impl WorkspaceDoc {
     /// The display name recorded against this session's changes.
     pub fn author(&self) -> &str {
         &self.author
+    }
+
+    /// Refuses `what` (an approval, a confirmation) while this session has
+    /// no name of its own: such a record names who gave it.
+    pub(crate) fn require_name(&self, what: &str) -> Result<(), CommandError> {
+        let name = self.author.trim();
+        if name.is_empty() || name == UNNAMED {
+            return Err(CommandError::NotAllowed(format!(
+                "Add your name in your profile first: {what} names who gave it."
+            )));
+        }
+        Ok(())
     }
 
     /// Changes the display name recorded against later changes.

@@ -192,6 +192,9 @@ impl WorkspaceDoc {
         confirmed: bool,
         now: Millis,
     ) -> Result<(), CommandError> {
+        if confirmed {
+            self.require_name("a confirmation")?;
+        }
         let record = self.duty_record(duty)?;
         if record.confirmation.is_some() == confirmed {
             return Ok(());

@@ -172,6 +172,11 @@ pub struct Approval {
     /// ([`crate::workspace::signing`]); the UI says whether it verifies.
     #[autosurgeon(missing = "Default::default")]
     pub signature: Option<crate::workspace::signing::ActSignature>,
+    /// Person id → the display name of whoever recorded that person's
+    /// acknowledgement on their behalf; absent when the person recorded it
+    /// themselves, from a device whose key speaks for them.
+    #[autosurgeon(missing = "Default::default")]
+    pub recorded_by: BTreeMap<String, String>,
     /// SHA-256 (hex) of the text approved, so whether the text changed since
     /// can be told without going back in the history; empty for approvals
     /// recorded before it was kept.
@@ -673,6 +678,7 @@ impl WorkspaceDoc {
     /// Approves a policy that is in review, recording this session's actor and
     /// author, the time and the document heads; returns the approval index.
     pub fn approve_policy(&mut self, id: &str, now: Millis) -> Result<usize, CommandError> {
+        self.require_name("an approval")?;
         let mut policy = self.existing_policy(id)?;
         check_transition(&policy, PolicyStatus::Approved)?;
         // The heads of everything committed so far: the approved text.
@@ -693,6 +699,7 @@ impl WorkspaceDoc {
             heads,
             acknowledgements: BTreeMap::new(),
             signature,
+            recorded_by: BTreeMap::new(),
             body_sha: text_sha(policy.body.as_str()),
         };
         policy.approvals.push(approval);
@@ -752,6 +759,7 @@ impl WorkspaceDoc {
         if approval_index >= policy.approvals.len() {
             return Err(CommandError::NotFound("approved version"));
         }
+        self.require_name("an acknowledgement")?;
         let person = self
             .person(person_id)?
             .ok_or(CommandError::NotFound("person"))?;
@@ -761,6 +769,10 @@ impl WorkspaceDoc {
         {
             return Ok(());
         }
+        // Recorded by the person themselves only when this device's key
+        // speaks for them; a name that matches proves nothing.
+        let on_behalf = self.own_person()?.as_deref() != Some(person_id);
+        let recorder = self.author().to_owned();
         self.guard(|ws| {
             let obj = ws.policy_obj(policy_id)?;
             let approvals = match ws.doc.get(&obj, "approvals")? {
@@ -771,18 +783,25 @@ impl WorkspaceDoc {
                 Some((Value::Object(ObjType::Map), map)) => map,
                 _ => return Err(CommandError::Unreadable("policy approval".to_owned())),
             };
-            let acks = ws.map(approval, "acknowledgements")?;
-            Ok(reconcile_prop(&mut ws.doc, &acks, person_id, now)?)
+            let acks = ws.map(approval.clone(), "acknowledgements")?;
+            reconcile_prop(&mut ws.doc, &acks, person_id, now)?;
+            if on_behalf {
+                let by = ws.map(approval, "recorded_by")?;
+                reconcile_prop(&mut ws.doc, &by, person_id, recorder.as_str())?;
+            }
+            Ok(())
         })?;
-        self.commit(
-            format!(
-                "{} acknowledged policy “{}” version {}",
-                person.name,
-                policy.title,
-                approval_index + 1
-            ),
-            now,
-        )
+        let what = format!(
+            "acknowledged policy “{}” version {}",
+            policy.title,
+            approval_index + 1
+        );
+        let message = if on_behalf {
+            format!("{} {what} (recorded by {recorder})", person.name)
+        } else {
+            format!("{} {what}", person.name)
+        };
+        self.commit(message, now)
     }
 
     fn policy_obj(&self, id: &str) -> Result<ObjId, CommandError> {

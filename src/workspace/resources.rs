@@ -671,6 +671,7 @@ impl WorkspaceDoc {
         draft: &BudgetApprovalDraft,
         now: Millis,
     ) -> Result<(), CommandError> {
+        self.require_name("an approval")?;
         let (approved, date) = draft.validate()?;
         // The day of the decision cannot lie ahead (a day's grace for time zones).
         if date > crate::workspace::measurements::date_of(now + 86_400_000) {

@@ -611,9 +611,13 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             as_person(&mut doc, "Claire Hoffmann", |doc| {
                 doc.approve_policy(&id, tick())
             })?;
-            for person in &people[..6] {
-                doc.acknowledge_policy(&id, 0, person, tick())?;
-            }
+            // The security officer records who has read it.
+            as_person(&mut doc, "Priya Raman", |doc| {
+                for person in &people[..6] {
+                    doc.acknowledge_policy(&id, 0, person, tick())?;
+                }
+                Ok(())
+            })?;
         }
         if status == PolicyStatus::Published {
             doc.set_policy_status(&id, PolicyStatus::Published, tick())?;

@@ -678,6 +678,7 @@ impl WorkspaceDoc {
     /// Confirms that key `key` speaks for the person it is recorded for,
     /// signed by this browser's key, whose person must hold Top management.
     pub fn confirm_key(&mut self, key: &str, now: Millis) -> Result<(), CommandError> {
+        self.require_name("a confirmation")?;
         let mine = self.device()?.public_hex();
         let records = self.trust_records()?;
         let trust = records.trust();

@@ -1,5 +1,6 @@
 // The app's own files: fetched from the network once, then from the browser's cache.
 import { expect, test } from '@playwright/test';
+import { createWorkspace } from './support';
 
 test('the favicon is fetched from the network once, however many pages are visited', async ({ page, context }) => {
   const cdp = await context.newCDPSession(page);
@@ -42,9 +43,7 @@ function contrast(a: string, b: string): number {
 }
 
 test('"Not set" reads at 4.5:1 and the focus ring stands out at 3:1 or more', async ({ page }) => {
-  await page.goto('/');
-  await page.getByRole('form', { name: 'New workspace' }).getByRole('textbox', { name: 'Organisation name' }).fill('Contrast Ltd');
-  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await createWorkspace(page, 'Contrast Ltd');
   await page.getByRole('button', { name: 'Add objective', exact: true }).click();
   const form = page.getByRole('form', { name: 'New objective' });
   await form.getByLabel('Title', { exact: true }).fill('Something to measure');

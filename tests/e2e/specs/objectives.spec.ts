@@ -149,13 +149,27 @@ test('a workspace without an organisation name is refused', async ({ page }) => 
   const form = page.getByRole('form', { name: 'New workspace' });
   await form.getByRole('button', { name: 'Create workspace' }).click();
 
-  // The apostrophe may be typographic.
+  // The apostrophe may be typographic. Every problem shows at once, and the first field takes the focus.
   await expect(page.getByText(/Enter the organisation[’']s name\./)).toBeVisible();
+  await expect(form.getByRole('textbox', { name: 'Your name' })).toHaveAccessibleDescription(
+    /Enter your name: approvals and confirmations name who gave them\./,
+  );
+  await expect(form.getByRole('textbox', { name: 'Organisation name' })).toBeFocused();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByText('No workspaces yet')).toBeVisible();
 
   await page.reload();
   await expect(page.getByText('No workspaces yet')).toBeVisible();
+
+  // The name given at creation becomes the profile's, and the next form starts with it.
+  await form.getByRole('textbox', { name: 'Organisation name' }).fill('Contoso');
+  await form.getByRole('textbox', { name: 'Your name' }).fill('Grace Hopper');
+  await form.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contoso' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page.getByRole('textbox', { name: 'Display name' })).toHaveValue('Grace Hopper');
+  await page.goto('/');
+  await expect(form.getByRole('textbox', { name: 'Your name' })).toHaveValue('Grace Hopper');
 });
 
 test('undo reopens an objective just closed, and a closed one can be reopened later', async ({ page }) => {

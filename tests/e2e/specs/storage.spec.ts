@@ -41,7 +41,7 @@ test('damaged stored data is reported, the rest opens, and work goes on', async 
   await expect(page.getByRole('alert')).toContainText(
     "2 pieces of this workspace's saved data are damaged and could not be read.",
   );
-  await expect(page.getByText('No objectives yet')).toBeVisible();
+  await expect(page.getByText('No open objectives')).toBeVisible();
   // It stays until the person has read it and puts it away.
   await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('alert')).toHaveCount(0);

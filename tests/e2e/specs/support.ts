@@ -24,12 +24,28 @@ const DIRECTIONS = {
   lower: 'At most the target (lower is better)',
 };
 
+/** Sets the display name that changes, approvals and confirmations are recorded under. */
+export async function setDisplayName(page: Page, name: string) {
+  await page.goto('/profile');
+  await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved.', { exact: true })).toBeVisible();
+}
+
+/** The name a workspace's creator gives when the profile has none yet. */
+export const FOUNDER = 'Ada Lovelace';
+
 /** Opens the start page and creates a workspace; resolves on its page `/w/<id>`. */
 export async function createWorkspace(page: Page, organisation: string, scope?: string) {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Charter' })).toBeVisible();
   const form = page.getByRole('form', { name: 'New workspace' });
   await form.getByRole('textbox', { name: 'Organisation name' }).fill(organisation);
+  // Asked at creation, prefilled from the profile: approvals name who gave them.
+  const yourName = form.getByRole('textbox', { name: 'Your name' });
+  if ((await yourName.inputValue()) === '') {
+    await yourName.fill(FOUNDER);
+  }
   if (scope !== undefined) {
     await form.getByRole('textbox', { name: 'ISMS scope' }).fill(scope);
   }

@@ -2,6 +2,8 @@
 // person with the read-only link can look but not change anything.
 import { expect, test, type Page } from '@playwright/test';
 import {
+  FOUNDER,
+  setDisplayName,
   addObjective,
   createWorkspace,
   fillObjective,
@@ -36,7 +38,7 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
 
   // Presence: each sees who is here, and which objective the other has open.
   await expect(ada.getByRole('list', { name: 'Here now' })).toContainText('Bob Builder');
-  await expect(bob.page.getByRole('list', { name: 'Here now' })).toContainText('Unnamed participant');
+  await expect(bob.page.getByRole('list', { name: 'Here now' })).toContainText(FOUNDER);
   await bob.page.getByRole('button', { name: 'Edit Patch latency', exact: true }).click();
   await expect(objective(ada, 'Patch latency')).toContainText('Bob Builder is editing this');
   await screenshot(ada, 'shared-workspace');
@@ -143,6 +145,8 @@ test('a shared sample workspace syncs every section: a confirmed duty and an app
   browser,
   baseURL,
 }) => {
+  // Approvals name who gave them: Ada says who she is first.
+  await setDisplayName(ada, FOUNDER);
   await ada.goto('/');
   await ada.getByRole('button', { name: 'Open a sample workspace' }).click();
   await expect(ada).toHaveURL(/\/overview$/, { timeout: 30_000 });
