@@ -355,11 +355,12 @@ fn TrainingTile(
     view! {
         <Tile title="Training and awareness">
             <p class="headline">
-                <A href=href attr:aria-label="Training completion">
-                    {move || match overview.with(|o| o.training) {
-                        Some(p) => percent_label(p),
-                        None => "No one is due yet".to_owned(),
-                    }}
+                // The name starts with the figure shown, then says what it is (WCAG 2.5.3).
+                <A
+                    href=href
+                    attr:aria-label=move || format!("{} training completion", training_figure(overview))
+                >
+                    {move || training_figure(overview)}
                 </A>
             </p>
             <p class="muted">
@@ -374,6 +375,20 @@ fn TrainingTile(
     }
 }
 
+/// The training tile's figure: completion in %, or that no one is due.
+fn training_figure(overview: Memo<Overview>) -> String {
+    match overview.with(|o| o.training) {
+        Some(p) => percent_label(p),
+        None => "No one is due yet".to_owned(),
+    }
+}
+
+/// The commitment tile's figure: "5 of 8".
+fn duties_figure(overview: Memo<Overview>) -> String {
+    let c = overview.with(|o| o.commitment);
+    format!("{} of {}", c.confirmed, c.total)
+}
+
 /// The 5.1 checklist's progress.
 #[component]
 fn CommitmentTile(
@@ -386,11 +401,11 @@ fn CommitmentTile(
     view! {
         <Tile title="Leadership commitment">
             <p class="headline">
-                <A href=href attr:aria-label="Leadership duties confirmed">
-                    {move || {
-                        let c = overview.with(|o| o.commitment);
-                        format!("{} of {}", c.confirmed, c.total)
-                    }}
+                <A
+                    href=href
+                    attr:aria-label=move || format!("{} leadership duties confirmed", duties_figure(overview))
+                >
+                    {move || duties_figure(overview)}
                 </A>
             </p>
             <p class="muted">

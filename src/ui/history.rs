@@ -170,7 +170,7 @@ pub fn HistorySection() -> impl IntoView {
     let row = move |entry: HistoryEntry| {
         let who = name_of(&entry.actor);
         let label = format!(
-            "See the workspace as it was after this change ({})",
+            "As it was then: the workspace after this change ({})",
             when(entry.time)
         );
         let shown = entry.clone();

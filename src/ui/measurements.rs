@@ -139,7 +139,7 @@ pub fn Measurements(
                         <Show when=move || !ws.read_only.get()>
                             <button
                                 type="button"
-                                aria-label=move || format!("Record a measurement of {}", title())
+                                aria-label=move || format!("Record measurement of {}", title())
                                 on:click=move |_| recording.set(true)
                             >
                                 "Record measurement"

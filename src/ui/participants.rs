@@ -497,7 +497,7 @@ fn KeyTable(problem: RwSignal<Option<String>>) -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="keys">
                         <caption class="visually-hidden">"Signing keys of this workspace"</caption>
                         <thead>

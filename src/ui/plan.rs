@@ -34,7 +34,7 @@ pub fn ObjectivePlan(
     let close = Callback::new(move |()| {
         open.set(false);
         // Saving re-renders the objective, so find the new button by its name.
-        focus_button_labelled(format!("Edit the plan of {}", title()));
+        focus_button_labelled(format!("Edit plan of {}", title()));
     });
     let policy = move || {
         let policy_id = objective.with(|o| o.as_ref().and_then(|o| o.policy_id.clone()))?;
@@ -119,7 +119,7 @@ pub fn ObjectivePlan(
                         <Show when=move || editable(ws)>
                             <button
                                 type="button"
-                                aria-label=move || format!("Edit the plan of {}", title())
+                                aria-label=move || format!("Edit plan of {}", title())
                                 on:click=move |_| open.set(true)
                             >
                                 "Edit plan"

@@ -231,7 +231,7 @@ fn BudgetTotals() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let totals = Memo::new(move |_| ws.state.read(&[Area::Budget], |s| budget_totals(&s.budget)));
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="budget-totals">
                 <caption>"Budget totals"</caption>
                 <thead>

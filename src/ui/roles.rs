@@ -863,7 +863,7 @@ fn RaciPart() -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="raci">
                         <caption>"RACI matrix"</caption>
                         <thead>

@@ -849,7 +849,7 @@ fn Competence(
                     }
                 }
             >
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="training-table">
                         <caption class="visually-hidden">"People and evidence of competence"</caption>
                         <thead>
@@ -1075,7 +1075,7 @@ fn PersonCompletion() -> impl IntoView {
                     .into_any();
                 }
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table class="training-table">
                             <caption class="visually-hidden">"Completion by person"</caption>
                             <thead>

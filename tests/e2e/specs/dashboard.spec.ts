@@ -119,7 +119,7 @@ test('an objective’s plan is edited, linked to a policy, and survives a reload
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives' }).click();
   const title = 'Phishing click rate below 5%';
   const item = objective(page, title);
-  await item.getByRole('button', { name: `Edit the plan of ${title}` }).click();
+  await item.getByRole('button', { name: `Edit plan of ${title}` }).click();
   const form = item.getByRole('form', { name: 'Edit plan' });
   await expect(form.getByLabel('What will be done')).toBeFocused();
   await form.getByLabel('What will be done').fill('Fortnightly simulations and a report button.');
@@ -132,10 +132,10 @@ test('an objective’s plan is edited, linked to a policy, and survives a reload
   await expect(form).toBeHidden();
   await expect(item).toContainText('This is a topic-specific policy.');
   await expect(item).toContainText('Every 3 months · measured by Priya Raman · analysed by Jonas Weber');
-  await expect(item.getByRole('button', { name: `Edit the plan of ${title}` })).toBeFocused();
+  await expect(item.getByRole('button', { name: `Edit plan of ${title}` })).toBeFocused();
 
   // Escape cancels without saving.
-  await item.getByRole('button', { name: `Edit the plan of ${title}` }).click();
+  await item.getByRole('button', { name: `Edit plan of ${title}` }).click();
   await form.getByLabel('What will be done').fill('Not this');
   await form.getByLabel('What will be done').press('Escape');
   await expect(form).toBeHidden();

@@ -86,7 +86,7 @@ test('a change by each of two people reads with their names and values; the past
   await filters.getByLabel('Containing').press('Enter');
 
   // As it was after Ada added the objective: the target was still 5%.
-  await adas.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
+  await adas.getByRole('button', { name: /^As it was then: the workspace after this change/ }).click();
   const then = ada.getByRole('region', { name: 'The workspace as it was' });
   await expect(then.getByRole('list', { name: 'Objectives then' })).toContainText('Phishing click rate · target 5%');
   // What a policy said then, for an auditor.
@@ -113,7 +113,7 @@ test('a change by each of two people reads with their names and values; the past
   await waitUntilSaved(ada);
   await openSection(ada, 'History', 'History');
   await expect(changes(ada).first()).toContainText('Tools and licences');
-  await bobs.getByRole('button', { name: /^See the workspace as it was after this change/ }).click();
+  await bobs.getByRole('button', { name: /^As it was then: the workspace after this change/ }).click();
   await expect(then.getByText('Deleted since')).toBeVisible();
   await screenshot(ada, 'history-as-of');
   await then.getByRole('button', { name: 'Restore budget line “Tools and licences” 2026' }).click();

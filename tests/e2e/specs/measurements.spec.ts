@@ -16,7 +16,7 @@ test('measurements draw the trend and decide the health; overdue objectives are 
   const item = objective(page, 'Staff trained');
 
   // Bad input is explained next to the field and nothing is stored.
-  await item.getByRole('button', { name: 'Record a measurement of Staff trained' }).click();
+  await item.getByRole('button', { name: 'Record measurement of Staff trained' }).click();
   const form = item.getByRole('form', { name: 'Record measurement' });
   await form.getByLabel('Date measured').fill('2026-02-30');
   await form.getByLabel('Value').fill('abc');
@@ -30,7 +30,7 @@ test('measurements draw the trend and decide the health; overdue objectives are 
 
   // Slow progress: 40 %, 45 %, 50 % a month apart, due in a month.
   for (const [offset, value] of [[-60, '40'], [-30, '45'], [0, '50']] as const) {
-    await item.getByRole('button', { name: 'Record a measurement of Staff trained' }).click();
+    await item.getByRole('button', { name: 'Record measurement of Staff trained' }).click();
     const record = item.getByRole('form', { name: 'Record measurement' });
     await record.getByLabel('Date measured').fill(day(offset));
     await record.getByLabel('Value').fill(value);

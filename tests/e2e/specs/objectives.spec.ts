@@ -229,7 +229,7 @@ test('health starts Not assessed, follows the measurements, and a person’s ass
   await expect(item.getByRole('heading', { level: 3, name: 'Phishing click rate' })).toBeFocused();
 
   // 30 % against "at most 5 %" is far off: never "On track".
-  await item.getByRole('button', { name: 'Record a measurement of Phishing click rate' }).click();
+  await item.getByRole('button', { name: 'Record measurement of Phishing click rate' }).click();
   const record = item.getByRole('form', { name: 'Record measurement' });
   await record.getByLabel('Date measured').fill(new Date().toISOString().slice(0, 10));
   await record.getByLabel('Value').fill('30');

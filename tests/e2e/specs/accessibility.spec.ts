@@ -1,0 +1,109 @@
+// Every screen of the sample, checked by axe-core (WCAG 2.1 A and AA rules) for serious and
+// critical violations, on a desktop and at phone width, where no page may scroll sideways.
+import { expect, test, type Page } from '@playwright/test';
+import { setDisplayName, waitUntilSaved } from './support';
+
+// The page's Content Security Policy forbids inline scripts, rightly; the checker is one.
+test.use({ bypassCSP: true });
+
+/** axe-core's own build, injected into the page as a script: nothing is fetched. */
+const AXE = require.resolve('axe-core/axe.min.js');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** The serious and critical violations axe-core finds on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const violations: Violation[] = await page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** How far the page scrolls sideways, in CSS pixels (0 when it fits). */
+async function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+const SECTIONS: [string, string][] = [
+  ['Overview', 'Overview'],
+  ['Objectives', 'Security objectives'],
+  ['People and roles', 'People and roles'],
+  ['Resources', 'Resources'],
+  ['Policies', 'Policies'],
+  ['Training', 'Training and awareness'],
+  ['Commitment', 'Leadership commitment'],
+  ['Participants', 'Participants'],
+  ['History', 'History'],
+];
+
+/** Opens the sample and visits every screen; `check` runs on each, named. */
+async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
+  await setDisplayName(page, 'Claire Hoffmann');
+  await check('Profile');
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Charter' })).toBeVisible();
+  await check('Start page');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
+  await waitUntilSaved(page);
+  for (const [link, heading] of SECTIONS) {
+    const nav = page.getByRole('navigation', { name: 'Workspace sections' });
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
+    if (link === 'Policies') {
+      await page.getByRole('button', { name: 'Open Information security policy' }).click();
+      await expect(page.getByRole('region', { name: 'Text of Information security policy' })).toBeVisible();
+    }
+    await check(link);
+  }
+  // A form open, with its messages showing.
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives', exact: true }).click();
+  await page.getByRole('button', { name: 'Add objective', exact: true }).click();
+  await page.getByRole('form', { name: 'New objective' }).getByRole('button', { name: 'Save objective' }).click();
+  await expect(page.getByText('Enter a title.')).toBeVisible();
+  await check('New objective form with errors');
+}
+
+test('axe-core finds no serious or critical violation on any screen of the sample', async ({ page }) => {
+  test.setTimeout(120_000);
+  const found: string[] = [];
+  await everyScreen(page, async (name) => {
+    for (const violation of await seriousViolations(page)) {
+      found.push(`${name}: ${violation}`);
+    }
+  });
+  expect(found, found.join('\n')).toEqual([]);
+});
+
+test('at phone width (390 px) no screen scrolls sideways, and axe-core still finds nothing serious', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const found: string[] = [];
+  await everyScreen(page, async (name) => {
+    const overflow = await sidewaysScroll(page);
+    if (overflow > 0) {
+      found.push(`${name}: scrolls ${overflow}px sideways`);
+    }
+    for (const violation of await seriousViolations(page)) {
+      found.push(`${name}: ${violation}`);
+    }
+  });
+  expect(found, found.join('\n')).toEqual([]);
+});
