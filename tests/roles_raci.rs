@@ -312,3 +312,67 @@ fn first_raci_letters_and_duty_evidence_given_concurrently_both_survive() {
     let evidence = &state.commitment["a"].evidence;
     assert!(evidence.contains_key("objective-1") && evidence.contains_key("policy-1"));
 }
+
+/// A person who leaves is archived: their roles end and the roles keep
+/// since and until; an archived role no longer counts in the matrix.
+#[test]
+fn archiving_a_person_ends_their_roles_and_keeps_the_history() {
+    let mut ws = workspace();
+    let ceo = ws.add_role(&role(RoleKind::TopManagement), NOW).unwrap();
+    let ciso = ws.add_role(&role(RoleKind::Ciso), NOW).unwrap();
+    let grace = ws.add_person(&person("Grace"), NOW).unwrap();
+    ws.set_role_holder(&ceo, &grace, true, NOW + 1).unwrap();
+    ws.set_role_holder(&ciso, &grace, true, NOW + 2).unwrap();
+
+    ws.archive_person(&grace, NOW + 10).unwrap();
+    let state = ws.read().unwrap();
+    assert!(state.people[&grace].archived.is_some(), "kept, marked");
+    for (role, since) in [(&ceo, NOW + 1), (&ciso, NOW + 2)] {
+        let r = &state.roles[role];
+        assert!(r.holders.is_empty());
+        let history = r.former_in_order();
+        assert_eq!(history.len(), 1);
+        assert_eq!(
+            (
+                history[0].person.as_str(),
+                history[0].since,
+                history[0].until
+            ),
+            (grace.as_str(), since, NOW + 10)
+        );
+        assert!(r.held_by_at(&grace, NOW + 5));
+        assert!(!r.held_by_at(&grace, NOW + 10));
+    }
+    assert!(role_holders(&state, &ceo).is_empty());
+    let last = ws
+        .automerge()
+        .get_last_local_change()
+        .unwrap()
+        .message()
+        .map(str::to_owned);
+    assert_eq!(
+        last.as_deref(),
+        Some("Archived person Grace (no longer holds: CISO, Top management)")
+    );
+
+    // Restored, she is back in the lists but holds nothing until given a role again.
+    ws.restore_person(&grace, NOW + 11).unwrap();
+    let state = ws.read().unwrap();
+    assert!(state.people[&grace].archived.is_none());
+    assert!(state.roles[&ceo].holders.is_empty());
+
+    // An archived role's letters no longer count: the activity warns again.
+    ws.set_raci("policy", &ciso, Some(Raci::Accountable), NOW + 12)
+        .unwrap();
+    assert!(
+        !raci_warnings(&ws.read().unwrap()).contains(&RaciWarning::NoAccountable("policy".into()))
+    );
+    ws.archive_role(&ciso, NOW + 13).unwrap();
+    assert!(
+        raci_warnings(&ws.read().unwrap()).contains(&RaciWarning::NoAccountable("policy".into()))
+    );
+    ws.restore_role(&ciso, NOW + 14).unwrap();
+    assert!(
+        !raci_warnings(&ws.read().unwrap()).contains(&RaciWarning::NoAccountable("policy".into()))
+    );
+}

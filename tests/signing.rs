@@ -433,22 +433,48 @@ fn a_confirmation_needs_the_role_at_the_time_and_a_founder_this_browser_knows() 
         Verdict::Unverified(Unverified::Altered)
     );
 
-    // Ada leaves Top management: her confirmation is no longer shown verified.
+    // Ada leaves Top management: what she confirmed while she held the role
+    // still verifies, since the role keeps its history (since, until).
     s.ada
         .set_role_holder(&s.top, &s.ada_id, false, NOW + 2)
         .unwrap();
-    assert_eq!(
+    assert!(matches!(
         verdict(&s.ada, Some(&founder)),
-        Verdict::Unverified(Unverified::NoRole)
+        Verdict::Verified { .. }
+    ));
+    let role = s.ada.role(&s.top).unwrap().unwrap();
+    let holding = role.former.values().next().unwrap();
+    assert_eq!(
+        (holding.person.as_str(), holding.until),
+        (s.ada_id.as_str(), NOW + 2)
     );
-    // Given the role again later, it still does not cover the earlier date.
+    // What she confirms after leaving does not verify: she no longer holds it.
+    s.ada.confirm_duty(Duty::B, true, NOW + 3).unwrap();
+    let after = {
+        let ws = s.ada.read().unwrap();
+        let c = ws.commitment["b"].confirmation.clone().unwrap();
+        Trust {
+            pinned: Some(&founder),
+            ..trust(&ws)
+        }
+        .verify(&Act::DutyConfirmation { duty: "b" }, c.signature.as_ref())
+    };
+    assert_eq!(after, Verdict::Unverified(Unverified::NoRole));
+    // Given the role again later: the earlier holding still counts, the gap does not.
     s.ada
-        .set_role_holder(&s.top, &s.ada_id, true, NOW + 3)
+        .set_role_holder(&s.top, &s.ada_id, true, NOW + 4)
         .unwrap();
-    assert_eq!(
+    assert!(matches!(
         verdict(&s.ada, Some(&founder)),
-        Verdict::Unverified(Unverified::NoRole)
-    );
+        Verdict::Verified { .. }
+    ));
+    // An archived role gives no authority from then on, and keeps what it gave.
+    s.ada.archive_role(&s.top, NOW + 5).unwrap();
+    let ws = s.ada.read().unwrap();
+    assert!(ws.roles[&s.top].held_by_at(&s.ada_id, NOW + 1));
+    assert!(!ws.roles[&s.top].held_by_at(&s.ada_id, NOW + 3));
+    assert!(ws.roles[&s.top].held_by_at(&s.ada_id, NOW + 4));
+    assert!(!ws.roles[&s.top].held_by_at(&s.ada_id, NOW + 5));
 }
 
 #[test]

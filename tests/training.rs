@@ -274,3 +274,50 @@ fn commitment_checklist_progress() {
     assert_eq!(Duty::from_letter("h"), Some(Duty::H));
     assert_eq!(Duty::from_letter("i"), None);
 }
+
+/// Records that evidence things are archived, not destroyed: an archived
+/// programme keeps its sessions but leaves the completion figures; an
+/// archived person leaves the audiences; both come back on restore.
+#[test]
+fn archived_programmes_and_people_keep_their_records_and_leave_the_figures() {
+    let mut ws = workspace();
+    let people = add_people(&mut ws, &["Ann", "Ben"]);
+    let (ann, ben) = (&people[0], &people[1]);
+    let awareness = ws
+        .add_programme(&programme("Awareness", Audience::Everyone, ""), NOW)
+        .unwrap();
+    ws.add_session(&awareness, &session("2026-01-10", &[ann]), NOW)
+        .unwrap();
+    let drill = ws
+        .add_programme(&programme("Drill", Audience::Everyone, ""), NOW)
+        .unwrap();
+    ws.add_session(&drill, &session("2026-01-11", &[ann, ben]), NOW)
+        .unwrap();
+    assert_eq!(overall_completion(&ws.read().unwrap(), TODAY), Some(75.0));
+
+    // Ben left: archived, he is no longer due anything.
+    ws.archive_person(ben, NOW + 1).unwrap();
+    let state = ws.read().unwrap();
+    assert_eq!(state.people[ben].archived.as_ref().unwrap().by, "Ada");
+    assert_eq!(overall_completion(&state, TODAY), Some(100.0));
+    assert_eq!(person_completion(&state, ben, TODAY), None);
+
+    // The awareness programme is archived: its sessions stay, it no longer counts.
+    ws.archive_programme(&awareness, NOW + 2).unwrap();
+    let state = ws.read().unwrap();
+    let archived = &state.trainings[&awareness];
+    assert!(archived.archived.is_some());
+    assert_eq!(archived.sessions.len(), 1);
+    assert_eq!(overall_completion(&state, TODAY), Some(100.0));
+    assert_eq!(
+        charter::workspace::overview::Overview::of(&state, TODAY).programmes,
+        1
+    );
+
+    ws.restore_programme(&awareness, NOW + 3).unwrap();
+    ws.restore_person(ben, NOW + 4).unwrap();
+    let state = ws.read().unwrap();
+    assert!(state.trainings[&awareness].archived.is_none());
+    assert!(state.people[ben].archived.is_none());
+    assert_eq!(overall_completion(&state, TODAY), Some(75.0));
+}

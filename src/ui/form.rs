@@ -155,6 +155,7 @@ pub fn people_options(ws: OpenWorkspace) -> Signal<Vec<(String, String)>> {
             let mut list: Vec<(String, String)> = s
                 .people
                 .iter()
+                .filter(|(_, p)| p.archived.is_none())
                 .map(|(id, p)| (id.clone(), p.name.clone()))
                 .collect();
             crate::workspace::model::sort_list(&mut list, |a, b| {
@@ -170,6 +171,68 @@ pub fn person_name(ws: OpenWorkspace, id: &str) -> Option<String> {
     ws.state.record(Area::People, id, |s| {
         s.people.get(id).map(|p| p.name.clone())
     })
+}
+
+/// One archived record as the archived list shows it.
+#[derive(Clone, PartialEq)]
+pub struct ArchivedRecord {
+    /// The record's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was archived.
+    pub at: crate::workspace::Millis,
+    /// Who archived it.
+    pub by: String,
+}
+
+/// The archived records of a list, folded away under their count, each with
+/// "Restore": archived records are kept as evidence, not destroyed.
+#[component]
+pub fn ArchivedList(
+    /// What they are ("people", "roles", "programmes").
+    what: &'static str,
+    /// The archived records, oldest first.
+    #[prop(into)]
+    records: Signal<Vec<ArchivedRecord>>,
+    /// Restores the record with the given id.
+    on_restore: Callback<String>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    view! {
+        <Show when=move || !records.with(Vec::is_empty)>
+            <details class="archived-list">
+                <summary>{move || format!("Archived {what} ({})", records.with(Vec::len))}</summary>
+                <ul aria-label=format!("Archived {what}")>
+                    {move || {
+                        records
+                            .get()
+                            .into_iter()
+                            .map(|r| {
+                                let day = crate::workspace::measurements::date_of(r.at);
+                                let id = r.id.clone();
+                                view! {
+                                    <li aria-label=r.name.clone()>
+                                        <span>{r.name.clone()}</span>
+                                        <span class="muted">{format!(" · archived on {day} by {}", r.by)}</span>
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            class:hidden=move || ws.read_only.get()
+                                            aria-label=format!("Restore {}", r.name)
+                                            on:click=move |_| on_restore.run(id.clone())
+                                        >
+                                            "Restore"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </details>
+        </Show>
+    }
 }
 
 /// What went wrong with a form's last submit: a message per field, or a

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, ListState, TextField, cancel_on_escape,
-    editable, focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, ArchivedList, ArchivedRecord, EmptyState, FormActions, FormErrors, ListState,
+    TextField, cancel_on_escape, editable, focus_later, focus_on_open, id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
@@ -36,18 +36,27 @@ pub fn RolesSection() -> impl IntoView {
     }
 }
 
-/// Ids of the people, oldest first.
+/// Ids of the current (not archived) people, oldest first.
 fn people_in_order(s: &Workspace) -> Vec<String> {
-    let mut people: Vec<_> = s.people.iter().collect();
+    let mut people: Vec<_> = s
+        .people
+        .iter()
+        .filter(|(_, p)| p.archived.is_none())
+        .collect();
     sort_list(&mut people, |(a_id, a), (b_id, b)| {
         a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
     });
     people.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
-/// Ids of the roles, oldest first; also the order of the matrix's columns.
+/// Ids of the current (not archived) roles, oldest first; also the order of
+/// the matrix's columns.
 fn roles_in_order(s: &Workspace) -> Vec<String> {
-    let mut roles: Vec<_> = s.roles.iter().collect();
+    let mut roles: Vec<_> = s
+        .roles
+        .iter()
+        .filter(|(_, r)| r.archived.is_none())
+        .collect();
     sort_list(&mut roles, |(a_id, a), (b_id, b)| {
         a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
     });
@@ -75,7 +84,28 @@ fn PeoplePart() -> impl IntoView {
     });
     let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        list.report(ws.run(&profile.author(), |doc, now| doc.delete_person(&id, now)));
+        list.report(ws.run(&profile.author(), |doc, now| doc.archive_person(&id, now)));
+    });
+    let restore = Callback::new(move |id: String| {
+        list.report(ws.run(&profile.author(), |doc, now| doc.restore_person(&id, now)));
+    });
+    let archived = Signal::derive(move || {
+        ws.state.read(&[Area::People], |s| {
+            let mut list: Vec<ArchivedRecord> = s
+                .people
+                .iter()
+                .filter_map(|(id, p)| {
+                    p.archived.as_ref().map(|a| ArchivedRecord {
+                        id: id.clone(),
+                        name: p.name.clone(),
+                        at: a.at,
+                        by: a.by.clone(),
+                    })
+                })
+                .collect();
+            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
+            list
+        })
     });
 
     view! {
@@ -119,6 +149,7 @@ fn PeoplePart() -> impl IntoView {
                     />
                 </ul>
             </Show>
+            <ArchivedList what="people" records=archived on_restore=restore/>
         </section>
     }
 }
@@ -200,10 +231,10 @@ fn PersonItem(
                     <button
                         type="button"
                         class="danger"
-                        aria-label=format!("Delete {}", p.name)
+                        aria-label=format!("Archive {}", p.name)
                         on:click=move |_| on_delete.run(delete_id.clone())
                     >
-                        "Delete"
+                        "Archive"
                     </button>
                 </div>
             </div>
@@ -356,7 +387,28 @@ fn RolesPart() -> impl IntoView {
     });
     let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        list.report(ws.run(&profile.author(), |doc, now| doc.delete_role(&id, now)));
+        list.report(ws.run(&profile.author(), |doc, now| doc.archive_role(&id, now)));
+    });
+    let restore = Callback::new(move |id: String| {
+        list.report(ws.run(&profile.author(), |doc, now| doc.restore_role(&id, now)));
+    });
+    let archived = Signal::derive(move || {
+        ws.state.read(&[Area::Roles], |s| {
+            let mut list: Vec<ArchivedRecord> = s
+                .roles
+                .iter()
+                .filter_map(|(id, r)| {
+                    r.archived.as_ref().map(|a| ArchivedRecord {
+                        id: id.clone(),
+                        name: r.kind.label().to_owned(),
+                        at: a.at,
+                        by: a.by.clone(),
+                    })
+                })
+                .collect();
+            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
+            list
+        })
     });
 
     view! {
@@ -399,6 +451,7 @@ fn RolesPart() -> impl IntoView {
                     />
                 </ul>
             </Show>
+            <ArchivedList what="roles" records=archived on_restore=restore/>
         </section>
     }
 }
@@ -473,10 +526,10 @@ fn RoleItem(
                     <button
                         type="button"
                         class="danger"
-                        aria-label=format!("Delete {name}")
+                        aria-label=format!("Archive {name}")
                         on:click=move |_| on_delete.run(delete_id.clone())
                     >
-                        "Delete"
+                        "Archive"
                     </button>
                 </div>
             </div>
@@ -485,6 +538,7 @@ fn RoleItem(
                 <LongFact term="Authorities" value=text(&r.authorities)/>
             </dl>
             <Holders role_id=holders_id problem=problem/>
+            {former_holders(ws, &r)}
         }
         .into_any()
     };
@@ -501,6 +555,33 @@ fn RoleItem(
             }}
         </li>
     }
+}
+
+/// Who held the role before, with since and until: 5.3's assignments have a history.
+fn former_holders(ws: OpenWorkspace, role: &Role) -> Option<impl IntoView> {
+    let former = role.former_in_order();
+    if former.is_empty() {
+        return None;
+    }
+    let items = ws.state.read(&[Area::People], |s| {
+        former
+            .iter()
+            .map(|h| {
+                let name = s
+                    .people
+                    .get(&h.person)
+                    .map_or_else(|| "Someone no longer listed".to_owned(), |p| p.name.clone());
+                format!(
+                    "{name}, {} to {}",
+                    crate::workspace::measurements::date_of(h.since),
+                    crate::workspace::measurements::date_of(h.until)
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    Some(view! {
+        <p class="former-holders muted">{format!("Held before by {}", items.join("; "))}</p>
+    })
 }
 
 #[component]

@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, EmptyState, FormActions, FormErrors, ListState, TextField, cancel_on_escape,
-    editable, focus_first_invalid, focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, ArchivedList, ArchivedRecord, EmptyState, FormActions, FormErrors, ListState,
+    TextField, cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open,
+    id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::changes::Area;
@@ -42,7 +43,32 @@ pub fn TrainingSection() -> impl IntoView {
     });
     let cancel = Callback::new(move |()| list.close_add());
     let delete = Callback::new(move |id: String| {
-        list.report(ws.run(&profile.author(), |doc, now| doc.delete_programme(&id, now)));
+        list.report(ws.run(&profile.author(), |doc, now| {
+            doc.archive_programme(&id, now)
+        }));
+    });
+    let restore = Callback::new(move |id: String| {
+        list.report(ws.run(&profile.author(), |doc, now| {
+            doc.restore_programme(&id, now)
+        }));
+    });
+    let archived = Signal::derive(move || {
+        ws.state.read(&[Area::Trainings], |s| {
+            let mut list: Vec<ArchivedRecord> = s
+                .trainings
+                .iter()
+                .filter_map(|(id, p)| {
+                    p.archived.as_ref().map(|a| ArchivedRecord {
+                        id: id.clone(),
+                        name: p.topic.clone(),
+                        at: a.at,
+                        by: a.by.clone(),
+                    })
+                })
+                .collect();
+            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
+            list
+        })
     });
 
     view! {
@@ -92,6 +118,7 @@ pub fn TrainingSection() -> impl IntoView {
                     />
                 </ul>
             </Show>
+            <ArchivedList what="programmes" records=archived on_restore=restore/>
             <PersonCompletion/>
         </section>
     }
@@ -102,18 +129,26 @@ fn overall_text(s: &Workspace, today: &str) -> String {
     overall_completion(s, today).map_or_else(|| "No one is due yet".to_owned(), percent_label)
 }
 
-/// Ids of the programmes, oldest first.
+/// Ids of the current (not archived) programmes, oldest first.
 fn programmes_in_order(s: &Workspace) -> Vec<String> {
-    let mut list: Vec<_> = s.trainings.iter().collect();
+    let mut list: Vec<_> = s
+        .trainings
+        .iter()
+        .filter(|(_, p)| p.archived.is_none())
+        .collect();
     sort_list(&mut list, |(a_id, a), (b_id, b)| {
         a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
     });
     list.into_iter().map(|(id, _)| id.clone()).collect()
 }
 
-/// (id, name) of every person, oldest first.
+/// (id, name) of every current (not archived) person, oldest first.
 fn people_in_order(s: &Workspace) -> Vec<(String, String)> {
-    let mut people: Vec<_> = s.people.iter().collect();
+    let mut people: Vec<_> = s
+        .people
+        .iter()
+        .filter(|(_, p)| p.archived.is_none())
+        .collect();
     sort_list(&mut people, |(a_id, a), (b_id, b)| {
         a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
     });
@@ -132,9 +167,13 @@ fn audience_in_order(s: &Workspace, programme: &Programme) -> Vec<(String, Strin
         .collect()
 }
 
-/// (id, name) of every role, oldest first.
+/// (id, name) of every current (not archived) role, oldest first.
 fn roles_in_order(s: &Workspace) -> Vec<(String, String)> {
-    let mut roles: Vec<_> = s.roles.iter().collect();
+    let mut roles: Vec<_> = s
+        .roles
+        .iter()
+        .filter(|(_, r)| r.archived.is_none())
+        .collect();
     sort_list(&mut roles, |(a_id, a), (b_id, b)| {
         a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
     });
@@ -288,14 +327,14 @@ fn ProgrammeItem(
                     <button
                         type="button"
                         class="danger"
-                        aria-label=format!("Delete {}", p.topic)
+                        aria-label=format!("Archive {}", p.topic)
                         on:click=move |_| {
                             confirming.set(true);
                             focus_later(keep_button);
                         }
                         prop:disabled=confirming
                     >
-                        "Delete"
+                        "Archive"
                     </button>
                 </div>
             }
@@ -308,11 +347,11 @@ fn ProgrammeItem(
         view! {
             {summary.clone()}
             <Show when=move || confirming.get()>
-                <div class="notice warning confirm-delete" role="group" aria-label="Confirm deletion">
+                <div class="notice warning confirm-delete" role="group" aria-label="Confirm archiving">
                     <p>
                         {move || {
                             format!(
-                                "Delete “{}” with its sessions and evidence of competence? This cannot be undone.",
+                                "Archive “{}”? Its sessions and evidence of competence stay as records; it leaves the current list and the completion figures. It can be restored.",
                                 topic(),
                             )
                         }}
@@ -326,7 +365,7 @@ fn ProgrammeItem(
                                 move |_| on_delete.run(delete_id.clone())
                             }
                         >
-                            "Delete programme"
+                            "Archive programme"
                         </button>
                         <button type="button" node_ref=keep_button on:click=move |_| confirming.set(false)>
                             "Keep it"

@@ -72,6 +72,18 @@ pub struct Meta {
     pub founder: String,
 }
 
+/// That a record was archived rather than deleted: it is kept, with its
+/// history, as evidence, and left out of the lists of what is current.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Archived {
+    /// When it was archived.
+    #[autosurgeon(missing = "Default::default")]
+    pub at: Millis,
+    /// The display name of whoever archived it.
+    #[autosurgeon(missing = "Default::default")]
+    pub by: String,
+}
+
 /// A person known by one of their devices' actor ids.
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Member {

@@ -78,7 +78,11 @@ impl Overview {
                 .collect(),
             year,
             training: overall_completion(ws, today),
-            programmes: ws.trainings.len(),
+            programmes: ws
+                .trainings
+                .values()
+                .filter(|p| p.archived.is_none())
+                .count(),
             commitment: commitment_progress(ws),
         }
     }

@@ -8,8 +8,8 @@ use automerge::ROOT;
 use automerge::transaction::Transactable;
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
-use crate::workspace::model::Workspace;
 use crate::workspace::model::sort_list;
+use crate::workspace::model::{Archived, Workspace};
 use crate::workspace::validate::{Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length};
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
 
@@ -28,6 +28,9 @@ pub struct Person {
     /// When the person was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Set when the person left: kept as evidence, out of the current lists.
+    #[autosurgeon(missing = "Default::default")]
+    pub archived: Option<Archived>,
 }
 
 /// A person as typed into the form.
@@ -69,6 +72,7 @@ impl PersonDraft {
             title: self.title.trim().to_owned(),
             email,
             created_at: 0,
+            archived: None,
         })
     }
 }
@@ -145,6 +149,53 @@ pub struct Role {
     /// When the role was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Who held the role before, with since and until, keyed by
+    /// "person id@since": the role's history, which signatures are checked
+    /// against.
+    #[autosurgeon(missing = "Default::default")]
+    pub former: BTreeMap<String, Holding>,
+    /// Set when the role was archived: kept as evidence, out of the matrix.
+    #[autosurgeon(missing = "Default::default")]
+    pub archived: Option<Archived>,
+}
+
+/// A past holding of a role.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Holding {
+    /// The person (a People record id).
+    #[autosurgeon(missing = "Default::default")]
+    pub person: String,
+    /// When they were given the role.
+    #[autosurgeon(missing = "Default::default")]
+    pub since: Millis,
+    /// When it was taken from them.
+    #[autosurgeon(missing = "Default::default")]
+    pub until: Millis,
+}
+
+impl Role {
+    /// Whether `person` held this role at `at`: now (since then or earlier),
+    /// or in a past holding that covers `at`.
+    pub fn held_by_at(&self, person: &str, at: Millis) -> bool {
+        // An archived role gives no authority from then on.
+        if self.archived.as_ref().is_some_and(|a| at >= a.at) {
+            return false;
+        }
+        self.holders.get(person).is_some_and(|since| *since <= at)
+            || self
+                .former
+                .values()
+                .any(|h| h.person == person && h.since <= at && at < h.until)
+    }
+
+    /// The past holdings, oldest first.
+    pub fn former_in_order(&self) -> Vec<&Holding> {
+        let mut list: Vec<&Holding> = self.former.values().collect();
+        sort_list(&mut list, |a, b| {
+            (a.since, &a.person).cmp(&(b.since, &b.person))
+        });
+        list
+    }
 }
 
 /// A role as typed into the form.
@@ -297,7 +348,7 @@ pub enum RaciWarning {
 }
 
 /// Every activity without exactly one Accountable role. Assignments to roles
-/// that were deleted meanwhile do not count.
+/// that were deleted or archived meanwhile do not count.
 pub fn raci_warnings(ws: &Workspace) -> Vec<RaciWarning> {
     raci_activities(ws)
         .into_iter()
@@ -306,7 +357,8 @@ pub fn raci_warnings(ws: &Workspace) -> Vec<RaciWarning> {
                 .assignments
                 .iter()
                 .filter(|(role, letter)| {
-                    **letter == Raci::Accountable && ws.roles.contains_key(*role)
+                    **letter == Raci::Accountable
+                        && ws.roles.get(*role).is_some_and(|r| r.archived.is_none())
                 })
                 .map(|(role, _)| role.clone())
                 .collect();
@@ -327,6 +379,7 @@ pub fn role_holders<'a>(ws: &'a Workspace, role_id: &str) -> Vec<(&'a String, &'
             role.holders
                 .keys()
                 .filter_map(|id| ws.people.get_key_value(id))
+                .filter(|(_, p)| p.archived.is_none())
                 .collect()
         })
         .unwrap_or_default()
@@ -407,6 +460,136 @@ impl WorkspaceDoc {
         Ok(old)
     }
 
+    /// Archives a person who left: kept with their history as evidence, out
+    /// of the current lists and pickers; the roles they held end now (kept
+    /// in each role's history, so what they signed while holding one still
+    /// verifies).
+    pub fn archive_person(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.person(id)?.ok_or(CommandError::NotFound("person"))?;
+        if old.archived.is_some() {
+            return Ok(());
+        }
+        let roles: BTreeMap<String, Role> = self.hydrate_entry(&ROOT, "roles")?.unwrap_or_default();
+        let archived = Archived {
+            at: now,
+            by: self.author().to_owned(),
+        };
+        let mut ended = Vec::new();
+        self.guard(|ws| {
+            let people = ws.map(ROOT, "people")?;
+            let record = ws.map(people, id)?;
+            reconcile_prop(&mut ws.doc, &record, "archived", Some(&archived))?;
+            let role_map = ws.map(ROOT, "roles")?;
+            for (role_id, role) in &roles {
+                if let Some(since) = role.holders.get(id) {
+                    let role_obj = ws.map(role_map.clone(), role_id)?;
+                    ws.end_holding(&role_obj, id, *since, now)?;
+                    let holders = ws.map(role_obj, "holders")?;
+                    ws.doc.delete(&holders, id)?;
+                    ended.push(role.kind.label().to_owned());
+                }
+            }
+            Ok(())
+        })?;
+        sort_list(&mut ended, Ord::cmp);
+        let message = if ended.is_empty() {
+            format!("Archived person {}", old.name)
+        } else {
+            format!(
+                "Archived person {} (no longer holds: {})",
+                old.name,
+                ended.join(", ")
+            )
+        };
+        self.commit(message, now)
+    }
+
+    /// Brings an archived person back into the current lists; the roles
+    /// they held are not given back (give them again if they apply).
+    pub fn restore_person(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.person(id)?.ok_or(CommandError::NotFound("person"))?;
+        if old.archived.is_none() {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let people = ws.map(ROOT, "people")?;
+            let record = ws.map(people, id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &record,
+                "archived",
+                None::<Archived>,
+            )?)
+        })?;
+        self.commit(format!("Restored person {}", old.name), now)
+    }
+
+    /// Archives a role: kept with its holders' history as evidence, out of
+    /// the matrix and the lists (its RACI letters no longer count).
+    pub fn archive_role(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.role(id)?.ok_or(CommandError::NotFound("role"))?;
+        if old.archived.is_some() {
+            return Ok(());
+        }
+        let archived = Archived {
+            at: now,
+            by: self.author().to_owned(),
+        };
+        self.guard(|ws| {
+            let roles = ws.map(ROOT, "roles")?;
+            let record = ws.map(roles, id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &record,
+                "archived",
+                Some(&archived),
+            )?)
+        })?;
+        self.commit(format!("Archived role {}", old.kind.label()), now)
+    }
+
+    /// Brings an archived role back, with its holders and RACI letters.
+    pub fn restore_role(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.role(id)?.ok_or(CommandError::NotFound("role"))?;
+        if old.archived.is_none() {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let roles = ws.map(ROOT, "roles")?;
+            let record = ws.map(roles, id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &record,
+                "archived",
+                None::<Archived>,
+            )?)
+        })?;
+        self.commit(format!("Restored role {}", old.kind.label()), now)
+    }
+
+    /// Records in the role at `role` that `person` held it from `since` until `until`.
+    fn end_holding(
+        &mut self,
+        role: &automerge::ObjId,
+        person: &str,
+        since: Millis,
+        until: Millis,
+    ) -> Result<(), CommandError> {
+        let former = self.map(role.clone(), "former")?;
+        let holding = Holding {
+            person: person.to_owned(),
+            since,
+            until,
+        };
+        reconcile_prop(
+            &mut self.doc,
+            &former,
+            format!("{person}@{since}").as_str(),
+            &holding,
+        )?;
+        Ok(())
+    }
+
     /// Adds a role and returns its id.
     pub fn add_role(&mut self, draft: &RoleDraft, now: Millis) -> Result<String, CommandError> {
         let (kind, responsibilities, authorities) = draft.validate()?;
@@ -416,6 +599,8 @@ impl WorkspaceDoc {
             authorities,
             holders: BTreeMap::new(),
             created_at: now,
+            former: BTreeMap::new(),
+            archived: None,
         };
         let id = self.next_id(now);
         self.guard(|ws| {
@@ -489,10 +674,12 @@ impl WorkspaceDoc {
         self.guard(|ws| {
             let roles = ws.map(ROOT, "roles")?;
             let obj = ws.map(roles, role_id)?;
-            let holders = ws.map(obj, "holders")?;
+            let holders = ws.map(obj.clone(), "holders")?;
             if holds {
                 Ok(reconcile_prop(&mut ws.doc, &holders, person_id, now)?)
             } else {
+                let since = role.holders.get(person_id).copied().unwrap_or_default();
+                ws.end_holding(&obj, person_id, since, now)?;
                 Ok(ws.doc.delete(&holders, person_id)?)
             }
         })?;

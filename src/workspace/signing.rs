@@ -380,7 +380,7 @@ impl<'a> Trust<'a> {
         self.roles
             .iter()
             .filter(|(_, role)| role.kind == RoleKind::TopManagement)
-            .find(|(_, role)| role.holders.get(person).is_some_and(|since| *since <= at))
+            .find(|(_, role)| role.held_by_at(person, at))
             .map(|(id, _)| id.as_str())
     }
 
@@ -421,11 +421,12 @@ impl<'a> Trust<'a> {
         }
     }
 
-    /// Whether `person` holds Top management role `role` since `at` or earlier.
+    /// Whether `person` held Top management role `role` at `at` (now, or in
+    /// the role's history).
     fn holds(&self, person: &str, role: &str, at: Millis) -> bool {
-        self.roles.get(role).is_some_and(|r| {
-            r.kind == RoleKind::TopManagement && r.holders.get(person).is_some_and(|s| *s <= at)
-        })
+        self.roles
+            .get(role)
+            .is_some_and(|r| r.kind == RoleKind::TopManagement && r.held_by_at(person, at))
     }
 
     fn record(&self, key: &str) -> Result<&'a KeyRecord, Unverified> {

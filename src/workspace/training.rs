@@ -51,6 +51,10 @@ pub struct Programme {
     /// When it was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Set when the programme was archived: kept with its sessions as
+    /// evidence, out of the current lists and completion figures.
+    #[autosurgeon(missing = "Default::default")]
+    pub archived: Option<crate::workspace::model::Archived>,
 }
 
 /// One session of a programme.
@@ -168,15 +172,17 @@ impl SessionDraft {
     }
 }
 
-/// The person ids a programme is for (people that exist).
+/// The person ids a programme is for (people that exist and are not archived).
 pub fn audience_members(ws: &Workspace, programme: &Programme) -> BTreeSet<String> {
+    let current = |person: &String| ws.people.get(person).is_some_and(|p| p.archived.is_none());
     match &programme.audience {
-        Audience::Everyone => ws.people.keys().cloned().collect(),
+        Audience::Everyone => ws.people.keys().filter(|p| current(p)).cloned().collect(),
         Audience::Roles(roles) => roles
             .iter()
             .filter_map(|role| ws.roles.get(role))
+            .filter(|role| role.archived.is_none())
             .flat_map(|role| role.holders.keys())
-            .filter(|person| ws.people.contains_key(*person))
+            .filter(|person| current(person))
             .cloned()
             .collect(),
     }
@@ -232,7 +238,11 @@ pub fn programme_completion(ws: &Workspace, programme: &Programme, today: &str) 
 pub fn person_completion(ws: &Workspace, person_id: &str, today: &str) -> Option<f64> {
     let mut due = 0;
     let mut done = 0;
-    for programme in ws.trainings.values().filter(|p| p.mandatory) {
+    for programme in ws
+        .trainings
+        .values()
+        .filter(|p| p.mandatory && p.archived.is_none())
+    {
         if audience_members(ws, programme).contains(person_id) {
             due += 1;
             if has_completed(programme, person_id, today) {
@@ -248,7 +258,11 @@ pub fn person_completion(ws: &Workspace, person_id: &str, today: &str) -> Option
 pub fn overall_completion(ws: &Workspace, today: &str) -> Option<f64> {
     let mut due = 0;
     let mut done = 0;
-    for programme in ws.trainings.values().filter(|p| p.mandatory) {
+    for programme in ws
+        .trainings
+        .values()
+        .filter(|p| p.mandatory && p.archived.is_none())
+    {
         for person in audience_members(ws, programme) {
             due += 1;
             if has_completed(programme, &person, today) {
@@ -332,6 +346,47 @@ impl WorkspaceDoc {
         })?;
         self.commit(format!("Deleted training programme “{}”", old.topic), now)?;
         Ok(old)
+    }
+
+    /// Archives a programme: kept with its sessions and attendance as
+    /// evidence, out of the current lists and completion figures.
+    pub fn archive_programme(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.programme(id)?.ok_or(NOT_FOUND)?;
+        if old.archived.is_some() {
+            return Ok(());
+        }
+        let archived = crate::workspace::model::Archived {
+            at: now,
+            by: self.author().to_owned(),
+        };
+        self.guard(|ws| {
+            let obj = ws.programme_obj(id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &obj,
+                "archived",
+                Some(&archived),
+            )?)
+        })?;
+        self.commit(format!("Archived training programme “{}”", old.topic), now)
+    }
+
+    /// Brings an archived programme back into the current lists.
+    pub fn restore_programme(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.programme(id)?.ok_or(NOT_FOUND)?;
+        if old.archived.is_none() {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let obj = ws.programme_obj(id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &obj,
+                "archived",
+                None::<crate::workspace::model::Archived>,
+            )?)
+        })?;
+        self.commit(format!("Restored training programme “{}”", old.topic), now)
     }
 
     /// Records a session of a programme and returns its id.

@@ -100,7 +100,7 @@ test('roles, holders and the RACI matrix with its warnings survive a reload', as
   await expect(roleItem(page, 'CISO').getByRole('checkbox', { name: 'Alan Turing' })).toBeChecked();
 });
 
-test('people are edited and deleted, and a custom activity joins the matrix', async ({ page }) => {
+test('people are edited and archived with their role history, and a custom activity joins the matrix', async ({ page }) => {
   await createWorkspace(page, ORGANISATION);
   await openPeopleAndRoles(page);
   await addPerson(page, 'Grace Hopper', 'Chief executive', 'grace@northwind.example');
@@ -115,7 +115,19 @@ test('people are edited and deleted, and a custom activity joins the matrix', as
   const people = page.getByRole('list', { name: 'People' });
   await expect(people.getByRole('listitem', { name: 'Ada Lovelace' })).toContainText('External auditor');
 
-  await page.getByRole('button', { name: 'Delete Ada Lovelace', exact: true }).click();
+  // Ada held a role; archiving her (she left) ends it, and the role keeps who held it and when.
+  await addRole(page, 'Consultant', 'Implementation support', 'Ada Lovelace');
+  await page.getByRole('button', { name: 'Archive Ada Lovelace', exact: true }).click();
+  await expect(people.getByRole('listitem')).toHaveCount(1);
+  const consultant = roleItem(page, 'Consultant');
+  await expect(consultant.getByRole('checkbox', { name: 'Ada Lovelace' })).toHaveCount(0);
+  await expect(consultant).toContainText(/Held before by Ada Lovelace, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+  await page.getByText('Archived people (1)').click();
+  const archived = page.getByRole('list', { name: 'Archived people' });
+  await expect(archived.getByRole('listitem', { name: 'Ada Lovelace' })).toContainText(/archived on \d{4}-\d{2}-\d{2} by /);
+  await archived.getByRole('button', { name: 'Restore Ada Lovelace' }).click();
+  await expect(people.getByRole('listitem')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Archive Ada Lovelace', exact: true }).click();
   await expect(people.getByRole('listitem')).toHaveCount(1);
 
   await page.getByRole('button', { name: 'Add role', exact: true }).click();

@@ -141,14 +141,17 @@ test('programmes, sessions, attendance and evidence give completion per programm
   await edit.getByRole('button', { name: 'Save programme' }).click();
   const renamed = programmeItem(page, 'Security awareness 2026');
   await expect(renamed.getByLabel('Completion of Security awareness 2026')).toHaveText('100%');
-  await briefing.getByRole('button', { name: 'Delete Board briefing on cyber risk' }).click();
-  const confirm = briefing.getByRole('group', { name: 'Confirm deletion' });
+  await briefing.getByRole('button', { name: 'Archive Board briefing on cyber risk' }).click();
+  const confirm = briefing.getByRole('group', { name: 'Confirm archiving' });
   await confirm.getByRole('button', { name: 'Keep it' }).click();
   await expect(confirm).toBeHidden();
   await expect(briefing).toBeVisible();
-  await briefing.getByRole('button', { name: 'Delete Board briefing on cyber risk' }).click();
-  await briefing.getByRole('button', { name: 'Delete programme' }).click();
+  await briefing.getByRole('button', { name: 'Archive Board briefing on cyber risk' }).click();
+  await briefing.getByRole('button', { name: 'Archive programme' }).click();
   await expect(briefing).toBeHidden();
+  // Kept as a record, out of the figures; it can be restored.
+  await page.getByText('Archived programmes (1)').click();
+  await expect(page.getByRole('list', { name: 'Archived programmes' })).toContainText('Board briefing on cyber risk');
   await expect(page.getByLabel('Overall completion')).toHaveText('100%');
   await waitUntilSaved(page);
   await page.reload();
