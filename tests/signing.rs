@@ -401,6 +401,9 @@ fn a_budget_approval_with_its_amount_changed_later_no_longer_verifies() {
 #[test]
 fn a_confirmation_needs_the_role_at_the_time_and_a_founder_this_browser_knows() {
     let mut s = setup();
+    s.ada
+        .set_duty_justification(Duty::A, "Board minutes of 4 May", NOW + 1)
+        .unwrap();
     s.ada.confirm_duty(Duty::A, true, NOW + 1).unwrap();
     let verdict = |doc: &WorkspaceDoc, pinned: Option<&str>| {
         let ws = doc.read().unwrap();
@@ -449,6 +452,9 @@ fn a_confirmation_needs_the_role_at_the_time_and_a_founder_this_browser_knows() 
         (s.ada_id.as_str(), NOW + 2)
     );
     // What she confirms after leaving does not verify: she no longer holds it.
+    s.ada
+        .set_duty_justification(Duty::B, "Process owners' sign-off", NOW + 3)
+        .unwrap();
     s.ada.confirm_duty(Duty::B, true, NOW + 3).unwrap();
     let after = {
         let ws = s.ada.read().unwrap();

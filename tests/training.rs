@@ -238,8 +238,12 @@ fn evidence_of_competence_per_person_and_programme() {
     ));
 }
 
+/// A duty is confirmed on live evidence or a written justification; the
+/// evidence deleted later reopens it; progress counts only what is supported.
 #[test]
 fn commitment_checklist_progress() {
+    use charter::workspace::commitment::{DutyState, duty_state};
+    use charter::workspace::{Health, ObjectiveDraft};
     let mut ws = workspace();
     let progress = commitment_progress(&ws.read().unwrap());
     assert_eq!(
@@ -248,11 +252,36 @@ fn commitment_checklist_progress() {
     );
     assert_eq!(progress.percent(), 0.0);
 
-    ws.set_duty_evidence(Duty::A, "policy-1", true, NOW)
+    // Nothing to rest on: refused.
+    let refused = ws.confirm_duty(Duty::A, true, NOW);
+    assert!(
+        matches!(&refused, Err(CommandError::NotAllowed(m)) if m.starts_with("Link a record that shows this duty is met")),
+        "{refused:?}"
+    );
+    // A link to a record that does not exist is no evidence either.
+    ws.set_duty_evidence(Duty::A, "01GONE", true, NOW).unwrap();
+    assert!(ws.confirm_duty(Duty::A, true, NOW).is_err());
+
+    let objective = ws
+        .add_objective(
+            &ObjectiveDraft {
+                title: "Patch within 14 days".into(),
+                health: Health::NotAssessed,
+                ..Default::default()
+            },
+            NOW,
+        )
         .unwrap();
-    ws.set_duty_evidence(Duty::A, "objective-1", true, NOW + 1)
+    ws.set_duty_evidence(Duty::A, &objective, true, NOW + 1)
         .unwrap();
     ws.confirm_duty(Duty::A, true, NOW + 2).unwrap();
+    // C rests on a written justification instead.
+    ws.set_duty_justification(
+        Duty::C,
+        "  Budget approved in the board meeting of 3 March.  ",
+        NOW + 3,
+    )
+    .unwrap();
     ws.confirm_duty(Duty::C, true, NOW + 3).unwrap();
     let state = ws.read().unwrap();
     let a = state.commitment.get("a").unwrap();
@@ -261,16 +290,24 @@ fn commitment_checklist_progress() {
     assert_eq!(confirmation.name, "Ada");
     assert_eq!(confirmation.by, ws.actor());
     assert_eq!(confirmation.at, NOW + 2);
+    assert_eq!(
+        state.commitment["c"].justification,
+        "Budget approved in the board meeting of 3 March."
+    );
     let progress = commitment_progress(&state);
     assert_eq!((progress.confirmed, progress.evidenced), (2, 1));
     assert_eq!(progress.percent(), 25.0);
 
-    ws.confirm_duty(Duty::C, false, NOW + 4).unwrap();
-    ws.set_duty_evidence(Duty::A, "policy-1", false, NOW + 5)
-        .unwrap();
+    // The objective is deleted: duty a has nothing left to rest on and reopens.
+    ws.delete_objective(&objective, NOW + 4).unwrap();
     let state = ws.read().unwrap();
+    assert_eq!(duty_state(&state, Duty::A), DutyState::Reopened);
+    assert_eq!(duty_state(&state, Duty::C), DutyState::Confirmed);
+    assert_eq!(duty_state(&state, Duty::B), DutyState::Open);
     assert_eq!(commitment_progress(&state).confirmed, 1);
-    assert_eq!(state.commitment.get("a").unwrap().evidence.len(), 1);
+
+    ws.confirm_duty(Duty::C, false, NOW + 5).unwrap();
+    assert_eq!(commitment_progress(&ws.read().unwrap()).confirmed, 0);
     assert_eq!(Duty::from_letter("h"), Some(Duty::H));
     assert_eq!(Duty::from_letter("i"), None);
 }

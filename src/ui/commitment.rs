@@ -10,7 +10,7 @@ use crate::ui::signatures::{SignatureNote, verdict};
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::Workspace;
 use crate::workspace::changes::Area;
-use crate::workspace::commitment::{Duty, DutyRecord, commitment_progress};
+use crate::workspace::commitment::{Duty, DutyRecord, DutyState, commitment_progress, duty_state};
 use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
 use crate::workspace::signing::Act;
@@ -194,6 +194,18 @@ fn DutyItem(
         })
     });
     let confirmed = move || record.with(|r| r.confirmation.is_some());
+    // Derived: a confirmation whose evidence was deleted since shows as reopened.
+    let state = Memo::new(move |_| ws.state.read(&Area::ALL, |s| duty_state(s, duty)));
+    let justification = RwSignal::new(record.with_untracked(|r| r.justification.clone()));
+    let justify = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = justification.get_untracked();
+        let result = ws.run(&profile.author(), |doc, now| {
+            doc.set_duty_justification(duty, &text, now)
+        });
+        problem.set(result.err().map(|e| e.to_string()));
+    };
+    let justification_id = format!("justification-{letter}");
     let unlink = Callback::new(move |id: String| {
         let result = ws.run(&profile.author(), |doc, now| {
             doc.set_duty_evidence(duty, &id, false, now)
@@ -235,8 +247,16 @@ fn DutyItem(
                     " "
                     {duty.label()}
                 </h3>
-                <span class="badge duty-status" class:confirmed=confirmed>
-                    {move || if confirmed() { "Confirmed" } else { "Open" }}
+                <span
+                    class="badge duty-status"
+                    class:confirmed=move || state.get() == DutyState::Confirmed
+                    class:reopened=move || state.get() == DutyState::Reopened
+                >
+                    {move || match state.get() {
+                        DutyState::Open => "Open",
+                        DutyState::Confirmed => "Confirmed",
+                        DutyState::Reopened => "Reopened",
+                    }}
                 </span>
             </div>
             <div class="duty-evidence" role="group" aria-label=format!("Evidence for 5.1 {letter}")>
@@ -256,6 +276,26 @@ fn DutyItem(
             </div>
             <Show when=move || editable(ws)>
                 <EvidenceForm duty=duty linked=linked problem=problem/>
+            </Show>
+            <form class="justification" aria-label=format!("Justify 5.1 {letter}") on:submit=justify>
+                <label for=justification_id.clone()>
+                    "Why it is met without a linked record" <span class="optional">" (optional)"</span>
+                </label>
+                <textarea
+                    id=justification_id
+                    rows="2"
+                    prop:value=move || justification.get()
+                    prop:readonly=move || !editable(ws)
+                    on:input=move |ev| justification.set(event_target_value(&ev))
+                ></textarea>
+                <Show when=move || editable(ws)>
+                    <button type="submit">"Save justification"</button>
+                </Show>
+            </form>
+            <Show when=move || state.get() == DutyState::Reopened>
+                <p class="notice warning">
+                    "Reopened: the evidence this confirmation rested on has been deleted. Link a record, or write why none applies."
+                </p>
             </Show>
             {confirmation}
             {problem_notice(problem)}

@@ -1,11 +1,13 @@
 //! Leadership commitment (clause 5.1 a–h): the eight duties of top
 //! management as a fixed checklist, each with links to the records that
-//! evidence it and who confirmed it when.
+//! evidence it and who confirmed it when. A duty is confirmed only on live
+//! evidence or a written justification, and shows as reopened when the
+//! evidence it rested on is deleted.
 
 use std::collections::BTreeMap;
 
-use automerge::ROOT;
 use automerge::transaction::Transactable;
+use automerge::{ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
 
 use crate::workspace::model::Workspace;
@@ -68,17 +70,21 @@ impl Duty {
     pub fn label(self) -> &'static str {
         match self {
             Duty::A => {
-                "Ensure the information security policy and objectives exist and fit the strategic direction"
+                "Ensure the information security policy and objectives are established and compatible with the strategic direction of the organisation"
             }
-            Duty::B => "Integrate the ISMS requirements into the organisation's processes",
+            Duty::B => {
+                "Ensure the ISMS requirements are integrated into the organisation's processes"
+            }
             Duty::C => "Ensure the resources needed for the ISMS are available",
             Duty::D => {
-                "Communicate why effective information security and conforming to the ISMS matter"
+                "Communicate the importance of effective information security management and of conforming to the ISMS requirements"
             }
             Duty::E => "Ensure the ISMS achieves its intended outcomes",
-            Duty::F => "Direct and support people to contribute to the ISMS",
+            Duty::F => "Direct and support persons to contribute to the effectiveness of the ISMS",
             Duty::G => "Promote continual improvement",
-            Duty::H => "Support other managers to show leadership in their areas",
+            Duty::H => {
+                "Support other relevant management roles to demonstrate their leadership as it applies to their areas of responsibility"
+            }
         }
     }
 }
@@ -92,6 +98,51 @@ pub struct DutyRecord {
     /// Who confirmed the duty is met, and when; `None` while unconfirmed.
     #[autosurgeon(missing = "Default::default")]
     pub confirmation: Option<Confirmation>,
+    /// Why the duty is met although no record evidences it, when that is so.
+    #[autosurgeon(missing = "Default::default")]
+    pub justification: String,
+}
+
+/// Where a duty stands, derived from its record and the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DutyState {
+    /// Not confirmed.
+    Open,
+    /// Confirmed, with live evidence or a written justification.
+    Confirmed,
+    /// Confirmed once, but nothing supports it any more: the evidence it
+    /// rested on was deleted and there is no justification.
+    Reopened,
+}
+
+/// Whether `id` names a record that exists in `ws` (an objective, policy,
+/// budget line, training programme, role or person, archived or not).
+pub fn record_exists(ws: &Workspace, id: &str) -> bool {
+    ws.objectives.contains_key(id)
+        || ws.policies.contains_key(id)
+        || ws.budget.contains_key(id)
+        || ws.trainings.contains_key(id)
+        || ws.roles.contains_key(id)
+        || ws.people.contains_key(id)
+}
+
+/// Whether `record` rests on something: a linked record that still exists,
+/// or a justification.
+pub fn is_supported(ws: &Workspace, record: &DutyRecord) -> bool {
+    !record.justification.trim().is_empty()
+        || record.evidence.keys().any(|id| record_exists(ws, id))
+}
+
+/// Where `duty` stands in `ws`.
+pub fn duty_state(ws: &Workspace, duty: Duty) -> DutyState {
+    let Some(record) = ws.commitment.get(duty.letter()) else {
+        return DutyState::Open;
+    };
+    match (&record.confirmation, is_supported(ws, record)) {
+        (None, _) => DutyState::Open,
+        (Some(_), true) => DutyState::Confirmed,
+        (Some(_), false) => DutyState::Reopened,
+    }
 }
 
 /// A top-management member's confirmation of a duty.
@@ -138,8 +189,13 @@ pub fn commitment_progress(ws: &Workspace) -> CommitmentProgress {
             .filter_map(|d| ws.commitment.get(d.letter()))
     };
     CommitmentProgress {
-        confirmed: records().filter(|r| r.confirmation.is_some()).count(),
-        evidenced: records().filter(|r| !r.evidence.is_empty()).count(),
+        confirmed: Duty::ALL
+            .into_iter()
+            .filter(|d| duty_state(ws, *d) == DutyState::Confirmed)
+            .count(),
+        evidenced: records()
+            .filter(|r| r.evidence.keys().any(|id| record_exists(ws, id)))
+            .count(),
         total: Duty::ALL.len(),
     }
 }
@@ -184,6 +240,66 @@ impl WorkspaceDoc {
         )
     }
 
+    /// Whether a record with this id exists, looked up in each area without
+    /// reading any of them whole.
+    fn record_exists(&self, id: &str) -> bool {
+        [
+            "objectives",
+            "policies",
+            "budget",
+            "trainings",
+            "roles",
+            "people",
+        ]
+        .into_iter()
+        .any(|area| {
+            self.existing_map(ROOT, area)
+                .is_some_and(|map| matches!(self.doc.get(&map, id), Ok(Some(_))))
+        })
+    }
+
+    /// Writes why a duty is met although no record evidences it (empty to
+    /// remove the justification).
+    pub fn set_duty_justification(
+        &mut self,
+        duty: Duty,
+        text: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let text = text.trim();
+        let mut errors = crate::workspace::ValidationErrors::default();
+        crate::workspace::validate::check_length(
+            &mut errors,
+            crate::workspace::Field::Evidence,
+            text,
+            crate::workspace::validate::MAX_LONG,
+        );
+        errors.into_result(())?;
+        let record = self.duty_record(duty)?;
+        if record.justification == text {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let commitment = ws.map(ROOT, "commitment")?;
+            let duty_obj = ws.map(commitment, duty.letter())?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &duty_obj,
+                "justification",
+                text,
+            )?)
+        })?;
+        let what = if text.is_empty() {
+            "Removed the justification"
+        } else {
+            "Justified"
+        };
+        self.commit(
+            format!("{what} of leadership duty 5.1 {}", duty.letter()),
+            now,
+        )
+    }
+
     /// Confirms a duty as met (this session's author, now), or with
     /// `confirmed == false` withdraws the confirmation.
     pub fn confirm_duty(
@@ -198,6 +314,16 @@ impl WorkspaceDoc {
         let record = self.duty_record(duty)?;
         if record.confirmation.is_some() == confirmed {
             return Ok(());
+        }
+        if confirmed
+            && record.justification.trim().is_empty()
+            && !record.evidence.keys().any(|id| self.record_exists(id))
+        {
+            return Err(CommandError::NotAllowed(
+                "Link a record that shows this duty is met, or write why none applies, before \
+                 confirming it."
+                    .to_owned(),
+            ));
         }
         let signature = if confirmed {
             let heads = self.heads_hex();

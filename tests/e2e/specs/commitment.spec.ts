@@ -4,7 +4,9 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { addObjective, createWorkspace, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
-const DUTY_A = 'Ensure the information security policy and objectives exist and fit the strategic direction';
+const DUTY_A =
+  'Ensure the information security policy and objectives are established and compatible with the strategic direction of the organisation';
+const DUTY_C = 'Ensure the resources needed for the ISMS are available';
 
 async function openCommitment(page: Page) {
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Commitment' }).click();
@@ -39,6 +41,10 @@ test('an objective linked as evidence and a confirmed duty survive a reload; the
   await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
   const a = duty(page, DUTY_A);
   await expect(a.getByText('No evidence linked yet.')).toBeVisible();
+  await expect(a.getByText('Not confirmed yet.')).toBeVisible();
+  // Nothing to rest on yet: a confirmation is refused, and says what is missing.
+  await a.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(a).toContainText('Link a record that shows this duty is met, or write why none applies, before confirming it.');
   await expect(a.getByText('Not confirmed yet.')).toBeVisible();
 
   // Linking with nothing chosen asks for a choice and stores nothing.
@@ -86,4 +92,47 @@ test('an objective linked as evidence and a confirmed duty survive a reload; the
   await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
   await expect(a.getByText('Not confirmed yet.')).toBeVisible();
   await expect(a.getByText('No evidence linked yet.')).toBeVisible();
+});
+
+test('a duty confirmed on a budget line reopens when the line is deleted; a written justification also counts', async ({
+  page,
+}) => {
+  await createWorkspace(page, ORGANISATION);
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Resources' }).click();
+  await page.getByRole('button', { name: 'Add budget line', exact: true }).click();
+  const form = page.getByRole('form', { name: 'New budget line' });
+  await form.getByLabel('Category').fill('Tools and licences');
+  await form.getByLabel('Amount requested').fill('900');
+  await form.getByRole('button', { name: 'Save budget line' }).click();
+  await expect(form).toBeHidden();
+  const year = new Date().getFullYear();
+
+  await openCommitment(page);
+  const c = duty(page, DUTY_C);
+  const link = c.getByRole('form', { name: 'Link evidence to 5.1 c' });
+  await link.getByLabel('Record to link').selectOption({ label: `Tools and licences ${year}` });
+  await link.getByRole('button', { name: 'Link' }).click();
+  await c.getByRole('button', { name: /^Confirm/ }).click();
+  await expect(c.getByText('Confirmed', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('1 of 8');
+
+  // The budget line goes: the confirmation no longer rests on anything, and says so.
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Resources' }).click();
+  await page.getByRole('button', { name: `Delete Tools and licences ${year}` }).click();
+  await openCommitment(page);
+  await expect(c.getByText('Reopened', { exact: true })).toBeVisible();
+  await expect(c).toContainText('Reopened: the evidence this confirmation rested on has been deleted.');
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('0 of 8');
+
+  // A written justification supports it again.
+  const justify = c.getByRole('form', { name: 'Justify 5.1 c' });
+  await justify.getByLabel(/Why it is met without a linked record/).fill('Resources confirmed in the board minutes of 3 March.');
+  await justify.getByRole('button', { name: 'Save justification' }).click();
+  await expect(c.getByText('Confirmed', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Duties confirmed')).toHaveText('1 of 8');
+  await waitUntilSaved(page);
+  await page.reload();
+  await expect(duty(page, DUTY_C).getByLabel(/Why it is met without a linked record/)).toHaveValue(
+    'Resources confirmed in the board minutes of 3 March.',
+  );
 });
