@@ -355,6 +355,7 @@ fn ObjectiveItem(
                     </span>
                 </div>
                 {basis.map(|b| view! { <p class="health-basis muted">{b}</p> })}
+                <Conflicts id=id.clone()/>
                 {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
                 <dl class="facts">
                     <Fact term="Target" value=target/>
@@ -468,6 +469,109 @@ fn ObjectiveItem(
             }}
             {move || is_closing().then(|| view! { <CloseForm title=title() on_save=close on_cancel=cancel_close/> })}
         </li>
+    }
+}
+
+/// Fields that two people changed at the same time, each value with who
+/// wrote it and a button to keep it (Automerge keeps them all; one shows).
+#[component]
+fn Conflicts(
+    /// The objective's id.
+    id: String,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let problem = RwSignal::new(None::<String>);
+    let record = StoredValue::new(id);
+    // Tracks the record itself, not its value: a merge that leaves the value
+    // shown unchanged can still bring a second value.
+    // Bumped after a choice here: keeping the value already shown changes
+    // nothing visible, so no patch may name the record.
+    let chosen = RwSignal::new(0_u32);
+    let conflicts = Memo::new(move |_| {
+        chosen.track();
+        let id = record.get_value();
+        ws.state.record(Area::Objectives, &id, |_| ());
+        ws.read_doc(|doc| doc.objective_conflicts(&id))
+            .unwrap_or_default()
+    });
+    let shown = move |field: &str, value: &Option<String>| -> String {
+        let Some(value) = value else {
+            return "not set".to_owned();
+        };
+        match field {
+            "health" => Health::ALL
+                .into_iter()
+                .find(|h| format!("{h:?}") == *value)
+                .map_or_else(|| value.clone(), |h| h.label().to_owned()),
+            "direction" => Direction::ALL
+                .into_iter()
+                .find(|d| format!("{d:?}") == *value)
+                .map_or_else(|| value.clone(), |d| d.label().to_owned()),
+            "owner_id" => {
+                person_name(ws, value).unwrap_or_else(|| "someone no longer in People".to_owned())
+            }
+            _ => value.clone(),
+        }
+    };
+    let who = move |actor: &str| {
+        ws.state.read(&[Area::Meta], |s| {
+            s.members
+                .get(actor)
+                .map_or_else(|| "someone".to_owned(), |m| m.name.clone())
+        })
+    };
+    move || {
+        let list = conflicts.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|c| {
+                    let names: Vec<String> = c.values.iter().map(|v| who(&v.actor)).collect();
+                    let buttons = c
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(index, v)| {
+                            let text = format!("Keep “{}” ({})", shown(c.field, &v.value), who(&v.actor));
+                            let field = c.field;
+                            let keep = move |_| {
+                                let id = record.get_value();
+                                let result = ws.run(&profile.author(), |doc, now| {
+                                    doc.resolve_objective_conflict(&id, field, index, now)
+                                });
+                                chosen.update(|n| *n += 1);
+                                problem.set(result.err().map(|e| e.to_string()));
+                            };
+                            view! {
+                                <button type="button" class:hidden=move || ws.read_only.get() on:click=keep>
+                                    {text}
+                                </button>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="conflict" role="group" aria-label=format!("Changed at the same time: {}", c.label)>
+                            <p>
+                                {format!(
+                                    "The {} was changed at the same time by {}. Shown: “{}”.",
+                                    c.label,
+                                    names.join(" and "),
+                                    shown(c.field, &c.values[0].value),
+                                )}
+                            </p>
+                            <div class="actions">{buttons}</div>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="notice warning conflicts">
+                    {items}
+                    {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+                </div>
+            }
+        })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod changes;
 pub mod commands;
 pub mod commitment;
+pub mod conflicts;
 pub mod diff;
 pub mod generate;
 pub mod history;

@@ -76,6 +76,31 @@ test('two people co-edit live and offline; a read-only link cannot change anythi
     await expect(page.getByRole('status', { name: 'Sync state' })).toContainText('Up to date');
   }
 
+  // Offline, both change the same field: nobody loses a value silently. Both see both values
+  // with who wrote them, and one click keeps one, for everyone.
+  await ada.context().setOffline(true);
+  await bob.context.setOffline(true);
+  await expect(ada.getByRole('status', { name: 'Sync state' })).toContainText('Offline');
+  await expect(bob.page.getByRole('status', { name: 'Sync state' })).toContainText('Offline');
+  await editTarget(ada, 'Phishing click rate', '2');
+  await editTarget(bob.page, 'Phishing click rate', '4');
+  await waitUntilSaved(ada);
+  await waitUntilSaved(bob.page);
+  await ada.context().setOffline(false);
+  await bob.context.setOffline(false);
+  for (const page of [ada, bob.page]) {
+    const conflict = objective(page, 'Phishing click rate').getByRole('group', { name: 'Changed at the same time: target' });
+    await expect(conflict).toContainText(/The target was changed at the same time by (Ada Lovelace and Bob Builder|Bob Builder and Ada Lovelace)\./);
+    await expect(conflict.getByRole('button', { name: `Keep “2” (${FOUNDER})` })).toBeVisible();
+    await expect(conflict.getByRole('button', { name: 'Keep “4” (Bob Builder)' })).toBeVisible();
+  }
+  await screenshot(ada, 'conflict');
+  await objective(ada, 'Phishing click rate').getByRole('button', { name: 'Keep “4” (Bob Builder)' }).click();
+  for (const page of [ada, bob.page]) {
+    await expect(objective(page, 'Phishing click rate').getByRole('group', { name: /^Changed at the same time/ })).toHaveCount(0);
+    await expect(objective(page, 'Phishing click rate')).toContainText('at least 4%');
+  }
+
   // Read-only: everything visible, no way to change it.
   const carol = await join(browser, baseURL, links.reader, 'Carol Auditor');
   await expect(carol.page.getByRole('heading', { level: 1, name: 'Tailspin Toys' })).toBeVisible();
