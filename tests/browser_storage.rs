@@ -23,6 +23,7 @@ fn add(ws: &mut WorkspaceDoc, title: &str, at: i64) {
     let draft = ObjectiveDraft {
         title: title.into(),
         target: "5".into(),
+        direction: Some(charter::workspace::measurements::Direction::AtMost),
         ..Default::default()
     };
     ws.add_objective(&draft, at).unwrap();
