@@ -35,6 +35,14 @@ function duty(page: Page, letter: string): Locator {
   return page.getByRole('list', { name: 'Leadership duties' }).locator(':scope > li').nth(index);
 }
 
+/** Writes why a duty is met without a linked record, and saves it. */
+async function justify(item: Locator, letter: string, text: string) {
+  const form = item.getByRole('form', { name: `Justify 5.1 ${letter}` });
+  await form.getByLabel(/Why it is met without a linked record/).fill(text);
+  await form.getByRole('button', { name: 'Save justification' }).click();
+  await expect(form.getByLabel(/Why it is met without a linked record/)).toHaveValue(text);
+}
+
 test('a key confirmed by top management signs verifiably; an unconfirmed key or a borrowed name does not', async ({
   page: ada,
   browser,
@@ -55,8 +63,9 @@ test('a key confirmed by top management signs verifiably; an unconfirmed key or 
   await recordKey(ada, 'Ada Lovelace', "Ada's laptop");
   await expect(yourKey(ada)).toContainText('Founding key, confirmed by itself');
 
-  // Her confirmation of duty a is signed and verifies.
+  // Her confirmation of duty a is signed and verifies (a duty is confirmed on something: here, a justification).
   await openSection(ada, 'Commitment', 'Leadership commitment');
+  await justify(duty(ada, 'a'), 'a', 'Policy and objectives adopted at the board meeting of 4 May.');
   await duty(ada, 'a').getByRole('button', { name: 'Confirm' }).click();
   await expect(duty(ada, 'a').getByText('Signature verified')).toBeVisible();
   await expect(duty(ada, 'a')).toContainText(`Signed by Ada Lovelace (Top management) with key ${adaFingerprint}`);
@@ -76,6 +85,7 @@ test('a key confirmed by top management signs verifiably; an unconfirmed key or 
   await setName(bob.page, 'Ada Lovelace');
   await bob.page.goBack();
   await openSection(bob.page, 'Commitment', 'Leadership commitment');
+  await justify(duty(bob.page, 'b'), 'b', 'Processes updated.');
   await duty(bob.page, 'b').getByRole('button', { name: 'Confirm' }).click();
   await openSection(ada, 'Commitment', 'Leadership commitment');
   const forged = duty(ada, 'b');
