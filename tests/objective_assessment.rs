@@ -499,6 +499,7 @@ fn an_objective_serves_the_information_security_policy_in_force() {
     );
     ws.set_policy_status(&main, PolicyStatus::InReview, NOW + 2)
         .unwrap();
-    ws.approve_policy(&main, NOW + 3).unwrap();
+    ws.approve_policy(&main, &charter::workspace::policies::ATTESTS_5_2, NOW + 3)
+        .unwrap();
     assert_eq!(serves_policy_warning(&ws.read().unwrap(), &main), None);
 }

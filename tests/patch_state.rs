@@ -287,7 +287,9 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
             None => Ok(()),
         },
         Step::Approve(n) => match policy(n) {
-            Some(id) => doc.approve_policy(&id, now).map(drop),
+            Some(id) => doc
+                .approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, now)
+                .map(drop),
             None => Ok(()),
         },
         Step::AddBudget(n) => doc

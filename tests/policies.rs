@@ -38,7 +38,11 @@ fn approved_policy(ws: &mut WorkspaceDoc) -> String {
         .unwrap();
     ws.set_policy_status(&id, PolicyStatus::InReview, NOW + 2)
         .unwrap();
-    assert_eq!(ws.approve_policy(&id, NOW + 3).unwrap(), 0);
+    assert_eq!(
+        ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 3)
+            .unwrap(),
+        0
+    );
     id
 }
 
@@ -87,7 +91,7 @@ fn only_allowed_transitions_happen() {
     );
     // Approval from draft is refused too, and recorded nowhere.
     assert!(matches!(
-        ws.approve_policy(&id, NOW + 1),
+        ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 1),
         Err(CommandError::NotAllowed(_))
     ));
     assert!(matches!(
@@ -100,7 +104,8 @@ fn only_allowed_transitions_happen() {
 
     ws.set_policy_status(&id, PolicyStatus::InReview, NOW + 2)
         .unwrap();
-    ws.approve_policy(&id, NOW + 3).unwrap();
+    ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 3)
+        .unwrap();
     ws.set_policy_status(&id, PolicyStatus::Published, NOW + 4)
         .unwrap();
     ws.set_policy_status(&id, PolicyStatus::Retired, NOW + 5)
@@ -185,7 +190,11 @@ fn approved_text_survives_a_merge_with_a_concurrent_offline_edit() {
     // A second approval freezes the merged text; the first stays as it was.
     ws.set_policy_status(&id, PolicyStatus::InReview, NOW + 6)
         .unwrap();
-    assert_eq!(ws.approve_policy(&id, NOW + 7).unwrap(), 1);
+    assert_eq!(
+        ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 7)
+            .unwrap(),
+        1
+    );
     ws.splice_policy_body(&id, 0, 9, "Foreword", NOW + 8)
         .unwrap();
     assert_eq!(ws.approved_version(&id, 1).unwrap(), merged);
@@ -395,7 +404,8 @@ fn the_policy_in_force_is_derived_from_the_records() {
         .unwrap();
     ws.set_policy_status(&topic, PolicyStatus::InReview, NOW)
         .unwrap();
-    ws.approve_policy(&topic, NOW).unwrap();
+    ws.approve_policy(&topic, &charter::workspace::policies::ATTESTS_5_2, NOW)
+        .unwrap();
     assert_eq!(in_force(&ws), PolicyInForce::None);
 
     let id = approved_policy(&mut ws);
@@ -424,7 +434,12 @@ fn the_policy_in_force_is_derived_from_the_records() {
         .unwrap();
     ws.set_policy_status(&second, PolicyStatus::InReview, NOW + 13)
         .unwrap();
-    ws.approve_policy(&second, NOW + 14).unwrap();
+    ws.approve_policy(
+        &second,
+        &charter::workspace::policies::ATTESTS_5_2,
+        NOW + 14,
+    )
+    .unwrap();
     assert_eq!(
         in_force(&ws),
         PolicyInForce::Several(vec!["ISMS policy 2027".into(), "Security policy".into()])
@@ -452,7 +467,8 @@ fn an_offline_edit_merged_after_approval_shows_as_a_changed_text() {
     let mut bob = fork(&mut ada, "Bob");
     bob.set_policy_body(&id, &format!("{BODY}Bob's offline line.\n"), NOW + 2)
         .unwrap();
-    ada.approve_policy(&id, NOW + 3).unwrap();
+    ada.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 3)
+        .unwrap();
     ada.automerge().merge(bob.automerge()).unwrap();
     let state = ada.read().unwrap();
     assert_eq!(state.policies[&id].status, PolicyStatus::Approved);
@@ -477,7 +493,7 @@ fn nothing_that_names_its_author_is_recorded_without_a_name() {
     let id = ws.add_policy(&draft("Security policy"), BODY, NOW).unwrap();
     ws.set_policy_status(&id, PolicyStatus::InReview, NOW)
         .unwrap();
-    let refused = ws.approve_policy(&id, NOW + 1);
+    let refused = ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 1);
     assert!(
         matches!(&refused, Err(CommandError::NotAllowed(m)) if m == "Add your name in your profile first: an approval names who gave it."),
         "{refused:?}"
@@ -488,7 +504,8 @@ fn nothing_that_names_its_author_is_recorded_without_a_name() {
     ));
 
     ws.set_author("Ada Lovelace");
-    ws.approve_policy(&id, NOW + 2).unwrap();
+    ws.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 2)
+        .unwrap();
     let grace = ws
         .add_person(
             &PersonDraft {
@@ -517,5 +534,47 @@ fn nothing_that_names_its_author_is_recorded_without_a_name() {
         Some(
             "Grace Hopper acknowledged policy “Security policy” version 1 (recorded by Ada Lovelace)"
         )
+    );
+}
+
+/// Approving the information security policy attests what clause 5.2 a–d
+/// requires of it: all four, or no approval; a topic-specific policy needs none.
+#[test]
+fn the_information_security_policy_is_approved_with_5_2_a_to_d_attested() {
+    let mut ws = workspace();
+    let id = ws.add_policy(&draft("Security policy"), BODY, NOW).unwrap();
+    ws.set_policy_status(&id, PolicyStatus::InReview, NOW)
+        .unwrap();
+    let heads = ws.automerge().get_heads();
+    let refused = ws.approve_policy(&id, &["a", "c"], NOW + 1);
+    assert!(
+        matches!(&refused, Err(CommandError::NotAllowed(m)) if m == "Approving the information security policy attests what clause 5.2 requires of it: confirm 5.2 b, 5.2 d as well."),
+        "{refused:?}"
+    );
+    assert!(ws.approve_policy(&id, &[], NOW + 1).is_err());
+    assert_eq!(ws.automerge().get_heads(), heads, "nothing was written");
+
+    ws.approve_policy(&id, &["d", "c", "b", "a"], NOW + 2)
+        .unwrap();
+    let approval = &ws.policy(&id).unwrap().unwrap().approvals[0];
+    assert_eq!(approval.attested, ["a", "b", "c", "d"]);
+
+    let topic = ws
+        .add_policy(
+            &PolicyDraft {
+                kind: PolicyKind::TopicSpecific,
+                ..draft("Backup policy")
+            },
+            BODY,
+            NOW + 3,
+        )
+        .unwrap();
+    ws.set_policy_status(&topic, PolicyStatus::InReview, NOW + 3)
+        .unwrap();
+    ws.approve_policy(&topic, &[], NOW + 4).unwrap();
+    assert!(
+        ws.policy(&topic).unwrap().unwrap().approvals[0]
+            .attested
+            .is_empty()
     );
 }

@@ -130,7 +130,9 @@ fn the_founding_key_confirms_itself_and_an_approval_by_top_management_verifies()
     assert_eq!(trust(&ws).key_owner(&ada_key), Ok(s.ada_id.as_str()));
 
     let id = policy_in_review(&mut s.ada);
-    s.ada.approve_policy(&id, NOW + 1).unwrap();
+    s.ada
+        .approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 1)
+        .unwrap();
     assert_eq!(
         policy_verdict(&s.ada, &id, 0),
         Verdict::Verified {
@@ -236,7 +238,9 @@ fn a_confirmation_forged_by_someone_outside_top_management_does_not_count() {
 fn an_approval_under_someone_elses_name_or_changed_after_signing_is_unverified() {
     let mut s = setup();
     let id = policy_in_review(&mut s.ada);
-    s.ada.approve_policy(&id, NOW + 1).unwrap();
+    s.ada
+        .approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 1)
+        .unwrap();
     let mut bob = browser(&mut s.ada, "Bob Stone", 2);
     bob.put_forward_key(&s.bob_id, "Bob's phone", NOW).unwrap();
     sync(&mut s.ada, &mut bob);
@@ -256,7 +260,8 @@ fn an_approval_under_someone_elses_name_or_changed_after_signing_is_unverified()
         NOW + 3,
     )
     .unwrap();
-    bob.approve_policy(&id, NOW + 4).unwrap();
+    bob.approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW + 4)
+        .unwrap();
     assert_eq!(
         policy_verdict(&bob, &id, 1),
         Verdict::Unverified(Unverified::NoRole)
@@ -518,7 +523,9 @@ fn the_private_key_never_enters_the_document_and_waiting_keys_can_be_withdrawn()
     // a key signs nothing.
     let mut plain = WorkspaceDoc::create("Old Ltd", "", "Ada", NOW).unwrap();
     let id = policy_in_review(&mut plain);
-    plain.approve_policy(&id, NOW).unwrap();
+    plain
+        .approve_policy(&id, &charter::workspace::policies::ATTESTS_5_2, NOW)
+        .unwrap();
     assert_eq!(
         policy_verdict(&plain, &id, 0),
         Verdict::Unverified(Unverified::NotSigned)

@@ -19,7 +19,8 @@ use crate::workspace::changes::Area;
 use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
 use crate::workspace::policies::{
-    DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review, policy_diff,
+    CLAUSE_5_2, DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review,
+    policy_diff,
 };
 use crate::workspace::signing::Act;
 use crate::workspace::text::LongText;
@@ -381,6 +382,8 @@ fn PolicyDetail(
         .forget();
     };
     let confirm_ref = NodeRef::<leptos::html::Button>::new();
+    // The letters of 5.2 a–d ticked in the approval question.
+    let attested = RwSignal::new(Vec::<&'static str>::new());
     let transition = {
         let id = id.clone();
         move |from: PolicyStatus, to: PolicyStatus| {
@@ -391,7 +394,8 @@ fn PolicyDetail(
             mark();
             let result = ws.run(&profile.author(), |doc, now| {
                 if to == PolicyStatus::Approved {
-                    doc.approve_policy(&id, now).map(|_| ())
+                    let letters = attested.get_untracked();
+                    doc.approve_policy(&id, &letters, now).map(|_| ())
                 } else {
                     doc.set_policy_status(&id, to, now)
                 }
@@ -426,6 +430,7 @@ fn PolicyDetail(
                                     }
                                     if asks {
                                         mark();
+                                        attested.set(Vec::new());
                                         asking.set(Some(to));
                                         focus_later(confirm_ref);
                                     } else {
@@ -443,10 +448,43 @@ fn PolicyDetail(
     };
     let question = move || {
         let to = asking.get()?;
-        let (status, version, title) = policy.with(|p| {
+        let (status, version, title, kind) = policy.with(|p| {
             p.as_ref()
-                .map(|p| (p.status, p.approvals.len() + 1, p.title.clone()))
+                .map(|p| (p.status, p.approvals.len() + 1, p.title.clone(), p.kind))
         })?;
+        // Approving the information security policy attests clause 5.2 a–d.
+        let attestations = (to == PolicyStatus::Approved
+            && kind == PolicyKind::InformationSecurity)
+            .then(|| {
+                view! {
+                    <fieldset class="attestations">
+                        <legend>"This text meets clause 5.2:"</legend>
+                        {CLAUSE_5_2
+                            .into_iter()
+                            .map(|(letter, text)| {
+                                view! {
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            prop:checked=move || attested.with(|a| a.contains(&letter))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                attested.update(|a| {
+                                                    a.retain(|l| *l != letter);
+                                                    if on {
+                                                        a.push(letter);
+                                                    }
+                                                });
+                                            }
+                                        />
+                                        {format!("5.2 {letter}: {text}")}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                }
+            });
         let (heading, text, button) = match to {
             PolicyStatus::Approved => (
                 format!("Approve version {version} of “{title}”?"),
@@ -480,6 +518,7 @@ fn PolicyDetail(
             >
                 <h4>{heading}</h4>
                 <p>{text}</p>
+                {attestations}
                 <div class="actions">
                     <button
                         type="button"
@@ -490,8 +529,12 @@ fn PolicyDetail(
                             if too_soon() {
                                 return;
                             }
-                            asking.set(None);
                             transition(status, to);
+                            // A refused approval (5.2 a–d not all attested)
+                            // keeps the question open beside its message.
+                            if problem.get_untracked().is_none() {
+                                asking.set(None);
+                            }
                         }
                     >
                         {button}
@@ -655,7 +698,14 @@ fn ApprovalItem(
                 approval.approver_name,
                 date_of(approval.at)
             );
-            Some(view! { <SignatureNote verdict recorded/> })
+            let attested = (!approval.attested.is_empty()).then(|| {
+                view! {
+                    <p class="muted attested">
+                        {format!("Attested clause 5.2 {}", approval.attested.join(", "))}
+                    </p>
+                }
+            });
+            Some(view! { <SignatureNote verdict recorded/> {attested} })
         })
     };
     let toggle = move |_| {

@@ -303,7 +303,9 @@ impl Generator {
             // Approved by top management (the third and fourth authors).
             self.as_author(2 + p % 2);
             let now = self.at_day(day + 21);
-            let version = self.doc.approve_policy(&id, now)?;
+            let version =
+                self.doc
+                    .approve_policy(&id, &crate::workspace::policies::ATTESTS_5_2, now)?;
             let now = self.at_day(day + 22);
             self.doc
                 .set_policy_status(&id, PolicyStatus::Published, now)?;

@@ -177,12 +177,37 @@ pub struct Approval {
     /// themselves, from a device whose key speaks for them.
     #[autosurgeon(missing = "Default::default")]
     pub recorded_by: BTreeMap<String, String>,
+    /// For the information security policy: the letters of clause 5.2 a–d
+    /// the approver attested ([`CLAUSE_5_2`]); all four, or no approval.
+    #[autosurgeon(missing = "Default::default")]
+    pub attested: Vec<String>,
     /// SHA-256 (hex) of the text approved, so whether the text changed since
     /// can be told without going back in the history; empty for approvals
     /// recorded before it was kept.
     #[autosurgeon(missing = "Default::default")]
     pub body_sha: String,
 }
+
+/// What clause 5.2 a–d requires of the information security policy, each of
+/// which top management attests when it approves it, by letter.
+pub const CLAUSE_5_2: [(&str, &str); 4] = [
+    ("a", "It is appropriate to the purpose of the organisation"),
+    (
+        "b",
+        "It includes information security objectives, or provides the framework for setting them",
+    ),
+    (
+        "c",
+        "It includes a commitment to satisfy applicable requirements related to information security",
+    ),
+    (
+        "d",
+        "It includes a commitment to continual improvement of the ISMS",
+    ),
+];
+
+/// Every letter of [`CLAUSE_5_2`]: all four attested.
+pub const ATTESTS_5_2: [&str; 4] = ["a", "b", "c", "d"];
 
 /// SHA-256 (hex) of a policy text, as [`Approval::body_sha`] keeps it.
 pub fn text_sha(text: &str) -> String {
@@ -677,10 +702,38 @@ impl WorkspaceDoc {
 
     /// Approves a policy that is in review, recording this session's actor and
     /// author, the time and the document heads; returns the approval index.
-    pub fn approve_policy(&mut self, id: &str, now: Millis) -> Result<usize, CommandError> {
+    ///
+    /// The information security policy is approved only with all four
+    /// requirements of clause 5.2 a–d attested (`attested`, by letter); a
+    /// topic-specific policy needs none.
+    pub fn approve_policy(
+        &mut self,
+        id: &str,
+        attested: &[&str],
+        now: Millis,
+    ) -> Result<usize, CommandError> {
         self.require_name("an approval")?;
         let mut policy = self.existing_policy(id)?;
         check_transition(&policy, PolicyStatus::Approved)?;
+        let attested: Vec<String> = if policy.kind == PolicyKind::InformationSecurity {
+            let missing: Vec<&str> = ATTESTS_5_2
+                .into_iter()
+                .filter(|l| !attested.contains(l))
+                .collect();
+            if !missing.is_empty() {
+                return Err(CommandError::NotAllowed(format!(
+                    "Approving the information security policy attests what clause 5.2 requires of it: confirm {} as well.",
+                    missing
+                        .iter()
+                        .map(|l| format!("5.2 {l}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            ATTESTS_5_2.iter().map(|l| (*l).to_owned()).collect()
+        } else {
+            Vec::new()
+        };
         // The heads of everything committed so far: the approved text.
         let heads = self.heads_hex();
         let version = policy.approvals.len() + 1;
@@ -700,6 +753,7 @@ impl WorkspaceDoc {
             acknowledgements: BTreeMap::new(),
             signature,
             recorded_by: BTreeMap::new(),
+            attested,
             body_sha: text_sha(policy.body.as_str()),
         };
         policy.approvals.push(approval);

@@ -609,7 +609,7 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
         }
         if matches!(status, PolicyStatus::Approved | PolicyStatus::Published) {
             as_person(&mut doc, "Claire Hoffmann", |doc| {
-                doc.approve_policy(&id, tick())
+                doc.approve_policy(&id, &crate::workspace::policies::ATTESTS_5_2, tick())
             })?;
             // The security officer records who has read it.
             as_person(&mut doc, "Priya Raman", |doc| {

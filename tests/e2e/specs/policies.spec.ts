@@ -340,6 +340,11 @@ test('approving, publishing and retiring ask first, and a double click or a held
   await expect(approve).toBeVisible();
   await expect(approve.getByRole('button', { name: 'Approve version 1' })).toBeFocused();
   await expect(item.getByText('In review', { exact: true })).toBeVisible();
+  // The information security policy is approved with what clause 5.2 a–d requires of it attested.
+  await expect(approve.getByRole('checkbox')).toHaveCount(4);
+  for (const box of await approve.getByRole('checkbox').all()) {
+    await box.check();
+  }
   await screenshot(page, 'policy-approve-question');
   await approve.getByRole('button', { name: 'Approve version 1' }).dblclick();
   await expect(item.getByText('Approved', { exact: true })).toBeVisible();

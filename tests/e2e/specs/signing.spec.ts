@@ -70,6 +70,44 @@ test('a key confirmed by top management signs verifiably; an unconfirmed key or 
   await expect(duty(ada, 'a').getByText('Signature verified')).toBeVisible();
   await expect(duty(ada, 'a')).toContainText(`Signed by Ada Lovelace (Top management) with key ${adaFingerprint}`);
 
+  // By keyboard alone, Ada approves the information security policy: the approval attests
+  // clause 5.2 a–d, refuses until all four are ticked, and is signed.
+  await openSection(ada, 'Policies', 'Policies');
+  await ada.getByRole('button', { name: 'Add policy' }).click();
+  const newPolicy = ada.getByRole('form', { name: 'New policy' });
+  await newPolicy.getByLabel('Title').fill('Information security policy');
+  await newPolicy.getByLabel('Policy text').fill('We protect the information our customers trust us with.');
+  await newPolicy.getByRole('button', { name: 'Save policy' }).click();
+  const policy = ada.getByRole('list', { name: 'Policies' }).locator(':scope > li').filter({ hasText: 'Information security policy' });
+  await policy.getByRole('button', { name: 'Open Information security policy' }).click();
+  await policy.getByRole('button', { name: 'Send for review' }).click();
+  // Each step holds the buttons back for a moment (aria-disabled), so a held key takes one step only.
+  const approveStep = policy.getByRole('button', { name: 'Approve', exact: true });
+  await expect(approveStep).toHaveAttribute('aria-disabled', 'false');
+  await approveStep.focus();
+  await ada.keyboard.press('Enter');
+  const question = policy.getByRole('group', { name: 'Approve version 1 of “Information security policy”?' });
+  const approve = question.getByRole('button', { name: 'Approve version 1' });
+  await expect(approve).toBeFocused();
+  await expect(question.getByRole('checkbox')).toHaveCount(4);
+  await expect(approve).toHaveAttribute('aria-disabled', 'false');
+  await ada.keyboard.press('Enter');
+  await expect(policy).toContainText('confirm 5.2 a, 5.2 b, 5.2 c, 5.2 d as well');
+  await expect(question).toBeVisible();
+  for (const box of await question.getByRole('checkbox').all()) {
+    await box.focus();
+    await ada.keyboard.press('Space');
+    await expect(box).toBeChecked();
+  }
+  await approve.focus();
+  await expect(approve).toHaveAttribute('aria-disabled', 'false');
+  await ada.keyboard.press('Enter');
+  await expect(question).toBeHidden();
+  await expect(policy.getByText('Approved', { exact: true })).toBeVisible();
+  await expect(policy.getByText('Attested clause 5.2 a, b, c, d')).toBeVisible();
+  await expect(policy.getByText('Signature verified')).toBeVisible();
+  await expect(policy).toContainText(`Signed by Ada Lovelace (Top management) with key ${adaFingerprint}`);
+
   // Bob joins with the editor link and records his key: it waits for top management.
   const links = await share(ada);
   const bob = await join(browser, baseURL, links.editor, 'Bob Stone');
