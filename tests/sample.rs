@@ -233,4 +233,10 @@ fn the_sample_opens_for_someone_without_a_name_and_names_its_approvers() {
             .all(|by| by == "Priya Raman")
     );
     assert_eq!(policy.approvals[0].recorded_by.len(), 6);
+    let closed = ws
+        .objectives
+        .values()
+        .find(|o| o.closing.is_some())
+        .unwrap();
+    assert_eq!(closed.closing.as_ref().unwrap().by, "Lukas Brandt");
 }

@@ -106,6 +106,16 @@ pub fn ObjectivesSection() -> impl IntoView {
     let query = use_query_map();
     let params = use_params_map();
     let filter = Memo::new(move |_| query.with(Filter::from_query));
+    // `?view=table`: the compact table a board reads (and prints) at a glance.
+    let table = Memo::new(move |_| query.with(|q| q.get("view").as_deref() == Some("table")));
+    let view_href = move |as_table: bool| {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        if as_table {
+            format!("/w/{id}?view=table")
+        } else {
+            format!("/w/{id}")
+        }
+    };
     let ids = Memo::new(move |_| {
         let filter = filter.get();
         let today = day_of(crate::ui::now());
@@ -201,6 +211,14 @@ pub fn ObjectivesSection() -> impl IntoView {
             />
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
             {filter_line}
+            <nav class="view-switch" aria-label="Show objectives as">
+                <A href=move || view_href(false) attr:aria-current=move || (!table.get()).then_some("page")>
+                    "Cards"
+                </A>
+                <A href=move || view_href(true) attr:aria-current=move || table.get().then_some("page")>
+                    "Table"
+                </A>
+            </nav>
             <Show when=move || adding.get()>
                 <ObjectiveForm
                     name="New objective"
@@ -208,6 +226,9 @@ pub fn ObjectivesSection() -> impl IntoView {
                     on_save=add
                     on_cancel=Callback::new(move |()| adding.set(false))
                 />
+            </Show>
+            <Show when=move || table.get() && !ids.with(Vec::is_empty)>
+                <ObjectivesTable ids=ids/>
             </Show>
             <Show
                 when=move || !ids.with(Vec::is_empty)
@@ -217,7 +238,7 @@ pub fn ObjectivesSection() -> impl IntoView {
                     }
                 }
             >
-                <ul class="objective-list" aria-label="Objectives">
+                <ul class="objective-list" aria-label="Objectives" class:hidden=move || table.get()>
                     <For
                         each=move || ids.get()
                         key=|id| id.clone()
@@ -572,6 +593,80 @@ fn Conflicts(
                 </div>
             }
         })
+    }
+}
+
+/// The open objectives as one compact table: what, who, target, latest
+/// value, due, health and next measurement.
+#[component]
+fn ObjectivesTable(
+    /// The objectives shown, in order.
+    ids: Memo<Vec<String>>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let rows = move || {
+        let today = day_of(crate::ui::now());
+        let ids = ids.get();
+        ws.state.read(&[Area::Objectives, Area::People], |s| {
+            ids.iter()
+                .filter_map(|id| s.objectives.get(id))
+                .map(|o| {
+                    let (health, _) = assessed_health(o, today);
+                    let owner = o
+                        .owner_id
+                        .as_ref()
+                        .and_then(|p| s.people.get(p))
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| o.owner.clone());
+                    let target = o.target_label().map(|t| match o.direction {
+                        Direction::AtLeast => format!("≥ {t}"),
+                        Direction::AtMost => format!("≤ {t}"),
+                    });
+                    let latest = crate::workspace::measurements::latest(o).map(|m| {
+                        format!(
+                            "{} ({})",
+                            crate::workspace::measurements::value_label(o, m.value),
+                            m.date
+                        )
+                    });
+                    let overdue = is_overdue(o, today);
+                    view! {
+                        <tr>
+                            <th scope="row">{o.title.clone()}</th>
+                            <td>{owner}</td>
+                            <td>{o.function.clone()}</td>
+                            <td>{target.unwrap_or_default()}</td>
+                            <td>{latest.unwrap_or_default()}</td>
+                            <td>
+                                {o.due.clone().unwrap_or_default()}
+                                {overdue.then(|| view! { " " <span class="badge overdue">"Overdue"</span> })}
+                            </td>
+                            <td><span class=format!("badge health-{}", health.slug())>{health.label()}</span></td>
+                            <td>{next_measurement_due(o).unwrap_or_default()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="table-scroll" tabindex="0">
+            <table class="objectives-table" aria-label="Objectives at a glance">
+                <thead>
+                    <tr>
+                        <th scope="col">"Objective"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Function or level"</th>
+                        <th scope="col">"Target"</th>
+                        <th scope="col">"Latest"</th>
+                        <th scope="col">"Due"</th>
+                        <th scope="col">"Health"</th>
+                        <th scope="col">"Next measurement"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

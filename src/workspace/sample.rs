@@ -687,14 +687,17 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
         },
         tick(),
     )?;
-    doc.close_objective(
-        &closed,
-        &ClosingDraft {
-            status: Some(ObjectiveStatus::Achieved),
-            evaluation: "Reached ten days early. The last exceptions (two service accounts) were replaced by keys; kept under the quarterly access review.".to_owned(),
-        },
-        tick(),
-    )?;
+    // Its owner closes it with the evaluation.
+    as_person(&mut doc, "Lukas Brandt", |doc| {
+        doc.close_objective(
+            &closed,
+            &ClosingDraft {
+                status: Some(ObjectiveStatus::Achieved),
+                evaluation: "Reached ten days early. The last exceptions (two service accounts) were replaced by keys; kept under the quarterly access review.".to_owned(),
+            },
+            tick(),
+        )
+    })?;
 
     let mut programmes = Vec::new();
     for (topic, audience, recurrence, mandatory, target, sessions) in PROGRAMMES {

@@ -71,6 +71,11 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
     }
     await check(link);
   }
+  // The objectives as a compact table.
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Show objectives as' }).getByRole('link', { name: 'Table' }).click();
+  await expect(page.getByRole('table', { name: 'Objectives at a glance' })).toBeVisible();
+  await check('Objectives table');
   // A form open, with its messages showing.
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives', exact: true }).click();
   await page.getByRole('button', { name: 'Add objective', exact: true }).click();

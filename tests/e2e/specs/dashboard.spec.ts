@@ -114,6 +114,45 @@ test('every figure of the sample dashboard equals the list it links to', async (
   await expect(duties.filter({ hasText: /Confirmed by .+ on \d{4}-\d{2}-\d{2}/ })).toHaveCount(5);
 });
 
+test('the objectives read as one compact table, which has its own address and prints', async ({ page }) => {
+  await openSample(page);
+  await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives' }).click();
+  const views = page.getByRole('navigation', { name: 'Show objectives as' });
+  await expect(views.getByRole('link', { name: 'Cards' })).toHaveAttribute('aria-current', 'page');
+  await views.getByRole('link', { name: 'Table' }).click();
+  await expect(page).toHaveURL(/\?view=table$/);
+  const table = page.getByRole('table', { name: 'Objectives at a glance' });
+  await expect(table.getByRole('columnheader')).toHaveText([
+    'Objective',
+    'Owner',
+    'Function or level',
+    'Target',
+    'Latest',
+    'Due',
+    'Health',
+    'Next measurement',
+  ]);
+  await expect(table.getByRole('rowheader')).toHaveCount(8);
+  const phishing = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Phishing click rate below 5%' }) });
+  await expect(phishing.getByRole('cell')).toHaveText([
+    'Priya Raman',
+    'Information security',
+    '≤ 5%',
+    /^4\.6% \(\d{4}-\d{2}-\d{2}\)$/,
+    /^\d{4}-\d{2}-\d{2}$/,
+    'On track',
+    /^\d{4}-\d{2}-\d{2}$/,
+  ]);
+  await expect(page.getByRole('list', { name: 'Objectives', exact: true })).toBeHidden();
+  await page.emulateMedia({ media: 'print' });
+  await expect(views).toBeHidden();
+  await expect(table).toBeVisible();
+  await screenshot(page, 'objectives-table');
+  await page.emulateMedia({ media: 'screen' });
+  await page.reload();
+  await expect(table).toBeVisible();
+});
+
 test('an objective’s plan is edited, linked to a policy, and survives a reload', async ({ page }) => {
   await openSample(page);
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Objectives' }).click();
