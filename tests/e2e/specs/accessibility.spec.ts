@@ -112,3 +112,22 @@ test('at phone width (390 px) no screen scrolls sideways, and axe-core still fin
   });
   expect(found, found.join('\n')).toEqual([]);
 });
+
+test('in the dark theme (the system setting), axe-core finds nothing serious either, contrast included', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const found: string[] = [];
+  await everyScreen(page, async (name) => {
+    if (name === 'Overview') {
+      // The theme follows the system: the page is dark.
+      const paper = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      expect(paper).toBe('rgb(17, 22, 29)');
+    }
+    for (const violation of await seriousViolations(page)) {
+      found.push(`${name}: ${violation}`);
+    }
+  });
+  expect(found, found.join('\n')).toEqual([]);
+});
