@@ -351,6 +351,26 @@ fn archived_programmes_and_people_keep_their_records_and_leave_the_figures() {
         1
     );
 
+    // Editing an archived record keeps it archived.
+    ws.edit_programme(
+        &awareness,
+        &programme("Awareness 2026", Audience::Everyone, ""),
+        NOW + 3,
+    )
+    .unwrap();
+    ws.edit_person(
+        ben,
+        &PersonDraft {
+            name: "Ben Okoro".into(),
+            ..Default::default()
+        },
+        NOW + 3,
+    )
+    .unwrap();
+    let state = ws.read().unwrap();
+    assert!(state.trainings[&awareness].archived.is_some());
+    assert!(state.people[ben].archived.is_some());
+
     ws.restore_programme(&awareness, NOW + 3).unwrap();
     ws.restore_person(ben, NOW + 4).unwrap();
     let state = ws.read().unwrap();

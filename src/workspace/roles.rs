@@ -427,6 +427,7 @@ impl WorkspaceDoc {
         let old = self.person(id)?.ok_or(CommandError::NotFound("person"))?;
         let person = Person {
             created_at: old.created_at,
+            archived: old.archived.clone(),
             ..draft.validate()?
         };
         if person == old {

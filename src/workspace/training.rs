@@ -325,6 +325,7 @@ impl WorkspaceDoc {
             sessions: old.sessions.clone(),
             evidence: old.evidence.clone(),
             created_at: old.created_at,
+            archived: old.archived.clone(),
             ..fields
         };
         if programme == old {
