@@ -57,7 +57,14 @@ test('once opened, the app starts and edits with no network, and keeps what was 
   await context.setOffline(false);
 });
 
-test('a new build is offered with a button and reloading picks it up', async ({ browser }) => {
+test('a new build is offered with a button and reloading picks it up', async ({ browser: shared }) => {
+  // A browser of its own: run after another journey in the same browser, the new version was
+  // not offered within 30 s (the cause was not found; each context is fresh). A browser started
+  // for this journey alone sees the update as a person's browser would.
+  const browser = await shared.browserType().launch({
+    executablePath: process.env.CHARTER_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
   // A relay of its own, serving a copy of the build that this test then replaces.
   const dist = mkdtempSync(path.join(tmpdir(), 'charter-dist-'));
   const data = mkdtempSync(path.join(tmpdir(), 'charter-data-'));
@@ -102,6 +109,7 @@ test('a new build is offered with a button and reloading picks it up', async ({ 
     await context.close();
   } finally {
     relay.kill();
+    await browser.close();
     rmSync(dist, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   }
