@@ -211,7 +211,7 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     policy_id: policy(n).unwrap_or_default(),
                     monitor_months: (1 + n % 12).to_string(),
                     measured_by: person(n).unwrap_or_default(),
-                    analysed_by: person(n + 1).unwrap_or_default(),
+                    analysed_by: person(n.wrapping_add(1)).unwrap_or_default(),
                 },
                 now,
             ),

@@ -186,6 +186,30 @@ pub struct ArchivedRecord {
     pub by: String,
 }
 
+/// The archived ones among `(id, name, archived)`, oldest archiving first.
+pub fn archived_records<'a>(
+    items: impl Iterator<
+        Item = (
+            &'a String,
+            String,
+            Option<&'a crate::workspace::model::Archived>,
+        ),
+    >,
+) -> Vec<ArchivedRecord> {
+    let mut list: Vec<ArchivedRecord> = items
+        .filter_map(|(id, name, archived)| {
+            archived.map(|a| ArchivedRecord {
+                id: id.clone(),
+                name,
+                at: a.at,
+                by: a.by.clone(),
+            })
+        })
+        .collect();
+    crate::workspace::model::sort_list(&mut list, |a, b| a.at.cmp(&b.at));
+    list
+}
+
 /// The archived records of a list, folded away under their count, each with
 /// "Restore": archived records are kept as evidence, not destroyed.
 #[component]

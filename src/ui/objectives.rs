@@ -418,13 +418,7 @@ fn ObjectiveItem(
                         "Close…"
                     </button>
                 </div>
-                <A
-                    href=crate::ui::history::record_history(&ws.id(), &o.title)
-                    attr:class="record-history"
-                    attr:aria-label=format!("History of {}", o.title)
-                >
-                    "History"
-                </A>
+                <HistoryLink title=o.title.clone()/>
             }
             .into_any()
         }
@@ -670,6 +664,24 @@ fn ObjectivesTable(
     }
 }
 
+/// "History": every change that names the objective.
+#[component]
+fn HistoryLink(
+    /// The objective's title, which its history is filtered by.
+    title: String,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    view! {
+        <A
+            href=crate::ui::history::record_history(&ws.id(), &title)
+            attr:class="record-history"
+            attr:aria-label=format!("History of {title}")
+        >
+            "History"
+        </A>
+    }
+}
+
 /// Whether `id` is the objective being closed.
 fn is_closing_now(closing: RwSignal<Option<String>>, id: &str) -> bool {
     closing.with(|c| c.as_deref() == Some(id))
@@ -791,13 +803,7 @@ fn ClosedObjective(
                         "Reopen"
                     </button>
                 </div>
-                <A
-                    href=crate::ui::history::record_history(&ws.id(), &o.title)
-                    attr:class="record-history"
-                    attr:aria-label=format!("History of {}", o.title)
-                >
-                    "History"
-                </A>
+                <HistoryLink title=o.title.clone()/>
             </li>
         })
     }

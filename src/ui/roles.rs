@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, ArchivedList, ArchivedRecord, EmptyState, FormActions, FormErrors, ListState,
-    TextField, cancel_on_escape, editable, focus_later, focus_on_open, id_prefix, problem_notice,
+    AddButton, ArchivedList, EmptyState, FormActions, FormErrors, ListState, TextField,
+    archived_records, cancel_on_escape, editable, focus_later, focus_on_open, id_prefix,
+    problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::changes::Area;
@@ -91,20 +92,11 @@ fn PeoplePart() -> impl IntoView {
     });
     let archived = Signal::derive(move || {
         ws.state.read(&[Area::People], |s| {
-            let mut list: Vec<ArchivedRecord> = s
-                .people
-                .iter()
-                .filter_map(|(id, p)| {
-                    p.archived.as_ref().map(|a| ArchivedRecord {
-                        id: id.clone(),
-                        name: p.name.clone(),
-                        at: a.at,
-                        by: a.by.clone(),
-                    })
-                })
-                .collect();
-            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
-            list
+            archived_records(
+                s.people
+                    .iter()
+                    .map(|(id, p)| (id, p.name.clone(), p.archived.as_ref())),
+            )
         })
     });
 
@@ -394,20 +386,11 @@ fn RolesPart() -> impl IntoView {
     });
     let archived = Signal::derive(move || {
         ws.state.read(&[Area::Roles], |s| {
-            let mut list: Vec<ArchivedRecord> = s
-                .roles
-                .iter()
-                .filter_map(|(id, r)| {
-                    r.archived.as_ref().map(|a| ArchivedRecord {
-                        id: id.clone(),
-                        name: r.kind.label().to_owned(),
-                        at: a.at,
-                        by: a.by.clone(),
-                    })
-                })
-                .collect();
-            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
-            list
+            archived_records(
+                s.roles
+                    .iter()
+                    .map(|(id, r)| (id, r.kind.label().to_owned(), r.archived.as_ref())),
+            )
         })
     });
 

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::ui::form::{
-    AddButton, ArchivedList, ArchivedRecord, EmptyState, FormActions, FormErrors, ListState,
-    TextField, cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open,
+    AddButton, ArchivedList, EmptyState, FormActions, FormErrors, ListState, TextField,
+    archived_records, cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open,
     id_prefix, problem_notice,
 };
 use crate::ui::{OpenWorkspace, Profile, today};
@@ -54,20 +54,11 @@ pub fn TrainingSection() -> impl IntoView {
     });
     let archived = Signal::derive(move || {
         ws.state.read(&[Area::Trainings], |s| {
-            let mut list: Vec<ArchivedRecord> = s
-                .trainings
-                .iter()
-                .filter_map(|(id, p)| {
-                    p.archived.as_ref().map(|a| ArchivedRecord {
-                        id: id.clone(),
-                        name: p.topic.clone(),
-                        at: a.at,
-                        by: a.by.clone(),
-                    })
-                })
-                .collect();
-            sort_list(&mut list, |a, b| a.at.cmp(&b.at));
-            list
+            archived_records(
+                s.trainings
+                    .iter()
+                    .map(|(id, p)| (id, p.topic.clone(), p.archived.as_ref())),
+            )
         })
     });
 

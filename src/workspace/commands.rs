@@ -222,6 +222,28 @@ impl WorkspaceDoc {
         &self.author
     }
 
+    /// Marks the record `area[id]` archived, now and by this session
+    /// (`archive`), or takes the mark away; the caller commits.
+    pub(crate) fn mark_archived(
+        &mut self,
+        area: &str,
+        id: &str,
+        archive: bool,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let archived = archive.then(|| crate::workspace::model::Archived {
+            at: now,
+            by: self.author.clone(),
+        });
+        self.guard(|ws| {
+            let record = ws
+                .existing_map(ROOT, area)
+                .and_then(|map| ws.existing_map(map, id))
+                .ok_or(CommandError::NotFound("record"))?;
+            Ok(reconcile_prop(&mut ws.doc, &record, "archived", &archived)?)
+        })
+    }
+
     /// Refuses `what` (an approval, a confirmation) while this session has
     /// no name of its own: such a record names who gave it.
     pub(crate) fn require_name(&self, what: &str) -> Result<(), CommandError> {

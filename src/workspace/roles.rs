@@ -471,15 +471,9 @@ impl WorkspaceDoc {
             return Ok(());
         }
         let roles: BTreeMap<String, Role> = self.hydrate_entry(&ROOT, "roles")?.unwrap_or_default();
-        let archived = Archived {
-            at: now,
-            by: self.author().to_owned(),
-        };
+        self.mark_archived("people", id, true, now)?;
         let mut ended = Vec::new();
         self.guard(|ws| {
-            let people = ws.map(ROOT, "people")?;
-            let record = ws.map(people, id)?;
-            reconcile_prop(&mut ws.doc, &record, "archived", Some(&archived))?;
             let role_map = ws.map(ROOT, "roles")?;
             for (role_id, role) in &roles {
                 if let Some(since) = role.holders.get(id) {
@@ -512,16 +506,7 @@ impl WorkspaceDoc {
         if old.archived.is_none() {
             return Ok(());
         }
-        self.guard(|ws| {
-            let people = ws.map(ROOT, "people")?;
-            let record = ws.map(people, id)?;
-            Ok(reconcile_prop(
-                &mut ws.doc,
-                &record,
-                "archived",
-                None::<Archived>,
-            )?)
-        })?;
+        self.mark_archived("people", id, false, now)?;
         self.commit(format!("Restored person {}", old.name), now)
     }
 
@@ -532,20 +517,7 @@ impl WorkspaceDoc {
         if old.archived.is_some() {
             return Ok(());
         }
-        let archived = Archived {
-            at: now,
-            by: self.author().to_owned(),
-        };
-        self.guard(|ws| {
-            let roles = ws.map(ROOT, "roles")?;
-            let record = ws.map(roles, id)?;
-            Ok(reconcile_prop(
-                &mut ws.doc,
-                &record,
-                "archived",
-                Some(&archived),
-            )?)
-        })?;
+        self.mark_archived("roles", id, true, now)?;
         self.commit(format!("Archived role {}", old.kind.label()), now)
     }
 
@@ -555,16 +527,7 @@ impl WorkspaceDoc {
         if old.archived.is_none() {
             return Ok(());
         }
-        self.guard(|ws| {
-            let roles = ws.map(ROOT, "roles")?;
-            let record = ws.map(roles, id)?;
-            Ok(reconcile_prop(
-                &mut ws.doc,
-                &record,
-                "archived",
-                None::<Archived>,
-            )?)
-        })?;
+        self.mark_archived("roles", id, false, now)?;
         self.commit(format!("Restored role {}", old.kind.label()), now)
     }
 

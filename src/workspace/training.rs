@@ -356,19 +356,7 @@ impl WorkspaceDoc {
         if old.archived.is_some() {
             return Ok(());
         }
-        let archived = crate::workspace::model::Archived {
-            at: now,
-            by: self.author().to_owned(),
-        };
-        self.guard(|ws| {
-            let obj = ws.programme_obj(id)?;
-            Ok(reconcile_prop(
-                &mut ws.doc,
-                &obj,
-                "archived",
-                Some(&archived),
-            )?)
-        })?;
+        self.mark_archived("trainings", id, true, now)?;
         self.commit(format!("Archived training programme “{}”", old.topic), now)
     }
 
@@ -378,15 +366,7 @@ impl WorkspaceDoc {
         if old.archived.is_none() {
             return Ok(());
         }
-        self.guard(|ws| {
-            let obj = ws.programme_obj(id)?;
-            Ok(reconcile_prop(
-                &mut ws.doc,
-                &obj,
-                "archived",
-                None::<crate::workspace::model::Archived>,
-            )?)
-        })?;
+        self.mark_archived("trainings", id, false, now)?;
         self.commit(format!("Restored training programme “{}”", old.topic), now)
     }
 
