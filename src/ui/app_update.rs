@@ -9,6 +9,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 
+/// How often an open page asks whether a new version has been published.
+const UPDATE_CHECK_MS: u32 = 30 * 60 * 1000;
+
 /// The service worker's registration, once made.
 #[derive(Clone, Copy)]
 pub struct AppUpdate {
@@ -65,6 +68,18 @@ impl AppUpdate {
             });
             registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
             on_update.forget();
+            // A tab left open for days still hears of a new version: the browser checks
+            // on navigation only, so the page asks again now and then.
+            let checked = registration.clone();
+            gloo_timers::callback::Interval::new(UPDATE_CHECK_MS, move || {
+                // Offline, the check fails; that is not worth a word.
+                if let Ok(checking) = checked.update() {
+                    leptos::task::spawn_local(async move {
+                        let _ = JsFuture::from(checking).await;
+                    });
+                }
+            })
+            .forget();
             update.registration.set_value(Some(registration));
         });
         update
