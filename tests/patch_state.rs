@@ -8,6 +8,8 @@ use automerge::ActorId;
 use charter::workspace::assessment::{ClosingDraft, ObjectiveStatus};
 use charter::workspace::changes::{Area, Touched};
 use charter::workspace::commitment::Duty;
+use charter::workspace::communication::{Channel, CommunicationDraft};
+use charter::workspace::competence::{CompetenceDraft, CompetenceKind};
 use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
@@ -83,6 +85,14 @@ enum Step {
     Key(u8),
     /// Confirms a recorded key.
     ConfirmKey(u8),
+    /// Records a competence record for a person, meeting a role.
+    Competence(u8, u8),
+    /// Archives or restores a competence record.
+    ArchiveCompetence(u8),
+    /// Records a communication linked to a policy and a role.
+    Communicate(u8, u8),
+    /// Says whether a policy is available to interested parties.
+    Availability(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -114,6 +124,10 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::Rename),
         n().prop_map(Step::Key),
         n().prop_map(Step::ConfirmKey),
+        (n(), n()).prop_map(|(a, b)| Step::Competence(a, b)),
+        n().prop_map(Step::ArchiveCompetence),
+        (n(), n()).prop_map(|(a, b)| Step::Communicate(a, b)),
+        n().prop_map(Step::Availability),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -241,6 +255,7 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     },
                     responsibilities: "runs it".into(),
                     authorities: "decides".into(),
+                    competence: format!("Skill {n}"),
                 },
                 now,
             )
@@ -324,6 +339,9 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     recurrence_months: "12".into(),
                     mandatory: true,
                     completion_target: "90".into(),
+                    covers_policy: n % 2 == 0,
+                    effectiveness_method: "A quiz".into(),
+                    ..ProgrammeDraft::default()
                 },
                 now,
             )
@@ -368,6 +386,51 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
         },
         Step::ConfirmKey(n) => match nth(keys(&s.keys), n) {
             Some(key) => doc.confirm_key(&key, now),
+            None => Ok(()),
+        },
+        Step::Competence(p, r) => match person(p) {
+            Some(id) => doc
+                .add_competence(
+                    &CompetenceDraft {
+                        person: id,
+                        kind: CompetenceKind::Training,
+                        summary: format!("Course {p}"),
+                        evidence: "Certificate".into(),
+                        date: "2025-05-05".into(),
+                        verified_by: person(r).unwrap_or_default(),
+                        roles: role(r).into_iter().collect(),
+                    },
+                    now,
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::ArchiveCompetence(n) => match nth(keys(&s.competence), n) {
+            Some(id) if n % 2 == 0 => doc.archive_competence(&id, now),
+            Some(id) => doc.restore_competence(&id, now),
+            None => Ok(()),
+        },
+        Step::Communicate(p, r) => match person(p) {
+            Some(by) => doc
+                .add_communication(
+                    &CommunicationDraft {
+                        subject: format!("News {p}"),
+                        message: "Ünïcode ☃".into(),
+                        date: "2026-03-03".into(),
+                        audience: "All staff".into(),
+                        channel: Channel::Email,
+                        by,
+                        policies: policy(r).into_iter().collect(),
+                        roles: role(r).into_iter().collect(),
+                        objectives: objective(r).into_iter().collect(),
+                    },
+                    now,
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::Availability(n) => match policy(n) {
+            Some(id) => doc.set_policy_availability(&id, n % 2 == 0, &format!("Note {n}"), now),
             None => Ok(()),
         },
         Step::Sync => Ok(()),

@@ -27,6 +27,7 @@ fn role(kind: RoleKind) -> RoleDraft {
         kind,
         responsibilities: "Owns the ISMS".into(),
         authorities: "Signs off budgets".into(),
+        competence: String::new(),
     }
 }
 
@@ -290,6 +291,7 @@ fn first_raci_letters_and_duty_evidence_given_concurrently_both_survive() {
         kind,
         responsibilities: String::new(),
         authorities: String::new(),
+        competence: String::new(),
     };
     let ceo = ada.add_role(&role(RoleKind::TopManagement), 2).unwrap();
     let ciso = ada.add_role(&role(RoleKind::Ciso), 3).unwrap();

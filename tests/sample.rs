@@ -232,7 +232,7 @@ fn the_sample_opens_for_someone_without_a_name_and_names_its_approvers() {
             .values()
             .all(|by| by == "Priya Raman")
     );
-    assert_eq!(policy.approvals[0].recorded_by.len(), 6);
+    assert_eq!(policy.approvals[0].recorded_by.len(), 7);
     let closed = ws
         .objectives
         .values()

@@ -24,6 +24,7 @@ fn programme(topic: &str, audience: Audience, recurrence: &str) -> ProgrammeDraf
         recurrence_months: recurrence.into(),
         mandatory: true,
         completion_target: "90".into(),
+        ..ProgrammeDraft::default()
     }
 }
 

@@ -44,11 +44,15 @@ pub enum Area {
     Fte,
     /// Device signing keys and their confirmations.
     Keys,
+    /// Competence records.
+    Competence,
+    /// Communications.
+    Communications,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 12] = [
+    pub const ALL: [Area; 14] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -61,6 +65,8 @@ impl Area {
         Area::Budget,
         Area::Fte,
         Area::Keys,
+        Area::Competence,
+        Area::Communications,
     ];
 
     /// The area's key in the document's root map.
@@ -78,6 +84,8 @@ impl Area {
             Area::Budget => "budget",
             Area::Fte => "fte",
             Area::Keys => "keys",
+            Area::Competence => "competence",
+            Area::Communications => "communications",
         }
     }
 
@@ -378,7 +386,15 @@ impl WorkspaceDoc {
                         p,
                         field.as_str(),
                         [
-                            title, kind, owner, review_due, body, status, approvals, created_at,
+                            title,
+                            kind,
+                            owner,
+                            review_due,
+                            body,
+                            status,
+                            approvals,
+                            created_at,
+                            availability,
                         ]
                     ),
                     None => false,
@@ -398,6 +414,13 @@ impl WorkspaceDoc {
                             sessions,
                             evidence,
                             created_at,
+                            archived,
+                            covers_policy,
+                            covers_contribution,
+                            covers_consequences,
+                            effectiveness_method,
+                            effectiveness_result,
+                            effectiveness_checked,
                         ]
                     ),
                     None => false,
@@ -495,6 +518,8 @@ impl WorkspaceDoc {
             Area::Budget => state.budget.clear(),
             Area::Fte => state.fte.clear(),
             Area::Keys => state.keys.clear(),
+            Area::Competence => state.competence.clear(),
+            Area::Communications => state.communications.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -538,6 +563,8 @@ impl WorkspaceDoc {
             Area::Budget => put(self, &mut state.budget, area, id),
             Area::Fte => put(self, &mut state.fte, area, id),
             Area::Keys => put(self, &mut state.keys, area, id),
+            Area::Competence => put(self, &mut state.competence, area, id),
+            Area::Communications => put(self, &mut state.communications, area, id),
         }
     }
 }

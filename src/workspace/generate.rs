@@ -216,6 +216,9 @@ impl Generator {
                         RESPONSIBILITIES[i % RESPONSIBILITIES.len()]
                     ),
                     authorities: AUTHORITIES[i % AUTHORITIES.len()].to_owned(),
+                    competence:
+                        "Relevant training or certification, and two years in a similar role."
+                            .to_owned(),
                 };
                 let role = doc.add_role(&draft, now)?;
                 let holders = 1 + rng.below(3) as usize;
@@ -564,6 +567,11 @@ impl Generator {
                 recurrence_months: recurrence.to_string(),
                 mandatory: t % 4 != 3,
                 completion_target: "90".to_owned(),
+                covers_policy: t % 3 == 0,
+                covers_contribution: t % 3 != 2,
+                covers_consequences: t % 2 == 0,
+                effectiveness_method: "A short test at the end of each session.".to_owned(),
+                ..ProgrammeDraft::default()
             };
             let id = self.doc.add_programme(&draft, now)?;
             self.programmes.push(id);

@@ -7,6 +7,8 @@ pub mod assessment;
 pub mod changes;
 pub mod commands;
 pub mod commitment;
+pub mod communication;
+pub mod competence;
 pub mod conflicts;
 pub mod diff;
 pub mod generate;

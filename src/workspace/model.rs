@@ -47,6 +47,12 @@ pub struct Workspace {
     /// People time (clause 7.1): full-time equivalents keyed by role id.
     #[autosurgeon(missing = "Default::default")]
     pub fte: BTreeMap<String, crate::workspace::resources::FteAllocation>,
+    /// Competence records (clause 7.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub competence: BTreeMap<String, crate::workspace::competence::CompetenceRecord>,
+    /// Communications (clause 7.4) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub communications: BTreeMap<String, crate::workspace::communication::Communication>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]

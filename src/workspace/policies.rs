@@ -134,6 +134,21 @@ pub struct Policy {
     /// When it was added.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+    /// Whether it is made available to interested parties (5.2 g), and
+    /// where; `None` while nobody has said.
+    #[autosurgeon(missing = "Default::default")]
+    pub availability: Option<Availability>,
+}
+
+/// Whether, and where, a policy is available to interested parties.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Availability {
+    /// Whether interested parties may see it.
+    #[autosurgeon(missing = "Default::default")]
+    pub available: bool,
+    /// Where, or to whom, or why not ("On our website", "To customers on request").
+    #[autosurgeon(missing = "Default::default")]
+    pub note: String,
 }
 
 impl Policy {
@@ -568,6 +583,60 @@ impl WorkspaceDoc {
             format!("Changed policy “{}”: {}", old.title, changes.join("; ")),
             now,
         )
+    }
+
+    /// Records whether a policy is available to interested parties (5.2 g)
+    /// and where (or why not).
+    pub fn set_policy_availability(
+        &mut self,
+        id: &str,
+        available: bool,
+        note: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let note = note.trim();
+        let mut errors = crate::workspace::validate::ValidationErrors::default();
+        if note.is_empty() {
+            errors.push(
+                Field::AvailabilityNote,
+                if available {
+                    "Say where or how interested parties can see it."
+                } else {
+                    "Say why it is kept internal."
+                },
+            );
+        } else {
+            crate::workspace::validate::check_length(
+                &mut errors,
+                Field::AvailabilityNote,
+                note,
+                crate::workspace::validate::MAX_SHORT,
+            );
+        }
+        errors.into_result(())?;
+        let old = self.existing_policy(id)?;
+        let availability = Some(Availability {
+            available,
+            note: note.to_owned(),
+        });
+        if old.availability == availability {
+            return Ok(());
+        }
+        self.guard(|ws| {
+            let policy = ws.policy_obj(id)?;
+            Ok(reconcile_prop(
+                &mut ws.doc,
+                &policy,
+                "availability",
+                &availability,
+            )?)
+        })?;
+        let what = if available {
+            format!("available to interested parties: {note}")
+        } else {
+            format!("kept internal: {note}")
+        };
+        self.commit(format!("Policy “{}” is {what}", old.title), now)
     }
 
     /// Replaces the body with `text`, written as the smallest splices that

@@ -142,6 +142,10 @@ pub struct Role {
     /// What the role may decide.
     #[autosurgeon(missing = "Default::default")]
     pub authorities: String,
+    /// The competence the role needs (clause 7.2 a): education, training,
+    /// experience or certifications.
+    #[autosurgeon(missing = "Default::default")]
+    pub competence: String,
     /// Person id → when they were given the role; a map so concurrent
     /// assignments merge.
     #[autosurgeon(missing = "Default::default")]
@@ -207,12 +211,26 @@ pub struct RoleDraft {
     pub responsibilities: String,
     /// Authorities as typed.
     pub authorities: String,
+    /// The competence needed, as typed.
+    pub competence: String,
+}
+
+/// A role's fields as checked by [`RoleDraft::validate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleFields {
+    /// The kind, with a custom role's name trimmed.
+    pub kind: RoleKind,
+    /// Responsibilities, trimmed.
+    pub responsibilities: String,
+    /// Authorities, trimmed.
+    pub authorities: String,
+    /// The competence needed, trimmed.
+    pub competence: String,
 }
 
 impl RoleDraft {
-    /// Checks every field and returns the clean (kind, responsibilities,
-    /// authorities).
-    pub fn validate(&self) -> Result<(RoleKind, String, String), ValidationErrors> {
+    /// Checks every field and returns them clean.
+    pub fn validate(&self) -> Result<RoleFields, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let kind = match &self.kind {
             RoleKind::Custom(name) => {
@@ -235,7 +253,14 @@ impl RoleDraft {
             MAX_LONG,
         );
         check_length(&mut errors, Field::Authorities, authorities, MAX_LONG);
-        errors.into_result((kind, responsibilities.to_owned(), authorities.to_owned()))
+        let competence = self.competence.trim();
+        check_length(&mut errors, Field::RoleCompetence, competence, MAX_LONG);
+        errors.into_result(RoleFields {
+            kind,
+            responsibilities: responsibilities.to_owned(),
+            authorities: authorities.to_owned(),
+            competence: competence.to_owned(),
+        })
     }
 }
 
@@ -556,11 +581,17 @@ impl WorkspaceDoc {
 
     /// Adds a role and returns its id.
     pub fn add_role(&mut self, draft: &RoleDraft, now: Millis) -> Result<String, CommandError> {
-        let (kind, responsibilities, authorities) = draft.validate()?;
+        let RoleFields {
+            kind,
+            responsibilities,
+            authorities,
+            competence,
+        } = draft.validate()?;
         let role = Role {
             kind,
             responsibilities,
             authorities,
+            competence,
             holders: BTreeMap::new(),
             created_at: now,
             former: BTreeMap::new(),
@@ -582,12 +613,18 @@ impl WorkspaceDoc {
         draft: &RoleDraft,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let (kind, responsibilities, authorities) = draft.validate()?;
+        let RoleFields {
+            kind,
+            responsibilities,
+            authorities,
+            competence,
+        } = draft.validate()?;
         let old = self.role(id)?.ok_or(CommandError::NotFound("role"))?;
         let role = Role {
             kind,
             responsibilities,
             authorities,
+            competence,
             ..old.clone()
         };
         if role == old {
@@ -604,6 +641,7 @@ impl WorkspaceDoc {
                 &role.responsibilities,
             )?;
             reconcile_prop(&mut ws.doc, &obj, "authorities", &role.authorities)?;
+            reconcile_prop(&mut ws.doc, &obj, "competence", &role.competence)?;
             Ok(())
         })?;
         self.commit(format!("Changed role {}", old.kind.label()), now)

@@ -9,6 +9,8 @@
 
 use crate::workspace::assessment::{ClosingDraft, ObjectiveStatus};
 use crate::workspace::commitment::Duty;
+use crate::workspace::communication::{Channel, CommunicationDraft};
+use crate::workspace::competence::{CompetenceDraft, CompetenceKind};
 use crate::workspace::measurements::{
     Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of,
 };
@@ -506,6 +508,164 @@ const PROGRAMMES: [SampleProgramme; 4] = [
     ),
 ];
 
+/// The competence each kind of role needs (clause 7.2 a).
+fn role_competence(kind: &RoleKind) -> &'static str {
+    match kind {
+        RoleKind::TopManagement => {
+            "Understands the ISMS and its obligations; has completed the leadership programme."
+        }
+        RoleKind::Ciso => {
+            "A security management qualification (CISSP, CISM or ISO/IEC 27001 Lead Implementer) and five years in security."
+        }
+        RoleKind::SecurityOfficer => {
+            "ISO/IEC 27001 foundation or equivalent; risk assessment experience."
+        }
+        RoleKind::InternalAuditor => {
+            "ISO/IEC 27001 internal or lead auditor training; independent of the audited areas."
+        }
+        _ => "",
+    }
+}
+
+/// Which points of clause 7.3 a sample programme covers, and how its
+/// effectiveness is evaluated, by topic.
+fn programme_awareness(topic: &str, date: &dyn Fn(i64) -> String) -> ProgrammeDraft {
+    match topic {
+        "Security awareness essentials" => ProgrammeDraft {
+            covers_policy: true,
+            covers_contribution: true,
+            covers_consequences: true,
+            effectiveness_method: "A ten-question quiz at the end; pass mark 80%.".to_owned(),
+            effectiveness_result: "Average score 88%; two people retook it and passed.".to_owned(),
+            effectiveness_checked: date(-85),
+            ..ProgrammeDraft::default()
+        },
+        "Phishing: how to spot and report it" => ProgrammeDraft {
+            covers_contribution: true,
+            effectiveness_method: "Quarterly phishing simulation: click and report rates."
+                .to_owned(),
+            effectiveness_result: "Click rate fell from 14% to 6%; reports rose to 41%.".to_owned(),
+            effectiveness_checked: date(-20),
+            ..ProgrammeDraft::default()
+        },
+        "Leadership in the ISMS" => ProgrammeDraft {
+            covers_policy: true,
+            covers_consequences: true,
+            effectiveness_method:
+                "Reviewed at the next management review: were decisions taken on evidence?"
+                    .to_owned(),
+            ..ProgrammeDraft::default()
+        },
+        _ => ProgrammeDraft::default(),
+    }
+}
+
+/// Competence records: person, kind, what, evidence, days ago, verified by, role met.
+type SampleCompetence = (
+    usize,
+    CompetenceKind,
+    &'static str,
+    &'static str,
+    i64,
+    Option<usize>,
+    usize,
+);
+
+const COMPETENCE: [SampleCompetence; 4] = [
+    (
+        3,
+        CompetenceKind::Certification,
+        "CISSP",
+        "Certificate no. 604 118, in the HR file",
+        900,
+        Some(6),
+        1,
+    ),
+    (
+        4,
+        CompetenceKind::Training,
+        "ISO/IEC 27001 Foundation",
+        "Course certificate, in the HR file",
+        400,
+        Some(3),
+        2,
+    ),
+    (
+        0,
+        CompetenceKind::Training,
+        "Leadership in the ISMS",
+        "Attendance list of the session",
+        150,
+        Some(3),
+        0,
+    ),
+    (
+        9,
+        CompetenceKind::Training,
+        "ISO/IEC 27001 Internal Auditor course",
+        "Course certificate, to be filed",
+        60,
+        None,
+        5,
+    ),
+];
+
+/// Communications: subject, audience, channel, by, days from today, and
+/// the policy, role and objective it is about.
+type SampleCommunication = (
+    &'static str,
+    &'static str,
+    Channel,
+    usize,
+    i64,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+);
+
+const COMMUNICATIONS: [SampleCommunication; 4] = [
+    (
+        "The new information security policy",
+        "All staff",
+        Channel::Email,
+        0,
+        -170,
+        Some(0),
+        None,
+        None,
+    ),
+    (
+        "This year's security objectives",
+        "Department heads",
+        Channel::Meeting,
+        3,
+        -120,
+        None,
+        Some(4),
+        Some(0),
+    ),
+    (
+        "How to report a security incident",
+        "All staff",
+        Channel::Intranet,
+        4,
+        -45,
+        Some(1),
+        None,
+        None,
+    ),
+    (
+        "Security results for the quarter",
+        "Top management",
+        Channel::Meeting,
+        3,
+        14,
+        None,
+        Some(0),
+        None,
+    ),
+];
+
 /// Budget lines: category, description, requested, spent, approved amount.
 const BUDGET: [(&str, &str, &str, &str, Option<&str>); 5] = [
     (
@@ -577,6 +737,7 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
     let mut roles_ids = Vec::new();
     for (kind, responsibilities, authorities, holders) in roles() {
         let draft = RoleDraft {
+            competence: role_competence(&kind).to_owned(),
             kind,
             responsibilities: responsibilities.to_owned(),
             authorities: authorities.to_owned(),
@@ -611,9 +772,10 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             as_person(&mut doc, "Claire Hoffmann", |doc| {
                 doc.approve_policy(&id, &crate::workspace::policies::ATTESTS_5_2, tick())
             })?;
-            // The security officer records who has read it.
+            // The security officer records who has read it (the newest
+            // joiner too, who has not been on the awareness course yet).
             as_person(&mut doc, "Priya Raman", |doc| {
-                for person in &people[..6] {
+                for person in people[..6].iter().chain(&people[11..]) {
                     doc.acknowledge_policy(&id, 0, person, tick())?;
                 }
                 Ok(())
@@ -711,6 +873,7 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
             recurrence_months: recurrence.to_owned(),
             mandatory,
             completion_target: target.to_owned(),
+            ..programme_awareness(topic, &date)
         };
         let id = doc.add_programme(&draft, tick())?;
         for &(days_ago, attendees) in sessions {
@@ -727,6 +890,48 @@ pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, Comma
         &programmes[3],
         &people[3],
         "CISSP certificate; led the drill's debrief.",
+        tick(),
+    )?;
+
+    // Competence: the security people's qualifications, verified by the
+    // CISO or the head of people; the internal auditor's is not verified yet.
+    for (person, kind, summary, evidence, days_ago, verifier, role) in COMPETENCE {
+        let draft = CompetenceDraft {
+            person: people[person].clone(),
+            kind,
+            summary: summary.to_owned(),
+            evidence: evidence.to_owned(),
+            date: date(-days_ago),
+            verified_by: verifier.map(|v| people[v].clone()).unwrap_or_default(),
+            roles: vec![roles_ids[role].clone()],
+        };
+        as_person(&mut doc, "Sofia Marquez", |doc| {
+            doc.add_competence(&draft, tick())
+        })?;
+    }
+
+    // Communication: what was said, to whom, how and by whom.
+    for (subject, audience, channel, by, days, policy, role, objective) in COMMUNICATIONS {
+        let draft = CommunicationDraft {
+            subject: subject.to_owned(),
+            message: String::new(),
+            date: date(days),
+            audience: audience.to_owned(),
+            channel,
+            by: people[by].clone(),
+            policies: policy.map(|p| policies[p].clone()).into_iter().collect(),
+            roles: role.map(|r| roles_ids[r].clone()).into_iter().collect(),
+            objectives: objective
+                .map(|o| objectives[o].clone())
+                .into_iter()
+                .collect(),
+        };
+        doc.add_communication(&draft, tick())?;
+    }
+    doc.set_policy_availability(
+        &policies[0],
+        true,
+        "Published on the website and sent to customers on request",
         tick(),
     )?;
 

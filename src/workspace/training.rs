@@ -55,6 +55,32 @@ pub struct Programme {
     /// evidence, out of the current lists and completion figures.
     #[autosurgeon(missing = "Default::default")]
     pub archived: Option<crate::workspace::model::Archived>,
+    /// Whether it makes people aware of the information security policy (7.3 a).
+    #[autosurgeon(missing = "Default::default")]
+    pub covers_policy: bool,
+    /// Whether it makes people aware of their contribution to the ISMS (7.3 b).
+    #[autosurgeon(missing = "Default::default")]
+    pub covers_contribution: bool,
+    /// Whether it makes people aware of what not conforming implies (7.3 c).
+    #[autosurgeon(missing = "Default::default")]
+    pub covers_consequences: bool,
+    /// How its effectiveness is evaluated (7.2 c): a test, observation, a
+    /// phishing simulation…
+    #[autosurgeon(missing = "Default::default")]
+    pub effectiveness_method: String,
+    /// What the last evaluation found.
+    #[autosurgeon(missing = "Default::default")]
+    pub effectiveness_result: String,
+    /// When it was last evaluated (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub effectiveness_checked: Option<String>,
+}
+
+impl Programme {
+    /// Whether it is an awareness activity: it covers any point of 7.3.
+    pub fn is_awareness(&self) -> bool {
+        self.covers_policy || self.covers_contribution || self.covers_consequences
+    }
 }
 
 /// One session of a programme.
@@ -84,6 +110,18 @@ pub struct ProgrammeDraft {
     pub mandatory: bool,
     /// Completion target in % as typed (empty for none).
     pub completion_target: String,
+    /// Covers 7.3 a (the policy).
+    pub covers_policy: bool,
+    /// Covers 7.3 b (their contribution).
+    pub covers_contribution: bool,
+    /// Covers 7.3 c (consequences of not conforming).
+    pub covers_consequences: bool,
+    /// How effectiveness is evaluated, as typed.
+    pub effectiveness_method: String,
+    /// The evaluation's result, as typed.
+    pub effectiveness_result: String,
+    /// When it was evaluated, as typed (YYYY-MM-DD or empty).
+    pub effectiveness_checked: String,
 }
 
 impl ProgrammeDraft {
@@ -122,12 +160,40 @@ impl ProgrammeDraft {
                 None
             }
         };
+        let method = self.effectiveness_method.trim();
+        check_length(&mut errors, Field::EffectivenessMethod, method, MAX_LONG);
+        let result = self.effectiveness_result.trim();
+        check_length(&mut errors, Field::EffectivenessResult, result, MAX_LONG);
+        let checked = self.effectiveness_checked.trim();
+        let effectiveness_checked = if checked.is_empty() {
+            if !result.is_empty() {
+                errors.push(Field::EffectivenessDate, "Enter when it was evaluated.");
+            }
+            None
+        } else if parse_date(checked).is_none() {
+            errors.push(Field::EffectivenessDate, "Enter the date as YYYY-MM-DD.");
+            None
+        } else {
+            Some(checked.to_owned())
+        };
+        if !result.is_empty() && method.is_empty() {
+            errors.push(
+                Field::EffectivenessMethod,
+                "Say how effectiveness was evaluated, so the result can be read.",
+            );
+        }
         errors.into_result(Programme {
             topic: topic.to_owned(),
             audience: self.audience.clone(),
             recurrence_months,
             mandatory: self.mandatory,
             completion_target,
+            covers_policy: self.covers_policy,
+            covers_contribution: self.covers_contribution,
+            covers_consequences: self.covers_consequences,
+            effectiveness_method: method.to_owned(),
+            effectiveness_result: result.to_owned(),
+            effectiveness_checked,
             ..Default::default()
         })
     }
@@ -275,6 +341,24 @@ pub fn overall_completion(ws: &Workspace, today: &str) -> Option<f64> {
 
 const NOT_FOUND: CommandError = CommandError::NotFound("training programme");
 
+/// Refuses an evaluation of effectiveness dated after today.
+fn refuse_future_evaluation(programme: &Programme, now: Millis) -> Result<(), CommandError> {
+    let today = crate::workspace::measurements::date_of(now);
+    if programme
+        .effectiveness_checked
+        .as_deref()
+        .is_some_and(|day| day > today.as_str())
+    {
+        let mut errors = ValidationErrors::default();
+        errors.push(
+            Field::EffectivenessDate,
+            "The evaluation cannot be dated in the future.",
+        );
+        return Err(errors.into());
+    }
+    Ok(())
+}
+
 impl WorkspaceDoc {
     /// One training programme, if it exists.
     pub fn programme(&self, id: &str) -> Result<Option<Programme>, CommandError> {
@@ -294,6 +378,7 @@ impl WorkspaceDoc {
             created_at: now,
             ..draft.validate()?
         };
+        refuse_future_evaluation(&programme, now)?;
         let id = self.next_id(now);
         self.guard(|ws| {
             let trainings = ws.map(ROOT, "trainings")?;
@@ -320,6 +405,7 @@ impl WorkspaceDoc {
         now: Millis,
     ) -> Result<(), CommandError> {
         let fields = draft.validate()?;
+        refuse_future_evaluation(&fields, now)?;
         let old = self.programme(id)?.ok_or(NOT_FOUND)?;
         let programme = Programme {
             sessions: old.sessions.clone(),

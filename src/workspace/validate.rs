@@ -111,6 +111,34 @@ pub enum Field {
     Fte,
     /// A note on people time.
     FteNote,
+    /// The competence a role needs.
+    RoleCompetence,
+    /// Whose competence a record is.
+    CompetencePerson,
+    /// What a competence record is.
+    CompetenceSummary,
+    /// When a competence was obtained.
+    CompetenceDate,
+    /// Who verified a competence record.
+    VerifiedBy,
+    /// How a programme's effectiveness is evaluated.
+    EffectivenessMethod,
+    /// What the evaluation of a programme's effectiveness found.
+    EffectivenessResult,
+    /// When a programme's effectiveness was evaluated.
+    EffectivenessDate,
+    /// What a communication is about.
+    Subject,
+    /// What a communication said.
+    Message,
+    /// When a communication goes out.
+    CommunicationDate,
+    /// Who a communication is for.
+    CommunicationAudience,
+    /// Who communicates.
+    CommunicatedBy,
+    /// Where a policy is made available to interested parties.
+    AvailabilityNote,
 }
 
 /// One field's problem, in words a person can act on.
