@@ -581,3 +581,88 @@ impl ListState {
         }
     }
 }
+
+/// The current roles of the open workspace as options (id, name), oldest first.
+pub fn role_options(ws: OpenWorkspace) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        ws.state.read(&[Area::Roles], |s| {
+            let mut list: Vec<_> = s
+                .roles
+                .iter()
+                .filter(|(_, r)| r.archived.is_none())
+                .collect();
+            crate::workspace::model::sort_list(&mut list, |(a_id, a), (b_id, b)| {
+                a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id))
+            });
+            list.into_iter()
+                .map(|(id, r)| (id.clone(), r.kind.label().to_owned()))
+                .collect()
+        })
+    })
+}
+
+/// A group of checkboxes with its legend: which of `options` are chosen.
+#[component]
+pub fn ChoiceList(
+    /// The group's visible name, which is also its accessible name.
+    legend: &'static str,
+    /// The options, as (value, text), in the order shown.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The chosen values.
+    chosen: RwSignal<Vec<String>>,
+    /// What to say when there is nothing to choose from.
+    empty: &'static str,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend} <span class="optional">" (optional)"</span></legend>
+            <Show
+                when=move || !options.with(Vec::is_empty)
+                fallback=move || view! { <p class="muted">{empty}</p> }
+            >
+                <For
+                    each=move || options.get()
+                    key=|option| option.clone()
+                    children=move |(value, text)| {
+                        let checked = {
+                            let value = value.clone();
+                            move || chosen.with(|c| c.contains(&value))
+                        };
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|c| {
+                                            c.retain(|v| *v != value);
+                                            if on {
+                                                c.push(value.clone());
+                                            }
+                                        });
+                                    }
+                                />
+                                {text}
+                            </label>
+                        }
+                    }
+                />
+            </Show>
+        </fieldset>
+    }
+}
+
+/// Whether the page was opened by a link to record `id` (`…#record-<id>`);
+/// if so, the record is brought into view once it is drawn.
+pub fn opened_by_link(id: &str) -> bool {
+    let anchor = format!("record-{id}");
+    let linked = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|hash| hash.strip_prefix('#') == Some(anchor.as_str()));
+    if linked {
+        scroll_to_record(id);
+    }
+    linked
+}

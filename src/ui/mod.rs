@@ -3,6 +3,8 @@
 
 mod app_update;
 mod commitment;
+mod communication;
+mod competence;
 mod dashboard;
 mod export;
 mod form;
@@ -130,6 +132,7 @@ pub fn App(
                         <Route path=path!("resources") view=resources::ResourcesSection/>
                         <Route path=path!("policies") view=policies::PoliciesSection/>
                         <Route path=path!("training") view=training::TrainingSection/>
+                        <Route path=path!("communication") view=communication::CommunicationSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
                         <Route path=path!("history") view=history::HistorySection/>

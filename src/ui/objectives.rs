@@ -437,6 +437,8 @@ fn ObjectiveItem(
         let id = id.clone();
         Callback::new(move |draft: ClosingDraft| on_close.run((id.clone(), draft)))
     };
+    // A link to the objective (…#record-<id>) brings it into view.
+    crate::ui::form::opened_by_link(&id);
     view! {
         <li class="objective" id=format!("record-{id}") aria-label=title>
             {move || {

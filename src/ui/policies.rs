@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 use crate::markdown::{Block, Inline};
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_later, focus_on_open, id_prefix,
+    focus_later, focus_on_open, id_prefix, opened_by_link,
 };
 use crate::ui::live_text::LiveText;
 use crate::ui::signatures::{SignatureNote, verdict};
@@ -260,6 +260,11 @@ fn PolicyItem(
         })
     };
     let open = RwSignal::new(false);
+    let record_id = format!("record-{id}");
+    // A link to the policy (…/policies#record-<id>) opens it.
+    if opened_by_link(&id) {
+        open.set(true);
+    }
     let title = move || policy.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
     let summary = move || {
         let Some(p) = policy.get() else {
@@ -288,7 +293,7 @@ fn PolicyItem(
         .into_any()
     };
     view! {
-        <li class="policy card" aria-label=title>
+        <li class="policy card" id=record_id aria-label=title>
             {summary}
             <button
                 type="button"
@@ -303,6 +308,121 @@ fn PolicyItem(
                 <PolicyDetail id=id.clone() policy=policy/>
             </Show>
         </li>
+    }
+}
+
+/// Whether interested parties can see the policy (5.2 g), and where; with
+/// a small form to say so.
+#[component]
+fn AvailabilityPart(
+    /// The policy's id.
+    id: String,
+    /// The policy as the state has it.
+    policy: Memo<Option<Policy>>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let open = RwSignal::new(false);
+    let available = RwSignal::new(true);
+    let note = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let change_button = NodeRef::<leptos::html::Button>::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let first = NodeRef::<leptos::html::Input>::new();
+    let start = move || {
+        let current = policy.with_untracked(|p| p.as_ref().and_then(|p| p.availability.clone()));
+        available.set(current.as_ref().is_none_or(|a| a.available));
+        note.set(current.map(|a| a.note).unwrap_or_default());
+        errors.set(None);
+        open.set(true);
+        request_animation_frame(move || {
+            if let Some(input) = first.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    };
+    let close = Callback::new(move |()| {
+        open.set(false);
+        focus_later(change_button);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let outcome = ws.run(&profile.author(), |doc, now| {
+            doc.set_policy_availability(&id, available.get_untracked(), &note.get_untracked(), now)
+        });
+        let saved = outcome.is_ok();
+        errors.show(outcome, form_ref);
+        if saved {
+            close.run(());
+        }
+    };
+    let text = move || {
+        policy.with(|p| match p.as_ref().and_then(|p| p.availability.as_ref()) {
+            Some(a) if a.available => (false, format!("Available: {}", a.note)),
+            Some(a) => (false, format!("Kept internal: {}", a.note)),
+            None => (true, "Not decided yet".to_owned()),
+        })
+    };
+    let radio_name = format!(
+        "availability-{}",
+        crate::workspace::id::new_id(crate::ui::now())
+    );
+    view! {
+        <dl class="role-facts">
+            <div class="long-fact">
+                <dt>"To interested parties (clause 5.2 g)"</dt>
+                {move || {
+                    let (unset, text) = text();
+                    view! { <dd class:unset=unset>{text}</dd> }
+                }}
+            </div>
+        </dl>
+        <Show when=move || editable(ws) && !open.get()>
+            <button type="button" node_ref=change_button on:click=move |_| start()>
+                "Change availability"
+            </button>
+        </Show>
+        <Show when=move || open.get()>
+            <form
+                class="card form record-form"
+                aria-label="Availability to interested parties"
+                novalidate
+                node_ref=form_ref
+                on:submit=submit.clone()
+                on:keydown=cancel_on_escape(close)
+            >
+                <fieldset class="choices">
+                    <legend>"Can interested parties see this policy?"</legend>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name=radio_name.clone()
+                            prop:checked=available
+                            on:change=move |_| available.set(true)
+                        />
+                        "Yes, it is available to them"
+                    </label>
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name=radio_name.clone()
+                            prop:checked=move || !available.get()
+                            on:change=move |_| available.set(false)
+                        />
+                        "No, it is kept internal"
+                    </label>
+                </fieldset>
+                <TextField
+                    id=format!("{}-note", radio_name)
+                    label="Where, or why not"
+                    placeholder="On our website; to customers on request"
+                    value=note
+                    error=errors.field(Field::AvailabilityNote)
+                    node_ref=first
+                />
+                <FormActions errors=errors save="Save availability" on_cancel=close/>
+            </form>
+        </Show>
     }
 }
 
@@ -546,7 +666,7 @@ fn PolicyDetail(
             </div>
         })
     };
-    let (form_id, list_id, ack_id) = (id.clone(), id.clone(), id);
+    let (form_id, list_id, ack_id, availability_id) = (id.clone(), id.clone(), id.clone(), id);
     let approval_count =
         Memo::new(move |_| policy.with(|p| p.as_ref().map_or(0, |p| p.approvals.len())));
 
@@ -644,6 +764,7 @@ fn PolicyDetail(
                     on_cancel=cancel_details
                 />
             </Show>
+            <AvailabilityPart id=availability_id policy=policy/>
             <h4>"Approvals"</h4>
             <Show
                 when=move || { approval_count.get() > 0 }

@@ -33,6 +33,7 @@ pub fn RolesSection() -> impl IntoView {
             <PeoplePart/>
             <RolesPart/>
             <RaciPart/>
+            <crate::ui::competence::CompetencePart/>
         </section>
     }
 }
@@ -519,6 +520,7 @@ fn RoleItem(
             <dl class="role-facts">
                 <LongFact term="Responsibilities" value=text(&r.responsibilities)/>
                 <LongFact term="Authorities" value=text(&r.authorities)/>
+                <LongFact term="Competence needed" value=text(&r.competence)/>
             </dl>
             <Holders role_id=holders_id problem=problem/>
             {former_holders(ws, &r)}
@@ -686,6 +688,7 @@ fn role_draft(r: &Role) -> RoleDraft {
         kind: r.kind.clone(),
         responsibilities: r.responsibilities.clone(),
         authorities: r.authorities.clone(),
+        competence: r.competence.clone(),
     }
 }
 
@@ -709,6 +712,7 @@ fn RoleForm(
     });
     let responsibilities = RwSignal::new(initial.responsibilities);
     let authorities = RwSignal::new(initial.authorities);
+    let competence = RwSignal::new(initial.competence);
     let errors = FormErrors::new();
     let kind_ref = NodeRef::<leptos::html::Select>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -723,6 +727,7 @@ fn RoleForm(
             kind: kind_from_slug(&kind.get_untracked(), custom_name.get_untracked()),
             responsibilities: responsibilities.get_untracked(),
             authorities: authorities.get_untracked(),
+            competence: competence.get_untracked(),
         };
         errors.show(on_save.run(draft), form_ref);
     };
@@ -792,6 +797,15 @@ fn RoleForm(
                 multiline=true
                 value=authorities
                 error=errors.field(Field::Authorities)
+            />
+            <TextField
+                id=format!("{prefix}-competence")
+                label="Competence needed"
+                hint="The education, training, experience or certifications someone in this role needs (clause 7.2)."
+                optional=true
+                multiline=true
+                value=competence
+                error=errors.field(Field::RoleCompetence)
             />
             <FormActions errors=errors save="Save role" on_cancel=on_cancel/>
         </form>

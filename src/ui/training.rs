@@ -14,6 +14,7 @@ use crate::ui::form::{
 };
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::changes::Area;
+use crate::workspace::competence::{AwarenessPoint, awareness_coverage, awareness_of};
 use crate::workspace::model::format_number;
 use crate::workspace::model::sort_list;
 use crate::workspace::overview::percent_label;
@@ -111,6 +112,7 @@ pub fn TrainingSection() -> impl IntoView {
             </Show>
             <ArchivedList what="programmes" records=archived on_restore=restore/>
             <PersonCompletion/>
+            <AwarenessCoverage/>
         </section>
     }
 }
@@ -212,6 +214,12 @@ fn programme_draft(p: &Programme) -> ProgrammeDraft {
             .unwrap_or_default(),
         mandatory: p.mandatory,
         completion_target: p.completion_target.map(format_number).unwrap_or_default(),
+        covers_policy: p.covers_policy,
+        covers_contribution: p.covers_contribution,
+        covers_consequences: p.covers_consequences,
+        effectiveness_method: p.effectiveness_method.clone(),
+        effectiveness_result: p.effectiveness_result.clone(),
+        effectiveness_checked: p.effectiveness_checked.clone().unwrap_or_default(),
     }
 }
 
@@ -453,8 +461,39 @@ fn ProgrammeSummary(
                 <dt>"Sessions"</dt>
                 <dd>{p.sessions.len()}</dd>
             </div>
+            <div class="fact">
+                <dt>"Awareness"</dt>
+                {if p.is_awareness() {
+                    let points: Vec<&str> = AwarenessPoint::ALL
+                        .into_iter()
+                        .filter(|point| point.covered_by(&p))
+                        .map(|point| &point.label()[..5])
+                        .collect();
+                    view! { <dd>{format!("Covers {}", points.join(", "))}</dd> }.into_any()
+                } else {
+                    view! { <dd class="unset">"Not an awareness activity"</dd> }.into_any()
+                }}
+            </div>
+        </dl>
+        <dl class="role-facts">
+            <div class="long-fact">
+                <dt>"Effectiveness"</dt>
+                {effectiveness(&p)}
+            </div>
         </dl>
     }
+}
+
+/// How a programme's effectiveness is evaluated, and what the last evaluation found.
+fn effectiveness(p: &Programme) -> impl IntoView + use<> {
+    if p.effectiveness_method.is_empty() {
+        return view! { <dd class="unset">"How it is evaluated is not recorded"</dd> }.into_any();
+    }
+    let result = match (&p.effectiveness_checked, p.effectiveness_result.is_empty()) {
+        (Some(day), false) => format!(" Last evaluated on {day}: {}", p.effectiveness_result),
+        _ => " Not evaluated yet.".to_owned(),
+    };
+    view! { <dd>{p.effectiveness_method.clone()} {result}</dd> }.into_any()
 }
 
 /// A programme's sessions and the people in its audience.
@@ -1049,6 +1088,98 @@ struct PersonRow {
     completion: Option<f64>,
 }
 
+/// Awareness (7.3 a–c) by person: what shows each person is aware of the
+/// policy, their contribution and the consequences of not conforming.
+#[component]
+fn AwarenessCoverage() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let table = Memo::new(move |_| {
+        let today = today();
+        ws.state.read(
+            &[Area::Trainings, Area::People, Area::Roles, Area::Policies],
+            |s| {
+                let rows: Vec<(String, Vec<Option<String>>)> = people_in_order(s)
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let cells = awareness_of(s, &id, &today)
+                            .into_iter()
+                            .map(|e| e.map(|e| e.label()))
+                            .collect();
+                        (name, cells)
+                    })
+                    .collect();
+                (awareness_coverage(s, &today), rows)
+            },
+        )
+    });
+    view! {
+        <section class="training-people" aria-labelledby="awareness-heading" id="awareness">
+            <h3 id="awareness-heading">"Awareness by person"</h3>
+            <p class="muted">
+                "Clause 7.3: people are aware of the information security policy, their contribution to the ISMS and the implications of not conforming. A completed programme that covers a point counts, and so does an acknowledgement of the policy in force."
+            </p>
+            {move || {
+                let (([policy, contribution, consequences], people), rows) = table.get();
+                if rows.is_empty() {
+                    return view! { <p class="muted">"Once there are people, this shows who is aware of what."</p> }
+                        .into_any();
+                }
+                let figure = |n: usize| format!("{n} of {people}");
+                view! {
+                    <dl class="facts awareness-figures">
+                        <div class="fact">
+                            <dt>"Aware of the policy"</dt>
+                            <dd>{figure(policy)}</dd>
+                        </div>
+                        <div class="fact">
+                            <dt>"Aware of their contribution"</dt>
+                            <dd>{figure(contribution)}</dd>
+                        </div>
+                        <div class="fact">
+                            <dt>"Aware of the consequences"</dt>
+                            <dd>{figure(consequences)}</dd>
+                        </div>
+                    </dl>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Awareness by person">
+                        <table class="training-table awareness-table">
+                            <caption class="visually-hidden">"Awareness by person"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Person"</th>
+                                    {AwarenessPoint::ALL
+                                        .into_iter()
+                                        .map(|p| view! { <th scope="col">{p.short()}</th> })
+                                        .collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|(name, cells)| {
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{name}</th>
+                                                {cells
+                                                    .into_iter()
+                                                    .map(|cell| match cell {
+                                                        Some(text) => view! { <td class="cell-done">{text}</td> }.into_any(),
+                                                        None => view! { <td class="cell-due">"No evidence"</td> }.into_any(),
+                                                    })
+                                                    .collect_view()}
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
 /// The completion table: each person against each programme, with their
 /// share of mandatory programmes completed.
 #[component]
@@ -1191,6 +1322,14 @@ fn ProgrammeForm(
     let recurrence = RwSignal::new(initial.recurrence_months);
     let mandatory = RwSignal::new(initial.mandatory);
     let target = RwSignal::new(initial.completion_target);
+    let covers = [
+        RwSignal::new(initial.covers_policy),
+        RwSignal::new(initial.covers_contribution),
+        RwSignal::new(initial.covers_consequences),
+    ];
+    let method = RwSignal::new(initial.effectiveness_method);
+    let result = RwSignal::new(initial.effectiveness_result);
+    let checked = RwSignal::new(initial.effectiveness_checked);
     let errors = FormErrors::new();
     let audience_error = RwSignal::new(None::<String>);
     let roles = Memo::new(move |_| ws.state.read(&[Area::Roles], roles_in_order));
@@ -1219,6 +1358,12 @@ fn ProgrammeForm(
             recurrence_months: recurrence.get_untracked(),
             mandatory: mandatory.get_untracked(),
             completion_target: target.get_untracked(),
+            covers_policy: covers[0].get_untracked(),
+            covers_contribution: covers[1].get_untracked(),
+            covers_consequences: covers[2].get_untracked(),
+            effectiveness_method: method.get_untracked(),
+            effectiveness_result: result.get_untracked(),
+            effectiveness_checked: checked.get_untracked(),
         };
         let no_roles = !all && picked.is_empty();
         audience_error
@@ -1343,6 +1488,51 @@ fn ProgrammeForm(
                 />
                 "Mandatory for its audience"
             </label>
+            <fieldset class="choices">
+                <legend>"Makes people aware of (clause 7.3)"</legend>
+                {AwarenessPoint::ALL
+                    .into_iter()
+                    .zip(covers)
+                    .map(|(point, covered)| {
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=covered
+                                    on:change=move |ev| covered.set(event_target_checked(&ev))
+                                />
+                                {point.label()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <TextField
+                id=format!("{prefix}-method")
+                label="How effectiveness is evaluated"
+                optional=true
+                hint="A test, an observation, a phishing simulation… (clause 7.2 c)."
+                multiline=true
+                value=method
+                error=errors.field(Field::EffectivenessMethod)
+            />
+            <div class="field-row">
+                <TextField
+                    id=format!("{prefix}-result")
+                    label="Result of the last evaluation"
+                    optional=true
+                    value=result
+                    error=errors.field(Field::EffectivenessResult)
+                />
+                <TextField
+                    id=format!("{prefix}-checked")
+                    label="Evaluated on"
+                    optional=true
+                    placeholder="YYYY-MM-DD"
+                    value=checked
+                    error=errors.field(Field::EffectivenessDate)
+                />
+            </div>
             <FormActions errors=errors save="Save programme" on_cancel=on_cancel/>
         </form>
     }
