@@ -236,7 +236,7 @@ fn CommunicationItem(
     });
     let title = move || record.with(|c| c.as_ref().map(|c| c.subject.clone()).unwrap_or_default());
     let record_id = format!("record-{id}");
-    crate::ui::form::opened_by_link(&id);
+    crate::ui::form::follow_links(&id, || ());
     view! {
         <li class="record communication-record" id=record_id aria-label=title>
             {move || {
@@ -262,7 +262,7 @@ fn CommunicationItem(
                                 {c.date.clone()} " · " {c.channel.label()} " · to " {c.audience.clone()}
                             </p>
                         </div>
-                        {planned.then(|| view! { <span class="badge">"Planned"</span> })}
+                        {planned.then(|| view! { <span class="badge planned">"Planned"</span> })}
                     </div>
                     <dl class="facts">
                         <div class="fact">

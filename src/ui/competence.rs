@@ -334,7 +334,7 @@ fn CompetenceItem(
     });
     let title = move || record.with(|r| r.as_ref().map(|r| r.summary.clone()).unwrap_or_default());
     let record_id = format!("record-{id}");
-    crate::ui::form::opened_by_link(&id);
+    crate::ui::form::follow_links(&id, || ());
     view! {
         <li class="record competence-record" id=record_id aria-label=title>
             {move || {

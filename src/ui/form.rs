@@ -654,15 +654,27 @@ pub fn ChoiceList(
     }
 }
 
-/// Whether the page was opened by a link to record `id` (`…#record-<id>`);
-/// if so, the record is brought into view once it is drawn.
-pub fn opened_by_link(id: &str) -> bool {
-    let anchor = format!("record-{id}");
-    let linked = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .is_some_and(|hash| hash.strip_prefix('#') == Some(anchor.as_str()));
-    if linked {
-        scroll_to_record(id);
-    }
-    linked
+/// Follows links to record `id` (`…#record-<id>`): when the page opens at
+/// one, or the address changes to one, `on_linked` runs (to open the
+/// record) and the record is brought into view with its heading focused.
+pub fn follow_links(id: &str, on_linked: impl Fn() + 'static) {
+    let anchor = format!("#record-{id}");
+    let linked = {
+        let anchor = anchor.clone();
+        move || {
+            web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .is_some_and(|hash| hash == anchor)
+        }
+    };
+    let record = id.to_owned();
+    let follow = move || {
+        if linked() {
+            on_linked();
+            scroll_to_record(&record);
+        }
+    };
+    follow();
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| follow());
+    on_cleanup(move || listener.remove());
 }

@@ -438,7 +438,7 @@ fn ObjectiveItem(
         Callback::new(move |draft: ClosingDraft| on_close.run((id.clone(), draft)))
     };
     // A link to the objective (…#record-<id>) brings it into view.
-    crate::ui::form::opened_by_link(&id);
+    crate::ui::form::follow_links(&id, || ());
     view! {
         <li class="objective" id=format!("record-{id}") aria-label=title>
             {move || {

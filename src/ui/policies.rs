@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 use crate::markdown::{Block, Inline};
 use crate::ui::form::{
     AddButton, EmptyState, FormActions, FormErrors, TextField, cancel_on_escape, editable,
-    focus_later, focus_on_open, id_prefix, opened_by_link,
+    focus_later, focus_on_open, follow_links, id_prefix,
 };
 use crate::ui::live_text::LiveText;
 use crate::ui::signatures::{SignatureNote, verdict};
@@ -262,9 +262,7 @@ fn PolicyItem(
     let open = RwSignal::new(false);
     let record_id = format!("record-{id}");
     // A link to the policy (…/policies#record-<id>) opens it.
-    if opened_by_link(&id) {
-        open.set(true);
-    }
+    follow_links(&id, move || open.set(true));
     let title = move || policy.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
     let summary = move || {
         let Some(p) = policy.get() else {

@@ -26,7 +26,7 @@ pub fn RolesSection() -> impl IntoView {
                 <div>
                     <h2 id="roles-heading">"People and roles"</h2>
                     <p class="muted">
-                        "Who holds which information security role, with what responsibilities and authorities (ISO/IEC 27001, clause 5.3)."
+                        "Who holds which information security role, with what responsibilities and authorities, and the competence each role needs (ISO/IEC 27001, clauses 5.3 and 7.2)."
                     </p>
                 </div>
             </div>

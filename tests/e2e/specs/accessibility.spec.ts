@@ -46,6 +46,7 @@ const SECTIONS: [string, string][] = [
   ['Resources', 'Resources'],
   ['Policies', 'Policies'],
   ['Training', 'Training and awareness'],
+  ['Communication', 'Communication'],
   ['Commitment', 'Leadership commitment'],
   ['Participants', 'Participants'],
   ['History', 'History'],
