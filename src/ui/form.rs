@@ -329,15 +329,119 @@ pub fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
     });
 }
 
-/// Closes a form when Escape is pressed inside it.
+/// Closes a form when Escape is pressed inside it. A form with changes
+/// asks first ("Discard the changes?"), with Keep editing focused, so a
+/// stray Escape never loses what was typed; Escape again keeps editing.
 pub fn cancel_on_escape(
     on_cancel: Callback<()>,
 ) -> impl FnMut(leptos::ev::KeyboardEvent) + 'static {
     move |ev| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel.run(());
+        use wasm_bindgen::JsCast;
+        if ev.key() != "Escape" {
+            return;
         }
+        ev.prevent_default();
+        let form = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        let Some(form) = form.filter(|f| f.get_attribute(CHANGED).as_deref() == Some("true"))
+        else {
+            on_cancel.run(());
+            return;
+        };
+        if let Ok(Some(question)) = form.query_selector(".discard-question") {
+            // Asked already: Escape again answers "Keep editing".
+            question.remove();
+            focus_first_field(&form);
+            return;
+        }
+        ask_before_discarding(&form, on_cancel);
+    }
+}
+
+/// The attribute [`watch_form_changes`] sets on a form once something in it changed.
+const CHANGED: &str = "data-changed";
+
+/// Marks every form in which the person types or chooses something as
+/// changed, for [`cancel_on_escape`]; installed once for the whole page.
+pub fn watch_form_changes() {
+    use wasm_bindgen::JsCast;
+    let mark = |ev: web_sys::Event| {
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten());
+        if let Some(form) = form {
+            let _ = form.set_attribute(CHANGED, "true");
+        }
+    };
+    for event in ["input", "change"] {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(mark);
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.add_event_listener_with_callback_and_bool(
+                event,
+                listener.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        listener.forget();
+    }
+}
+
+/// Adds the question "Discard the changes?" at the end of `form`.
+fn ask_before_discarding(form: &web_sys::HtmlElement, on_cancel: Callback<()>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        on_cancel.run(());
+        return;
+    };
+    let build = || -> Result<web_sys::HtmlElement, wasm_bindgen::JsValue> {
+        let question: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
+        question.set_class_name("notice warning discard-question");
+        question.set_attribute("role", "group")?;
+        question.set_attribute("aria-label", "Discard changes?")?;
+        let text = document.create_element("p")?;
+        text.set_text_content(Some("Discard the changes in this form?"));
+        question.append_child(&text)?;
+        let actions = document.create_element("div")?;
+        actions.set_class_name("actions");
+        let discard: web_sys::HtmlElement = document.create_element("button")?.unchecked_into();
+        discard.set_attribute("type", "button")?;
+        discard.set_class_name("danger");
+        discard.set_text_content(Some("Discard changes"));
+        let keep: web_sys::HtmlElement = document.create_element("button")?.unchecked_into();
+        keep.set_attribute("type", "button")?;
+        keep.set_text_content(Some("Keep editing"));
+        let on_discard = Closure::once_into_js(move || on_cancel.run(()));
+        discard.add_event_listener_with_callback("click", on_discard.unchecked_ref())?;
+        let asked = question.clone();
+        let owner = form.clone();
+        let on_keep = Closure::once_into_js(move || {
+            asked.remove();
+            focus_first_field(&owner);
+        });
+        keep.add_event_listener_with_callback("click", on_keep.unchecked_ref())?;
+        actions.append_child(&discard)?;
+        actions.append_child(&keep)?;
+        question.append_child(&actions)?;
+        form.append_child(&question)?;
+        let _ = keep.focus();
+        Ok(question)
+    };
+    if build().is_err() {
+        on_cancel.run(());
+    }
+}
+
+/// Focuses the first field of `form`, where typing goes on.
+fn focus_first_field(form: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    if let Ok(Some(field)) =
+        form.query_selector("input, textarea, select, [contenteditable='true']")
+        && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = field.focus();
     }
 }
 

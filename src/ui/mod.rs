@@ -104,6 +104,7 @@ pub fn start() {
             // Ask the browser not to evict the workspace under storage pressure.
             let _ = window.navigator().storage().persist();
         }
+        form::watch_form_changes();
         leptos::mount::mount_to_body(move || view! { <App db=db/> });
     });
 }

@@ -1,6 +1,6 @@
 // The executive dashboard of the sample workspace: every figure equals the list it links to.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, objective, objectiveList, screenshot, waitUntilSaved } from './support';
+import { createWorkspace, discardWithEscape, objective, objectiveList, screenshot, waitUntilSaved } from './support';
 
 /** Opens the start page and the sample workspace; resolves on its overview. */
 async function openSample(page: Page) {
@@ -176,7 +176,7 @@ test('an objective’s plan is edited, linked to a policy, and survives a reload
   // Escape cancels without saving.
   await item.getByRole('button', { name: `Edit plan of ${title}` }).click();
   await form.getByLabel('What will be done').fill('Not this');
-  await form.getByLabel('What will be done').press('Escape');
+  await discardWithEscape(form, form.getByLabel('What will be done'));
   await expect(form).toBeHidden();
 
   await waitUntilSaved(page);

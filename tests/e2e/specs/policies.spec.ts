@@ -1,6 +1,6 @@
 // Policies (clause 5.2): write, review and approve a policy, then find the approved text after later edits.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { confirmStep, createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
+import { confirmStep, createWorkspace, discardWithEscape, openPolicies, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const POLICY = 'Information security policy';
@@ -56,7 +56,7 @@ test('an approved policy keeps its approved text after later edits and a reload'
   await expect(form.getByText('Enter a title.')).toBeVisible();
   await expect(form.getByLabel('Title')).toBeFocused();
   await expect(policyList(page)).toHaveCount(0);
-  await form.getByLabel('Title').press('Escape');
+  await discardWithEscape(form, form.getByLabel('Title'));
   await expect(form).toBeHidden();
   await expect(page.getByText('No policies yet')).toBeVisible();
 

@@ -1,7 +1,7 @@
 // Resources (clause 7.1): the ISMS budget with its approvals and totals, and people time per role,
 // as top management would keep them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, join, screenshot, share, waitUntilSaved } from './support';
+import { createWorkspace, discardWithEscape, join, screenshot, share, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const APPROVER = 'Grace Hopper';
@@ -217,7 +217,7 @@ test('bad amounts, an empty category and a wrong year are explained by their fie
   );
   await expect(form.getByLabel('Amount requested')).toBeFocused();
   await expect(form.getByLabel('Category')).toHaveAttribute('aria-invalid', 'false');
-  await form.getByLabel('Amount requested').press('Escape');
+  await discardWithEscape(form, form.getByLabel('Amount requested'));
   await expect(form).toBeHidden();
   await expect(page.getByText('No budget lines yet')).toBeVisible();
 
@@ -242,7 +242,7 @@ test('bad amounts, an empty category and a wrong year are explained by their fie
   await approval.getByLabel('Amount approved').fill('-5000');
   await approval.getByRole('button', { name: 'Record approval' }).click();
   await expect(approval.getByLabel('Amount approved')).toHaveAccessibleDescription(/Enter an amount of zero or more\./);
-  await approval.getByLabel('Amount approved').press('Escape');
+  await discardWithEscape(approval, approval.getByLabel('Amount approved'));
   await expect(approval).toBeHidden();
   await waitUntilSaved(page);
 
@@ -307,7 +307,7 @@ test('people time is set per role, checked, totalled and removed', async ({ page
   await form.getByRole('button', { name: 'Save people time' }).click();
   await expect(form.getByLabel('FTE')).toHaveAccessibleDescription(/Enter a number such as 0\.5 or 1\.25\./);
   await expect(form.getByLabel('FTE')).toBeFocused();
-  await form.getByLabel('FTE').press('Escape');
+  await discardWithEscape(form, form.getByLabel('FTE'));
   await expect(form).toBeHidden();
   await waitUntilSaved(page);
   await page.reload();

@@ -167,8 +167,25 @@ test('a person without a name is explained next to the field and not added', asy
   await expect(form.getByText('Enter an e-mail address such as name@example.com, or leave it empty.')).toBeVisible();
   await expect(form.getByText(/Enter the person[’']s name\./)).toBeHidden();
 
+  // Escape asks before the typed details are discarded; Keep editing is the safe default.
   await page.keyboard.press('Escape');
+  const question = form.getByRole('group', { name: 'Discard changes?' });
+  await expect(question).toContainText('Discard the changes in this form?');
+  await expect(question.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+  await screenshot(page, 'discard-question');
+  // Escape again, or Keep editing, goes back to the form with nothing lost.
+  await page.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(form.getByLabel('Name', { exact: true })).toHaveValue('Grace Hopper');
+  await expect(form.getByLabel('Name', { exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await question.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(form.getByLabel('E-mail')).toHaveValue('not an address');
+  await page.keyboard.press('Escape');
+  await question.getByRole('button', { name: 'Discard changes' }).click();
   await expect(form).toBeHidden();
   await expect(page.getByText('No people yet')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add person', exact: true })).toBeFocused();
   await expect(page.getByRole('list', { name: 'People' })).toHaveCount(0);
 });

@@ -209,3 +209,14 @@ export async function confirmStep(item: Locator, action: 'Approve' | 'Publish' |
   await question.getByRole('button', { name: action === 'Approve' ? /^Approve version \d+$/ : action, exact: true }).click();
   await expect(question).toBeHidden();
 }
+
+/**
+ * Presses Escape in a form with changes: the form asks before discarding them, with Keep
+ * editing focused, and is told to discard them.
+ */
+export async function discardWithEscape(form: Locator, field: Locator) {
+  await field.press('Escape');
+  const question = form.getByRole('group', { name: 'Discard changes?' });
+  await expect(question.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+  await question.getByRole('button', { name: 'Discard changes' }).click();
+}

@@ -1,7 +1,7 @@
 // Training and awareness (clauses 7.2 and 7.3): programmes, sessions with attendees, completion
 // per programme, per person and overall, and evidence of competence, as an executive keeps them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { addPerson, addRole, createWorkspace, openSection, screenshot, waitUntilSaved } from './support';
+import { addPerson, addRole, createWorkspace, discardWithEscape, openSection, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 
@@ -182,7 +182,7 @@ test('bad input gets a message beside the field and nothing is stored', async ({
   await form.getByRole('radio', { name: 'Holders of chosen roles' }).check();
   await form.getByRole('button', { name: 'Save programme' }).click();
   await expect(form.getByText('Choose at least one role, or choose everyone.')).toBeVisible();
-  await form.getByLabel('Topic').press('Escape');
+  await discardWithEscape(form, form.getByLabel('Topic'));
   await expect(form).toBeHidden();
   await expect(page.getByText('No training programmes yet')).toBeVisible();
 
