@@ -33,6 +33,7 @@ pub fn DashboardSection() -> impl IntoView {
                     Area::Trainings,
                     Area::People,
                     Area::Commitment,
+                    Area::Competence,
                 ],
                 |s| Overview::of(s, &day),
             )
@@ -200,7 +201,16 @@ fn AttentionTile(
                         "activity without one accountable role",
                         "activities without one accountable role",
                     ),
-                    format!("{base}/roles"),
+                    format!("{base}/roles#raci"),
+                ),
+                (
+                    o.competence_gaps,
+                    counted(
+                        o.competence_gaps,
+                        "role holder without evidence of the competence needed",
+                        "role holders without evidence of the competence needed",
+                    ),
+                    format!("{base}/roles#competence"),
                 ),
                 (
                     o.awaiting_approval,

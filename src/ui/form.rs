@@ -782,3 +782,20 @@ pub fn follow_links(id: &str, on_linked: impl Fn() + 'static) {
     let listener = window_event_listener(leptos::ev::hashchange, move |_| follow());
     on_cleanup(move || listener.remove());
 }
+
+/// Once the page is drawn, brings the element the address's fragment names
+/// (`#raci`) into view: a link from another page lands on the part it names.
+pub fn scroll_to_fragment() {
+    request_animation_frame(|| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let id = window.location().hash().unwrap_or_default();
+        let Some(id) = id.strip_prefix('#').filter(|id| !id.is_empty()) else {
+            return;
+        };
+        if let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) {
+            element.scroll_into_view();
+        }
+    });
+}

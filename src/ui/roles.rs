@@ -20,6 +20,8 @@ use crate::workspace::{CommandError, Field, Workspace};
 /// The people-and-roles section of the open workspace.
 #[component]
 pub fn RolesSection() -> impl IntoView {
+    // A link to one part (…/roles#raci, from the overview) lands on it.
+    crate::ui::form::scroll_to_fragment();
     view! {
         <section class="roles" aria-labelledby="roles-heading">
             <div class="section-head">
@@ -30,6 +32,12 @@ pub fn RolesSection() -> impl IntoView {
                     </p>
                 </div>
             </div>
+            <nav class="part-nav" aria-label="Parts of this page">
+                <a href="#people">"People"</a>
+                <a href="#roles">"Roles"</a>
+                <a href="#raci">"Who does what"</a>
+                <a href="#competence">"Competence"</a>
+            </nav>
             <PeoplePart/>
             <RolesPart/>
             <RaciPart/>
@@ -102,7 +110,7 @@ fn PeoplePart() -> impl IntoView {
     });
 
     view! {
-        <section class="roles-part" aria-labelledby="people-heading">
+        <section class="roles-part" aria-labelledby="people-heading" id="people">
             <div class="section-head">
                 <div>
                     <h3 id="people-heading">"People"</h3>
@@ -396,7 +404,7 @@ fn RolesPart() -> impl IntoView {
     });
 
     view! {
-        <section class="roles-part" aria-labelledby="role-list-heading">
+        <section class="roles-part" aria-labelledby="role-list-heading" id="roles">
             <div class="section-head">
                 <div>
                     <h3 id="role-list-heading">"Roles"</h3>
@@ -915,7 +923,7 @@ fn RaciPart() -> impl IntoView {
     });
 
     view! {
-        <section class="roles-part" aria-labelledby="raci-heading">
+        <section class="roles-part" aria-labelledby="raci-heading" id="raci">
             <h3 id="raci-heading">"Who does what"</h3>
             <p class="muted">
                 "For each ISMS activity: R does the work, A answers for it (exactly one role), C is consulted before, I is informed after."
@@ -941,7 +949,7 @@ fn RaciPart() -> impl IntoView {
                     }
                 }
             >
-                <div class="table-scroll" tabindex="0">
+                <div class="table-scroll raci-scroll" tabindex="0" role="region" aria-label="RACI matrix">
                     <table class="raci">
                         <caption>"RACI matrix"</caption>
                         <thead>
@@ -1007,8 +1015,9 @@ fn RaciRow(
                 each=move || columns.get()
                 key=|c| c.clone()
                 children=move |(role_id, role)| {
+                    let shown = role.clone();
                     view! {
-                        <td>
+                        <td data-role=shown>
                             <RaciCell
                                 activity_id=id.clone()
                                 activity=name.clone()

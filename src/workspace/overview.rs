@@ -3,6 +3,7 @@
 
 use crate::workspace::assessment::{assessed_health, measurement_due};
 use crate::workspace::commitment::{CommitmentProgress, commitment_progress};
+use crate::workspace::competence::{Standing, competence_gaps};
 use crate::workspace::measurements::{day_number, overdue_objectives};
 use crate::workspace::model::{Health, Workspace};
 use crate::workspace::policies::{
@@ -32,6 +33,8 @@ pub struct Overview {
     pub policy_in_force: PolicyInForce,
     /// RACI activities without exactly one Accountable role.
     pub raci_warnings: usize,
+    /// Role holders with no record of the competence their role needs (7.2).
+    pub competence_gaps: usize,
     /// Budget lines not yet approved.
     pub awaiting_approval: usize,
     /// This year's budget, one total per currency.
@@ -71,6 +74,10 @@ impl Overview {
             policies_due: policies_due_for_review(&ws.policies, today).len(),
             policy_in_force: policy_in_force(&ws.policies),
             raci_warnings: raci_warnings(ws).len(),
+            competence_gaps: competence_gaps(ws)
+                .iter()
+                .filter(|g| g.standing == Standing::Gap)
+                .count(),
             awaiting_approval: ws.budget.values().filter(|l| l.approval.is_none()).count(),
             budget: budget_totals(&ws.budget)
                 .into_iter()
@@ -108,6 +115,7 @@ impl Overview {
             + self.measurements_due
             + self.policies_due
             + self.raci_warnings
+            + self.competence_gaps
             + self.awaiting_approval
             > 0
             || self.policy_in_force.needs_attention()

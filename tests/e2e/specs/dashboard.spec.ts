@@ -70,6 +70,17 @@ test('every figure of the sample dashboard equals the list it links to', async (
     await expect(item.getByText('Overdue', { exact: true })).toBeVisible();
   }
 
+  // Role holders without evidence of the competence their role needs (7.2).
+  await page.goto(overview);
+  const gaps = tile(page, 'Needs attention').getByRole('link', { name: /without evidence of the competence needed$/ });
+  const gapCount = await leadingNumber(gaps);
+  expect(gapCount).toBeGreaterThan(0);
+  await gaps.click();
+  await expect(page).toHaveURL(/\/roles#competence$/);
+  await expect(page.getByRole('heading', { level: 3, name: 'Competence' })).toBeInViewport();
+  const gapRows = page.getByRole('region', { name: 'Competence by role and person' }).getByRole('row');
+  await expect(gapRows.filter({ hasText: /Gap/ })).toHaveCount(gapCount);
+
   await page.goto(overview);
   const due = tile(page, 'Policies').getByRole('link', { name: /due for review$/ });
   const dueCount = await leadingNumber(due);
@@ -211,7 +222,8 @@ test('a workspace opened from the start page shows its overview; a new one start
   // Nobody answers for the ten standard ISMS activities yet: that is worth a look.
   const raci = tile(page, 'Needs attention').getByRole('link', { name: '10 activities without one accountable role' });
   await raci.click();
-  await expect(page).toHaveURL(/\/roles$/);
+  await expect(page).toHaveURL(/\/roles#raci$/);
+  await expect(page.getByRole('heading', { level: 3, name: 'Who does what' })).toBeInViewport();
 });
 
 test('printed, every section of the sample shows its records and no controls', async ({ page }) => {

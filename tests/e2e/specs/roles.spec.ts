@@ -1,5 +1,6 @@
 // People, ISMS roles and the RACI matrix (clause 5.3), as top management would set them up.
 import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
 import { createWorkspace, screenshot, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
@@ -188,4 +189,38 @@ test('a person without a name is explained next to the field and not added', asy
   await expect(page.getByText('No people yet')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add person', exact: true })).toBeFocused();
   await expect(page.getByRole('list', { name: 'People' })).toHaveCount(0);
+});
+
+test('the RACI matrix keeps its header row and activity column in view, and at phone width is one card per activity', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Alder & Finch Logistics (sample)' })).toBeVisible({
+    timeout: 30_000,
+  });
+  await openPeopleAndRoles(page);
+  // The page's parts have their own links.
+  await page.getByRole('navigation', { name: 'Parts of this page' }).getByRole('link', { name: 'Who does what' }).click();
+  await expect(page).toHaveURL(/#raci$/);
+  await expect(page.getByRole('heading', { level: 3, name: 'Who does what' })).toBeInViewport();
+
+  const matrix = page.getByRole('region', { name: 'RACI matrix' });
+  const position = (locator: ReturnType<Page['locator']>) => locator.evaluate((e) => getComputedStyle(e).position);
+  expect(await position(matrix.getByRole('columnheader', { name: 'CISO' }))).toBe('sticky');
+  expect(await position(matrix.getByRole('rowheader', { name: /^Risk assessment/ }))).toBe('sticky');
+  // Scrolled sideways inside its frame, the activity names stay where they were.
+  const activity = matrix.getByRole('rowheader', { name: /^Risk assessment/ });
+  const before = (await activity.boundingBox())!.x;
+  await matrix.evaluate((e) => e.scrollBy({ left: 400 }));
+  expect(Math.abs((await activity.boundingBox())!.x - before)).toBeLessThan(1);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const row = matrix.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^Risk assessment/ }) });
+  expect(await row.evaluate((e) => getComputedStyle(e).display)).toBe('block');
+  // Each card names its roles beside their letters, and the page does not scroll sideways.
+  await expect(row.getByRole('combobox', { name: 'Risk assessment — CISO' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(test.info().project.outputDir, 'raci-phone.png') });
 });
