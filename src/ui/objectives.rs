@@ -418,7 +418,7 @@ fn ObjectiveItem(
                         "Close…"
                     </button>
                 </div>
-                <HistoryLink title=o.title.clone()/>
+                <HistoryLink title=o.title.clone() record=id.clone()/>
             }
             .into_any()
         }
@@ -666,14 +666,20 @@ fn ObjectivesTable(
     }
 }
 
-/// "History": every change that names the objective.
+/// "Link", the objective's own address, and "History": every change that
+/// names the objective.
 #[component]
 fn HistoryLink(
     /// The objective's title, which its history is filtered by.
     title: String,
+    /// The objective's id, which its link names.
+    record: String,
 ) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     view! {
+        <a class="record-history" href=format!("#record-{record}") aria-label=format!("Link to {title}")>
+            "Link"
+        </a>
         <A
             href=crate::ui::history::record_history(&ws.id(), &title)
             attr:class="record-history"
@@ -805,7 +811,7 @@ fn ClosedObjective(
                         "Reopen"
                     </button>
                 </div>
-                <HistoryLink title=o.title.clone()/>
+                <HistoryLink title=o.title.clone() record=record.clone()/>
             </li>
         })
     }

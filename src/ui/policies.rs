@@ -664,7 +664,8 @@ fn PolicyDetail(
             </div>
         })
     };
-    let (form_id, list_id, ack_id, availability_id) = (id.clone(), id.clone(), id.clone(), id);
+    let (form_id, list_id, ack_id, availability_id, link_id) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id);
     let approval_count =
         Memo::new(move |_| policy.with(|p| p.as_ref().map_or(0, |p| p.approvals.len())));
 
@@ -748,6 +749,13 @@ fn PolicyDetail(
                 {actions}
             </div>
             {question}
+            <a
+                class="record-history"
+                href=format!("#record-{link_id}")
+                aria-label=move || format!("Link to {}", title())
+            >
+                "Link"
+            </a>
             <a
                 class="record-history"
                 href=move || crate::ui::history::record_history(&ws.id(), &title())
