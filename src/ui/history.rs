@@ -179,7 +179,7 @@ pub fn HistorySection() -> impl IntoView {
                     " · "
                     <span class="muted">{entry.area.label()}</span>
                 </p>
-                <p class="history-message">{entry.message.clone()}</p>
+                <p class="history-message">{crate::ui::locale::message(&entry.message)}</p>
                 <button type="button" class="link-button" aria-label=label on:click=move |_| show(shown.clone())>
                     "As it was then"
                 </button>
@@ -429,7 +429,7 @@ fn AsOf(
                     "Close"
                 </button>
             </div>
-            <p class="muted">{format!("Just after: {}", entry.message)}</p>
+            <p class="muted">{format!("Just after: {}", crate::ui::locale::message(&entry.message))}</p>
             {crate::ui::form::problem_notice(problem)}
             {body}
         </div>

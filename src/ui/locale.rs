@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use crate::workspace::history::{MessagePiece, message_pieces};
 use crate::workspace::measurements::day_number;
 use crate::workspace::model::{Objective, format_number};
 use crate::workspace::resources::money_label;
@@ -227,4 +228,18 @@ pub fn measured(objective: &Objective, value: f64) -> String {
 /// The objective's target in its unit, if it has one.
 pub fn target(objective: &Objective) -> Option<String> {
     objective.target.map(|t| measured(objective, t))
+}
+
+/// A change's message with its dates and amounts in the person's language:
+/// "Recorded 96.5% on 30.11.2026" in de-DE. The message itself, the audit
+/// trail, stays as it was written.
+pub fn message(text: &str) -> String {
+    message_pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            MessagePiece::Text(text) => text.to_owned(),
+            MessagePiece::Date(iso) => date(iso),
+            MessagePiece::Money { minor, currency } => money(minor, currency),
+        })
+        .collect()
 }
