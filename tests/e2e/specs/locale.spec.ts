@@ -1,7 +1,7 @@
 // Dates, money and numbers in the browser's language (issue 11, point 15): a German browser shows
 // German dates and money on real screens of a workspace, and times with their time zone.
 import { expect, test, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, objective, openPolicies, openSection, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, openPolicies, openSection, screenshot, share, waitUntilSaved } from './support';
 
 test.use({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
 
@@ -39,6 +39,7 @@ test('a German-locale browser shows German dates and money', async ({ page }) =>
   await expect(record).toBeHidden();
   const latest = patches.getByRole('list', { name: 'Latest measurements of Patches within 14 days' });
   await expect(latest.getByRole('listitem')).toHaveText([/^30\.11\.2026\s*96,5\s%/]);
+  await screenshot(page, 'german-objective');
 
   // A budget line: money with German separators and the euro sign after the amount.
   await openSection(page, 'Resources', 'Resources');
@@ -70,11 +71,19 @@ test('a German-locale browser shows German dates and money', async ({ page }) =>
   await openSection(page, 'Overview', 'Overview');
   await expect(page.getByText(/^Where the ISMS stands today, \d{2}\.\d{2}\.\d{4}\.$/)).toBeVisible();
   await expect(page.getByRole('region', { name: 'Budget' }).getByRole('link', { name: /^Approved / })).toHaveText(/^0,00\s€$/);
+  await screenshot(page, 'german-overview');
 
   // The history: each change at its German day and time, with the time zone.
   await openSection(page, 'History', 'History');
   const changes = page.getByRole('list', { name: 'Changes' }).getByRole('listitem');
   await expect(changes.first()).toContainText(GERMAN_MOMENT);
   await expect(changes.filter({ hasText: `Created the workspace of ${ORGANISATION}` })).toContainText(GERMAN_MOMENT);
+  // The messages keep what was written, with their dates and amounts as a German reader writes them.
+  await expect(changes.filter({ hasText: 'Recorded 96.5% on 30.11.2026 for objective “Patches within 14 days”' })).toHaveCount(1);
+  await expect(changes.filter({ hasText: /requested 12\.500,00\s€/ })).toHaveCount(1);
   await screenshot(page, 'german-history');
+
+  // Shared: the time it was last up to date, with its zone.
+  await share(page);
+  await expect(page.getByRole('status', { name: 'Sync state' })).toHaveText(/^Up to date · \d{2}:\d{2} MES?Z$/);
 });
