@@ -123,3 +123,74 @@ fn pages_cover_every_change_once_and_filters_look_no_further_than_asked() {
         HistoryArea::PeopleAndRoles
     );
 }
+
+#[test]
+fn a_message_splits_into_text_dates_and_amounts() {
+    use charter::workspace::history::{MessagePiece as P, message_pieces};
+    assert_eq!(
+        message_pieces("Recorded 96.5% on 2026-11-30 for objective “Patches”"),
+        vec![
+            P::Text("Recorded 96.5% on "),
+            P::Date("2026-11-30"),
+            P::Text(" for objective “Patches”"),
+        ]
+    );
+    assert_eq!(
+        message_pieces("Approved EUR 12,000.00 of “Tools” 2026, then EUR -5,000.50."),
+        vec![
+            P::Text("Approved "),
+            P::Money {
+                minor: 1_200_000,
+                currency: "EUR"
+            },
+            P::Text(" of “Tools” 2026, then "),
+            P::Money {
+                minor: -500_050,
+                currency: "EUR"
+            },
+            P::Text("."),
+        ]
+    );
+    assert_eq!(
+        message_pieces("due 2026-12-31 → 2027-03-31"),
+        vec![
+            P::Text("due "),
+            P::Date("2026-12-31"),
+            P::Text(" → "),
+            P::Date("2027-03-31"),
+        ]
+    );
+    // Not dates or amounts: a day that does not exist, a date inside a word, a
+    // clause number, a lower-case or unspaced code, an amount without cents.
+    for text in [
+        "on 2026-02-30",
+        "ref x2026-11-30 and 2026-11-30b",
+        "clause 5.1 a",
+        "eur 12.00, EUR12.00, EUR 12, EUR .50, EUR 12.5",
+        "",
+    ] {
+        let pieces = message_pieces(text);
+        assert!(
+            pieces.iter().all(|p| matches!(p, P::Text(_))),
+            "{text}: {pieces:?}"
+        );
+        assert_eq!(pieces.len(), usize::from(!text.is_empty()), "{text}");
+    }
+}
+
+#[test]
+fn every_amount_the_model_writes_reads_back() {
+    use charter::workspace::history::{MessagePiece, message_pieces};
+    use charter::workspace::resources::money_label;
+    for minor in [0, 5, 99, 100, 1_250_050, -500_050, 123_456_789_012] {
+        let text = format!("spent {}", money_label(minor, "USD"));
+        assert_eq!(
+            message_pieces(&text).last(),
+            Some(&MessagePiece::Money {
+                minor,
+                currency: "USD"
+            }),
+            "{text}"
+        );
+    }
+}

@@ -11,7 +11,6 @@ use crate::ui::{OpenWorkspace, Profile};
 use crate::workspace::Workspace;
 use crate::workspace::changes::Area;
 use crate::workspace::commitment::{Duty, DutyRecord, DutyState, commitment_progress, duty_state};
-use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
 use crate::workspace::signing::Act;
 
@@ -226,7 +225,11 @@ fn DutyItem(
                     duty: duty.letter(),
                 };
                 let verdict = verdict(ws, &act, c.signature.as_ref());
-                let recorded = format!("Confirmed by {} on {}", c.name, date_of(c.at));
+                let recorded = format!(
+                    "Confirmed by {} on {}",
+                    c.name,
+                    crate::ui::locale::day_at(c.at)
+                );
                 view! {
                     <div class="confirmation confirmed">
                         <SignatureNote verdict recorded/>

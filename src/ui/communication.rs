@@ -259,7 +259,7 @@ fn CommunicationItem(
                         <div>
                             <h3 class="record-name">{c.subject.clone()}</h3>
                             <p class="record-detail">
-                                {c.date.clone()} " · " {c.channel.label()} " · to " {c.audience.clone()}
+                                {crate::ui::locale::date(&c.date)} " · " {c.channel.label()} " · to " {c.audience.clone()}
                             </p>
                         </div>
                         {planned.then(|| view! { <span class="badge planned">"Planned"</span> })}

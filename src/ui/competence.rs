@@ -355,7 +355,9 @@ fn CompetenceItem(
                     <div class="record-head">
                         <div>
                             <h4 class="record-name">{r.summary.clone()}</h4>
-                            <p class="record-detail">{person} " · " {r.kind.label()} " · " {r.date.clone()}</p>
+                            <p class="record-detail">
+                                {person} " · " {r.kind.label()} " · " {crate::ui::locale::date(&r.date)}
+                            </p>
                         </div>
                         {match &verifier {
                             Some(_) => view! { <span class="badge competence-ok">"Verified"</span> }.into_any(),

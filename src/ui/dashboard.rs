@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::locale;
 use crate::ui::{OpenWorkspace, counted, today};
 use crate::workspace::Health;
 use crate::workspace::changes::Area;
 use crate::workspace::commitment::Duty;
-use crate::workspace::overview::{Overview, percent_label, spent_percent};
+use crate::workspace::overview::{Overview, spent_percent};
 use crate::workspace::policies::{PolicyInForce, PolicyStatus};
-use crate::workspace::resources::money_label;
 
 /// The overview section of the open workspace.
 #[component]
@@ -47,7 +47,7 @@ pub fn DashboardSection() -> impl IntoView {
             <div class="section-head">
                 <div>
                     <h2 id="dashboard-heading">"Overview"</h2>
-                    <p class="muted">{format!("Where the ISMS stands today, {day}.")}</p>
+                    <p class="muted">{format!("Where the ISMS stands today, {}.", locale::date(&day))}</p>
                 </div>
             </div>
             <div class="tiles">
@@ -256,8 +256,8 @@ fn BudgetTile(
                 let percent = spent_percent(&t);
                 let width = percent.unwrap_or(0).clamp(0, 100);
                 let overspent = t.spent > t.approved;
-                let approved = money_label(t.approved, &t.currency);
-                let spent = money_label(t.spent, &t.currency);
+                let approved = locale::money(t.approved, &t.currency);
+                let spent = locale::money(t.spent, &t.currency);
                 let (approved_name, spent_name) =
                     (format!("Approved {approved}"), format!("Spent {spent}"));
                 view! {
@@ -277,8 +277,10 @@ fn BudgetTile(
                     </svg>
                     <p class="muted">
                         {match percent {
-                            Some(p) if overspent => format!("Overspent: {p}% of what was approved."),
-                            Some(p) => format!("{p}% of the approved budget is spent."),
+                            Some(p) if overspent => {
+                                format!("Overspent: {} of what was approved.", locale::percent(p as f64))
+                            }
+                            Some(p) => format!("{} of the approved budget is spent.", locale::percent(p as f64)),
                             None => "Nothing approved yet.".to_owned(),
                         }}
                     </p>
@@ -388,7 +390,7 @@ fn TrainingTile(
 /// The training tile's figure: completion in %, or that no one is due.
 fn training_figure(overview: Memo<Overview>) -> String {
     match overview.with(|o| o.training) {
-        Some(p) => percent_label(p),
+        Some(p) => locale::percent(p),
         None => "No one is due yet".to_owned(),
     }
 }

@@ -233,7 +233,7 @@ pub fn ArchivedList(
                             .get()
                             .into_iter()
                             .map(|r| {
-                                let day = crate::workspace::measurements::date_of(r.at);
+                                let day = crate::ui::locale::day_at(r.at);
                                 let id = r.id.clone();
                                 view! {
                                     <li aria-label=r.name.clone()>

@@ -19,17 +19,10 @@ const PAGE: usize = 50;
 /// never makes the tab read the whole history at once.
 const SCAN: usize = 2_000;
 
-/// The time of a change in the person's time zone: "2026-12-02 14:03".
+/// The time of a change in the person's language and time zone, with the zone:
+/// "2 Dec 2026, 14:03 GMT".
 fn when(at: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
+    crate::ui::locale::moment(at)
 }
 
 /// The history page filtered to the changes whose messages name `title`:
@@ -164,7 +157,10 @@ pub fn HistorySection() -> impl IntoView {
                 day_problem.set(None);
                 show(entry);
             }
-            None => day_problem.set(Some(format!("The workspace did not exist yet on {day}."))),
+            None => day_problem.set(Some(format!(
+                "The workspace did not exist yet on {}.",
+                crate::ui::locale::date(&day)
+            ))),
         }
     };
     let row = move |entry: HistoryEntry| {
@@ -183,7 +179,7 @@ pub fn HistorySection() -> impl IntoView {
                     " · "
                     <span class="muted">{entry.area.label()}</span>
                 </p>
-                <p class="history-message">{entry.message.clone()}</p>
+                <p class="history-message">{crate::ui::locale::message(&entry.message)}</p>
                 <button type="button" class="link-button" aria-label=label on:click=move |_| show(shown.clone())>
                     "As it was then"
                 </button>
@@ -359,7 +355,7 @@ fn AsOf(
                     view! {
                         <li>
                             <strong>{objective.title.clone()}</strong>
-                            {objective.target_label().map(|t| format!(" · target {t}"))}
+                            {crate::ui::locale::target(&objective).map(|t| format!(" · target {t}"))}
                             {format!(" · {}", objective.health.label())}
                             <RestoreIfGone gone=Signal::derive(gone) label=restore_label restore/>
                         </li>
@@ -433,7 +429,7 @@ fn AsOf(
                     "Close"
                 </button>
             </div>
-            <p class="muted">{format!("Just after: {}", entry.message)}</p>
+            <p class="muted">{format!("Just after: {}", crate::ui::locale::message(&entry.message))}</p>
             {crate::ui::form::problem_notice(problem)}
             {body}
         </div>

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use crate::ui::form::{FormActions, FormErrors, TextField, cancel_on_escape, focus_on_open};
+use crate::ui::locale::{self, date, measured};
 use crate::ui::{OpenWorkspace, Profile, now, today};
 use crate::workspace::measurements::{
-    ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart, value_label,
+    ChartBox, MeasurementDraft, day_of, health_suggestion, series, trend_chart,
 };
 use crate::workspace::{Field, Health, Objective};
 
@@ -41,7 +42,7 @@ pub fn Measurements(
             chart
                 .points
                 .last()
-                .map(|p| value_label(&o, p.value))
+                .map(|p| measured(&o, p.value))
                 .unwrap_or_default()
         );
         let target = chart.target_y.map(|y| {
@@ -53,7 +54,7 @@ pub fn Measurements(
             .points
             .iter()
             .map(|p| {
-                let tip = format!("{}: {}", p.date, value_label(&o, p.value));
+                let tip = format!("{}: {}", date(&p.date), measured(&o, p.value));
                 view! { <circle class="point" cx=p.x cy=p.y r="3"><title>{tip}</title></circle> }
             })
             .collect_view();
@@ -69,7 +70,7 @@ pub fn Measurements(
                 {points}
             </svg>
             <p class="trend-legend">
-                {o.target_label().map(|t| format!("Dashed line: target {t}")).unwrap_or_default()}
+                {locale::target(&o).map(|t| format!("Dashed line: target {t}")).unwrap_or_default()}
             </p>
         })
     };
@@ -110,10 +111,10 @@ pub fn Measurements(
             .rev()
             .take(5)
             .map(|(_, m)| {
-                let value = value_label(&o, m.value);
+                let value = measured(&o, m.value);
                 view! {
                     <li>
-                        <span class="muted">{m.date.clone()}</span>
+                        <span class="muted">{date(&m.date)}</span>
                         <strong>{value}</strong>
                         <span>{m.note.clone()}</span>
                     </li>

@@ -12,6 +12,7 @@ mod history;
 mod join;
 mod live;
 mod live_text;
+mod locale;
 mod measurements;
 mod objectives;
 mod participants;

@@ -13,7 +13,7 @@ use crate::ui::form::{
 };
 use crate::ui::measurements::Measurements;
 use crate::ui::plan::ObjectivePlan;
-use crate::ui::{OpenWorkspace, Profile, counted};
+use crate::ui::{OpenWorkspace, Profile, counted, locale};
 use crate::workspace::assessment::{
     Basis, ClosingDraft, ObjectiveStatus, assessed_health, measurement_due, next_measurement_due,
 };
@@ -360,7 +360,7 @@ fn ObjectiveItem(
                 }
                 None => None,
             };
-            let target = o.target_label().map(|t| match o.direction {
+            let target = locale::target(&o).map(|t| match o.direction {
                 Direction::AtLeast => format!("at least {t}"),
                 Direction::AtMost => format!("at most {t}"),
             });
@@ -380,14 +380,14 @@ fn ObjectiveItem(
                 {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
                 <dl class="facts">
                     <Fact term="Target" value=target/>
-                    <Fact term="Due" value=o.due.clone()/>
+                    <Fact term="Due" value=o.due.as_deref().map(locale::date)/>
                     <Fact term="Owner" value=owner/>
                     <Fact term="Function or level" value=(!o.function.is_empty()).then(|| o.function.clone())/>
                     <Fact
                         term="Evaluated by"
                         value=(!o.evaluation.is_empty()).then(|| o.evaluation.clone())
                     />
-                    {next_measurement_due(&o).map(|due| view! { <Fact term="Next measurement" value=Some(due)/> })}
+                    {next_measurement_due(&o).map(|due| view! { <Fact term="Next measurement" value=Some(locale::date(&due))/> })}
                 </dl>
                 <ObjectivePlan id=id.clone() objective=objective/>
                 <Measurements id=id.clone() objective=objective/>
@@ -528,6 +528,7 @@ fn Conflicts(
             "owner_id" => {
                 person_name(ws, value).unwrap_or_else(|| "someone no longer in People".to_owned())
             }
+            "due" => locale::date(value),
             _ => value.clone(),
         }
     };
@@ -614,15 +615,15 @@ fn ObjectivesTable(
                         .and_then(|p| s.people.get(p))
                         .map(|p| p.name.clone())
                         .unwrap_or_else(|| o.owner.clone());
-                    let target = o.target_label().map(|t| match o.direction {
+                    let target = locale::target(o).map(|t| match o.direction {
                         Direction::AtLeast => format!("≥ {t}"),
                         Direction::AtMost => format!("≤ {t}"),
                     });
                     let latest = crate::workspace::measurements::latest(o).map(|m| {
                         format!(
                             "{} ({})",
-                            crate::workspace::measurements::value_label(o, m.value),
-                            m.date
+                            locale::measured(o, m.value),
+                            locale::date(&m.date)
                         )
                     });
                     let overdue = is_overdue(o, today);
@@ -634,11 +635,11 @@ fn ObjectivesTable(
                             <td>{target.unwrap_or_default()}</td>
                             <td>{latest.unwrap_or_default()}</td>
                             <td>
-                                {o.due.clone().unwrap_or_default()}
+                                {o.due.as_deref().map(locale::date).unwrap_or_default()}
                                 {overdue.then(|| view! { " " <span class="badge overdue">"Overdue"</span> })}
                             </td>
                             <td><span class=format!("badge health-{}", health.slug())>{health.label()}</span></td>
-                            <td>{next_measurement_due(o).unwrap_or_default()}</td>
+                            <td>{next_measurement_due(o).map(|d| locale::date(&d)).unwrap_or_default()}</td>
                         </tr>
                     }
                 })
@@ -797,7 +798,7 @@ fn ClosedObjective(
             }
         };
         let closing = o.closing.clone().unwrap_or_default();
-        let when = crate::workspace::measurements::date_of(closing.at);
+        let when = locale::day_at(closing.at);
         Some(view! {
             <li class="objective closed" id=format!("record-{record}") aria-label=o.title.clone()>
                 <div class="objective-head">

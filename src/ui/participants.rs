@@ -9,7 +9,6 @@ use crate::ui::form::problem_notice;
 use crate::ui::{OpenWorkspace, Profile, now};
 use crate::workspace::Workspace;
 use crate::workspace::changes::Area;
-use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
 use crate::workspace::signing::{KeyStatus, Trust, fingerprint};
 
@@ -47,7 +46,10 @@ fn status_words(trust: &Trust<'_>, s: &Workspace, key: &str) -> (bool, String) {
                 || "an unknown key".to_owned(),
                 |r| person_name(s, &r.person),
             );
-            (true, format!("Confirmed by {by} on {}", date_of(at)))
+            (
+                true,
+                format!("Confirmed by {by} on {}", crate::ui::locale::day_at(at)),
+            )
         }
         KeyStatus::Waiting => (false, "Waiting for confirmation".to_owned()),
         KeyStatus::Invalid(why) => (false, format!("Does not count. {}", why.message())),
@@ -336,7 +338,7 @@ fn KeyTable(problem: RwSignal<Option<String>>) -> impl IntoView {
                     } else {
                         seen.get(key).map_or_else(
                             || "Not heard by this browser".to_owned(),
-                            |at| date_of(*at),
+                            |at| crate::ui::locale::day_at(*at),
                         )
                     };
                     KeyRow {

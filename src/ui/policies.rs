@@ -16,7 +16,6 @@ use crate::ui::live_text::LiveText;
 use crate::ui::signatures::{SignatureNote, verdict};
 use crate::ui::{OpenWorkspace, Profile, counted, today};
 use crate::workspace::changes::Area;
-use crate::workspace::measurements::date_of;
 use crate::workspace::model::sort_list;
 use crate::workspace::policies::{
     CLAUSE_5_2, DiffLine, Policy, PolicyDraft, PolicyKind, PolicyStatus, policies_due_for_review,
@@ -277,7 +276,7 @@ fn PolicyItem(
                     <p class="record-detail">
                         {p.kind.label()}
                         {(!p.owner.is_empty()).then(|| format!(" · Owner: {}", p.owner))}
-                        {p.review_due.clone().map(|d| format!(" · Next review {d}"))}
+                        {p.review_due.as_deref().map(|d| format!(" · Next review {}", crate::ui::locale::date(d)))}
                     </p>
                 </div>
                 <span>
@@ -823,7 +822,7 @@ fn ApprovalItem(
             let recorded = format!(
                 "Approved by {} on {}",
                 approval.approver_name,
-                date_of(approval.at)
+                crate::ui::locale::day_at(approval.at)
             );
             let attested = (!approval.attested.is_empty()).then(|| {
                 view! {

@@ -159,7 +159,7 @@ async fn storage_facts() -> StorageFacts {
     StorageFacts { usage, persisted }
 }
 
-/// A size as a person reads it: "840 KB", "3.2 MB", "120 GB".
+/// A size as a person reads it: "840 KB", "3.2 MB" ("3,2 MB" in German), "120 GB".
 fn size_label(bytes: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
     let mut value = bytes.max(0.0);
@@ -168,11 +168,12 @@ fn size_label(bytes: f64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if unit == 0 || value >= 100.0 {
-        format!("{value:.0} {}", UNITS[unit])
+    let shown = if unit == 0 || value >= 100.0 {
+        value.round()
     } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+        (value * 10.0).round() / 10.0
+    };
+    format!("{} {}", crate::ui::locale::number(shown), UNITS[unit])
 }
 
 /// "Storage in this browser": how much Charter uses, how much the browser

@@ -14,12 +14,12 @@ use crate::ui::form::{
     problem_notice,
 };
 use crate::ui::signatures::{SignatureNote, verdict};
-use crate::ui::{OpenWorkspace, Profile};
+use crate::ui::{OpenWorkspace, Profile, locale};
 use crate::workspace::changes::Area;
 use crate::workspace::model::sort_list;
 use crate::workspace::resources::{
     BudgetApprovalDraft, BudgetLine, BudgetLineDraft, BudgetTotal, FteAllocation, FteDraft,
-    budget_in_order, budget_totals, format_amount, format_fte, money_label, total_fte,
+    budget_in_order, budget_totals, format_amount, format_fte, total_fte,
 };
 use crate::workspace::signing::Act;
 use crate::workspace::{CommandError, Field, Workspace};
@@ -95,7 +95,7 @@ fn line_draft(line: &BudgetLine) -> BudgetLineDraft {
 
 /// What is left of the approved amount; an overspend is marked as such.
 fn variance_view(minor: i64, currency: &str) -> impl IntoView + use<> {
-    let label = money_label(minor, currency);
+    let label = locale::money(minor, currency);
     if minor < 0 {
         view! {
             <span class="overspent">
@@ -257,9 +257,9 @@ fn total_row(total: BudgetTotal) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{format!("{} · {}", total.year, currency)}</th>
-            <td>{money_label(total.requested, currency)}</td>
-            <td>{money_label(total.approved, currency)}</td>
-            <td>{money_label(total.spent, currency)}</td>
+            <td>{locale::money(total.requested, currency)}</td>
+            <td>{locale::money(total.approved, currency)}</td>
+            <td>{locale::money(total.spent, currency)}</td>
             <td>{variance_view(total.approved_minus_spent(), currency)}</td>
         </tr>
     }
@@ -399,15 +399,15 @@ fn LineFigures(
         <dl class="budget-figures">
             <div class="fact">
                 <dt>"Requested"</dt>
-                <dd>{money_label(line.requested, currency)}</dd>
+                <dd>{locale::money(line.requested, currency)}</dd>
             </div>
             <div class="fact">
                 <dt>"Approved"</dt>
-                <dd>{money_label(line.approved(), currency)}</dd>
+                <dd>{locale::money(line.approved(), currency)}</dd>
             </div>
             <div class="fact">
                 <dt>"Spent"</dt>
-                <dd>{money_label(line.spent, currency)}</dd>
+                <dd>{locale::money(line.spent, currency)}</dd>
             </div>
             <div class="fact">
                 <dt>"Approved − spent"</dt>
@@ -450,9 +450,9 @@ fn ApprovalStatus(
             });
             let recorded = format!(
                 "Approved {} by {} on {}",
-                money_label(approval.amount, &line.currency),
+                locale::money(approval.amount, &line.currency),
                 approval.by_name,
-                approval.date,
+                locale::date(&approval.date),
             );
             // Re-checked when a key is confirmed or a role changes.
             let note = move || {
@@ -568,7 +568,7 @@ fn ApprovalForm(
                 {format!(
                     "Approve {}: {} requested",
                     line_name(&line),
-                    money_label(line.requested, &line.currency),
+                    locale::money(line.requested, &line.currency),
                 )}
             </p>
             <p class="muted">
@@ -791,7 +791,7 @@ fn PeopleTimePart() -> impl IntoView {
                     />
                 </ul>
                 <p class="fte-total">
-                    "Total people time: " <strong>{move || format!("{} FTE", format_fte(total.get()))}</strong>
+                    "Total people time: " <strong>{move || format!("{} FTE", locale::fte(total.get()))}</strong>
                 </p>
             </Show>
         </section>
@@ -924,13 +924,13 @@ fn allocation_view(allocation: Option<FteAllocation>) -> impl IntoView {
         Some(a) => {
             let note = (!a.note.is_empty()).then(|| a.note.clone());
             view! {
-                <p class="fte-amount">{format!("{} FTE", format_fte(a.hundredths))}</p>
+                <p class="fte-amount">{format!("{} FTE", locale::fte(a.hundredths))}</p>
                 {note.map(|n| view! { <p class="record-detail">{n}</p> })}
                 <p class="record-detail muted">
                     {format!(
                         "Set by {} on {}",
                         a.updated_by,
-                        crate::workspace::measurements::date_of(a.updated_at),
+                        locale::day_at(a.updated_at),
                     )}
                 </p>
             }

@@ -566,8 +566,8 @@ fn former_holders(ws: OpenWorkspace, role: &Role) -> Option<impl IntoView> {
                     .map_or_else(|| "Someone no longer listed".to_owned(), |p| p.name.clone());
                 format!(
                     "{name}, {} to {}",
-                    crate::workspace::measurements::date_of(h.since),
-                    crate::workspace::measurements::date_of(h.until)
+                    crate::ui::locale::day_at(h.since),
+                    crate::ui::locale::day_at(h.until)
                 )
             })
             .collect::<Vec<_>>()

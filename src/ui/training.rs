@@ -12,12 +12,11 @@ use crate::ui::form::{
     archived_records, cancel_on_escape, editable, focus_first_invalid, focus_later, focus_on_open,
     id_prefix, problem_notice,
 };
-use crate::ui::{OpenWorkspace, Profile, today};
+use crate::ui::{OpenWorkspace, Profile, locale, today};
 use crate::workspace::changes::Area;
 use crate::workspace::competence::{AwarenessPoint, awareness_coverage, awareness_of};
 use crate::workspace::model::format_number;
 use crate::workspace::model::sort_list;
-use crate::workspace::overview::percent_label;
 use crate::workspace::training::{
     Audience, Programme, ProgrammeDraft, SessionDraft, audience_members, has_completed,
     overall_completion, person_completion, programme_completion,
@@ -119,7 +118,7 @@ pub fn TrainingSection() -> impl IntoView {
 
 /// The overall completion as the section and the dashboard show it.
 fn overall_text(s: &Workspace, today: &str) -> String {
-    overall_completion(s, today).map_or_else(|| "No one is due yet".to_owned(), percent_label)
+    overall_completion(s, today).map_or_else(|| "No one is due yet".to_owned(), locale::percent)
 }
 
 /// Ids of the current (not archived) programmes, oldest first.
@@ -424,11 +423,8 @@ fn ProgrammeSummary(
         _ => None,
     };
     let completion_text =
-        completion.map_or_else(|| "No one in its audience yet".to_owned(), percent_label);
-    let target_text = target.map_or_else(
-        || "None set".to_owned(),
-        |t| format!("{}%", format_number(t)),
-    );
+        completion.map_or_else(|| "No one in its audience yet".to_owned(), locale::percent);
+    let target_text = target.map_or_else(|| "None set".to_owned(), locale::percent_exact);
     view! {
         <div class="record-head">
             <div>
@@ -490,7 +486,11 @@ fn effectiveness(p: &Programme) -> impl IntoView + use<> {
         return view! { <dd class="unset">"How it is evaluated is not recorded"</dd> }.into_any();
     }
     let result = match (&p.effectiveness_checked, p.effectiveness_result.is_empty()) {
-        (Some(day), false) => format!(" Last evaluated on {day}: {}", p.effectiveness_result),
+        (Some(day), false) => format!(
+            " Last evaluated on {}: {}",
+            crate::ui::locale::date(day),
+            p.effectiveness_result
+        ),
         _ => " Not evaluated yet.".to_owned(),
     };
     view! { <dd>{p.effectiveness_method.clone()} {result}</dd> }.into_any()
@@ -512,11 +512,15 @@ fn ProgrammeDetail(
     }
 }
 
-/// The label of a session: its day or its days.
+/// The label of a session: its day or its days, as the person reads dates.
 fn session_label(date: &str, end: Option<&str>) -> String {
     match end {
-        Some(end) if end != date => format!("Session from {date} to {end}"),
-        _ => format!("Session on {date}"),
+        Some(end) if end != date => format!(
+            "Session from {} to {}",
+            locale::date(date),
+            locale::date(end)
+        ),
+        _ => format!("Session on {}", locale::date(date)),
     }
 }
 
@@ -1272,7 +1276,7 @@ fn PersonCompletion() -> impl IntoView {
 fn person_row(row: PersonRow) -> impl IntoView {
     let completion = row
         .completion
-        .map_or_else(|| "None due".to_owned(), percent_label);
+        .map_or_else(|| "None due".to_owned(), locale::percent);
     view! {
         <tr>
             <th scope="row">{row.name}</th>

@@ -404,10 +404,7 @@ fn ConnectionIndicator(
     /// The connection to show.
     connection: RwSignal<Connection>,
 ) -> impl IntoView {
-    let time = |at: i64| {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
-    };
+    let time = crate::ui::locale::time;
     let text = move || match connection.get() {
         Connection::LocalOnly => None,
         Connection::Connecting => Some(("syncing", "Connecting…".to_owned())),

@@ -210,3 +210,112 @@ impl WorkspaceDoc {
         Ok(autosurgeon::hydrate(&fork)?)
     }
 }
+
+/// A piece of a change's message: text shown as it is, or a date or an amount,
+/// which the screen writes in the person's language. Messages are the audit
+/// trail and stay as they were written (ISO dates, amounts as
+/// [`money_label`](crate::workspace::resources::money_label) writes them);
+/// only the way they are shown changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessagePiece<'a> {
+    /// Text between dates and amounts.
+    Text(&'a str),
+    /// A calendar date, `YYYY-MM-DD`.
+    Date(&'a str),
+    /// An amount: minor units in an ISO 4217 currency.
+    Money {
+        /// The amount in minor units (cents).
+        minor: i64,
+        /// The three-letter currency code.
+        currency: &'a str,
+    },
+}
+
+/// Splits a change's message into its dates ("2026-11-30"), its amounts
+/// ("EUR 12,500.00") and the text around them. Only whole words count: a
+/// date inside a longer run of letters and digits stays text, and so does a
+/// day that does not exist.
+pub fn message_pieces(message: &str) -> Vec<MessagePiece<'_>> {
+    let mut pieces = Vec::new();
+    let (mut text_from, mut at) = (0, 0);
+    let mut after_word = false;
+    while let Some(ch) = message[at..].chars().next() {
+        let found = if after_word {
+            None
+        } else {
+            date_at(&message[at..]).or_else(|| money_at(&message[at..]))
+        };
+        match found {
+            Some((piece, len)) => {
+                if text_from < at {
+                    pieces.push(MessagePiece::Text(&message[text_from..at]));
+                }
+                pieces.push(piece);
+                at += len;
+                text_from = at;
+                after_word = true;
+            }
+            None => {
+                at += ch.len_utf8();
+                after_word = ch.is_alphanumeric();
+            }
+        }
+    }
+    if text_from < message.len() {
+        pieces.push(MessagePiece::Text(&message[text_from..]));
+    }
+    pieces
+}
+
+/// Whether the word ends at byte `at` of `text` (nothing, or no letter or digit, follows).
+fn word_ends(text: &str, at: usize) -> bool {
+    text[at..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// A real `YYYY-MM-DD` date at the start of `text`, and its length.
+fn date_at(text: &str) -> Option<(MessagePiece<'_>, usize)> {
+    let date = text.get(..10)?;
+    let shaped = date.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 => b == b'-',
+        _ => b.is_ascii_digit(),
+    });
+    (shaped && word_ends(text, 10) && crate::workspace::measurements::day_number(date).is_some())
+        .then_some((MessagePiece::Date(date), 10))
+}
+
+/// An amount such as "EUR 12,500.00" or "EUR -5.00" at the start of `text`, and its length.
+fn money_at(text: &str) -> Option<(MessagePiece<'_>, usize)> {
+    let bytes = text.as_bytes();
+    let currency = text.get(..3)?;
+    if !currency.bytes().all(|b| b.is_ascii_uppercase()) || bytes.get(3) != Some(&b' ') {
+        return None;
+    }
+    let negative = bytes.get(4) == Some(&b'-');
+    let digits_from = if negative { 5 } else { 4 };
+    let mut end = digits_from;
+    while bytes
+        .get(end)
+        .is_some_and(|b| b.is_ascii_digit() || *b == b',')
+    {
+        end += 1;
+    }
+    let cents = bytes.get(end + 1..end + 3)?;
+    if end == digits_from
+        || !bytes[digits_from].is_ascii_digit()
+        || bytes[end] != b'.'
+        || !cents.iter().all(u8::is_ascii_digit)
+        || !word_ends(text, end + 3)
+    {
+        return None;
+    }
+    let number: String = text[digits_from..end + 3]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let minor: i64 = number.parse().ok()?;
+    let minor = if negative { -minor } else { minor };
+    Some((MessagePiece::Money { minor, currency }, end + 3))
+}

@@ -34,6 +34,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL: BASE_URL,
+    // The app writes dates, money and numbers as the browser's language does (src/ui/locale.rs):
+    // a fixed language and time zone keep what the journeys read the same on every machine.
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
     browserName: 'chromium',
     headless: true,
     screenshot: 'only-on-failure',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Automerge from '@automerge/automerge';
 import { expect, test, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, objective, openPolicies, openSection, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, openPolicies, openSection, sameLocale, screenshot, waitUntilSaved } from './support';
 
 /** An Automerge document of another application: {title: "My shopping list", items: 3}. */
 const FOREIGN =
@@ -67,7 +67,7 @@ test('an encrypted backup opens in a fresh browser with its passphrase, and a di
   expect(readFileSync(backup).includes(Buffer.from('Encrypt every laptop'))).toBe(false);
 
   // Bob's browser has never seen the workspace: the backup and its passphrase bring it.
-  const context = await browser.newContext();
+  const context = await browser.newContext(sameLocale());
   const bob = await context.newPage();
   await chooseFile(bob, backup);
   const unlock = bob.getByRole('form', { name: 'Open encrypted backup' });

@@ -1,7 +1,7 @@
 // Leadership commitment (clause 5.1 a–h): top management links records as evidence of each duty
 // and confirms it, and the checklist keeps who confirmed what and when.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, screenshot, shownToday, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const DUTY_A =
@@ -19,10 +19,6 @@ function duties(page: Page): Locator {
 
 function duty(page: Page, label: string): Locator {
   return duties(page).getByRole('listitem').filter({ hasText: label });
-}
-
-function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 test('an objective linked as evidence and a confirmed duty survive a reload; the confirmation can be withdrawn', async ({
@@ -62,7 +58,7 @@ test('an objective linked as evidence and a confirmed duty survive a reload; the
   await expect(link.getByText('Choose a record to link.')).toBeHidden();
 
   await a.getByRole('button', { name: /^Confirm/ }).click();
-  const confirmedLine = `Confirmed by Grace Hopper on ${todayUtc()}`;
+  const confirmedLine = `Confirmed by Grace Hopper on ${await shownToday(page)}`;
   await expect(a.getByText(confirmedLine)).toBeVisible();
   await expect(page.getByLabel('Duties confirmed')).toHaveText('1 of 8');
   await expect(duties(page).getByRole('listitem').filter({ hasText: 'Confirmed by' })).toHaveCount(1);

@@ -122,7 +122,7 @@ test('every figure of the sample dashboard equals the list it links to', async (
   await expect(page.getByLabel('Duties confirmed')).toHaveText(confirmed);
   const duties = page.getByRole('list', { name: 'Leadership duties' }).locator(':scope > li');
   await expect(duties).toHaveCount(8);
-  await expect(duties.filter({ hasText: /Confirmed by .+ on \d{4}-\d{2}-\d{2}/ })).toHaveCount(5);
+  await expect(duties.filter({ hasText: /Confirmed by .+ on \d{1,2} [A-Z][a-z]{2,3} \d{4}/ })).toHaveCount(5);
 });
 
 test('the objectives read as one compact table, which has its own address and prints', async ({ page }) => {
@@ -149,10 +149,11 @@ test('the objectives read as one compact table, which has its own address and pr
     'Priya Raman',
     'Information security',
     '≤ 5%',
-    /^4\.6% \(\d{4}-\d{2}-\d{2}\)$/,
-    /^\d{4}-\d{2}-\d{2}$/,
+    // Dates as an en-GB browser writes them: "4 Sept 2026".
+    /^4\.6% \(\d{1,2} [A-Z][a-z]{2,3} \d{4}\)$/,
+    /^\d{1,2} [A-Z][a-z]{2,3} \d{4}$/,
     'On track',
-    /^\d{4}-\d{2}-\d{2}$/,
+    /^\d{1,2} [A-Z][a-z]{2,3} \d{4}$/,
   ]);
   await expect(page.getByRole('list', { name: 'Objectives', exact: true })).toBeHidden();
   await page.emulateMedia({ media: 'print' });

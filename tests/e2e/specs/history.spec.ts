@@ -99,7 +99,7 @@ test('a change by each of two people reads with their names and values; the past
   const day = ada.getByRole('form', { name: 'The workspace as of a date' });
   await day.getByLabel('The workspace as of').fill('2001-01-01');
   await day.getByRole('button', { name: 'Show' }).click();
-  await expect(day).toContainText('The workspace did not exist yet on 2001-01-01.');
+  await expect(day).toContainText('The workspace did not exist yet on 1 Jan 2001.');
   await day.getByLabel('The workspace as of').fill(new Date().toISOString().slice(0, 10));
   await day.getByRole('button', { name: 'Show' }).click();
   await expect(then).toContainText('Just after: Changed objective “Phishing click rate”: target 5% → 3%');

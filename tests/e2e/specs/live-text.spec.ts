@@ -3,7 +3,7 @@
 // an IME composition arrives once, undo takes back only one's own typing, and a tab closed
 // mid-typing loses nothing.
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { confirmStep, createWorkspace, openPolicies, screenshot, waitUntilSaved } from './support';
+import { confirmStep, createWorkspace, openPolicies, sameLocale, screenshot, waitUntilSaved } from './support';
 
 const POLICY = 'Access control policy';
 const FIRST = 'Access is granted on a need-to-know basis.';
@@ -42,7 +42,7 @@ async function share(page: Page): Promise<string> {
 }
 
 async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, ...sameLocale() });
   const page = await context.newPage();
   await page.goto(link);
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);

@@ -8,6 +8,7 @@ import {
   objective,
   objectiveList,
   openSection,
+  sameLocale,
   screenshot,
   waitUntilSaved,
 } from './support';
@@ -130,7 +131,7 @@ test('a second browser profile sees none of the first one’s workspaces', async
   await page.getByRole('link', { name: 'Charter', exact: true }).click();
   await expect(page.getByRole('link', { name: ORGANISATION })).toBeVisible();
 
-  const other = await browser.newContext({ baseURL });
+  const other = await browser.newContext({ baseURL, ...sameLocale() });
   try {
     const stranger = await other.newPage();
     await stranger.goto('/');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { relayBinary } from '../target-dir.cjs';
-import { addObjective, createWorkspace, objective, screenshot, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, objective, sameLocale, screenshot, waitUntilSaved } from './support';
 
 /** Resolves once a service worker controls the page (it claims the page on activation). */
 async function untilControlled(page: Page) {
@@ -78,7 +78,7 @@ test('a new build is offered with a button and reloading picks it up', async ({ 
     await expect
       .poll(async () => (await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)), { timeout: 15_000 })
       .toBe(true);
-    const context = await browser.newContext({ baseURL: base });
+    const context = await browser.newContext({ baseURL: base, ...sameLocale() });
     const page = await context.newPage();
     await page.goto('/');
     await untilControlled(page);

@@ -71,7 +71,7 @@ test('an approved policy keeps its approved text after later edits and a reload'
   await expect(item.getByText('In review', { exact: true })).toBeVisible();
   await confirmStep(item, 'Approve');
   await expect(item.getByText('Approved', { exact: true })).toBeVisible();
-  await expect(item.getByText(/^Approved by .+ on \d{4}-\d{2}-\d{2}$/)).toBeVisible();
+  await expect(item.getByText(/^Approved by .+ on \d{1,2} [A-Z][a-z]{2,3} \d{4}$/)).toBeVisible();
 
   // Editing the text of an approved policy sends it back to draft (the core's decision).
   // The text is saved as it is typed: there is no Save button, only Done.
@@ -240,7 +240,7 @@ test("a policy's title and review date are edited with inline checks, and stay c
   await openPolicies(page);
   await addPolicy(page, 'Backup policy', 'Topic-specific policy', 'Back up every system daily.');
   const item = policyItem(page, 'Backup policy');
-  await expect(item.getByText(/Next review 2030-01-31/)).toBeVisible();
+  await expect(item.getByText(/Next review 31 Jan 2030/)).toBeVisible();
   await item.getByRole('button', { name: 'Open Backup policy' }).click();
 
   // Escape closes the form and gives the focus back to its button.
@@ -272,14 +272,14 @@ test("a policy's title and review date are edited with inline checks, and stay c
   await expect(form).toBeHidden();
   const renamed = policyItem(page, 'Backup and restore policy');
   await expect(renamed.getByRole('heading', { level: 3, name: 'Backup and restore policy' })).toBeVisible();
-  await expect(renamed.getByText(/^Information security policy · Owner: Grace Hopper · Next review 2031-03-15$/)).toBeVisible();
+  await expect(renamed.getByText(/^Information security policy · Owner: Grace Hopper · Next review 15 Mar 2031$/)).toBeVisible();
   await waitUntilSaved(page);
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 2, name: 'Policies' })).toBeVisible();
   await expect(policyItems(page)).toHaveCount(1);
   const reloaded = policyItem(page, 'Backup and restore policy');
-  await expect(reloaded.getByText(/^Information security policy · Owner: Grace Hopper · Next review 2031-03-15$/)).toBeVisible();
+  await expect(reloaded.getByText(/^Information security policy · Owner: Grace Hopper · Next review 15 Mar 2031$/)).toBeVisible();
   await expect(policyItem(page, 'Backup policy')).toHaveCount(0);
 });
 

@@ -1,7 +1,7 @@
 // Resources (clause 7.1): the ISMS budget with its approvals and totals, and people time per role,
 // as top management would keep them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createWorkspace, discardWithEscape, join, screenshot, share, waitUntilSaved } from './support';
+import { createWorkspace, discardWithEscape, join, screenshot, share, shownDate, waitUntilSaved } from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 const APPROVER = 'Grace Hopper';
@@ -139,16 +139,16 @@ test('budget lines are asked for by one person and approved by another, totalled
   await approval.getByLabel('Amount approved').fill('12,000');
   await approval.getByRole('button', { name: 'Record approval' }).click();
   await expect(approval).toBeHidden();
-  const approvedText = `Approved EUR 12,000.00 by ${APPROVER} on ${day}`;
+  const approvedText = `Approved €12,000.00 by ${APPROVER} on ${await shownDate(page, day)}`;
   await expect(tools.getByText(approvedText)).toBeVisible();
 
   await expect(totalCells(page, '2026 · EUR')).toHaveText([
-    'EUR 23,000.00',
-    'EUR 12,000.00',
-    'EUR 4,500.50',
-    'EUR 7,499.50',
+    '€23,000.00',
+    '€12,000.00',
+    '€4,500.50',
+    '€7,499.50',
   ]);
-  await expect(totalCells(page, '2027 · USD')).toHaveText(['USD 20,000.00', 'USD 0.00', 'USD 0.00', 'USD 0.00']);
+  await expect(totalCells(page, '2027 · USD')).toHaveText(['US$20,000.00', 'US$0.00', 'US$0.00', 'US$0.00']);
 
   // Spending beyond the approved amount shows as an overspend.
   await page.getByRole('button', { name: 'Edit Training and awareness 2026' }).click();
@@ -158,10 +158,10 @@ test('budget lines are asked for by one person and approved by another, totalled
   await edit.getByRole('button', { name: 'Save budget line' }).click();
   await expect(edit).toBeHidden();
   await expect(totalCells(page, '2026 · EUR')).toHaveText([
-    'EUR 23,000.00',
-    'EUR 12,000.00',
-    'EUR 17,000.50',
-    /^EUR -5,000\.50\s*Overspent$/,
+    '€23,000.00',
+    '€12,000.00',
+    '€17,000.50',
+    /^-€5,000\.50\s*Overspent$/,
   ]);
   const training = line(page, 'Training and awareness 2026');
   await expect(training.getByText('Overspent')).toBeVisible();
@@ -172,21 +172,21 @@ test('budget lines are asked for by one person and approved by another, totalled
   await expect(page.getByRole('heading', { level: 2, name: 'Resources' })).toBeVisible();
   await expect(line(page, 'Tools and licences 2026').getByText(approvedText)).toBeVisible();
   await expect(totalCells(page, '2026 · EUR')).toHaveText([
-    'EUR 23,000.00',
-    'EUR 12,000.00',
-    'EUR 17,000.50',
-    /^EUR -5,000\.50\s*Overspent$/,
+    '€23,000.00',
+    '€12,000.00',
+    '€17,000.50',
+    /^-€5,000\.50\s*Overspent$/,
   ]);
   await expect(lineList(page).getByRole('listitem')).toHaveCount(3);
 
   // Withdrawing the approval takes it out of the totals.
   await line(page, 'Tools and licences 2026').getByRole('button', { name: 'Withdraw approval' }).click();
   await expect(line(page, 'Tools and licences 2026').getByText('Awaiting approval')).toBeVisible();
-  await expect(totalCells(page, '2026 · EUR').nth(1)).toHaveText('EUR 0.00');
+  await expect(totalCells(page, '2026 · EUR').nth(1)).toHaveText('€0.00');
   await waitUntilSaved(page);
   await page.reload();
   await expect(line(page, 'Tools and licences 2026').getByText('Awaiting approval')).toBeVisible();
-  await expect(totalCells(page, '2026 · EUR').nth(1)).toHaveText('EUR 0.00');
+  await expect(totalCells(page, '2026 · EUR').nth(1)).toHaveText('€0.00');
   await approver.context.close();
 });
 
@@ -260,12 +260,12 @@ test('a deleted budget line comes back with Undo', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Delete Tools and licences 2026' }).click();
   await expect(line(page, 'Tools and licences 2026')).toHaveCount(0);
-  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('EUR 60,000.00');
+  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('€60,000.00');
   const notice = page.getByRole('status').filter({ hasText: 'Deleted budget line Tools and licences 2026.' });
   await notice.getByRole('button', { name: 'Undo' }).click();
   await expect(notice).toBeHidden();
   await expect(line(page, 'Tools and licences 2026')).toBeVisible();
-  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('EUR 60,900.00');
+  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('€60,900.00');
 
   await page.getByRole('button', { name: 'Delete Staff 2026' }).click();
   await expect(line(page, 'Staff 2026')).toHaveCount(0);
@@ -273,7 +273,7 @@ test('a deleted budget line comes back with Undo', async ({ page }) => {
   await page.reload();
   await expect(line(page, 'Tools and licences 2026')).toBeVisible();
   await expect(line(page, 'Staff 2026')).toHaveCount(0);
-  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('EUR 900.00');
+  await expect(totalCells(page, '2026 · EUR').first()).toHaveText('€900.00');
 });
 
 test('people time is set per role, checked, totalled and removed', async ({ page }) => {

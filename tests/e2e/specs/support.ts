@@ -184,9 +184,35 @@ export async function share(page: Page): Promise<{ editor: string; reader: strin
   return { editor, reader };
 }
 
+/**
+ * The language and time zone of the configuration's `use` (en-GB, Europe/London), for the browser
+ * contexts a journey opens itself: `browser.newContext()` does not take them on its own, and the
+ * app writes dates, money and numbers in the browser's language.
+ */
+export function sameLocale(): { locale?: string; timezoneId?: string } {
+  const use = test.info().project.use;
+  return { locale: use.locale, timezoneId: use.timezoneId };
+}
+
+/** A calendar date (YYYY-MM-DD) as the page shows it, in its browser's language: "31 Mar 2027" in en-GB. */
+export async function shownDate(page: Page, iso: string): Promise<string> {
+  return page.evaluate(
+    (day) =>
+      new Intl.DateTimeFormat(navigator.languages, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+        new Date(`${day}T00:00:00Z`),
+      ),
+    iso,
+  );
+}
+
+/** Today in the page's time zone, as the page shows the day something was done: "2 Dec 2026" in en-GB. */
+export async function shownToday(page: Page): Promise<string> {
+  return page.evaluate(() => new Intl.DateTimeFormat(navigator.languages, { dateStyle: 'medium' }).format(new Date()));
+}
+
 /** Opens a share link in a new browser context under `name`; resolves on the workspace page. */
 export async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, ...sameLocale() });
   const page = await context.newPage();
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 1, name: 'Join a shared workspace' })).toBeVisible();

@@ -3,7 +3,7 @@
 // even when the page was closed in between.
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, fillObjective, objective, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, fillObjective, objective, sameLocale, waitUntilSaved } from './support';
 
 function syncState(page: Page) {
   return page.getByRole('status', { name: 'Sync state' });
@@ -25,7 +25,7 @@ async function share(page: Page): Promise<string> {
 }
 
 async function join(browser: Browser, baseURL: string | undefined, link: string, name: string) {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, ...sameLocale() });
   const page = await context.newPage();
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 1, name: 'Join a shared workspace' })).toBeVisible();
@@ -150,7 +150,7 @@ test('a relay that holds back one person\'s changes is noticed through their pre
   // Bob's relay connection passes through here; while `withhold` is set, the relay's Entry
   // frames (postcard variant 2: other people's changes) are dropped, presence still passes.
   let withhold = false;
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, ...sameLocale() });
   const bob = await context.newPage();
   await bob.routeWebSocket(/\/sync$/, (ws) => {
     const server = ws.connectToServer();

@@ -1,6 +1,6 @@
 // Two tabs of one browser on the same workspace see each other's changes live.
 import { expect, test } from '@playwright/test';
-import { addObjective, createWorkspace, fillObjective, objective, waitUntilSaved } from './support';
+import { addObjective, createWorkspace, fillObjective, objective, sameLocale, waitUntilSaved } from './support';
 
 test('two tabs of one browser see each other’s edits without a reload', async ({ page, context }) => {
   await createWorkspace(page, 'Woodgrove Bank');
@@ -48,7 +48,7 @@ test('tabs of a shared workspace share one connection, and the next tab takes ov
   // Only one tab per browser talks to the relay; the other says so.
   await expect(second.getByRole('status', { name: 'Sync state' })).toHaveText('Syncing in another tab');
 
-  const other = await browser.newContext({ baseURL });
+  const other = await browser.newContext({ baseURL, ...sameLocale() });
   const bob = await other.newPage();
   await bob.goto(link);
   await bob.getByRole('textbox', { name: 'Your name' }).fill('Bob');

@@ -1,7 +1,16 @@
 // Training and awareness (clauses 7.2 and 7.3): programmes, sessions with attendees, completion
 // per programme, per person and overall, and evidence of competence, as an executive keeps them.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { addPerson, addRole, createWorkspace, discardWithEscape, openSection, screenshot, waitUntilSaved } from './support';
+import {
+  addPerson,
+  addRole,
+  createWorkspace,
+  discardWithEscape,
+  openSection,
+  screenshot,
+  shownDate,
+  waitUntilSaved,
+} from './support';
 
 const ORGANISATION = 'Northwind Trading Ltd';
 
@@ -77,7 +86,7 @@ test('programmes, sessions, attendance and evidence give completion per programm
   await attendees.getByRole('checkbox', { name: 'Alan Turing' }).check();
   await sessionForm.getByRole('button', { name: 'Save session' }).click();
   await expect(sessionForm).toBeHidden();
-  const session = awareness.getByRole('listitem', { name: `Session on ${today()}` });
+  const session = awareness.getByRole('listitem', { name: `Session on ${await shownDate(page, today())}` });
   await expect(session.getByRole('checkbox', { name: 'Grace Hopper' })).toBeChecked();
   await expect(session.getByRole('checkbox', { name: 'Ada Lovelace' })).not.toBeChecked();
   await expect(awareness.getByLabel('Completion of Security awareness')).toHaveText('67%');
@@ -128,7 +137,7 @@ test('programmes, sessions, attendance and evidence give completion per programm
   await expect(briefing.getByLabel('Completion of Board briefing on cyber risk')).toHaveText('0%');
   await expectRows();
   await openProgramme(page, 'Security awareness');
-  const reloaded = awareness.getByRole('listitem', { name: `Session on ${today()}` });
+  const reloaded = awareness.getByRole('listitem', { name: `Session on ${await shownDate(page, today())}` });
   for (const name of ['Grace Hopper', 'Alan Turing', 'Ada Lovelace']) {
     await expect(reloaded.getByRole('checkbox', { name })).toBeChecked();
   }
