@@ -146,7 +146,7 @@ pub fn LiveText(
             let heads = shadow_heads.get_value();
             let text = target.get_value();
             let behind = ws.heads() != heads;
-            let result = ws.run(&profile.author(), |doc, now| {
+            let result = ws.run_quietly(&profile.author(), |doc, now| {
                 if behind {
                     // Others' edits reached the document during a composition:
                     // place the splice on the characters it was made next to.
@@ -187,7 +187,7 @@ pub fn LiveText(
         }
         let current = shadow.get_value();
         let text = target.get_value();
-        let result = ws.run(&profile.author(), |doc, now| {
+        let result = ws.run_quietly(&profile.author(), |doc, now| {
             history
                 .try_update_value(|h| {
                     if redo {

@@ -78,6 +78,9 @@ pub struct OpenWorkspace {
     /// Problems that stay until the person dismisses them (damaged stored
     /// data, a change that could not be opened).
     pub warnings: RwSignal<Vec<String>>,
+    /// What the last change made here did, in words, for screen readers
+    /// ("Recorded communication “…”"); typing in a long text is not announced.
+    pub announcement: RwSignal<String>,
     /// Conditions with the relay that clear themselves when they end.
     pub notices: RwSignal<Vec<(Notice, String)>>,
     /// The connection to the relay, as the person sees it.
@@ -434,6 +437,7 @@ impl OpenWorkspace {
             state: WorkspaceState::new(state),
             save: RwSignal::new(SaveState::Saved),
             warnings: RwSignal::new(warnings),
+            announcement: RwSignal::new(String::new()),
             notices: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::LocalOnly),
             read_only: RwSignal::new(false),
@@ -803,6 +807,25 @@ impl OpenWorkspace {
         author: &str,
         command: impl FnOnce(&mut WorkspaceDoc, Millis) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
+        self.run_with(author, true, command)
+    }
+
+    /// [`OpenWorkspace::run`] without announcing the change: for typing in
+    /// a long text, where every keystroke is a change.
+    pub fn run_quietly<T>(
+        &self,
+        author: &str,
+        command: impl FnOnce(&mut WorkspaceDoc, Millis) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        self.run_with(author, false, command)
+    }
+
+    fn run_with<T>(
+        &self,
+        author: &str,
+        announce: bool,
+        command: impl FnOnce(&mut WorkspaceDoc, Millis) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
         if self.read_only.get_untracked() {
             return Err(CommandError::ReadOnly);
         }
@@ -815,11 +838,27 @@ impl OpenWorkspace {
             let before = inner.doc.automerge().get_heads();
             let result = command(&mut inner.doc, now());
             let changed = inner.doc.automerge().get_heads() != before;
-            outcome = Some((result, changed));
+            let said = (changed && announce)
+                .then(|| inner.doc.automerge().get_last_local_change())
+                .flatten()
+                .and_then(|change| change.message().map(str::to_owned));
+            outcome = Some((result, changed, said));
         });
-        let Some((result, changed)) = outcome else {
+        let Some((result, changed, said)) = outcome else {
             return Err(CommandError::Document("the workspace is closed".into()));
         };
+        if let Some(said) = said {
+            // The same words twice in a row would not be read again: the
+            // second time they end with a no-break space.
+            let said = format!("{said}.");
+            self.announcement.update(|last| {
+                *last = if *last == said {
+                    format!("{said}\u{a0}")
+                } else {
+                    said
+                };
+            });
+        }
         if changed {
             self.refresh();
             self.tell_tabs();

@@ -435,6 +435,7 @@ fn SaveIndicator(
     /// The save state to show.
     state: RwSignal<SaveState>,
 ) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
     let class = move || match state.get() {
         SaveState::Saved => "save-state saved",
         SaveState::Saving => "save-state saving",
@@ -442,6 +443,9 @@ fn SaveIndicator(
     };
     view! {
         <div class="save-box">
+            <p class="visually-hidden" role="status" aria-label="Last change">
+                {move || ws.announcement.get()}
+            </p>
             <p role="status" aria-label="Save state" class=class>
                 {move || match state.get() {
                     SaveState::Saved => "Saved".to_owned(),

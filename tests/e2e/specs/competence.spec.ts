@@ -50,6 +50,11 @@ test('a role states the competence it needs, records close the gap once verified
   await form.getByLabel('Verified by').selectOption({ label: 'Alan Turing' });
   await form.getByRole('button', { name: 'Save competence record' }).click();
   await expect(form).toBeHidden();
+  // The save is announced to screen readers in words, and the new record has the focus.
+  await expect(page.getByRole('status', { name: 'Last change' })).toHaveText(
+    'Recorded competence of Grace Hopper: CISSP.',
+  );
+  await expect(page.getByRole('heading', { level: 4, name: 'CISSP' })).toBeFocused();
 
   const records = page.getByRole('list', { name: 'Competence records' });
   const record = records.getByRole('listitem', { name: 'CISSP' });
@@ -103,6 +108,9 @@ test('a communication says what, when, to whom, how and by whom, and links what 
   await form.getByRole('group', { name: 'About these roles' }).getByRole('checkbox', { name: 'CISO' }).check();
   await form.getByRole('button', { name: 'Save communication' }).click();
   await expect(form).toBeHidden();
+  await expect(page.getByRole('status', { name: 'Last change' })).toHaveText(
+    'Recorded communication “Who to call in an incident”.',
+  );
 
   const item = page.getByRole('list', { name: 'Communications' }).getByRole('listitem', { name: 'Who to call in an incident' });
   await expect(item).toContainText('1 Mar 2099 · Intranet · to All staff');
