@@ -172,11 +172,33 @@ impl OpenWorkspace {
     }
 
     /// Creates the sample workspace ([`crate::workspace::sample`]) in this
-    /// browser and returns its id.
-    pub async fn create_sample(db: Database, author: &str) -> Result<String, CommandError> {
+    /// browser and returns its id. `progress` hears of each step as it
+    /// starts, and the page gets to show it before the step runs, so the
+    /// wait shows where it is even on a slow computer.
+    pub async fn create_sample(
+        db: Database,
+        author: &str,
+        progress: impl Fn(SampleProgress),
+    ) -> Result<String, CommandError> {
+        use crate::workspace::sample::SampleBuild;
+        let total = SampleBuild::STEPS.len() + 1;
+        let step = |done: usize, what: &'static str| {
+            progress(SampleProgress { done, total, what });
+            yield_to_browser()
+        };
+        crate::ui::mark("charter:sample-start");
+        step(0, SampleBuild::STEPS[0]).await;
         let created = now();
-        let doc = crate::workspace::sample::sample_workspace(author, created)?;
-        OpenWorkspace::store_new(db, doc, created).await
+        let mut build = SampleBuild::start(author, created)?;
+        while let Some(what) = build.next_step() {
+            step(build.steps_done(), what).await;
+            build.advance()?;
+        }
+        crate::ui::mark("charter:sample-built");
+        step(total - 1, SAVING_THE_SAMPLE).await;
+        let id = OpenWorkspace::store_new(db, build.finish(), created).await?;
+        crate::ui::mark("charter:sample-stored");
+        Ok(id)
     }
 
     /// Adds a workspace published as a file next to the app (the three-year
@@ -970,4 +992,27 @@ fn link_room(link: &ShareLink) -> crate::sync::protocol::RoomId {
         ShareLink::Editor { secret, .. } => secret.room_id(),
         ShareLink::Reader { keys, .. } => keys.room,
     }
+}
+
+/// The last step of preparing the sample, after [`crate::workspace::sample::SampleBuild::STEPS`].
+const SAVING_THE_SAMPLE: &str = "Saving it in this browser";
+
+/// How far preparing the sample workspace has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleProgress {
+    /// Steps finished.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What the step now running does, in plain words.
+    pub what: &'static str,
+}
+
+/// Gives the browser a turn between two steps of a long job: a step that
+/// took longer than a frame leaves a frame due, which Chromium paints before
+/// it runs the timer, so the job's progress shows. A timer and not an
+/// animation frame: that would wait up to a frame more on each step, and
+/// never come in a tab the browser does not paint.
+async fn yield_to_browser() {
+    TimeoutFuture::new(0).await;
 }
