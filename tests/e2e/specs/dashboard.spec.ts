@@ -35,10 +35,11 @@ test('opening the sample shows its progress step by step on a slow computer', as
   await page.goto('/');
   const open = page.getByRole('button', { name: 'Open a sample workspace' });
   await expect(open).toBeEnabled();
-  // Four times slower than this machine: the slower CPU of the issue.
+  // Six times slower than this machine: slower than the slow CPU of the issue (3.6 times).
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  // Every step the status announces, in order.
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+  // Every step the status announces, in order: recorded in the page, as the steps can pass
+  // faster than a test asks.
   await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { sampleSteps: string[] }).sampleSteps = seen;
@@ -52,7 +53,6 @@ test('opening the sample shows its progress step by step on a slow computer', as
   await open.click();
   const bar = page.getByRole('progressbar', { name: 'Preparing the sample' });
   await expect(bar).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: /^Step \d of 7: / })).toBeVisible();
   // The visible part only: a whole-page screenshot at this speed comes after the overview opened.
   await page.screenshot({ path: `${test.info().project.outputDir}/sample-progress.png` });
   await expect(page).toHaveURL(/\/w\/[^/?#]+\/overview$/, { timeout: 30_000 });
