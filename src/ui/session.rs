@@ -184,7 +184,7 @@ impl OpenWorkspace {
         let total = SampleBuild::STEPS.len() + 1;
         let step = |done: usize, what: &'static str| {
             progress(SampleProgress { done, total, what });
-            yield_to_browser()
+            after_next_paint()
         };
         crate::ui::mark("charter:sample-start");
         step(0, SampleBuild::STEPS[0]).await;
@@ -1008,11 +1008,18 @@ pub struct SampleProgress {
     pub what: &'static str,
 }
 
-/// Gives the browser a turn between two steps of a long job: a step that
-/// took longer than a frame leaves a frame due, which Chromium paints before
-/// it runs the timer, so the job's progress shows. A timer and not an
-/// animation frame: that would wait up to a frame more on each step, and
-/// never come in a tab the browser does not paint.
-async fn yield_to_browser() {
+/// Resolves once the browser has painted what changed, so a long job split
+/// in steps shows its progress: the next animation frame, then a timer, which
+/// runs after that frame's paint (a bare timer does not: Chromium ran the
+/// steps back to back and painted only at the end). In a tab the browser does
+/// not paint, a 100 ms timer stands in for the frame, so the job never stalls.
+async fn after_next_paint() {
+    let frame = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
     TimeoutFuture::new(0).await;
 }
