@@ -240,3 +240,37 @@ fn the_sample_opens_for_someone_without_a_name_and_names_its_approvers() {
         .unwrap();
     assert_eq!(closed.closing.as_ref().unwrap().by, "Lukas Brandt");
 }
+
+/// Issue 11, point 16: the start page builds the sample step by step to show
+/// its progress; every step moves it on, and the result is the same sample.
+#[test]
+fn the_sample_builds_step_by_step_with_each_step_named() {
+    use charter::workspace::sample::SampleBuild;
+    let mut build = SampleBuild::start("Ada", NOW).unwrap();
+    assert_eq!(build.steps_done(), 1);
+    let mut named = vec![SampleBuild::STEPS[0]];
+    while let Some(step) = build.next_step() {
+        named.push(step);
+        let before = build.steps_done();
+        build.advance().unwrap();
+        assert_eq!(build.steps_done(), before + 1, "{step}");
+    }
+    assert!(build.is_done());
+    assert_eq!(named, SampleBuild::STEPS);
+    build.advance().unwrap();
+    assert_eq!(build.steps_done(), SampleBuild::STEPS.len());
+    let ws = build.finish().read().unwrap();
+    assert_eq!(ws.objectives.len(), 9);
+    assert_eq!(ws.policies.len(), 6);
+    assert_eq!(ws.trainings.len(), 4);
+    assert_eq!(ws.budget.len(), 5);
+    // The areas were built in copies under actors of their own: every one
+    // of them that is not a sample person's carries the opener's name.
+    let people: Vec<&str> = ws.people.values().map(|p| p.name.as_str()).collect();
+    assert!(ws.members.len() > 1);
+    assert!(
+        ws.members
+            .values()
+            .all(|m| m.name == "Ada" || people.contains(&m.name.as_str()))
+    );
+}

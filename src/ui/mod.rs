@@ -36,7 +36,7 @@ use leptos_router::path;
 
 use crate::storage::idb::{DEFAULT_DATABASE, Database, StorageError};
 pub use profile::Profile;
-pub use session::{OpenWorkspace, SaveState};
+pub use session::{OpenWorkspace, SampleProgress, SaveState};
 
 /// This browser's database, or why it could not be opened; shared by every page.
 #[derive(Clone, Copy)]

@@ -175,11 +175,38 @@ impl OpenWorkspace {
     }
 
     /// Creates the sample workspace ([`crate::workspace::sample`]) in this
-    /// browser and returns its id.
-    pub async fn create_sample(db: Database, author: &str) -> Result<String, CommandError> {
+    /// browser and returns its id. `progress` hears of each step as it
+    /// starts, and the page paints it before the step runs whenever the last
+    /// paint is more than [`PAINT_AFTER_MS`] old: on a slow computer every
+    /// step shows; on a fast one the short steps do not wait for a frame.
+    pub async fn create_sample(
+        db: Database,
+        author: &str,
+        progress: impl Fn(SampleProgress),
+    ) -> Result<String, CommandError> {
+        use crate::workspace::sample::SampleBuild;
+        let total = SampleBuild::STEPS.len() + 1;
+        let mut painted = f64::NEG_INFINITY;
+        let mut step = async |done: usize, what: &'static str| {
+            progress(SampleProgress { done, total, what });
+            if js_sys::Date::now() - painted > PAINT_AFTER_MS {
+                after_next_paint().await;
+                painted = js_sys::Date::now();
+            }
+        };
+        crate::ui::mark("charter:sample-start");
+        step(0, SampleBuild::STEPS[0]).await;
         let created = now();
-        let doc = crate::workspace::sample::sample_workspace(author, created)?;
-        OpenWorkspace::store_new(db, doc, created).await
+        let mut build = SampleBuild::start(author, created)?;
+        while let Some(what) = build.next_step() {
+            step(build.steps_done(), what).await;
+            build.advance()?;
+        }
+        crate::ui::mark("charter:sample-built");
+        step(total - 1, SAVING_THE_SAMPLE).await;
+        let id = OpenWorkspace::store_new(db, build.finish(), created).await?;
+        crate::ui::mark("charter:sample-stored");
+        Ok(id)
     }
 
     /// Adds a workspace published as a file next to the app (the three-year
@@ -1009,4 +1036,38 @@ fn link_room(link: &ShareLink) -> crate::sync::protocol::RoomId {
         ShareLink::Editor { secret, .. } => secret.room_id(),
         ShareLink::Reader { keys, .. } => keys.room,
     }
+}
+
+/// How old the last paint may be before a step of preparing the sample
+/// waits for a new one: about three frames.
+const PAINT_AFTER_MS: f64 = 50.0;
+
+/// The last step of preparing the sample, after [`crate::workspace::sample::SampleBuild::STEPS`].
+const SAVING_THE_SAMPLE: &str = "Saving it in this browser";
+
+/// How far preparing the sample workspace has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleProgress {
+    /// Steps finished.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What the step now running does, in plain words.
+    pub what: &'static str,
+}
+
+/// Resolves once the browser has painted what changed, so a long job split
+/// in steps shows its progress: the next animation frame, then a timer, which
+/// runs after that frame's paint (a bare timer does not: Chromium ran the
+/// steps back to back and painted only at the end). In a tab the browser does
+/// not paint, a 100 ms timer stands in for the frame, so the job never stalls.
+async fn after_next_paint() {
+    let frame = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    TimeoutFuture::new(0).await;
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 use crate::storage::chunks::{RemovalRisk, load_chunks, removal_risk};
 use crate::storage::idb::WorkspaceEntry;
 use crate::ui::form::{EmptyState, FormErrors, TextField};
-use crate::ui::{OpenWorkspace, Profile, Storage};
+use crate::ui::{OpenWorkspace, Profile, SampleProgress, Storage};
 use crate::workspace::{CommandError, Field};
 
 /// Lists this browser's workspaces and creates new ones.
@@ -326,6 +326,8 @@ fn SampleCard() -> impl IntoView {
     let navigate = use_navigate();
     // The sample being prepared; one at a time.
     let opening = RwSignal::new(None::<Sample>);
+    // How far the one-year sample has got, while it is prepared.
+    let progress = RwSignal::new(None::<SampleProgress>);
     let problem = RwSignal::new(None::<String>);
     let open = move |sample: Sample| {
         if opening.get_untracked().is_some() {
@@ -339,13 +341,15 @@ fn SampleCard() -> impl IntoView {
         opening.set(Some(sample));
         problem.set(None);
         leptos::task::spawn_local(async move {
-            // Let the button show its progress before the sample is built.
-            gloo_timers::future::TimeoutFuture::new(20).await;
             let created = match sample {
-                Sample::Year => OpenWorkspace::create_sample(db, &author)
-                    .await
-                    .map_err(|e| e.to_string()),
+                Sample::Year => {
+                    OpenWorkspace::create_sample(db, &author, move |step| progress.set(Some(step)))
+                        .await
+                        .map_err(|e| e.to_string())
+                }
                 Sample::ThreeYears => {
+                    // Let the button show its progress before the download.
+                    gloo_timers::future::TimeoutFuture::new(20).await;
                     let name = crate::workspace::generate::ORGANISATION;
                     OpenWorkspace::create_from_file(db, THREE_YEAR_SAMPLE, name).await
                 }
@@ -355,6 +359,7 @@ fn SampleCard() -> impl IntoView {
                 Err(e) => {
                     problem.set(Some(e));
                     opening.set(None);
+                    progress.set(None);
                 }
             }
         });
@@ -378,6 +383,7 @@ fn SampleCard() -> impl IntoView {
                     {move || if busy(Sample::Year) { "Preparing the sample…" } else { "Open a sample workspace" }}
                 </button>
             </div>
+            {move || busy(Sample::Year).then(|| view! { <SampleSteps progress /> })}
             <p class="muted">
                 "Or feel Charter at realistic size: three years of a mid-sized group, with 60 objectives measured monthly, 20 policies typed by four people and approved each year, budgets and training. It takes a few seconds to open."
             </p>
@@ -392,6 +398,45 @@ fn SampleCard() -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+}
+
+/// The progress of preparing the one-year sample: a bar and the step now
+/// running, in words (a status the screen reader reads as it changes).
+#[component]
+fn SampleSteps(
+    /// How far it has got; nothing before the first step is announced.
+    progress: RwSignal<Option<SampleProgress>>,
+) -> impl IntoView {
+    let step = move || {
+        progress.get().unwrap_or(SampleProgress {
+            done: 0,
+            total: 1,
+            what: "",
+        })
+    };
+    view! {
+        <div class="sample-progress">
+            <progress
+                aria-label="Preparing the sample"
+                max=move || step().total.to_string()
+                value=move || step().done.to_string()
+            ></progress>
+            <p class="muted" role="status">
+                {move || {
+                    let step = step();
+                    (!step.what.is_empty())
+                        .then(|| {
+                            format!(
+                                "Step {} of {}: {}",
+                                step.done + 1,
+                                step.total,
+                                step.what.to_lowercase(),
+                            )
+                        })
+                }}
+            </p>
+        </div>
     }
 }
 

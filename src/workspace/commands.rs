@@ -298,6 +298,25 @@ impl WorkspaceDoc {
         Ok(Some(objective))
     }
 
+    /// One objective with only the named `fields` read (the others left at
+    /// their defaults): for a command that only names the objective in its
+    /// message, at two reads rather than [`WorkspaceDoc::objective_head`]'s
+    /// twenty-two.
+    pub(crate) fn objective_fields(
+        &self,
+        id: &str,
+        fields: &[&str],
+    ) -> Result<Option<Objective>, CommandError> {
+        let Some(record) = self.objective_obj(id) else {
+            return Ok(None);
+        };
+        let mut objective = Objective::default();
+        for field in fields {
+            self.read_objective_field(&record, &mut objective, field)?;
+        }
+        Ok(Some(objective))
+    }
+
     /// The map of objective `id`, if it exists.
     pub(crate) fn objective_obj(&self, id: &str) -> Option<ObjId> {
         self.existing_map(ROOT, "objectives")

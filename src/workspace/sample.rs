@@ -713,284 +713,480 @@ const FTE: [(usize, &str, &str); 4] = [
     (8, "0.3", "On-call rota shared with IT operations"),
 ];
 
-/// Creates the sample workspace as `author`, with dates relative to `now`.
+/// Creates the sample workspace as `author`, with dates relative to `now`,
+/// in one go ([`SampleBuild`] takes it step by step).
 pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, CommandError> {
-    let mut clock = now - 1_000;
-    let mut tick = move || {
-        clock += 1;
-        clock
-    };
-    let mut doc = WorkspaceDoc::create(SAMPLE_ORGANISATION, SAMPLE_SCOPE, author, tick())?;
-    let today = day_of(now);
-    let date = |days_from_today: i64| date_of((today + days_from_today) * DAY);
+    let mut build = SampleBuild::start(author, now)?;
+    while !build.is_done() {
+        build.advance()?;
+    }
+    Ok(build.finish())
+}
 
-    let mut people = Vec::new();
-    for (name, title, email) in PEOPLE {
-        let draft = PersonDraft {
-            name: name.to_owned(),
-            title: title.to_owned(),
-            email: email.to_owned(),
+/// The sample being built, one step at a time, so a page can show how far
+/// it has got between steps.
+///
+/// The policies, each objective, the training and the budget are written by
+/// the ordinary commands into their own copies of the small starting
+/// document (the workspace with its people and roles), and the copies are
+/// merged at the end. Automerge's cost of writing one value grows with the
+/// size of the document: written into one document in turn, each area paid
+/// for the policy texts and measurements before it, and the sample took
+/// 1.5 s to open in the browser (issue 11, point 16); merging is a bulk
+/// operation and cheap. Each copy edits under an actor of its own, all
+/// named `author`; each of the sample's people acts in one copy only (or
+/// after the merge), so their sequence numbers never clash.
+pub struct SampleBuild {
+    /// The workspace with its people and roles; the areas are merged into it.
+    doc: WorkspaceDoc,
+    /// The areas (and objectives) built so far, each in its own copy of `doc`.
+    parts: Vec<WorkspaceDoc>,
+    author: String,
+    /// The time the next change is made at; one millisecond per change.
+    clock: Millis,
+    today: i64,
+    people: Vec<String>,
+    roles: Vec<String>,
+    policies: Vec<String>,
+    objectives: Vec<String>,
+    closed: String,
+    programmes: Vec<String>,
+    budget: Vec<String>,
+    /// How many of [`SampleBuild::STEPS`] are done.
+    done: usize,
+}
+
+impl SampleBuild {
+    /// What each step writes, in plain words for a progress indicator; the
+    /// first is done by [`SampleBuild::start`].
+    pub const STEPS: [&'static str; 6] = [
+        "People and roles",
+        "Policies",
+        "Objectives and a year of measurements",
+        "Training",
+        "Budget",
+        "Leadership commitment",
+    ];
+
+    /// Creates the workspace with its people, roles and responsibilities:
+    /// the first step.
+    pub fn start(author: &str, now: Millis) -> Result<SampleBuild, CommandError> {
+        let mut build = SampleBuild {
+            doc: WorkspaceDoc::create(SAMPLE_ORGANISATION, SAMPLE_SCOPE, author, now - 1_000)?,
+            parts: Vec::new(),
+            author: author.to_owned(),
+            clock: now - 1_000,
+            today: day_of(now),
+            people: Vec::new(),
+            roles: Vec::new(),
+            policies: Vec::new(),
+            objectives: Vec::new(),
+            closed: String::new(),
+            programmes: Vec::new(),
+            budget: Vec::new(),
+            done: 0,
         };
-        people.push(doc.add_person(&draft, tick())?);
+        build.people_and_roles()?;
+        build.done = 1;
+        Ok(build)
     }
 
-    let mut roles_ids = Vec::new();
-    for (kind, responsibilities, authorities, holders) in roles() {
-        let draft = RoleDraft {
-            competence: role_competence(&kind).to_owned(),
-            kind,
-            responsibilities: responsibilities.to_owned(),
-            authorities: authorities.to_owned(),
-        };
-        let role = doc.add_role(&draft, tick())?;
-        for &person in holders {
-            doc.set_role_holder(&role, &people[person], true, tick())?;
-        }
-        roles_ids.push(role);
-    }
-    for (activity, letters) in RACI {
-        for &(role, letter) in letters {
-            doc.set_raci(activity, &roles_ids[role], Some(letter), tick())?;
-        }
-    }
-    let suppliers = doc.add_activity("Supplier security reviews", tick())?;
-    doc.set_raci(&suppliers, &roles_ids[4], Some(Raci::Responsible), tick())?;
-
-    let mut policies = Vec::new();
-    for (title, kind, owner, status, review_in, text) in POLICIES {
-        let draft = PolicyDraft {
-            title: title.to_owned(),
-            kind,
-            owner: owner.to_owned(),
-            review_due: date(review_in),
-        };
-        let id = doc.add_policy(&draft, text, tick())?;
-        if status != PolicyStatus::Draft {
-            doc.set_policy_status(&id, PolicyStatus::InReview, tick())?;
-        }
-        if matches!(status, PolicyStatus::Approved | PolicyStatus::Published) {
-            as_person(&mut doc, "Claire Hoffmann", |doc| {
-                doc.approve_policy(&id, &crate::workspace::policies::ATTESTS_5_2, tick())
-            })?;
-            // The security officer records who has read it (the newest
-            // joiner too, who has not been on the awareness course yet).
-            as_person(&mut doc, "Priya Raman", |doc| {
-                for person in people[..6].iter().chain(&people[11..]) {
-                    doc.acknowledge_policy(&id, 0, person, tick())?;
-                }
-                Ok(())
-            })?;
-        }
-        if status == PolicyStatus::Published {
-            doc.set_policy_status(&id, PolicyStatus::Published, tick())?;
-        }
-        policies.push(id);
+    /// How many steps are done, out of [`SampleBuild::STEPS`]'s length.
+    pub fn steps_done(&self) -> usize {
+        self.done
     }
 
-    let mut objectives = Vec::new();
-    for sample in &OBJECTIVES {
-        let owner = person_named(sample.owner);
-        let draft = ObjectiveDraft {
-            title: sample.title.to_owned(),
-            description: sample.description.to_owned(),
-            target: sample.target.to_owned(),
-            unit: sample.unit.to_owned(),
-            direction: Some(sample.direction),
-            owner_id: people[owner].clone(),
-            function: function_of(sample.owner).to_owned(),
-            due: date(sample.due_in),
-            evaluation: sample.evaluation.to_owned(),
-            ..Default::default()
-        };
-        let id = doc.add_objective(&draft, tick())?;
-        let plan = ObjectivePlanDraft {
-            plan: sample.plan.to_owned(),
-            resources: sample.resources.to_owned(),
-            policy_id: policies[0].clone(),
-            monitor_months: "1".to_owned(),
-            measured_by: people[owner].clone(),
-            analysed_by: people[person_named("Jonas Weber")].clone(),
-        };
-        doc.edit_objective_plan(&id, &plan, tick())?;
-        for (month, value) in sample.values.iter().enumerate() {
-            let measurement = MeasurementDraft {
-                date: date(-30 * (11 - month as i64) - 2),
-                value: value.to_string(),
-                note: String::new(),
+    /// What the next step writes, if there is one left.
+    pub fn next_step(&self) -> Option<&'static str> {
+        Self::STEPS.get(self.done).copied()
+    }
+
+    /// Whether every step is done.
+    pub fn is_done(&self) -> bool {
+        self.done == Self::STEPS.len()
+    }
+
+    /// Runs the next step; does nothing once all are done.
+    pub fn advance(&mut self) -> Result<(), CommandError> {
+        match self.done {
+            1 => self.in_own_copy(Self::policies)?,
+            2 => self.in_own_copy(Self::objectives)?,
+            3 => self.in_own_copy(Self::training)?,
+            4 => self.in_own_copy(Self::budget)?,
+            5 => self.commitment()?,
+            _ => return Ok(()),
+        }
+        self.done += 1;
+        Ok(())
+    }
+
+    /// The finished sample (or as much of it as is built).
+    pub fn finish(self) -> WorkspaceDoc {
+        self.doc
+    }
+
+    /// The time of the next change.
+    fn tick(&mut self) -> Millis {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// A date `days_from_today` away, as the forms write it.
+    fn date(&self, days_from_today: i64) -> String {
+        date_of((self.today + days_from_today) * DAY)
+    }
+
+    /// Runs `area` on a copy of the workspace as it was after the first
+    /// step, and keeps the copy to merge at the end.
+    fn in_own_copy(
+        &mut self,
+        area: fn(&mut SampleBuild, &mut WorkspaceDoc) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let mut part = self.copy();
+        area(self, &mut part)?;
+        self.parts.push(part);
+        Ok(())
+    }
+
+    /// A copy of the workspace as it is, editing under an actor of its own.
+    fn copy(&mut self) -> WorkspaceDoc {
+        WorkspaceDoc::from_automerge(self.doc.automerge().fork(), &self.author)
+    }
+
+    /// Twelve people, ten roles with their holders, and the RACI matrix.
+    fn people_and_roles(&mut self) -> Result<(), CommandError> {
+        for (name, title, email) in PEOPLE {
+            let draft = PersonDraft {
+                name: name.to_owned(),
+                title: title.to_owned(),
+                email: email.to_owned(),
             };
-            doc.add_measurement(&id, &measurement, tick())?;
+            let now = self.tick();
+            let person = self.doc.add_person(&draft, now)?;
+            self.people.push(person);
         }
-        objectives.push(id);
+        for (kind, responsibilities, authorities, holders) in roles() {
+            let draft = RoleDraft {
+                competence: role_competence(&kind).to_owned(),
+                kind,
+                responsibilities: responsibilities.to_owned(),
+                authorities: authorities.to_owned(),
+            };
+            let now = self.tick();
+            let role = self.doc.add_role(&draft, now)?;
+            for &person in holders {
+                let now = self.tick();
+                self.doc
+                    .set_role_holder(&role, &self.people[person], true, now)?;
+            }
+            self.roles.push(role);
+        }
+        for (activity, letters) in RACI {
+            for &(role, letter) in letters {
+                let now = self.tick();
+                self.doc
+                    .set_raci(activity, &self.roles[role], Some(letter), now)?;
+            }
+        }
+        let now = self.tick();
+        let suppliers = self.doc.add_activity("Supplier security reviews", now)?;
+        let now = self.tick();
+        self.doc
+            .set_raci(&suppliers, &self.roles[4], Some(Raci::Responsible), now)?;
+        Ok(())
     }
-    // Last year's objective, closed with its evaluation: kept as evidence.
-    let closed = doc.add_objective(
-        &ObjectiveDraft {
+
+    /// Six policies; the approved ones approved by the chief executive and
+    /// their readers recorded by the security officer.
+    fn policies(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        for (title, kind, owner, status, review_in, text) in POLICIES {
+            let draft = PolicyDraft {
+                title: title.to_owned(),
+                kind,
+                owner: owner.to_owned(),
+                review_due: self.date(review_in),
+            };
+            let id = doc.add_policy(&draft, text, self.tick())?;
+            if status != PolicyStatus::Draft {
+                doc.set_policy_status(&id, PolicyStatus::InReview, self.tick())?;
+            }
+            if matches!(status, PolicyStatus::Approved | PolicyStatus::Published) {
+                let now = self.tick();
+                as_person(doc, "Claire Hoffmann", |doc| {
+                    doc.approve_policy(&id, &crate::workspace::policies::ATTESTS_5_2, now)
+                })?;
+                // The security officer records who has read it (the newest
+                // joiner too, who has not been on the awareness course yet).
+                let readers: Vec<(String, Millis)> = (0..6)
+                    .chain(11..12)
+                    .map(|person| (self.people[person].clone(), self.tick()))
+                    .collect();
+                as_person(doc, "Priya Raman", |doc| {
+                    for (person, now) in &readers {
+                        doc.acknowledge_policy(&id, 0, person, *now)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if status == PolicyStatus::Published {
+                doc.set_policy_status(&id, PolicyStatus::Published, self.tick())?;
+            }
+            self.policies.push(id);
+        }
+        Ok(())
+    }
+
+    /// Eight objectives with a year of monthly measurements, each in a copy
+    /// of its own, and last year's, closed by its owner. Their plans name a
+    /// policy, so they are written once the policies are merged
+    /// ([`SampleBuild::commitment`]).
+    fn objectives(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        for sample in &OBJECTIVES {
+            let mut own = self.copy();
+            let doc = &mut own;
+            let owner = person_named(sample.owner);
+            let draft = ObjectiveDraft {
+                title: sample.title.to_owned(),
+                description: sample.description.to_owned(),
+                target: sample.target.to_owned(),
+                unit: sample.unit.to_owned(),
+                direction: Some(sample.direction),
+                owner_id: self.people[owner].clone(),
+                function: function_of(sample.owner).to_owned(),
+                due: self.date(sample.due_in),
+                evaluation: sample.evaluation.to_owned(),
+                ..Default::default()
+            };
+            let id = doc.add_objective(&draft, self.tick())?;
+            for (month, value) in sample.values.iter().enumerate() {
+                let measurement = MeasurementDraft {
+                    date: self.date(-30 * (11 - month as i64) - 2),
+                    value: value.to_string(),
+                    note: String::new(),
+                };
+                doc.add_measurement(&id, &measurement, self.tick())?;
+            }
+            self.objectives.push(id);
+            self.parts.push(own);
+        }
+        // Last year's objective, closed with its evaluation: kept as evidence.
+        let draft = ObjectiveDraft {
             title: "Multi-factor sign-in for all remote access".to_owned(),
             description: "Every remote sign-in asks for a second factor.".to_owned(),
             target: "100".to_owned(),
             unit: "%".to_owned(),
             direction: Some(Direction::AtLeast),
-            owner_id: people[person_named("Lukas Brandt")].clone(),
+            owner_id: self.people[person_named("Lukas Brandt")].clone(),
             function: function_of("Lukas Brandt").to_owned(),
-            due: date(-200),
+            due: self.date(-200),
             evaluation:
                 "Share of remote sign-ins with a second factor, from the identity provider."
                     .to_owned(),
             ..Default::default()
-        },
-        tick(),
-    )?;
-    doc.add_measurement(
-        &closed,
-        &MeasurementDraft {
-            date: date(-210),
+        };
+        let closed = doc.add_objective(&draft, self.tick())?;
+        let measurement = MeasurementDraft {
+            date: self.date(-210),
             value: "100".to_owned(),
             note: "Identity provider report".to_owned(),
-        },
-        tick(),
-    )?;
-    // Its owner closes it with the evaluation.
-    as_person(&mut doc, "Lukas Brandt", |doc| {
-        doc.close_objective(
-            &closed,
-            &ClosingDraft {
-                status: Some(ObjectiveStatus::Achieved),
-                evaluation: "Reached ten days early. The last exceptions (two service accounts) were replaced by keys; kept under the quarterly access review.".to_owned(),
-            },
-            tick(),
+        };
+        doc.add_measurement(&closed, &measurement, self.tick())?;
+        // Its owner closes it with the evaluation.
+        let now = self.tick();
+        as_person(doc, "Lukas Brandt", |doc| {
+            doc.close_objective(
+                &closed,
+                &ClosingDraft {
+                    status: Some(ObjectiveStatus::Achieved),
+                    evaluation: "Reached ten days early. The last exceptions (two service accounts) were replaced by keys; kept under the quarterly access review.".to_owned(),
+                },
+                now,
+            )
+        })?;
+        self.closed = closed;
+        Ok(())
+    }
+
+    /// Four training programmes with their sessions and one person's
+    /// evidence of competence.
+    fn training(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        for (topic, audience, recurrence, mandatory, target, sessions) in PROGRAMMES {
+            let draft = ProgrammeDraft {
+                topic: topic.to_owned(),
+                audience: if audience.is_empty() {
+                    Audience::Everyone
+                } else {
+                    Audience::Roles(audience.iter().map(|&r| self.roles[r].clone()).collect())
+                },
+                recurrence_months: recurrence.to_owned(),
+                mandatory,
+                completion_target: target.to_owned(),
+                ..programme_awareness(topic, &|days| self.date(days))
+            };
+            let id = doc.add_programme(&draft, self.tick())?;
+            for &(days_ago, attendees) in sessions {
+                let session = SessionDraft {
+                    date: self.date(-days_ago),
+                    end: String::new(),
+                    attendees: attendees.iter().map(|&p| self.people[p].clone()).collect(),
+                };
+                doc.add_session(&id, &session, self.tick())?;
+            }
+            self.programmes.push(id);
+        }
+        let now = self.tick();
+        doc.set_competence_evidence(
+            &self.programmes[3],
+            &self.people[3],
+            "CISSP certificate; led the drill's debrief.",
+            now,
         )
-    })?;
+    }
 
-    let mut programmes = Vec::new();
-    for (topic, audience, recurrence, mandatory, target, sessions) in PROGRAMMES {
-        let draft = ProgrammeDraft {
-            topic: topic.to_owned(),
-            audience: if audience.is_empty() {
-                Audience::Everyone
-            } else {
-                Audience::Roles(audience.iter().map(|&r| roles_ids[r].clone()).collect())
-            },
-            recurrence_months: recurrence.to_owned(),
-            mandatory,
-            completion_target: target.to_owned(),
-            ..programme_awareness(topic, &date)
-        };
-        let id = doc.add_programme(&draft, tick())?;
-        for &(days_ago, attendees) in sessions {
-            let session = SessionDraft {
-                date: date(-days_ago),
-                end: String::new(),
-                attendees: attendees.iter().map(|&p| people[p].clone()).collect(),
+    /// The budget lines, asked for by the CISO and approved by the chief
+    /// financial officer, and the people time of four roles.
+    fn budget(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        let year = self.date(0)[..4].to_owned();
+        for (category, description, requested, spent, approved) in BUDGET {
+            let draft = BudgetLineDraft {
+                category: category.to_owned(),
+                description: description.to_owned(),
+                year: year.clone(),
+                currency: "EUR".to_owned(),
+                requested: requested.to_owned(),
+                spent: spent.to_owned(),
             };
-            doc.add_session(&id, &session, tick())?;
+            let now = self.tick();
+            let id = as_person(doc, "Jonas Weber", |doc| doc.add_budget_line(&draft, now))?;
+            if let Some(amount) = approved {
+                let approval = BudgetApprovalDraft {
+                    amount: amount.to_owned(),
+                    date: self.date(-100),
+                };
+                let now = self.tick();
+                as_person(doc, "Martin Kessler", |doc| {
+                    doc.approve_budget_line(&id, &approval, now)
+                })?;
+            }
+            self.budget.push(id);
         }
-        programmes.push(id);
-    }
-    doc.set_competence_evidence(
-        &programmes[3],
-        &people[3],
-        "CISSP certificate; led the drill's debrief.",
-        tick(),
-    )?;
-
-    // Competence: the security people's qualifications, verified by the
-    // CISO or the head of people; the internal auditor's is not verified yet.
-    for (person, kind, summary, evidence, days_ago, verifier, role) in COMPETENCE {
-        let draft = CompetenceDraft {
-            person: people[person].clone(),
-            kind,
-            summary: summary.to_owned(),
-            evidence: evidence.to_owned(),
-            date: date(-days_ago),
-            verified_by: verifier.map(|v| people[v].clone()).unwrap_or_default(),
-            roles: vec![roles_ids[role].clone()],
-        };
-        as_person(&mut doc, "Sofia Marquez", |doc| {
-            doc.add_competence(&draft, tick())
-        })?;
-    }
-
-    // Communication: what was said, to whom, how and by whom.
-    for (subject, audience, channel, by, days, policy, role, objective) in COMMUNICATIONS {
-        let draft = CommunicationDraft {
-            subject: subject.to_owned(),
-            message: String::new(),
-            date: date(days),
-            audience: audience.to_owned(),
-            channel,
-            by: people[by].clone(),
-            policies: policy.map(|p| policies[p].clone()).into_iter().collect(),
-            roles: role.map(|r| roles_ids[r].clone()).into_iter().collect(),
-            objectives: objective
-                .map(|o| objectives[o].clone())
-                .into_iter()
-                .collect(),
-        };
-        doc.add_communication(&draft, tick())?;
-    }
-    doc.set_policy_availability(
-        &policies[0],
-        true,
-        "Published on the website and sent to customers on request",
-        tick(),
-    )?;
-
-    let year = date(0)[..4].to_owned();
-    let mut budget = Vec::new();
-    for (category, description, requested, spent, approved) in BUDGET {
-        let draft = BudgetLineDraft {
-            category: category.to_owned(),
-            description: description.to_owned(),
-            year: year.clone(),
-            currency: "EUR".to_owned(),
-            requested: requested.to_owned(),
-            spent: spent.to_owned(),
-        };
-        // The CISO asks for the money; the chief financial officer approves it.
-        let id = as_person(&mut doc, "Jonas Weber", |doc| {
-            doc.add_budget_line(&draft, tick())
-        })?;
-        if let Some(amount) = approved {
-            let approval = BudgetApprovalDraft {
-                amount: amount.to_owned(),
-                date: date(-100),
+        for (role, fte, note) in FTE {
+            let draft = FteDraft {
+                fte: fte.to_owned(),
+                note: note.to_owned(),
             };
-            as_person(&mut doc, "Martin Kessler", |doc| {
-                doc.approve_budget_line(&id, &approval, tick())
-            })?;
-        }
-        budget.push(id);
-    }
-    for (role, fte, note) in FTE {
-        let draft = FteDraft {
-            fte: fte.to_owned(),
-            note: note.to_owned(),
-        };
-        let name = doc
-            .role(&roles_ids[role])?
-            .map(|r| r.kind.label().to_owned())
-            .unwrap_or_default();
-        doc.set_fte(&roles_ids[role], &name, &draft, tick())?;
-    }
-
-    let evidence: [(Duty, &str); 8] = [
-        (Duty::A, &policies[0]),
-        (Duty::A, &objectives[0]),
-        (Duty::B, &policies[1]),
-        (Duty::C, &budget[0]),
-        (Duty::D, &programmes[2]),
-        (Duty::E, &objectives[3]),
-        (Duty::F, &roles_ids[1]),
-        (Duty::G, &objectives[7]),
-    ];
-    for (duty, record) in evidence {
-        doc.set_duty_evidence(duty, record, true, tick())?;
-    }
-    as_person(&mut doc, "Claire Hoffmann", |doc| {
-        for duty in [Duty::A, Duty::B, Duty::C, Duty::D, Duty::F] {
-            doc.confirm_duty(duty, true, tick())?;
+            let name = doc
+                .role(&self.roles[role])?
+                .map(|r| r.kind.label().to_owned())
+                .unwrap_or_default();
+            let now = self.tick();
+            doc.set_fte(&self.roles[role], &name, &draft, now)?;
         }
         Ok(())
-    })?;
-    Ok(doc)
+    }
+
+    /// Merges the areas, gives each objective its plan (which names a
+    /// policy), and records the evidence and confirmations of clause 5.1.
+    /// Competence records (verified by the CISO or the head of people; the
+    /// internal auditor's not yet), communications, and where the policy
+    /// may be read; after the merge, as they name records of every area.
+    fn competence_and_communication(&mut self) -> Result<(), CommandError> {
+        for (person, kind, summary, evidence, days_ago, verifier, role) in COMPETENCE {
+            let draft = CompetenceDraft {
+                person: self.people[person].clone(),
+                kind,
+                summary: summary.to_owned(),
+                evidence: evidence.to_owned(),
+                date: self.date(-days_ago),
+                verified_by: verifier.map(|v| self.people[v].clone()).unwrap_or_default(),
+                roles: vec![self.roles[role].clone()],
+            };
+            let now = self.tick();
+            as_person(&mut self.doc, "Sofia Marquez", |doc| {
+                doc.add_competence(&draft, now)
+            })?;
+        }
+        for (subject, audience, channel, by, days, policy, role, objective) in COMMUNICATIONS {
+            let draft = CommunicationDraft {
+                subject: subject.to_owned(),
+                message: String::new(),
+                date: self.date(days),
+                audience: audience.to_owned(),
+                channel,
+                by: self.people[by].clone(),
+                policies: policy
+                    .map(|p| self.policies[p].clone())
+                    .into_iter()
+                    .collect(),
+                roles: role.map(|r| self.roles[r].clone()).into_iter().collect(),
+                objectives: objective
+                    .map(|o| self.objectives[o].clone())
+                    .into_iter()
+                    .collect(),
+            };
+            let now = self.tick();
+            self.doc.add_communication(&draft, now)?;
+        }
+        let now = self.tick();
+        self.doc.set_policy_availability(
+            &self.policies[0].clone(),
+            true,
+            "Published on the website and sent to customers on request",
+            now,
+        )
+    }
+
+    fn commitment(&mut self) -> Result<(), CommandError> {
+        // Each copy's own changes, all applied in one batch: cheaper than
+        // merging the copies one by one, which compares whole histories.
+        let base = self.doc.automerge().get_heads();
+        let changes: Vec<automerge::Change> = std::mem::take(&mut self.parts)
+            .iter_mut()
+            .flat_map(|part| part.automerge().get_changes(&base))
+            .collect();
+        self.doc.automerge().apply_changes(changes)?;
+        self.competence_and_communication()?;
+        let analyst = self.people[person_named("Jonas Weber")].clone();
+        for (sample, id) in OBJECTIVES.iter().zip(self.objectives.clone()) {
+            let owner = person_named(sample.owner);
+            let plan = ObjectivePlanDraft {
+                plan: sample.plan.to_owned(),
+                resources: sample.resources.to_owned(),
+                policy_id: self.policies[0].clone(),
+                monitor_months: "1".to_owned(),
+                measured_by: self.people[owner].clone(),
+                analysed_by: analyst.clone(),
+            };
+            let now = self.tick();
+            self.doc.edit_objective_plan(&id, &plan, now)?;
+        }
+        let evidence: [(Duty, &str); 8] = [
+            (Duty::A, &self.policies[0]),
+            (Duty::A, &self.objectives[0]),
+            (Duty::B, &self.policies[1]),
+            (Duty::C, &self.budget[0]),
+            (Duty::D, &self.programmes[2]),
+            (Duty::E, &self.objectives[3]),
+            (Duty::F, &self.roles[1]),
+            (Duty::G, &self.objectives[7]),
+        ];
+        let evidence: Vec<(Duty, String)> = evidence
+            .into_iter()
+            .map(|(duty, record)| (duty, record.to_owned()))
+            .collect();
+        for (duty, record) in evidence {
+            let now = self.tick();
+            self.doc.set_duty_evidence(duty, &record, true, now)?;
+        }
+        let confirmed: Vec<(Duty, Millis)> = [Duty::A, Duty::B, Duty::C, Duty::D, Duty::F]
+            .into_iter()
+            .map(|duty| (duty, self.tick()))
+            .collect();
+        as_person(&mut self.doc, "Claire Hoffmann", |doc| {
+            for (duty, now) in confirmed {
+                doc.confirm_duty(duty, true, now)?;
+            }
+            Ok(())
+        })
+    }
 }
