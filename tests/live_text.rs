@@ -31,8 +31,13 @@ fn fork(doc: &mut WorkspaceDoc, author: &str, actor: u8) -> WorkspaceDoc {
 }
 
 fn body(doc: &WorkspaceDoc, text: &LongText) -> String {
-    let LongText::PolicyBody(id) = text;
-    doc.policy(id).unwrap().unwrap().body.as_str().to_owned()
+    match text {
+        LongText::PolicyBody(id) => doc.policy(id).unwrap().unwrap().body.as_str().to_owned(),
+        LongText::ReviewText(id, field) => {
+            let mut review = doc.review(id).unwrap().unwrap();
+            review.text_mut(field).unwrap().as_str().to_owned()
+        }
+    }
 }
 
 fn merge(into: &mut WorkspaceDoc, from: &mut WorkspaceDoc) {

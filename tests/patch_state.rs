@@ -14,6 +14,10 @@ use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use charter::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
+use charter::workspace::reviews::{
+    ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
+    REVIEW_TEXTS, ReviewDraft, summarise_inputs,
+};
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use charter::workspace::signing::DeviceKey;
 use charter::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
@@ -93,6 +97,16 @@ enum Step {
     Communicate(u8, u8),
     /// Says whether a policy is available to interested parties.
     Availability(u8),
+    /// Plans a management review chaired by a person.
+    PlanReview(u8),
+    /// Types into a review's minutes or an input's notes.
+    ReviewText(u8, u8),
+    /// Records a decision citing an input.
+    Decide(u8, u8),
+    /// Raises an action, or records progress on one.
+    Action(u8, u8),
+    /// Prepares, concludes, signs or reopens a review.
+    SignReview(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -128,6 +142,11 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::ArchiveCompetence),
         (n(), n()).prop_map(|(a, b)| Step::Communicate(a, b)),
         n().prop_map(Step::Availability),
+        n().prop_map(Step::PlanReview),
+        (n(), n()).prop_map(|(a, b)| Step::ReviewText(a, b)),
+        (n(), n()).prop_map(|(a, b)| Step::Decide(a, b)),
+        (n(), n()).prop_map(|(a, b)| Step::Action(a, b)),
+        n().prop_map(Step::SignReview),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -431,6 +450,97 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
         },
         Step::Availability(n) => match policy(n) {
             Some(id) => doc.set_policy_availability(&id, n % 2 == 0, &format!("Note {n}"), now),
+            None => Ok(()),
+        },
+        Step::PlanReview(p) => match person(p) {
+            Some(chair) => doc
+                .plan_review(
+                    &ReviewDraft {
+                        date: format!("2026-0{}-1{}", 1 + p % 9, p % 10),
+                        chair,
+                        attendees: person(p.wrapping_add(1)).into_iter().collect(),
+                    },
+                    now,
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::ReviewText(n, c) => match nth(keys(&s.reviews), n) {
+            Some(id) => {
+                let field = REVIEW_TEXTS[c as usize % REVIEW_TEXTS.len()];
+                let length = s.reviews[&id]
+                    .clone()
+                    .text_mut(field)
+                    .unwrap()
+                    .as_str()
+                    .chars()
+                    .count();
+                if c % 3 == 0 && length > 0 {
+                    doc.splice_review_text(&id, field, (c as usize) % length, 1, "", now)
+                } else {
+                    doc.splice_review_text(&id, field, (c as usize) % (length + 1), 0, "é☃ ", now)
+                }
+            }
+            None => Ok(()),
+        },
+        Step::Decide(n, i) => match nth(keys(&s.reviews), n) {
+            Some(id) => doc
+                .add_decision(
+                    &id,
+                    &DecisionDraft {
+                        text: format!("Decision {i}"),
+                        kind: DecisionKind::ALL[i as usize % 3],
+                        inputs: vec![Input::ALL[i as usize % 7].letter().to_owned()],
+                    },
+                    now,
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::Action(n, p) => match (nth(keys(&s.actions), n), nth(keys(&s.reviews), n)) {
+            (Some(action), _) if p % 2 == 0 => doc.update_action(
+                &action,
+                &ActionUpdateDraft {
+                    status: ActionStatus::ALL[p as usize % 4],
+                    note: format!("Progress {p}"),
+                    date: "2026-01-01".into(),
+                },
+                "2026-06-01",
+                now,
+            ),
+            (_, Some(review)) => match person(p) {
+                Some(owner) => doc
+                    .add_action(
+                        &review,
+                        &ActionDraft {
+                            title: format!("Action {p}"),
+                            owner,
+                            due: "2026-09-30".into(),
+                            decision: String::new(),
+                        },
+                        now,
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        },
+        Step::SignReview(n) => match nth(keys(&s.reviews), n) {
+            Some(id) => match n % 4 {
+                0 => doc.prepare_review(&id, summarise_inputs(&s, &id, "2026-06-01"), now),
+                1 => doc.set_conclusion(
+                    &id,
+                    &Conclusion {
+                        suitable: Some(true),
+                        adequate: Some(n % 3 == 0),
+                        effective: Some(true),
+                        statement: "Fit for purpose".into(),
+                    },
+                    now,
+                ),
+                2 => doc.sign_off_review(&id, now),
+                _ => doc.open_revision(&id, now),
+            },
             None => Ok(()),
         },
         Step::Sync => Ok(()),

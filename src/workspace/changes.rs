@@ -48,11 +48,15 @@ pub enum Area {
     Competence,
     /// Communications.
     Communications,
+    /// Management reviews.
+    Reviews,
+    /// Actions from management reviews.
+    Actions,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 14] = [
+    pub const ALL: [Area; 16] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -67,6 +71,8 @@ impl Area {
         Area::Keys,
         Area::Competence,
         Area::Communications,
+        Area::Reviews,
+        Area::Actions,
     ];
 
     /// The area's key in the document's root map.
@@ -86,6 +92,8 @@ impl Area {
             Area::Keys => "keys",
             Area::Competence => "competence",
             Area::Communications => "communications",
+            Area::Reviews => "reviews",
+            Area::Actions => "actions",
         }
     }
 
@@ -124,7 +132,18 @@ const NESTED_MAPS: [(Area, &str); 2] = [
 
 /// The long texts whose splices are applied to the state as they are: a
 /// keystroke costs one keystroke, however long the text.
-const TEXTS: [(Area, &str); 2] = [(Area::Policies, "body"), (Area::Objectives, "description")];
+const TEXTS: [(Area, &str); 10] = [
+    (Area::Policies, "body"),
+    (Area::Objectives, "description"),
+    (Area::Reviews, "minutes"),
+    (Area::Reviews, "notes_a"),
+    (Area::Reviews, "notes_b"),
+    (Area::Reviews, "notes_c"),
+    (Area::Reviews, "notes_d"),
+    (Area::Reviews, "notes_e"),
+    (Area::Reviews, "notes_f"),
+    (Area::Reviews, "notes_g"),
+];
 
 /// What changed inside one record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -482,6 +501,7 @@ impl WorkspaceDoc {
                 (Area::Objectives, "description") => {
                     state.objectives.get_mut(id).map(|o| &mut o.description)
                 }
+                (Area::Reviews, field) => state.reviews.get_mut(id).and_then(|r| r.text_mut(field)),
                 _ => None,
             };
             let Some(text) = text else {
@@ -520,6 +540,8 @@ impl WorkspaceDoc {
             Area::Keys => state.keys.clear(),
             Area::Competence => state.competence.clear(),
             Area::Communications => state.communications.clear(),
+            Area::Reviews => state.reviews.clear(),
+            Area::Actions => state.actions.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -565,6 +587,8 @@ impl WorkspaceDoc {
             Area::Keys => put(self, &mut state.keys, area, id),
             Area::Competence => put(self, &mut state.competence, area, id),
             Area::Communications => put(self, &mut state.communications, area, id),
+            Area::Reviews => put(self, &mut state.reviews, area, id),
+            Area::Actions => put(self, &mut state.actions, area, id),
         }
     }
 }

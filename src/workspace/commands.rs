@@ -115,6 +115,7 @@ impl WorkspaceDoc {
             scope,
             created_at: now,
             founder: String::new(),
+            review_every_months: None,
         };
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
@@ -123,7 +124,17 @@ impl WorkspaceDoc {
         // would each make their own, and one map's records would be hidden.
         ws.map(ROOT, "budget")?;
         ws.map(ROOT, "fte")?;
-        for key in ["people", "roles", "policies", "trainings", "keys"] {
+        for key in [
+            "people",
+            "roles",
+            "policies",
+            "trainings",
+            "keys",
+            "competence",
+            "communications",
+            "reviews",
+            "actions",
+        ] {
             ws.map(ROOT, key)?;
         }
         // The fixed rows (the ten ISMS activities, the eight duties of 5.1)
@@ -394,6 +405,7 @@ impl WorkspaceDoc {
             scope,
             created_at: old.created_at,
             founder: old.founder.clone(),
+            review_every_months: old.review_every_months,
         };
         if meta == old {
             return Ok(());

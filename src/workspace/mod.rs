@@ -19,6 +19,7 @@ pub mod model;
 pub mod overview;
 pub mod policies;
 pub mod resources;
+pub mod reviews;
 pub mod roles;
 pub mod sample;
 pub mod signing;

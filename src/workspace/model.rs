@@ -53,6 +53,12 @@ pub struct Workspace {
     /// Communications (clause 7.4) by id.
     #[autosurgeon(missing = "Default::default")]
     pub communications: BTreeMap<String, crate::workspace::communication::Communication>,
+    /// Management reviews (clause 9.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub reviews: BTreeMap<String, crate::workspace::reviews::Review>,
+    /// Actions decided by management reviews (9.3.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub actions: BTreeMap<String, crate::workspace::reviews::Action>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]
@@ -76,6 +82,9 @@ pub struct Meta {
     /// ([`crate::workspace::signing`]). Empty in workspaces made before signing.
     #[autosurgeon(missing = "Default::default")]
     pub founder: String,
+    /// How often management reviews are held, in months (clause 9.3).
+    #[autosurgeon(missing = "Default::default")]
+    pub review_every_months: Option<u32>,
 }
 
 /// That a record was archived rather than deleted: it is kept, with its

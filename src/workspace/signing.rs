@@ -185,6 +185,15 @@ pub enum Act<'a> {
         /// The duty's letter, "a" … "h".
         duty: &'a str,
     },
+    /// The chair's sign-off of a management review's revision.
+    ReviewSignOff {
+        /// The review's record id.
+        review: &'a str,
+        /// The revision signed, from 1.
+        revision: u32,
+        /// SHA-256 (hex) of the signed content.
+        digest: &'a str,
+    },
 }
 
 impl Act<'_> {
@@ -201,6 +210,13 @@ impl Act<'_> {
                 date,
             } => format!("approve budget line {line}: {amount} {currency} minor units on {date}"),
             Act::DutyConfirmation { duty } => format!("confirm clause 5.1 {duty}"),
+            Act::ReviewSignOff {
+                review,
+                revision,
+                digest,
+            } => {
+                format!("sign off management review {review} revision {revision} content {digest}")
+            }
         }
     }
 }

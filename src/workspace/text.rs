@@ -19,6 +19,9 @@ use crate::workspace::{CommandError, Millis, WorkspaceDoc};
 pub enum LongText {
     /// The body of the policy with this id.
     PolicyBody(String),
+    /// The minutes or an input's notes (the field, one of
+    /// [`crate::workspace::reviews::REVIEW_TEXTS`]) of a management review.
+    ReviewText(String, &'static str),
 }
 
 impl LongText {
@@ -26,11 +29,19 @@ impl LongText {
     pub fn key(&self) -> String {
         match self {
             LongText::PolicyBody(id) => format!("policy:{id}"),
+            LongText::ReviewText(id, field) => format!("review:{id}:{field}"),
         }
     }
 
     /// The text a [`LongText::key`] names.
     pub fn from_key(key: &str) -> Option<LongText> {
+        if let Some(rest) = key.strip_prefix("review:") {
+            let (id, field) = rest.split_once(':')?;
+            let field = crate::workspace::reviews::REVIEW_TEXTS
+                .into_iter()
+                .find(|f| *f == field)?;
+            return (!id.is_empty()).then(|| LongText::ReviewText(id.to_owned(), field));
+        }
         key.strip_prefix("policy:")
             .filter(|id| !id.is_empty())
             .map(|id| LongText::PolicyBody(id.to_owned()))
@@ -124,6 +135,7 @@ impl WorkspaceDoc {
     fn long_text_obj(&self, text: &LongText) -> Result<ObjId, CommandError> {
         match text {
             LongText::PolicyBody(id) => self.body_obj(id),
+            LongText::ReviewText(id, field) => self.review_text_obj(id, field),
         }
     }
 
@@ -139,6 +151,9 @@ impl WorkspaceDoc {
     ) -> Result<(), CommandError> {
         match text {
             LongText::PolicyBody(id) => self.splice_policy_body(id, pos, del, insert, now),
+            LongText::ReviewText(id, field) => {
+                self.splice_review_text(id, field, pos, del, insert, now)
+            }
         }
     }
 

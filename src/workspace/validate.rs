@@ -139,6 +139,26 @@ pub enum Field {
     CommunicatedBy,
     /// Where a policy is made available to interested parties.
     AvailabilityNote,
+    /// The day of a management review.
+    ReviewDate,
+    /// Who chairs a management review.
+    ReviewChair,
+    /// How often management reviews are held.
+    ReviewInterval,
+    /// What an action is.
+    ActionTitle,
+    /// Who owns an action.
+    ActionOwner,
+    /// When an action is due.
+    ActionDue,
+    /// The day of an action's progress.
+    ActionUpdateDate,
+    /// A note on an action's progress.
+    ActionNote,
+    /// What a review decided.
+    DecisionText,
+    /// A review's conclusion in words.
+    ConclusionStatement,
 }
 
 /// One field's problem, in words a person can act on.
