@@ -16,4 +16,14 @@ for file in $files; do
 done
 sed -i "s|'__CHARTER_FILES__'|$list|; s|__CHARTER_VERSION__|$version|" sw.js
 grep -q "__CHARTER_" sw.js && { echo "precache: sw.js still holds a placeholder" >&2; exit 1; }
+# Release builds ship precompressed copies (brotli 11, gzip 9) beside each file; the relay
+# serves them to browsers that accept them instead of compressing on every request. Done here,
+# after sw.js is written: Trunk runs post_build hooks at the same time, so a hook of its own
+# could compress the service worker before its list and version are in it.
+if [ "${TRUNK_PROFILE:-}" = release ]; then
+  for f in ./*.wasm ./*.js ./*.css; do
+    [ -f "$f" ] || continue
+    brotli -f -q 11 -k "$f" && gzip -f -9 -k "$f" || exit 1
+  done
+fi
 exit 0

@@ -13,6 +13,11 @@ pub const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=315
 /// For everything else, above all `index.html`: the browser may keep it but must revalidate.
 pub const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 
+/// For the service worker: never kept. `ServeDir` validates by a `Last-Modified` of whole
+/// seconds, so a new `sw.js` written within the second of the old one (or an older build put
+/// back) would be answered 304 to the browser's update check, which would then see no update.
+pub const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+
 /// Whether a file name carries Trunk's content hash: `name-<hash>.ext` or `name-<hash>_bg.wasm`.
 ///
 /// Trunk writes the 64-bit seahash as `{:x}`, without zero padding, so one build in sixteen has
@@ -50,9 +55,16 @@ pub fn is_hashed_path(path: &str) -> bool {
 /// a deploy) must not stick in the cache.
 pub async fn set_cache_control(request: Request, next: Next) -> Response {
     let hashed = is_hashed_path(request.uri().path());
+    let service_worker = request.uri().path() == "/sw.js";
     let mut response = next.run(request).await;
     let fresh = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
-    let policy = if hashed && fresh { IMMUTABLE } else { NO_CACHE };
+    let policy = if service_worker {
+        NO_STORE
+    } else if hashed && fresh {
+        IMMUTABLE
+    } else {
+        NO_CACHE
+    };
     response
         .headers_mut()
         .entry(CACHE_CONTROL)

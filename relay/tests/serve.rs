@@ -55,6 +55,7 @@ impl Site {
         )
         .unwrap();
         std::fs::write(dist.join("manifest.json"), "{\"name\": \"Charter\"}\n").unwrap();
+        std::fs::write(dist.join("sw.js"), "const VERSION = '1';\n").unwrap();
         std::fs::write(root.path().join("secret.txt"), SECRET).unwrap();
         Self { root }
     }
@@ -189,6 +190,19 @@ async fn files_without_a_hash_are_revalidated() {
     assert_eq!(
         header(response.headers(), header::CACHE_CONTROL),
         "no-cache"
+    );
+}
+
+#[tokio::test]
+async fn the_service_worker_is_never_kept_so_an_update_check_always_sees_the_new_one() {
+    // Validating by a Last-Modified of whole seconds would answer 304 to a worker written
+    // within the second of the one the browser has, and the browser would see no update.
+    let site = Site::new();
+    let response = site.get("/sw.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header(response.headers(), header::CACHE_CONTROL),
+        "no-store"
     );
 }
 

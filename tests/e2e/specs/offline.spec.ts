@@ -2,7 +2,7 @@
 // keeps the build, edits made offline are stored and survive an offline reload, and a new
 // build is offered with a button — never swapped in by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -90,7 +90,12 @@ test('a new build is offered with a button and reloading picks it up', async ({ 
     const source = readFileSync(worker, 'utf8');
     const version = /const VERSION = '([0-9a-f]+)'/.exec(source)?.[1];
     expect(version).toBeTruthy();
+    const { mtime } = statSync(worker);
     writeFileSync(worker, source.replace(`'${version}'`, `'${version}0'`));
+    // A real deploy is seconds apart; here the copy and the change fall in one second, and a
+    // server that validates by whole seconds would call the new worker unchanged.
+    const later = new Date(mtime.getTime() + 2_000);
+    utimesSync(worker, later, later);
     // The precompressed copies would still be the old build's.
     rmSync(`${worker}.br`, { force: true });
     rmSync(`${worker}.gz`, { force: true });
