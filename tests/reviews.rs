@@ -220,10 +220,7 @@ fn open_actions_carry_forward_across_three_reviews_and_close_where_done() {
         "{:?}",
         summary.lines
     );
-    assert_eq!(
-        summary.lines[0].link,
-        format!("reviews/actions#record-{awareness}")
-    );
+    assert_eq!(summary.lines[0].link, format!("actions#record-{awareness}"));
     assert!(summary.lines[2].text.starts_with("Done on 2026-09-01"));
     let _ = suppliers;
 }

@@ -34,6 +34,9 @@ pub fn DashboardSection() -> impl IntoView {
                     Area::People,
                     Area::Commitment,
                     Area::Competence,
+                    Area::Meta,
+                    Area::Reviews,
+                    Area::Actions,
                 ],
                 |s| Overview::of(s, &day),
             )
@@ -57,6 +60,7 @@ pub fn DashboardSection() -> impl IntoView {
                 <PoliciesTile overview=overview base=Signal::derive(base)/>
                 <TrainingTile overview=overview base=Signal::derive(base)/>
                 <CommitmentTile overview=overview base=Signal::derive(base)/>
+                <ReviewTile overview=overview base=Signal::derive(base)/>
             </div>
         </section>
     }
@@ -168,8 +172,16 @@ fn AttentionTile(
             PolicyInForce::One { .. } => None,
         };
         let policy = policy.map(|text| (1, text, format!("{base}/policies")));
+        let review = o.review.due.as_ref().filter(|_| o.review.overdue).map(|due| {
+            (
+                1,
+                format!("The management review is overdue (due {})", locale::date(due)),
+                format!("{base}/reviews"),
+            )
+        });
         policy
             .into_iter()
+            .chain(review)
             .chain([
                 (
                     o.overdue,
@@ -220,6 +232,15 @@ fn AttentionTile(
                         "budget lines awaiting approval",
                     ),
                     format!("{base}/resources"),
+                ),
+                (
+                    o.actions_overdue,
+                    counted(
+                        o.actions_overdue,
+                        "overdue action from management reviews",
+                        "overdue actions from management reviews",
+                    ),
+                    format!("{base}/actions"),
                 ),
             ])
             .filter(|(n, _, _)| *n > 0)
@@ -430,6 +451,39 @@ fn CommitmentTile(
                     )
                 }}
             </p>
+        </Tile>
+    }
+}
+
+/// The management review: when the next is due, and the open actions.
+#[component]
+fn ReviewTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace's address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let line = move || {
+        let o = overview.get();
+        match (&o.review.due, o.review.overdue) {
+            (Some(due), true) => format!("Overdue: it was due on {}", locale::date(due)),
+            (Some(due), false) => format!("Next review due {}", locale::date(due)),
+            (None, _) => "No review planned and no interval set".to_owned(),
+        }
+    };
+    let actions = move || {
+        let o = overview.get();
+        format!(
+            "{}, {} overdue",
+            counted(o.actions_open, "open action", "open actions"),
+            o.actions_overdue
+        )
+    };
+    view! {
+        <Tile title="Management review">
+            <p class="figure-line" class:warning-text=move || overview.with(|o| o.review.overdue)>{line}</p>
+            <p><A href=move || format!("{}/actions", base.get())>{actions}</A></p>
+            <p><A href=move || format!("{}/reviews", base.get())>"Reviews and schedule"</A></p>
         </Tile>
     }
 }

@@ -21,6 +21,7 @@ pub(crate) mod policies;
 mod presence;
 mod profile;
 mod resources;
+mod reviews;
 mod roles;
 mod session;
 mod share;
@@ -136,6 +137,10 @@ pub fn App(
                         <Route path=path!("training") view=training::TrainingSection/>
                         <Route path=path!("communication") view=communication::CommunicationSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
+                        <Route path=path!("reviews") view=reviews::ReviewsSection/>
+                        <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
+                        <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>
+                        <Route path=path!("actions") view=reviews::ActionsSection/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
                         <Route path=path!("history") view=history::HistorySection/>
                     </ParentRoute>

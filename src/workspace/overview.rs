@@ -47,6 +47,12 @@ pub struct Overview {
     pub programmes: usize,
     /// The 5.1 checklist's progress.
     pub commitment: CommitmentProgress,
+    /// The management review schedule (9.3): when the next review is due.
+    pub review: crate::workspace::reviews::Schedule,
+    /// Open actions from management reviews.
+    pub actions_open: usize,
+    /// Open actions from management reviews past their due date.
+    pub actions_overdue: usize,
 }
 
 impl Overview {
@@ -91,6 +97,9 @@ impl Overview {
                 .filter(|p| p.archived.is_none())
                 .count(),
             commitment: commitment_progress(ws),
+            review: crate::workspace::reviews::schedule(ws, today),
+            actions_open: ws.actions.values().filter(|a| a.status.is_open()).count(),
+            actions_overdue: ws.actions.values().filter(|a| a.overdue(today)).count(),
         }
     }
 
@@ -117,8 +126,10 @@ impl Overview {
             + self.raci_warnings
             + self.competence_gaps
             + self.awaiting_approval
+            + self.actions_overdue
             > 0
             || self.policy_in_force.needs_attention()
+            || self.review.overdue
     }
 }
 

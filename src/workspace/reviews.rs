@@ -1162,7 +1162,7 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
                 c.action.due,
                 c.raised_in
             ),
-            format!("reviews/actions#record-{}", c.id),
+            format!("actions#record-{}", c.id),
         ));
     }
     out.insert("a".to_owned(), a);
