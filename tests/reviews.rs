@@ -693,3 +693,59 @@ fn review_texts_are_live_texts_with_their_own_keys() {
     assert!(message.contains("falls outside the text"));
     let _ = DAY;
 }
+
+#[test]
+fn a_duty_confirmation_holds_until_the_next_management_review() {
+    use charter::workspace::commitment::{Duty, DutyState, duty_state};
+    let mut s = setup();
+    s.doc
+        .set_duty_justification(
+            Duty::A,
+            "The policy and objectives are set by the board.",
+            NOW,
+        )
+        .unwrap();
+    s.doc.confirm_duty(Duty::A, true, NOW + 1).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert_eq!(duty_state(&ws, Duty::A), DutyState::Confirmed);
+    // A review planned, or held but not signed, changes nothing.
+    let id = plan(&mut s, "2026-06-20", NOW + 2);
+    complete(&mut s, &id, NOW + 3);
+    assert_eq!(
+        duty_state(&s.doc.read().unwrap(), Duty::A),
+        DutyState::Confirmed
+    );
+    // Once the review is signed, the confirmation must be given again.
+    s.doc.sign_off_review(&id, NOW + 4).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert_eq!(duty_state(&ws, Duty::A), DutyState::Lapsed);
+    assert_eq!(
+        charter::workspace::commitment::review_signed_since(&ws, NOW + 1),
+        Some("2026-06-20")
+    );
+    assert_eq!(
+        charter::workspace::commitment::commitment_progress(&ws).confirmed,
+        0
+    );
+    s.doc.confirm_duty(Duty::A, true, NOW + 5).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert_eq!(duty_state(&ws, Duty::A), DutyState::Confirmed);
+    assert!(matches!(
+        charter::workspace::signing::Trust {
+            founder: &ws.meta.founder,
+            pinned: None,
+            keys: &ws.keys,
+            roles: &ws.roles,
+        }
+        .verify(
+            &charter::workspace::signing::Act::DutyConfirmation { duty: "a" },
+            ws.commitment["a"]
+                .confirmation
+                .as_ref()
+                .unwrap()
+                .signature
+                .as_ref()
+        ),
+        Verdict::Verified { .. }
+    ));
+}

@@ -18,7 +18,8 @@ use crate::workspace::signing::Act;
 #[component]
 pub fn CommitmentSection() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
-    let progress = Memo::new(move |_| ws.state.read(&[Area::Commitment], commitment_progress));
+    // A duty's state depends on its evidence records and on the reviews signed since.
+    let progress = Memo::new(move |_| ws.state.read(&Area::ALL, commitment_progress));
     view! {
         <section class="commitment" aria-labelledby="commitment-heading">
             <div class="section-head">
@@ -211,8 +212,15 @@ fn DutyItem(
         });
         problem.set(result.err().map(|e| e.to_string()));
     });
+    let lapsed_since = Memo::new(move |_| {
+        let at = record.with(|r| r.confirmation.as_ref().map(|c| c.at))?;
+        ws.state.read(&[Area::Reviews], |s| {
+            crate::workspace::commitment::review_signed_since(s, at).map(str::to_owned)
+        })
+    });
     let toggle = move |_| {
-        let confirm = !record.with_untracked(|r| r.confirmation.is_some());
+        let confirm = !record.with_untracked(|r| r.confirmation.is_some())
+            || lapsed_since.get_untracked().is_some();
         let result = ws.run(&profile.author(), |doc, now| {
             doc.confirm_duty(duty, confirm, now)
         });
@@ -253,12 +261,13 @@ fn DutyItem(
                 <span
                     class="badge duty-status"
                     class:confirmed=move || state.get() == DutyState::Confirmed
-                    class:reopened=move || state.get() == DutyState::Reopened
+                    class:reopened=move || matches!(state.get(), DutyState::Reopened | DutyState::Lapsed)
                 >
                     {move || match state.get() {
                         DutyState::Open => "Open",
                         DutyState::Confirmed => "Confirmed",
                         DutyState::Reopened => "Reopened",
+                        DutyState::Lapsed => "Confirm again",
                     }}
                 </span>
             </div>
@@ -300,12 +309,17 @@ fn DutyItem(
                     "Reopened: the evidence this confirmation rested on has been deleted. Link a record, or write why none applies."
                 </p>
             </Show>
+            {move || lapsed_since.get().map(|day| view! {
+                <p class="notice warning">
+                    {format!("The management review of {} was signed since this confirmation. A confirmation holds until the next review: confirm it again for the period ahead.", crate::ui::locale::date(&day))}
+                </p>
+            })}
             {confirmation}
             {problem_notice(problem)}
             <Show when=move || editable(ws)>
                 <div class="actions">
-                    <button type="button" class:primary=move || !confirmed() on:click=toggle>
-                        {move || if confirmed() { "Withdraw confirmation" } else { "Confirm" }}
+                    <button type="button" class:primary=move || !confirmed() || lapsed_since.with(Option::is_some) on:click=toggle>
+                        {move || if lapsed_since.with(Option::is_some) { "Confirm again" } else if confirmed() { "Withdraw confirmation" } else { "Confirm" }}
                         <span class="visually-hidden">{format!(" duty 5.1 {letter}")}</span>
                     </button>
                 </div>

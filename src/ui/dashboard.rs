@@ -172,13 +172,21 @@ fn AttentionTile(
             PolicyInForce::One { .. } => None,
         };
         let policy = policy.map(|text| (1, text, format!("{base}/policies")));
-        let review = o.review.due.as_ref().filter(|_| o.review.overdue).map(|due| {
-            (
-                1,
-                format!("The management review is overdue (due {})", locale::date(due)),
-                format!("{base}/reviews"),
-            )
-        });
+        let review = o
+            .review
+            .due
+            .as_ref()
+            .filter(|_| o.review.overdue)
+            .map(|due| {
+                (
+                    1,
+                    format!(
+                        "The management review is overdue (due {})",
+                        locale::date(due)
+                    ),
+                    format!("{base}/reviews"),
+                )
+            });
         policy
             .into_iter()
             .chain(review)

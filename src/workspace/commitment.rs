@@ -113,6 +113,10 @@ pub enum DutyState {
     /// Confirmed once, but nothing supports it any more: the evidence it
     /// rested on was deleted and there is no justification.
     Reopened,
+    /// Confirmed before the last management review was signed: a
+    /// confirmation holds until the next review, where top management
+    /// confirms it again (issue 11, point 7).
+    Lapsed,
 }
 
 /// Whether `id` names a record that exists in `ws` (an objective, policy,
@@ -140,9 +144,20 @@ pub fn duty_state(ws: &Workspace, duty: Duty) -> DutyState {
     };
     match (&record.confirmation, is_supported(ws, record)) {
         (None, _) => DutyState::Open,
-        (Some(_), true) => DutyState::Confirmed,
         (Some(_), false) => DutyState::Reopened,
+        (Some(c), true) if review_signed_since(ws, c.at).is_some() => DutyState::Lapsed,
+        (Some(_), true) => DutyState::Confirmed,
     }
+}
+
+/// The meeting day of the first management review signed after `at`, if
+/// one was: a duty confirmed at `at` must then be confirmed again.
+pub fn review_signed_since(ws: &Workspace, at: Millis) -> Option<&str> {
+    ws.reviews
+        .values()
+        .filter(|r| r.signoff.as_ref().is_some_and(|s| s.at > at))
+        .map(|r| r.date.as_str())
+        .min()
 }
 
 /// A top-management member's confirmation of a duty.
@@ -312,7 +327,12 @@ impl WorkspaceDoc {
             self.require_name("a confirmation")?;
         }
         let record = self.duty_record(duty)?;
-        if record.confirmation.is_some() == confirmed {
+        // A confirmation from before the last signed review may be given again.
+        let lapsed = record
+            .confirmation
+            .as_ref()
+            .is_some_and(|c| self.last_review_signoff().is_some_and(|at| at > c.at));
+        if record.confirmation.is_some() == confirmed && !(confirmed && lapsed) {
             return Ok(());
         }
         if confirmed

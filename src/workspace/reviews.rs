@@ -1668,6 +1668,20 @@ impl WorkspaceDoc {
         self.hydrate_entry(&map, id)
     }
 
+    /// When the latest sign-off of any review was given, reading only each
+    /// review's sign-off time.
+    pub fn last_review_signoff(&self) -> Option<Millis> {
+        let map = self.existing_map(ROOT, "reviews")?;
+        self.doc
+            .keys(&map)
+            .filter_map(|id| {
+                let record = self.existing_map(map.clone(), &id)?;
+                let signoff = self.existing_map(record, "signoff")?;
+                hydrate_prop::<_, Millis, _, _>(&self.doc, &signoff, "at").ok()
+            })
+            .max()
+    }
+
     fn existing_review(&self, id: &str) -> Result<Review, CommandError> {
         self.review(id)?.ok_or(NOT_FOUND)
     }
