@@ -581,7 +581,13 @@ fn the_schedule_says_when_the_next_review_is_due_and_when_it_is_overdue() {
     let planned = schedule(&ws, "2026-06-01");
     assert_eq!(planned.planned, Some((id.clone(), "2026-09-10".to_owned())));
     assert_eq!(planned.due.as_deref(), Some("2026-09-10"));
-    assert!(schedule(&ws, "2026-09-11").overdue);
+    // Once its day has passed it counts as held (not signed yet): the next
+    // is due a year on.
+    let after = schedule(&ws, "2026-09-11");
+    assert_eq!(after.last_held.as_deref(), Some("2026-09-10"));
+    assert_eq!(after.due.as_deref(), Some("2027-09-10"));
+    assert!(!after.overdue);
+    assert!(schedule(&ws, "2027-09-11").overdue);
     // Once held (signed), the next is due a year after it.
     complete(&mut s, &id, NOW + 2);
     s.doc.sign_off_review(&id, NOW + 3).unwrap();

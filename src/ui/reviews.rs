@@ -551,12 +551,15 @@ fn ReviewView(id: String) -> impl IntoView {
         })
     };
     let id_for_view = id.clone();
+    // The page is drawn once per review: its parts follow their own pieces
+    // of the record, so a keystroke re-renders the field it is in, no more.
+    let exists = Memo::new(move |_| review.with(Option::is_some));
     view! {
         <section class="review" aria-labelledby="review-heading">
             <p class="back"><A href=list_href>"All management reviews"</A></p>
             {move || {
                 let id = id_for_view.clone();
-                if review.with(Option::is_none) {
+                if !exists.get() {
                     return view! {
                         <EmptyState
                             title="This review does not exist"
@@ -715,9 +718,14 @@ fn SignedBanner(
             focus_later(confirm_ref);
         }
     });
+    let signed = Memo::new(move |_| {
+        review.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.signoff.clone().map(|s| (s, r.reference.clone())))
+        })
+    });
     move || {
-        let r = review.get()?;
-        let signoff = r.signoff.clone()?;
+        let (signoff, reference) = signed.get()?;
         let verdict = signoff_verdict(ws, &id, &signoff);
         let recorded = ws.state.read(&[Area::People], |s| {
             format!(
@@ -729,7 +737,6 @@ fn SignedBanner(
         });
         let changed_parts = changed.get();
         let id = id.clone();
-        let reference = r.reference.clone();
         Some(view! {
             <div class="card signed-banner" role="region" aria-label="Sign-off">
                 <p class="signed-lead">

@@ -1061,18 +1061,21 @@ pub struct Schedule {
     pub overdue: bool,
 }
 
-/// The schedule on `today`.
+/// The schedule on `today`. A review counts as held once it is signed or
+/// its day has passed (a past review not signed yet shows as such in the
+/// list); the next is the first one planned from today on.
 pub fn schedule(ws: &Workspace, today: &str) -> Schedule {
     let every = ws.meta.review_every_months.filter(|m| *m > 0);
     let list = reviews_in_order(ws);
+    let held = |r: &Review| r.signoff.is_some() || !r.former.is_empty() || r.date.as_str() < today;
     let last_held = list
         .iter()
         .rev()
-        .find(|(_, r)| r.signoff.is_some() || !r.former.is_empty())
+        .find(|(_, r)| held(r))
         .map(|(_, r)| r.date.clone());
     let planned = list
         .iter()
-        .find(|(_, r)| r.signoff.is_none() && r.former.is_empty())
+        .find(|(_, r)| !held(r))
         .map(|(id, r)| ((*id).clone(), r.date.clone()));
     let from_interval = every.and_then(|months| {
         let start = last_held
@@ -1080,6 +1083,7 @@ pub fn schedule(ws: &Workspace, today: &str) -> Schedule {
             .unwrap_or_else(|| crate::workspace::measurements::date_of(ws.meta.created_at));
         add_months(&start, months)
     });
+    // A review planned later than the interval allows is still late.
     let due = match (&planned, from_interval) {
         (Some((_, day)), Some(interval)) => Some(day.clone().min(interval)),
         (Some((_, day)), None) => Some(day.clone()),
