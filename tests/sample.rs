@@ -274,3 +274,139 @@ fn the_sample_builds_step_by_step_with_each_step_named() {
             .all(|m| m.name == "Ada" || people.contains(&m.name.as_str()))
     );
 }
+
+/// Issue 12: the sample has two past management reviews with their
+/// decisions and actions, some still open, and the next review planned
+/// ahead, whose input (a) carries those open actions at once.
+#[test]
+fn the_sample_has_two_past_reviews_whose_open_actions_carry_into_the_next() {
+    use charter::workspace::reviews::{
+        ActionStatus, Input, carried_actions, considered, raised_actions, reviews_in_order,
+        role_problems, summarise_inputs,
+    };
+    let doc = sample_workspace("Ada", NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let today = date_of(NOW);
+    let name = |id: &str| ws.people[id].name.as_str();
+
+    let reviews = reviews_in_order(&ws);
+    assert_eq!(reviews.len(), 3);
+    let (past, next) = reviews.split_at(2);
+    let (planned_id, planned) = next[0];
+    assert_eq!(ws.meta.review_every_months, Some(6));
+    for (id, review) in past {
+        assert!(review.date < today, "{}", review.reference);
+        assert_eq!(name(&review.chair), "Claire Hoffmann");
+        assert_eq!(review.decisions.len(), 2, "{}", review.reference);
+        // Every decision answers an input, and every input is considered.
+        assert!(review.decisions.values().all(|d| !d.inputs.is_empty()));
+        for input in Input::ALL {
+            assert!(
+                considered(review, input),
+                "{} ({:?})",
+                review.reference,
+                input
+            );
+        }
+        assert!(!review.minutes.as_str().trim().is_empty());
+        assert!(review.conclusion.is_complete());
+        assert!(review.prepared.is_some());
+        // Held but not signed: no browser of the chair holds a key.
+        assert!(!review.is_signed());
+        let actions = raised_actions(&ws, id);
+        assert_eq!(actions.len(), 3, "{}", review.reference);
+        let owners: std::collections::BTreeSet<&str> =
+            actions.iter().map(|(_, a)| name(&a.owner)).collect();
+        assert_eq!(owners.len(), 3, "{}", review.reference);
+        assert!(actions.iter().all(|(_, a)| !a.due.is_empty()));
+    }
+    let (first_id, first) = past[0];
+    let (second_id, second) = past[1];
+    // Two of the first review's actions were done before the second.
+    let done_before: Vec<_> = raised_actions(&ws, first_id)
+        .into_iter()
+        .filter(|(_, a)| {
+            a.closed_on
+                .as_deref()
+                .is_some_and(|d| d < second.date.as_str())
+        })
+        .collect();
+    assert_eq!(done_before.len(), 2);
+    assert!(
+        done_before
+            .iter()
+            .all(|(_, a)| a.status == ActionStatus::Done)
+    );
+    assert!(first.date < second.date);
+    // The second review's input (a) carried the first's open action, then
+    // the two closed since.
+    let carried = carried_actions(&ws, second_id);
+    assert_eq!(carried.len(), 3);
+    assert!(carried[0].action.status.is_open());
+    assert_eq!(carried[0].raised_in, first.reference);
+    // Of the second review's actions one is done, one overdue, one due ahead.
+    let second_actions = raised_actions(&ws, second_id);
+    assert_eq!(
+        second_actions
+            .iter()
+            .filter(|(_, a)| a.status == ActionStatus::Done)
+            .count(),
+        1
+    );
+    assert_eq!(
+        second_actions
+            .iter()
+            .filter(|(_, a)| a.overdue(&today))
+            .count(),
+        1
+    );
+    assert!(
+        second_actions
+            .iter()
+            .any(|(_, a)| a.status.is_open() && a.due > today)
+    );
+
+    // The next review: ahead, chaired by the chief executive with the same
+    // attendees, not prepared, no decisions or actions yet, not signed.
+    assert!(planned.date > today);
+    assert_eq!(planned.chair, first.chair);
+    assert_eq!(planned.attendees, first.attendees);
+    assert!(planned.prepared.is_none());
+    assert!(planned.decisions.is_empty());
+    assert!(raised_actions(&ws, planned_id).is_empty());
+    assert!(!planned.is_signed());
+    assert!(role_problems(&ws, planned).is_empty());
+    // Its input (a): the open actions of both reviews first, then the one
+    // closed since the second; none closed before the second review.
+    let carried = carried_actions(&ws, planned_id);
+    let open = carried.iter().filter(|c| c.action.status.is_open()).count();
+    assert_eq!(open, 3);
+    assert!(carried[..open].iter().all(|c| c.action.status.is_open()));
+    assert!(carried.iter().all(|c| {
+        c.action
+            .closed_on
+            .as_deref()
+            .is_none_or(|d| d >= second.date.as_str())
+    }));
+    let raised_in: std::collections::BTreeSet<&str> = carried.iter().map(|c| c.raised_in).collect();
+    assert_eq!(
+        raised_in.into_iter().collect::<Vec<_>>(),
+        [first.reference.as_str(), second.reference.as_str()]
+    );
+    assert!(carried.iter().any(|c| c.action.overdue(&today)));
+    let summary = &summarise_inputs(&ws, planned_id, &today)["a"];
+    assert_eq!(summary.lines.len(), carried.len());
+
+    // Written by the sample's own people: the chair, the secretary who
+    // prepared the packs, and the owners who recorded progress.
+    for (_, review) in past {
+        assert_eq!(review.prepared.as_ref().unwrap().by, "Priya Raman");
+        assert!(review.decisions.values().all(|d| d.by == "Claire Hoffmann"));
+    }
+    for action in ws.actions.values() {
+        for update in action.updates.values() {
+            assert_eq!(update.by, name(&action.owner));
+            assert!(update.date <= today);
+        }
+    }
+}

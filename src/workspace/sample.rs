@@ -1,7 +1,8 @@
 //! "Open a sample workspace": a realistic example organisation for demos and
 //! tests — eight objectives with a year of monthly measurements, twelve
 //! people in ten roles with a RACI matrix, six policies, four training
-//! programmes, a budget with people time, and the 5.1 checklist half done.
+//! programmes, a budget with people time, the 5.1 checklist half done, and
+//! two past management reviews whose open actions carry into the next one.
 //!
 //! Everything is written through the ordinary commands, so the sample is
 //! validated, merged and synced like any workspace. Dates are relative to
@@ -16,9 +17,13 @@ use crate::workspace::measurements::{
 };
 use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
+use crate::workspace::reviews::{
+    ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
+    ReviewDraft, summarise_inputs,
+};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
-use crate::workspace::{CommandError, Millis, ObjectiveDraft, WorkspaceDoc};
+use crate::workspace::{CommandError, Millis, ObjectiveDraft, Workspace, WorkspaceDoc};
 
 /// The sample organisation's name, shown as the workspace's title.
 pub const SAMPLE_ORGANISATION: &str = "Alder & Finch Logistics (sample)";
@@ -713,6 +718,211 @@ const FTE: [(usize, &str, &str); 4] = [
     (8, "0.3", "On-call rota shared with IT operations"),
 ];
 
+/// A past management review of the sample, chaired by the chief executive:
+/// its day, minutes, a note on each input (a) to (g), its decisions and
+/// the actions it raised.
+struct SampleReview {
+    /// Days from today (negative: in the past).
+    days: i64,
+    minutes: &'static str,
+    /// The notes on inputs (a) to (g), in order.
+    notes: [&'static str; 7],
+    /// Kind, what was decided, and the inputs it answers.
+    decisions: [(DecisionKind, &'static str, &'static [&'static str]); 2],
+    /// Title, owner, due (days from today), and the decision it carries out
+    /// (an index into `decisions`).
+    actions: [(&'static str, &'static str, i64, usize); 3],
+    /// Suitable, adequate, effective, and the conclusion in words.
+    conclusion: (bool, bool, bool, &'static str),
+}
+
+/// Who attends the reviews besides the chair: the other two members of top
+/// management, the CISO and the information security officer, who prepares
+/// the pack and takes the minutes.
+const REVIEW_ATTENDEES: [&str; 4] = [
+    "Martin Kessler",
+    "Aisha Okafor",
+    "Jonas Weber",
+    "Priya Raman",
+];
+
+/// The two past reviews: the first about thirteen months ago, when the
+/// certification was decided; the second about five months ago, after the
+/// move of the booking platform to the cloud. Their figures are the
+/// objectives' measurements of the time.
+const REVIEWS: [SampleReview; 2] = [
+    SampleReview {
+        days: -395,
+        minutes: "Management review in the Hamburg office, 10:00 to 12:00: the first since the ISMS project started. Chair: Claire Hoffmann. Present: Martin Kessler, Aisha Okafor, Jonas Weber, Priya Raman. Minutes: Priya Raman.\n\nJonas Weber presented the gap assessment made with Oliver Grant (ISMS consultant) and the first risk assessment. Claire Hoffmann asked whether the gaps can be closed within a year. Jonas Weber: multi-factor sign-in and the supplier annex can; the continuity plan depends on the move of the booking platform to the cloud.\n\nMartin Kessler confirmed that the budget for tools and training can be found this year if the certification is decided now. Aisha Okafor asked for few objectives, measured monthly, so that the next review can see progress.\n\nThe review went through the seven inputs (notes on each), took two decisions and raised three actions. Next review after the move to the cloud, in about six months.",
+        notes: [
+            "The first management review of the ISMS: there are no actions from earlier reviews. The findings of the gap assessment are tracked in the risk treatment plan (input f).",
+            "External: two large customers (a retailer and a pharmaceutical distributor) will require ISO/IEC 27001 certification in their tenders from next year, and the NIS2 transposition is expected to bring freight forwarders of our size into scope. Internal: the booking platform moves from the Hamburg server room to a cloud region within the year; the Rotterdam office has grown from 9 to 15 people.",
+            "Customers now send a security questionnaire with every tender and ask to be told of a breach within 24 hours. The cyber insurer will require multi-factor sign-in on all remote access at the next renewal. The works council asked to be consulted before any monitoring of staff devices.",
+            "No internal audit yet, and no objectives measured yet. Four security incidents in six months, two of medium severity (a lost laptop; a shipping manifest sent to the wrong customer), resolved in 74 hours on average. Phishing simulation baseline: 14% clicked. Critical patches installed within 14 days: about 70%. One of six restore tests of the booking database failed (retention set wrongly).",
+            "Two customer questionnaires passed with remarks on supplier management. The insurer's assessment flagged remote access without a second factor. In the staff survey the password rules were the most named burden.",
+            "First risk assessment done: 38 risks, 9 above the acceptance criteria. Highest: ransomware on the booking platform, a supplier compromised through the customs broker interface, phishing of the finance team. The risk owners approved the treatment plan; 3 of its 14 actions are done.",
+            "Automatic patch rings for laptops; a report button for phishing e-mails; a security annex for supplier contracts; one identity provider for multi-factor sign-in on every system.",
+        ],
+        decisions: [
+            (
+                DecisionKind::Change,
+                "Seek ISO/IEC 27001 certification for the booking platform, customer and shipment data, and the Hamburg and Rotterdam offices, with the stage 1 audit within eighteen months. Close first the gaps that customers and the cyber insurer named.",
+                &["b", "c", "e", "f"],
+            ),
+            (
+                DecisionKind::Improvement,
+                "Adopt eight information security objectives for the coming year (phishing, patching, awareness, incident resolution, supplier agreements, restore tests, privileged access, risk treatment), measured monthly and reported to each management review.",
+                &["d", "g"],
+            ),
+        ],
+        actions: [
+            (
+                "Enforce multi-factor sign-in for all remote access",
+                "Lukas Brandt",
+                -200,
+                0,
+            ),
+            (
+                "Add the security annex to the supplier contract and send it to the twenty critical suppliers",
+                "Martin Kessler",
+                -270,
+                1,
+            ),
+            (
+                "Write and test a continuity plan for the booking platform",
+                "Aisha Okafor",
+                -250,
+                0,
+            ),
+        ],
+        conclusion: (
+            true,
+            false,
+            false,
+            "The ISMS is suitable for the scope the certification will cover. It is not yet adequate or effective: multi-factor sign-in, supplier agreements and a continuity plan are missing, and no objective is measured yet. The decisions and actions above address these gaps; the next review checks them.",
+        ),
+    },
+    SampleReview {
+        days: -160,
+        minutes: "Management review in the Rotterdam office and online, 14:00 to 16:30; held seven weeks later than planned, after the move of the booking platform to the cloud region. Chair: Claire Hoffmann. Present: Martin Kessler, Aisha Okafor, Jonas Weber, Priya Raman. Minutes: Priya Raman.\n\nPriya Raman presented the pack: the actions of the last review, the first months of measurements, and the internal audit of clauses 4 to 7. Tomasz Zieliński's two minor findings were discussed; both have a corrective action.\n\nMartin Kessler reported that eight critical suppliers have not signed the annex, two of them because of its liability clause. Claire Hoffmann asked for a shorter annex rather than exceptions. Aisha Okafor explained the continuity plan's delay: the failover could only be tested after the move.\n\nThe review agreed to meet every six months until the certification audit.",
+        notes: [
+            "Multi-factor sign-in is enforced for all remote access, ten days early, and the supplier annex went to all twenty critical suppliers, twelve of whom signed. The continuity plan is late: it is drafted, but its failover test had to wait for the move to the cloud region. Aisha Okafor asks for a new due date after the test.",
+            "The booking platform now runs in the cloud region and the Hamburg server room is being emptied. Under the draft national NIS2 law Alder & Finch would be an important entity; registration is expected next year. A new customs data partner was connected.",
+            "Both large customers confirmed certification as a condition of renewal. The cyber insurer accepted the multi-factor evidence and lowered the premium. The works council agreed the notice on device monitoring.",
+            "Phishing clicks fell from 14% to 9%; critical patches within 14 days rose to 82% (target 95%); incidents took 58 hours on average to resolve (target 48); supplier agreements are stuck at 60% (target 90%); restore tests fully succeeded in four of the six months measured. First internal audit (Tomasz Zieliński, clauses 4 to 7): two minor nonconformities, the risk owners' acceptance of residual risks not recorded, and awareness records incomplete.",
+            "One customer complained that we told them late of a manifest sent to the wrong address (no personal data in it). The insurer's assessor found no major gaps. Staff like the phishing report button: a third of the simulated e-mails are now reported.",
+            "Risk assessment repeated after the move: 41 risks, 6 above the acceptance criteria (9 at the last review). Immutable backups lowered the ransomware risk; a compromised supplier is now the highest risk. Risk treatment actions closed on time: 66% (target 85%).",
+            "Run the quarterly access review through the identity provider; replace the supplier questionnaire with a supplier portal; join the logistics sector's information-sharing group.",
+        ],
+        decisions: [
+            (
+                DecisionKind::Change,
+                "Hold management reviews every six months until the certification audit. Give the continuity plan a new due date after its failover test in the cloud region, and escalate risk treatment actions to the COO after two missed dates.",
+                &["a", "b", "f"],
+            ),
+            (
+                DecisionKind::Resources,
+                "Fund a penetration test of the booking platform in this year's budget, and give procurement and the people team the time to close the supplier and awareness gaps before the stage 1 audit.",
+                &["c", "d", "e", "g"],
+            ),
+        ],
+        actions: [
+            (
+                "Record the risk owners' acceptance of residual risks (internal audit finding 1)",
+                "Jonas Weber",
+                -120,
+                0,
+            ),
+            (
+                "Get the security annex signed by the eight critical suppliers still missing",
+                "Martin Kessler",
+                -30,
+                1,
+            ),
+            (
+                "Complete the awareness training records for everyone in scope (internal audit finding 2)",
+                "Sofia Marquez",
+                45,
+                1,
+            ),
+        ],
+        conclusion: (
+            true,
+            true,
+            false,
+            "The ISMS remains suitable and, with the funding decided, adequate. It is not yet fully effective: supplier agreements are stuck at 60% and risk treatment actions close late. The two internal audit findings are being corrected. The ISMS can go to the stage 1 audit once the open actions are closed.",
+        ),
+    },
+];
+
+/// Progress on the reviews' actions, oldest first, recorded by their
+/// owners: review index, action index, days from today, status, note.
+const ACTION_UPDATES: [(usize, usize, i64, ActionStatus, &str); 8] = [
+    (
+        0,
+        1,
+        -330,
+        ActionStatus::InProgress,
+        "Legal approved the annex; the contract template includes it.",
+    ),
+    (
+        0,
+        1,
+        -285,
+        ActionStatus::Done,
+        "Annex sent to all twenty critical suppliers; twelve have signed. The rest are followed up under the suppliers objective.",
+    ),
+    (
+        0,
+        0,
+        -260,
+        ActionStatus::InProgress,
+        "Identity provider chosen; pilot with IT operations and finance.",
+    ),
+    (
+        0,
+        2,
+        -240,
+        ActionStatus::InProgress,
+        "Plan drafted with IT operations. The failover test waits for the move to the cloud region.",
+    ),
+    (
+        0,
+        0,
+        -210,
+        ActionStatus::Done,
+        "Every remote sign-in asks for a second factor (identity provider report); the last two service accounts use keys.",
+    ),
+    (
+        1,
+        0,
+        -130,
+        ActionStatus::Done,
+        "Acceptance recorded and signed by the risk owners for all 41 risks in the register.",
+    ),
+    (
+        1,
+        1,
+        -75,
+        ActionStatus::InProgress,
+        "Still twelve of twenty signed: two suppliers refuse the liability clause. Legal is drafting a shorter annex.",
+    ),
+    (
+        0,
+        2,
+        -50,
+        ActionStatus::InProgress,
+        "Failover test in the cloud region passed: the platform was back in 3 h 40 min against a 4-hour target. The plan is being revised with the test's findings.",
+    ),
+];
+
+/// The continuity plan's new due date, days from today, given by the
+/// second review (its first decision): after the failover test.
+const CONTINUITY_PLAN_DUE: i64 = 14;
+
+/// The next review, planned this many days ahead and not held yet.
+const NEXT_REVIEW_IN: i64 = 21;
+
 /// Creates the sample workspace as `author`, with dates relative to `now`,
 /// in one go ([`SampleBuild`] takes it step by step).
 pub fn sample_workspace(author: &str, now: Millis) -> Result<WorkspaceDoc, CommandError> {
@@ -759,13 +969,14 @@ pub struct SampleBuild {
 impl SampleBuild {
     /// What each step writes, in plain words for a progress indicator; the
     /// first is done by [`SampleBuild::start`].
-    pub const STEPS: [&'static str; 6] = [
+    pub const STEPS: [&'static str; 7] = [
         "People and roles",
         "Policies",
         "Objectives and a year of measurements",
         "Training",
         "Budget",
         "Leadership commitment",
+        "Management reviews",
     ];
 
     /// Creates the workspace with its people, roles and responsibilities:
@@ -814,6 +1025,7 @@ impl SampleBuild {
             3 => self.in_own_copy(Self::training)?,
             4 => self.in_own_copy(Self::budget)?,
             5 => self.commitment()?,
+            6 => self.reviews()?,
             _ => return Ok(()),
         }
         self.done += 1;
@@ -1189,4 +1401,165 @@ impl SampleBuild {
             Ok(())
         })
     }
+
+    /// Runs `command` as the sample person called `name`, at the time of the
+    /// next change.
+    fn act<T>(
+        &mut self,
+        name: &str,
+        command: impl FnOnce(&mut WorkspaceDoc, Millis) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        let now = self.tick();
+        as_person(&mut self.doc, name, |doc| command(doc, now))
+    }
+
+    /// Two past management reviews, chaired by the chief executive, with
+    /// their packs, notes, decisions and actions, the actions' progress
+    /// since, the six-monthly interval the second one decided, and the next
+    /// review planned three weeks ahead, whose input (a) carries the open
+    /// actions of both. The past ones are not signed: no browser of the
+    /// chair holds a key. Written after the merge, as the chair and the
+    /// security officer act in the policies' copy and after the merge too.
+    fn reviews(&mut self) -> Result<(), CommandError> {
+        const CHAIR: &str = "Claire Hoffmann";
+        const SECRETARY: &str = "Priya Raman";
+        // The workspace as merged, read once for the packs' summaries; the
+        // reviews and actions written here are added to it as they change.
+        let mut ws = self.doc.read()?;
+        let draft = ReviewDraft {
+            date: String::new(),
+            chair: self.people[person_named(CHAIR)].clone(),
+            attendees: REVIEW_ATTENDEES
+                .iter()
+                .map(|name| self.people[person_named(name)].clone())
+                .collect(),
+        };
+        let mut raised: Vec<Vec<String>> = Vec::new();
+        let mut updates = ACTION_UPDATES.iter().peekable();
+        for sample in &REVIEWS {
+            // The progress on earlier actions made before this review.
+            while let Some(update) = updates.next_if(|u| u.2 < sample.days) {
+                self.update_action(&raised, update)?;
+            }
+            let date = self.date(sample.days);
+            let planned = ReviewDraft {
+                date: date.clone(),
+                ..draft.clone()
+            };
+            let id = self.act(CHAIR, |doc, now| doc.plan_review(&planned, now))?;
+            // The meeting's decisions, actions and conclusion, recorded by
+            // the chair.
+            let mut decisions = Vec::new();
+            for (kind, text, inputs) in sample.decisions {
+                let decided = DecisionDraft {
+                    text: text.to_owned(),
+                    kind,
+                    inputs: inputs.iter().map(|l| (*l).to_owned()).collect(),
+                };
+                decisions.push(self.act(CHAIR, |doc, now| doc.add_decision(&id, &decided, now))?);
+            }
+            let mut actions = Vec::new();
+            for (title, owner, due, decision) in sample.actions {
+                let action = ActionDraft {
+                    title: title.to_owned(),
+                    owner: self.people[person_named(owner)].clone(),
+                    due: self.date(due),
+                    decision: decisions[decision].clone(),
+                };
+                actions.push(self.act(CHAIR, |doc, now| doc.add_action(&id, &action, now))?);
+            }
+            let (suitable, adequate, effective, statement) = sample.conclusion;
+            let conclusion = Conclusion {
+                suitable: Some(suitable),
+                adequate: Some(adequate),
+                effective: Some(effective),
+                statement: statement.to_owned(),
+            };
+            self.act(CHAIR, |doc, now| doc.set_conclusion(&id, &conclusion, now))?;
+            // The pack, from the workspace as it stood on the day (the
+            // measurements taken by then, the earlier actions' states), and
+            // the notes and minutes, by the security officer. Written after
+            // the chair's records because every command on a review reads it
+            // whole: with the pack and texts already in it, the chair's
+            // commands made this step about 15 ms slower natively.
+            if let Some(review) = self.doc.review(&id)? {
+                ws.reviews.insert(id.clone(), review);
+            }
+            for action in raised.iter().flatten() {
+                if let Some(record) = self.doc.action(action)? {
+                    ws.actions.insert(action.clone(), record);
+                }
+            }
+            let summaries = summarise_inputs(&as_of(&ws, &date), &id, &date);
+            self.act(SECRETARY, |doc, now| {
+                doc.prepare_review(&id, summaries, now)
+            })?;
+            for (input, note) in Input::ALL.into_iter().zip(sample.notes) {
+                self.act(SECRETARY, |doc, now| {
+                    doc.splice_review_text(&id, input.notes_field(), 0, 0, note, now)
+                })?;
+            }
+            self.act(SECRETARY, |doc, now| {
+                doc.splice_review_text(&id, "minutes", 0, 0, sample.minutes, now)
+            })?;
+            raised.push(actions);
+        }
+        // What the second review decided: the continuity plan's new due
+        // date, and a review every six months.
+        let (title, owner, _, _) = REVIEWS[0].actions[2];
+        let replanned = ActionDraft {
+            title: title.to_owned(),
+            owner: self.people[person_named(owner)].clone(),
+            due: self.date(CONTINUITY_PLAN_DUE),
+            decision: String::new(),
+        };
+        let continuity = raised[0][2].clone();
+        self.act(CHAIR, |doc, now| {
+            doc.edit_action(&continuity, &replanned, now)
+        })?;
+        self.act(CHAIR, |doc, now| doc.set_review_interval(Some(6), now))?;
+        for update in updates {
+            self.update_action(&raised, update)?;
+        }
+        // The next review, with the same chair and attendees.
+        let next = ReviewDraft {
+            date: self.date(NEXT_REVIEW_IN),
+            ..draft
+        };
+        self.act(CHAIR, |doc, now| doc.plan_review(&next, now))?;
+        Ok(())
+    }
+
+    /// Records one of [`ACTION_UPDATES`] as the action's owner; `raised`
+    /// holds the actions' ids by review.
+    fn update_action(
+        &mut self,
+        raised: &[Vec<String>],
+        &(review, action, days, status, note): &(usize, usize, i64, ActionStatus, &str),
+    ) -> Result<(), CommandError> {
+        let update = ActionUpdateDraft {
+            status,
+            note: note.to_owned(),
+            date: self.date(days),
+        };
+        let today = self.date(0);
+        let id = &raised[review][action];
+        let owner = REVIEWS[review].actions[action].1;
+        self.act(owner, |doc, now| {
+            doc.update_action(id, &update, &today, now)
+        })
+    }
+}
+
+/// `ws` as it stood on `date`, for a review's pack: without the
+/// measurements taken after it, so the figures are those of the day. (The
+/// other records keep their state of today: the sample writes them all now.)
+fn as_of(ws: &Workspace, date: &str) -> Workspace {
+    let mut then = ws.clone();
+    for objective in then.objectives.values_mut() {
+        objective
+            .measurements
+            .retain(|_, m| m.date.as_str() <= date);
+    }
+    then
 }
