@@ -183,3 +183,15 @@ fn entries_written_by_earlier_versions_still_read() {
     assert_eq!(entry_from_json("not json"), None);
     assert_eq!(entry_from_json(r#"{"id":"01C"}"#), None, "no name");
 }
+
+/// The sample is built in the browser (the start page's "Open a sample
+/// workspace"): nothing on its way may need what wasm32 lacks, such as the
+/// system clock, which only panics there.
+#[wasm_bindgen_test]
+fn the_sample_builds_in_the_browser() {
+    let now = js_sys::Date::now() as i64;
+    let doc = charter::workspace::sample::sample_workspace("Claire Hoffmann", now).unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(ws.reviews.len(), 3);
+    assert!(!ws.actions.is_empty());
+}

@@ -805,10 +805,14 @@ pub fn considered(review: &Review, input: Input) -> bool {
 /// Why the chair and attendees do not meet 9.3 (top management reviews the
 /// ISMS): the chair and at least one attendee must hold Top management.
 pub fn role_problems(ws: &Workspace, review: &Review) -> Vec<String> {
-    let at = review_moment(review);
+    // Held at the meeting, or when the review was recorded: a past review
+    // entered afterwards predates the role holdings Charter knows of.
+    let moments = [review_moment(review), review.created_at];
     let holds = |person: &str| {
         ws.roles.values().any(|r| {
-            r.kind == RoleKind::TopManagement && r.archived.is_none() && r.held_by_at(person, at)
+            r.kind == RoleKind::TopManagement
+                && r.archived.is_none()
+                && moments.iter().any(|at| r.held_by_at(person, *at))
         })
     };
     let name = |id: &str| {
