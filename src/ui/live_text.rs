@@ -102,11 +102,7 @@ pub fn LiveText(
         let heads = shadow_heads.get_value();
         let text = target.get_value();
         let moved = ws.read_doc(|doc| {
-            let place = |pos: usize| {
-                doc.text_cursor(&text, pos, Some(&heads))
-                    .ok()
-                    .and_then(|c| doc.text_cursor_position(&text, &c))
-            };
+            let place = |pos: usize| doc.caret_now(&text, pos, &heads);
             Ok((place(start), place(end)))
         });
         let length = current.chars().count();

@@ -157,6 +157,30 @@ impl WorkspaceDoc {
         }
     }
 
+    /// Where a caret at code point `pos` of `text`, as it was at `at`, is
+    /// now: just after the character it followed, so that when others type
+    /// at the same place (two people appending to the minutes) each caret
+    /// stays after its own typing rather than jumping behind theirs. When that
+    /// character was deleted, the caret stays before the character it preceded.
+    pub fn caret_now(&self, text: &LongText, pos: usize, at: &[ChangeHash]) -> Option<usize> {
+        let before_next = self
+            .text_cursor(text, pos, Some(at))
+            .ok()
+            .and_then(|c| self.text_cursor_position(text, &c));
+        if pos == 0 {
+            return before_next;
+        }
+        let after_previous = self
+            .text_cursor(text, pos - 1, Some(at))
+            .ok()
+            .and_then(|c| self.text_cursor_position(text, &c))
+            .map(|p| p + 1);
+        match (after_previous, before_next) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// A cursor at code point `pos` of `text` as it was at `at` (now, when
     /// `None`): it names the character there, so it follows that character
     /// through other people's edits. The end of the text is [`Cursor::End`].

@@ -48,6 +48,7 @@ const SECTIONS: [string, string][] = [
   ['Training', 'Training and awareness'],
   ['Communication', 'Communication'],
   ['Commitment', 'Leadership commitment'],
+  ['Reviews', 'Management reviews'],
   ['Participants', 'Participants'],
   ['History', 'History'],
 ];
@@ -62,10 +63,27 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
   await page.getByRole('button', { name: 'Open a sample workspace' }).click();
   await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
   await waitUntilSaved(page);
-  for (const [link, heading] of SECTIONS) {
+  for (let [link, heading] of SECTIONS) {
     const nav = page.getByRole('navigation', { name: 'Workspace sections' });
     await nav.getByRole('link', { name: link, exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
+    if (link === 'Reviews') {
+      // A past review (its inputs, summaries, decisions, actions), its pack, and every action.
+      await check('Management reviews');
+      // The list is newest first: the last is the oldest, held and not signed.
+      const past = page.getByRole('list', { name: 'Management reviews' }).getByRole('link').last();
+      await past.click();
+      await expect(page.getByRole('heading', { level: 2, name: /^Management review MR-/ })).toBeVisible();
+      await check('A management review');
+      await page.getByRole('link', { name: 'Print the pack' }).click();
+      await expect(page.getByRole('article', { name: /^Management review pack/ })).toBeVisible();
+      await check('A review pack');
+      await page.getByRole('link', { name: 'Back to the review' }).click();
+      await page.getByRole('link', { name: 'All management reviews' }).click();
+      await page.getByRole('link', { name: 'All actions' }).click();
+      await expect(page.getByRole('heading', { level: 2, name: 'Actions from management reviews' })).toBeVisible();
+      link = 'Actions';
+    }
     if (link === 'Policies') {
       await page.getByRole('button', { name: 'Open Information security policy' }).click();
       await expect(page.getByRole('region', { name: 'Text of Information security policy' })).toBeVisible();
