@@ -122,6 +122,19 @@ fn pages_cover_every_change_once_and_filters_look_no_further_than_asked() {
         HistoryArea::of_message("Gave Ada the role Top management"),
         HistoryArea::PeopleAndRoles
     );
+    for message in [
+        "Recorded a decision in management review MR-2026-01: “Update the access control policy”",
+        "Action “Review the objective on phishing”: Open → Done on 2026-03-01",
+        "Changed action “Patch policy”: due 2026-01-01 → 2026-02-01",
+        "Noted progress on action “Patch policy”",
+        "Set management reviews to every 6 months",
+    ] {
+        assert_eq!(
+            HistoryArea::of_message(message),
+            HistoryArea::Reviews,
+            "{message}"
+        );
+    }
 }
 
 #[test]

@@ -755,3 +755,67 @@ fn a_duty_confirmation_holds_until_the_next_management_review() {
         Verdict::Verified { .. }
     ));
 }
+
+#[test]
+fn the_performance_input_gives_each_objective_its_latest_value_target_and_trend() {
+    use charter::workspace::ObjectiveDraft;
+    use charter::workspace::measurements::{Direction, MeasurementDraft};
+    let mut s = setup();
+    let objective = s
+        .doc
+        .add_objective(
+            &ObjectiveDraft {
+                title: "Phishing click rate".into(),
+                target: "5".into(),
+                unit: "%".into(),
+                direction: Some(Direction::AtMost),
+                owner_id: s.priya.clone(),
+                due: "2027-06-30".into(),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    for (date, value) in [
+        ("2026-03-31", "12"),
+        ("2026-04-30", "9"),
+        ("2026-05-31", "7"),
+    ] {
+        s.doc
+            .add_measurement(
+                &objective,
+                &MeasurementDraft {
+                    date: date.into(),
+                    value: value.into(),
+                    note: String::new(),
+                },
+                NOW,
+            )
+            .unwrap();
+    }
+    let id = plan(&mut s, "2026-06-20", NOW + 1);
+    let ws = s.doc.read().unwrap();
+    let d = &summarise_inputs(&ws, &id, "2026-06-19")["d"];
+    let line = d
+        .lines
+        .iter()
+        .find(|l| l.text.contains("Phishing click rate"))
+        .unwrap();
+    assert!(
+        line.text.starts_with(
+            "Monitoring and measurement: Phishing click rate: latest 7% on 2026-05-31, target 5%, improving;"
+        ),
+        "{}",
+        line.text
+    );
+    assert_eq!(line.link, format!("objectives#record-{objective}"));
+    // Where Charter holds nothing, the input says so and asks for notes.
+    let f = &summarise_inputs(&ws, &id, "2026-06-19")["f"];
+    assert!(!f.known);
+    assert!(
+        f.lines[0]
+            .text
+            .starts_with("Charter does not hold the risk assessment")
+    );
+    let _ = DAY;
+}

@@ -34,13 +34,15 @@ pub enum HistoryArea {
     Commitment,
     /// Signing keys.
     Signing,
+    /// Management reviews and their actions.
+    Reviews,
     /// Anything else.
     Other,
 }
 
 impl HistoryArea {
     /// Every area, in the order the filter offers them.
-    pub const ALL: [HistoryArea; 9] = [
+    pub const ALL: [HistoryArea; 10] = [
         HistoryArea::Workspace,
         HistoryArea::Objectives,
         HistoryArea::PeopleAndRoles,
@@ -49,6 +51,7 @@ impl HistoryArea {
         HistoryArea::Training,
         HistoryArea::Commitment,
         HistoryArea::Signing,
+        HistoryArea::Reviews,
         HistoryArea::Other,
     ];
 
@@ -63,6 +66,7 @@ impl HistoryArea {
             HistoryArea::Training => "Training",
             HistoryArea::Commitment => "Commitment",
             HistoryArea::Signing => "Signing keys",
+            HistoryArea::Reviews => "Management reviews",
             HistoryArea::Other => "Other",
         }
     }
@@ -78,6 +82,7 @@ impl HistoryArea {
             HistoryArea::Training => "training",
             HistoryArea::Commitment => "commitment",
             HistoryArea::Signing => "signing",
+            HistoryArea::Reviews => "reviews",
             HistoryArea::Other => "other",
         }
     }
@@ -95,6 +100,16 @@ impl HistoryArea {
         // Order matters: "the people time of role" is a resource, "key" a signing matter.
         if has(&["signing key", "founding key"]) {
             HistoryArea::Signing
+        } else if m.starts_with("action “")
+            || has(&[
+                "management review",
+                "progress on action",
+                "changed action “",
+            ])
+        {
+            // Before the others: an action's or decision's own words may
+            // name a policy or an objective.
+            HistoryArea::Reviews
         } else if has(&["budget line", "people time"]) {
             HistoryArea::Resources
         } else if has(&["policy"]) {

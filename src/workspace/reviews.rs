@@ -1210,10 +1210,25 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
         let target = objective
             .target_label()
             .map_or_else(String::new, |t| format!(", target {t}"));
+        // The trend over the measurements, in the direction that is better.
+        let trend = crate::workspace::measurements::trend_per_day(objective).map(|slope| {
+            let better = match objective.direction {
+                crate::workspace::measurements::Direction::AtLeast => slope,
+                crate::workspace::measurements::Direction::AtMost => -slope,
+            };
+            if better.abs() < 1e-9 {
+                ", steady"
+            } else if better > 0.0 {
+                ", improving"
+            } else {
+                ", worsening"
+            }
+        });
         d.lines.push(line(
             format!(
-                "Monitoring and measurement: {}: {measured}{target}; {}",
+                "Monitoring and measurement: {}: {measured}{target}{}; {}",
                 objective.title,
+                trend.unwrap_or_default(),
                 assessed_health(objective, day).0.label().to_lowercase()
             ),
             format!("objectives#record-{objective_id}"),
