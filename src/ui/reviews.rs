@@ -870,10 +870,10 @@ fn Agenda(id: String, review: Memo<Option<Review>>) -> impl IntoView {
                                     type="button"
                                     class="link-button"
                                     class:hidden=move || !leads.get() || current() || !editable(ws) || review.with(|r| r.as_ref().is_some_and(Review::is_signed))
-                                    aria-label=format!("Discuss input ({letter}) now")
                                     on:click=lead(letter)
                                 >
                                     "Discuss now"
+                                    <span class="visually-hidden">{format!(": input ({letter})")}</span>
                                 </button>
                             </li>
                         }
