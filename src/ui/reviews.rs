@@ -872,8 +872,8 @@ fn Agenda(id: String, review: Memo<Option<Review>>) -> impl IntoView {
                                     class:hidden=move || !leads.get() || current() || !editable(ws) || review.with(|r| r.as_ref().is_some_and(Review::is_signed))
                                     on:click=lead(letter)
                                 >
+                                    <span class="visually-hidden">{format!("Input ({letter}): ")}</span>
                                     "Discuss now"
-                                    <span class="visually-hidden">{format!(": input ({letter})")}</span>
                                 </button>
                             </li>
                         }

@@ -86,12 +86,12 @@ test('two people hold the planned review live: carry-forward, shared minutes, de
   await expect(claire.getByText('In this meeting now: you, Martin Kessler')).toBeVisible();
 
   // The chair leads the agenda; Martin sees where the meeting is.
-  await claire.getByRole('button', { name: 'Discuss now: input (b)' }).click();
+  await claire.getByRole('button', { name: 'Input (b): Discuss now' }).click();
   await expect(martin.getByRole('navigation', { name: 'Agenda' }).getByRole('status')).toHaveText(
     'Now discussing: (b) Changes in external and internal issues relevant to the ISMS',
   );
   // Only the chair's page offers to lead.
-  await expect(martin.getByRole('button', { name: 'Discuss now: input (c)' })).toBeHidden();
+  await expect(martin.getByRole('button', { name: 'Input (c): Discuss now' })).toBeHidden();
 
   // Both type into the minutes at once; both texts survive.
   const claireMinutes = claire.getByRole('textbox', { name: 'Minutes' });
