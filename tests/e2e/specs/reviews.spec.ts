@@ -295,4 +295,12 @@ test('a review is held and signed with the keyboard alone', async ({ page }) => 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('region', { name: 'Sign-off' }).getByText('Signature verified')).toBeVisible();
   await screenshot(page, 'review-keyboard-signed');
+
+  // A 5.1 confirmation holds until the next management review: the sample's confirmed
+  // duties now ask to be confirmed again, and the overview counts them unconfirmed.
+  await openSection(page, 'Commitment', 'Leadership commitment');
+  const duties = page.getByRole('list', { name: 'Leadership duties' });
+  await expect(duties.getByText('Confirm again', { exact: true }).first()).toBeVisible();
+  await expect(duties.getByText(/was signed since this confirmation/).first()).toBeVisible();
+  await expect(duties.getByText('Confirmed', { exact: true })).toHaveCount(0);
 });
