@@ -52,11 +52,21 @@ pub enum Area {
     Reviews,
     /// Actions from management reviews.
     Actions,
+    /// Risk criteria versions.
+    Criteria,
+    /// The risk register.
+    Risks,
+    /// The Statement of Applicability's rows.
+    Soa,
+    /// Approved versions of the Statement of Applicability.
+    SoaVersions,
+    /// The implementation plan's stages.
+    Stages,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 16] = [
+    pub const ALL: [Area; 21] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -73,6 +83,11 @@ impl Area {
         Area::Communications,
         Area::Reviews,
         Area::Actions,
+        Area::Criteria,
+        Area::Risks,
+        Area::Soa,
+        Area::SoaVersions,
+        Area::Stages,
     ];
 
     /// The area's key in the document's root map.
@@ -94,6 +109,11 @@ impl Area {
             Area::Communications => "communications",
             Area::Reviews => "reviews",
             Area::Actions => "actions",
+            Area::Criteria => "criteria",
+            Area::Risks => "risks",
+            Area::Soa => "soa",
+            Area::SoaVersions => "soa_versions",
+            Area::Stages => "stages",
         }
     }
 
@@ -542,6 +562,11 @@ impl WorkspaceDoc {
             Area::Communications => state.communications.clear(),
             Area::Reviews => state.reviews.clear(),
             Area::Actions => state.actions.clear(),
+            Area::Criteria => state.criteria.clear(),
+            Area::Risks => state.risks.clear(),
+            Area::Soa => state.soa.clear(),
+            Area::SoaVersions => state.soa_versions.clear(),
+            Area::Stages => state.stages.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -589,6 +614,11 @@ impl WorkspaceDoc {
             Area::Communications => put(self, &mut state.communications, area, id),
             Area::Reviews => put(self, &mut state.reviews, area, id),
             Area::Actions => put(self, &mut state.actions, area, id),
+            Area::Criteria => put(self, &mut state.criteria, area, id),
+            Area::Risks => put(self, &mut state.risks, area, id),
+            Area::Soa => put(self, &mut state.soa, area, id),
+            Area::SoaVersions => put(self, &mut state.soa_versions, area, id),
+            Area::Stages => put(self, &mut state.stages, area, id),
         }
     }
 }

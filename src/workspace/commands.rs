@@ -134,6 +134,11 @@ impl WorkspaceDoc {
             "communications",
             "reviews",
             "actions",
+            "criteria",
+            "risks",
+            "soa",
+            "soa_versions",
+            "stages",
         ] {
             ws.map(ROOT, key)?;
         }

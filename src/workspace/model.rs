@@ -59,6 +59,21 @@ pub struct Workspace {
     /// Actions decided by management reviews (9.3.3) by id.
     #[autosurgeon(missing = "Default::default")]
     pub actions: BTreeMap<String, crate::workspace::reviews::Action>,
+    /// Risk criteria versions (6.1.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub criteria: BTreeMap<String, crate::workspace::risks::CriteriaVersion>,
+    /// The risk register (6.1.2, 6.1.3, 8.2, 8.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub risks: BTreeMap<String, crate::workspace::risks::Risk>,
+    /// The Statement of Applicability (6.1.3 d) by control id.
+    #[autosurgeon(missing = "Default::default")]
+    pub soa: BTreeMap<String, crate::workspace::soa::SoaEntry>,
+    /// Approved versions of the Statement of Applicability by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub soa_versions: BTreeMap<String, crate::workspace::soa::SoaVersion>,
+    /// The implementation plan's stages by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub stages: BTreeMap<String, crate::workspace::plan::Stage>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]

@@ -185,6 +185,32 @@ pub enum Act<'a> {
         /// The duty's letter, "a" … "h".
         duty: &'a str,
     },
+    /// Approval of a version of the risk criteria.
+    CriteriaApproval {
+        /// The version's record id.
+        version: &'a str,
+        /// Its number.
+        number: u32,
+        /// SHA-256 (hex) of its scales, threshold and authorities.
+        digest: &'a str,
+    },
+    /// A risk owner's approval of the treatment plan and acceptance of the
+    /// residual risk.
+    RiskAcceptance {
+        /// The risk's record id.
+        risk: &'a str,
+        /// SHA-256 (hex) of what was accepted.
+        digest: &'a str,
+    },
+    /// Approval of a version of the Statement of Applicability.
+    SoaApproval {
+        /// The version's record id.
+        version: &'a str,
+        /// Its number.
+        number: u32,
+        /// SHA-256 (hex) of its rows.
+        digest: &'a str,
+    },
     /// The chair's sign-off of a management review's revision.
     ReviewSignOff {
         /// The review's record id.
@@ -210,6 +236,21 @@ impl Act<'_> {
                 date,
             } => format!("approve budget line {line}: {amount} {currency} minor units on {date}"),
             Act::DutyConfirmation { duty } => format!("confirm clause 5.1 {duty}"),
+            Act::CriteriaApproval {
+                version,
+                number,
+                digest,
+            } => format!("approve risk criteria {version} version {number} content {digest}"),
+            Act::RiskAcceptance { risk, digest } => {
+                format!("accept risk {risk} treatment and residual risk {digest}")
+            }
+            Act::SoaApproval {
+                version,
+                number,
+                digest,
+            } => format!(
+                "approve statement of applicability {version} version {number} content {digest}"
+            ),
             Act::ReviewSignOff {
                 review,
                 revision,

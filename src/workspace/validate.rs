@@ -159,6 +159,17 @@ pub enum Field {
     DecisionText,
     /// A review's conclusion in words.
     ConclusionStatement,
+    // --- Risk criteria and the risk register (risks.rs) ---
+    /// A risk's title.
+    RiskTitle,
+
+    // --- The Statement of Applicability (soa.rs) ---
+    /// Why a control is excluded.
+    SoaJustification,
+
+    // --- The implementation plan (plan.rs) ---
+    /// A stage's title.
+    StageTitle,
 }
 
 /// One field's problem, in words a person can act on.
