@@ -62,11 +62,17 @@ pub enum Area {
     SoaVersions,
     /// The implementation plan's stages.
     Stages,
+    /// Internal and external issues.
+    Issues,
+    /// Interested parties and their requirements.
+    Parties,
+    /// Versions of the ISMS scope.
+    Scopes,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 21] = [
+    pub const ALL: [Area; 24] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -88,6 +94,9 @@ impl Area {
         Area::Soa,
         Area::SoaVersions,
         Area::Stages,
+        Area::Issues,
+        Area::Parties,
+        Area::Scopes,
     ];
 
     /// The area's key in the document's root map.
@@ -114,6 +123,9 @@ impl Area {
             Area::Soa => "soa",
             Area::SoaVersions => "soa_versions",
             Area::Stages => "stages",
+            Area::Issues => "issues",
+            Area::Parties => "parties",
+            Area::Scopes => "scopes",
         }
     }
 
@@ -567,6 +579,9 @@ impl WorkspaceDoc {
             Area::Soa => state.soa.clear(),
             Area::SoaVersions => state.soa_versions.clear(),
             Area::Stages => state.stages.clear(),
+            Area::Issues => state.issues.clear(),
+            Area::Parties => state.parties.clear(),
+            Area::Scopes => state.scopes.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -619,6 +634,9 @@ impl WorkspaceDoc {
             Area::Soa => put(self, &mut state.soa, area, id),
             Area::SoaVersions => put(self, &mut state.soa_versions, area, id),
             Area::Stages => put(self, &mut state.stages, area, id),
+            Area::Issues => put(self, &mut state.issues, area, id),
+            Area::Parties => put(self, &mut state.parties, area, id),
+            Area::Scopes => put(self, &mut state.scopes, area, id),
         }
     }
 }

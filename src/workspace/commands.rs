@@ -116,6 +116,7 @@ impl WorkspaceDoc {
             created_at: now,
             founder: String::new(),
             review_every_months: None,
+            climate: Default::default(),
         };
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
@@ -139,6 +140,9 @@ impl WorkspaceDoc {
             "soa",
             "soa_versions",
             "stages",
+            "issues",
+            "parties",
+            "scopes",
         ] {
             ws.map(ROOT, key)?;
         }
@@ -411,6 +415,7 @@ impl WorkspaceDoc {
             created_at: old.created_at,
             founder: old.founder.clone(),
             review_every_months: old.review_every_months,
+            climate: old.climate.clone(),
         };
         if meta == old {
             return Ok(());

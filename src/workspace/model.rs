@@ -74,6 +74,15 @@ pub struct Workspace {
     /// The implementation plan's stages by id.
     #[autosurgeon(missing = "Default::default")]
     pub stages: BTreeMap<String, crate::workspace::plan::Stage>,
+    /// Internal and external issues (4.1) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub issues: BTreeMap<String, crate::workspace::context::ContextIssue>,
+    /// Interested parties and their requirements (4.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub parties: BTreeMap<String, crate::workspace::context::InterestedParty>,
+    /// Versions of the ISMS scope (4.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub scopes: BTreeMap<String, crate::workspace::context::ScopeVersion>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]
@@ -100,6 +109,9 @@ pub struct Meta {
     /// How often management reviews are held, in months (clause 9.3).
     #[autosurgeon(missing = "Default::default")]
     pub review_every_months: Option<u32>,
+    /// Whether climate change is a relevant issue (4.1, Amd 1:2024), and why.
+    #[autosurgeon(missing = "Default::default")]
+    pub climate: crate::workspace::context::Climate,
 }
 
 /// That a record was archived rather than deleted: it is kept, with its

@@ -1174,14 +1174,17 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
         ));
     }
     out.insert("a".to_owned(), a);
-    out.insert(
-        "b".to_owned(),
-        not_held("the organisation's external and internal issues (clause 4.1)"),
-    );
-    out.insert(
-        "c".to_owned(),
-        not_held("the interested parties and their requirements (clause 4.2)"),
-    );
+    // (b) and (c): what changed in the context since the review before.
+    let since = earlier_reviews(ws, id)
+        .last()
+        .map(|(_, r)| {
+            r.signoff
+                .as_ref()
+                .map_or_else(|| review_moment(r), |s| s.at)
+        })
+        .unwrap_or(ws.meta.created_at);
+    out.insert("b".to_owned(), issues_summary(ws, since));
+    out.insert("c".to_owned(), parties_summary(ws, since));
     // (d) performance.
     let day = day_number(today).unwrap_or_default();
     let mut d = Summary {
@@ -1337,6 +1340,89 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
     }
     out.insert("g".to_owned(), g);
     out
+}
+
+/// Input (b) from the issues register (4.1).
+fn issues_summary(ws: &Workspace, since: Millis) -> Summary {
+    use crate::workspace::context::{current_issues, issues_since};
+    let current = current_issues(ws).len();
+    if current == 0 && ws.meta.climate.relevant.is_none() {
+        return not_held("the organisation's external and internal issues (clause 4.1)");
+    }
+    let mut lines: Vec<SummaryLine> = issues_since(ws, since)
+        .into_iter()
+        .map(|(issue_id, i)| {
+            let state = if i.archived.is_some() {
+                "No longer applies"
+            } else if i.created_at > since {
+                "New"
+            } else {
+                "Changed"
+            };
+            line(
+                format!(
+                    "{state} ({}): {} Effect: {} (reviewed {})",
+                    i.kind.label().to_lowercase(),
+                    i.text,
+                    i.effect,
+                    i.reviewed
+                ),
+                format!("context#record-{issue_id}"),
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(line(
+            format!("No issue was recorded or changed since the last review ({current} in the register)."),
+            "context".to_owned(),
+        ));
+    }
+    let climate = &ws.meta.climate;
+    lines.push(line(
+        match climate.relevant {
+            Some(true) => format!("Climate change is a relevant issue: {}", climate.rationale),
+            Some(false) => format!(
+                "Climate change is not a relevant issue: {}",
+                climate.rationale
+            ),
+            None => "Whether climate change is a relevant issue is not answered yet.".to_owned(),
+        },
+        "context".to_owned(),
+    ));
+    Summary { known: true, lines }
+}
+
+/// Input (c) from the interested parties and their requirements (4.2).
+fn parties_summary(ws: &Workspace, since: Millis) -> Summary {
+    use crate::workspace::context::requirements_since;
+    if ws.parties.values().all(|p| p.archived.is_some()) {
+        return not_held("the interested parties and their requirements (clause 4.2)");
+    }
+    let mut lines: Vec<SummaryLine> = requirements_since(ws, since)
+        .into_iter()
+        .map(|(party, r)| {
+            let addressed = if r.addressed {
+                format!("addressed in {}", r.addressed_in)
+            } else {
+                "not addressed by the ISMS".to_owned()
+            };
+            line(
+                format!(
+                    "New {} requirement of {party}: {} ({addressed})",
+                    r.kind.label().to_lowercase(),
+                    r.text
+                ),
+                "context#parties".to_owned(),
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(line(
+            "No requirement of an interested party was recorded since the last review.".to_owned(),
+            "context#parties".to_owned(),
+        ));
+    }
+    Summary { known: true, lines }
 }
 
 fn unit_of(unit: &str) -> String {

@@ -211,6 +211,15 @@ pub enum Act<'a> {
         /// SHA-256 (hex) of its rows.
         digest: &'a str,
     },
+    /// Approval of a version of the ISMS scope.
+    ScopeApproval {
+        /// The version's record id.
+        version: &'a str,
+        /// Its number.
+        number: u32,
+        /// SHA-256 (hex) of its words.
+        digest: &'a str,
+    },
     /// The chair's sign-off of a management review's revision.
     ReviewSignOff {
         /// The review's record id.
@@ -251,6 +260,11 @@ impl Act<'_> {
             } => format!(
                 "approve statement of applicability {version} version {number} content {digest}"
             ),
+            Act::ScopeApproval {
+                version,
+                number,
+                digest,
+            } => format!("approve ISMS scope {version} version {number} content {digest}"),
             Act::ReviewSignOff {
                 review,
                 revision,

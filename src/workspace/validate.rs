@@ -139,6 +139,28 @@ pub enum Field {
     CommunicatedBy,
     /// Where a policy is made available to interested parties.
     AvailabilityNote,
+    /// An internal or external issue (4.1).
+    IssueText,
+    /// How an issue affects the ISMS.
+    IssueEffect,
+    /// When an issue was last reviewed.
+    IssueReviewed,
+    /// Why climate change is, or is not, relevant.
+    ClimateRationale,
+    /// An interested party's name.
+    PartyName,
+    /// A requirement of an interested party.
+    RequirementText,
+    /// Where the ISMS addresses a requirement.
+    RequirementWhere,
+    /// The scope statement.
+    ScopeStatement,
+    /// The scope's boundaries.
+    ScopeBoundaries,
+    /// The scope's interfaces.
+    ScopeInterfaces,
+    /// The scope's dependencies.
+    ScopeDependencies,
     /// The day of a management review.
     ReviewDate,
     /// Who chairs a management review.
