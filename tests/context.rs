@@ -274,3 +274,97 @@ fn context_changes_since_the_last_review_feed_inputs_b_and_c() {
     );
     let _ = old;
 }
+
+#[test]
+fn a_planned_change_states_what_6_3_asks_is_approved_signed_and_reviewed_afterwards() {
+    use charter::workspace::planned_changes::{ChangeDraft, ChangeState, change_digest};
+    let (mut doc, claire, priya) = workspace();
+    let Err(CommandError::Invalid(errors)) = doc.add_planned_change(&ChangeDraft::default(), NOW)
+    else {
+        panic!("an empty change was recorded");
+    };
+    for (field, message) in [
+        (Field::ChangeTitle, "Say what changes."),
+        (Field::ChangePurpose, "Say why the change is made."),
+        (
+            Field::ChangeConsequences,
+            "Say what the change could affect or break.",
+        ),
+        (
+            Field::ChangeIntegrity,
+            "Say how the ISMS keeps working while it changes.",
+        ),
+        (
+            Field::ChangeResponsible,
+            "Choose who is responsible for the change from People.",
+        ),
+    ] {
+        assert_eq!(errors.message(field), Some(message));
+    }
+    let id = doc
+        .add_planned_change(
+            &ChangeDraft {
+                title: "Move the booking platform to the cloud".into(),
+                purpose: "Resilience and lower cost.".into(),
+                consequences: "New supplier; data leaves our data centre.".into(),
+                integrity: "Both platforms run side by side for a month.".into(),
+                resources: "EUR 40,000 and two engineers for a quarter.".into(),
+                responsible: priya.clone(),
+                from_decision: "nonsense/also".into(),
+            },
+            NOW,
+        )
+        .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(ws.planned_changes[&id].state(), ChangeState::Proposed);
+    assert_eq!(
+        ws.planned_changes[&id].from_decision, "",
+        "an unknown decision is dropped"
+    );
+    // Reviewed only once approved.
+    assert!(matches!(
+        doc.review_planned_change(&id, "2026-06-01", "Done.", "2026-06-02", NOW),
+        Err(CommandError::NotAllowed(_))
+    ));
+    // Claire (top management, the founding key recorded for her) approves.
+    doc.put_forward_key(&claire, "Claire's laptop", NOW)
+        .unwrap();
+    doc.approve_planned_change(&id, NOW + 1).unwrap();
+    let ws = doc.read().unwrap();
+    let change = &ws.planned_changes[&id];
+    let verdict = Trust {
+        founder: &ws.meta.founder,
+        pinned: None,
+        keys: &ws.keys,
+        roles: &ws.roles,
+    }
+    .verify(
+        &Act::ChangeApproval {
+            change: &id,
+            digest: &change_digest(change),
+        },
+        change.approval.as_ref().unwrap().signature.as_ref(),
+    );
+    assert!(matches!(verdict, Verdict::Verified { .. }), "{verdict:?}");
+    let Err(CommandError::Invalid(errors)) =
+        doc.review_planned_change(&id, "2026-07-01", " ", "2026-06-02", NOW + 2)
+    else {
+        panic!("a review without an outcome, in the future, was recorded");
+    };
+    assert_eq!(
+        errors.message(Field::ChangeReviewDate),
+        Some("The day cannot be in the future.")
+    );
+    doc.review_planned_change(
+        &id,
+        "2026-06-01",
+        "Running in the cloud since May.",
+        "2026-06-02",
+        NOW + 3,
+    )
+    .unwrap();
+    assert_eq!(
+        doc.read().unwrap().planned_changes[&id].state(),
+        ChangeState::Reviewed
+    );
+}

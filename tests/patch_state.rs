@@ -10,8 +10,10 @@ use charter::workspace::changes::{Area, Touched};
 use charter::workspace::commitment::Duty;
 use charter::workspace::communication::{Channel, CommunicationDraft};
 use charter::workspace::competence::{CompetenceDraft, CompetenceKind};
+use charter::workspace::context::{IssueDraft, IssueKind, RequirementKind};
 use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
+use charter::workspace::planned_changes::ChangeDraft;
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use charter::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use charter::workspace::reviews::{
@@ -107,6 +109,10 @@ enum Step {
     Action(u8, u8),
     /// Prepares, concludes, signs or reopens a review.
     SignReview(u8),
+    /// Records an issue, or a requirement of a new party.
+    Context(u8),
+    /// Plans a change to the ISMS.
+    PlanChange(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -147,6 +153,8 @@ fn step() -> impl Strategy<Value = Step> {
         (n(), n()).prop_map(|(a, b)| Step::Decide(a, b)),
         (n(), n()).prop_map(|(a, b)| Step::Action(a, b)),
         n().prop_map(Step::SignReview),
+        n().prop_map(Step::Context),
+        n().prop_map(Step::PlanChange),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -541,6 +549,39 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                 2 => doc.sign_off_review(&id, now),
                 _ => doc.open_revision(&id, now),
             },
+            None => Ok(()),
+        },
+        Step::Context(n) if n % 2 == 0 => doc
+            .add_issue(
+                &IssueDraft {
+                    kind: IssueKind::External,
+                    text: format!("Issue {n} ☃"),
+                    effect: "Effect".into(),
+                    reviewed: "2026-01-01".into(),
+                },
+                "2026-06-01",
+                now,
+            )
+            .map(drop),
+        Step::Context(n) => doc.add_party(&format!("Party {n}"), now).and_then(|party| {
+            doc.add_requirement(&party, "A requirement", RequirementKind::Legal, None, now)
+                .map(drop)
+        }),
+        Step::PlanChange(p) => match person(p) {
+            Some(responsible) => doc
+                .add_planned_change(
+                    &ChangeDraft {
+                        title: format!("Change {p}"),
+                        purpose: "Why".into(),
+                        consequences: "What".into(),
+                        integrity: "How".into(),
+                        resources: String::new(),
+                        responsible,
+                        from_decision: String::new(),
+                    },
+                    now,
+                )
+                .map(drop),
             None => Ok(()),
         },
         Step::Sync => Ok(()),

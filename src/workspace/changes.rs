@@ -68,11 +68,13 @@ pub enum Area {
     Parties,
     /// Versions of the ISMS scope.
     Scopes,
+    /// Planned changes to the ISMS.
+    PlannedChanges,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 24] = [
+    pub const ALL: [Area; 25] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -97,6 +99,7 @@ impl Area {
         Area::Issues,
         Area::Parties,
         Area::Scopes,
+        Area::PlannedChanges,
     ];
 
     /// The area's key in the document's root map.
@@ -126,6 +129,7 @@ impl Area {
             Area::Issues => "issues",
             Area::Parties => "parties",
             Area::Scopes => "scopes",
+            Area::PlannedChanges => "planned_changes",
         }
     }
 
@@ -582,6 +586,7 @@ impl WorkspaceDoc {
             Area::Issues => state.issues.clear(),
             Area::Parties => state.parties.clear(),
             Area::Scopes => state.scopes.clear(),
+            Area::PlannedChanges => state.planned_changes.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -637,6 +642,7 @@ impl WorkspaceDoc {
             Area::Issues => put(self, &mut state.issues, area, id),
             Area::Parties => put(self, &mut state.parties, area, id),
             Area::Scopes => put(self, &mut state.scopes, area, id),
+            Area::PlannedChanges => put(self, &mut state.planned_changes, area, id),
         }
     }
 }

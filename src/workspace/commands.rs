@@ -143,6 +143,7 @@ impl WorkspaceDoc {
             "issues",
             "parties",
             "scopes",
+            "planned_changes",
         ] {
             ws.map(ROOT, key)?;
         }

@@ -19,6 +19,7 @@ pub mod measurements;
 pub mod model;
 pub mod overview;
 pub mod plan;
+pub mod planned_changes;
 pub mod policies;
 pub mod resources;
 pub mod reviews;

@@ -83,6 +83,9 @@ pub struct Workspace {
     /// Versions of the ISMS scope (4.3) by id.
     #[autosurgeon(missing = "Default::default")]
     pub scopes: BTreeMap<String, crate::workspace::context::ScopeVersion>,
+    /// Planned changes to the ISMS (6.3) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub planned_changes: BTreeMap<String, crate::workspace::planned_changes::PlannedChange>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]

@@ -220,6 +220,13 @@ pub enum Act<'a> {
         /// SHA-256 (hex) of its words.
         digest: &'a str,
     },
+    /// Top management's approval of a planned change to the ISMS.
+    ChangeApproval {
+        /// The change's record id.
+        change: &'a str,
+        /// SHA-256 (hex) of what the change is ([`crate::workspace::planned_changes::change_digest`]).
+        digest: &'a str,
+    },
     /// The chair's sign-off of a management review's revision.
     ReviewSignOff {
         /// The review's record id.
@@ -265,6 +272,9 @@ impl Act<'_> {
                 number,
                 digest,
             } => format!("approve ISMS scope {version} version {number} content {digest}"),
+            Act::ChangeApproval { change, digest } => {
+                format!("approve planned change {change} content {digest}")
+            }
             Act::ReviewSignOff {
                 review,
                 revision,

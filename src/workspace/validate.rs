@@ -161,6 +161,22 @@ pub enum Field {
     ScopeInterfaces,
     /// The scope's dependencies.
     ScopeDependencies,
+    /// What a planned change is.
+    ChangeTitle,
+    /// Why a change is made.
+    ChangePurpose,
+    /// What a change could affect.
+    ChangeConsequences,
+    /// How the ISMS keeps its integrity during a change.
+    ChangeIntegrity,
+    /// What a change needs.
+    ChangeResources,
+    /// Who is responsible for a change.
+    ChangeResponsible,
+    /// When a change was reviewed.
+    ChangeReviewDate,
+    /// What the review of a change found.
+    ChangeOutcome,
     /// The day of a management review.
     ReviewDate,
     /// Who chairs a management review.
