@@ -1002,7 +1002,7 @@ impl WorkspaceDoc {
         }
         let mut errors = ValidationErrors::default();
         let start = start.trim();
-        let schedule = template_schedule(start).filter(|_| parse_date(start).is_some());
+        let schedule = template_schedule(start);
         if schedule.is_none() {
             errors.push(
                 Field::StageStart,
