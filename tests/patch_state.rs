@@ -13,6 +13,7 @@ use charter::workspace::competence::{CompetenceDraft, CompetenceKind};
 use charter::workspace::context::{IssueDraft, IssueKind, RequirementKind};
 use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
+use charter::workspace::plan::{StageDraft, StageStatus};
 use charter::workspace::planned_changes::ChangeDraft;
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use charter::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
@@ -113,6 +114,10 @@ enum Step {
     Context(u8),
     /// Plans a change to the ISMS.
     PlanChange(u8),
+    /// Adds a stage to the plan (waiting for another), or the template.
+    AddStage(u8, u8),
+    /// Changes what a stage waits for, its status or its place; or deletes it.
+    EditStage(u8, u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -155,6 +160,8 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::SignReview),
         n().prop_map(Step::Context),
         n().prop_map(Step::PlanChange),
+        (n(), n()).prop_map(|(a, b)| Step::AddStage(a, b)),
+        (n(), n()).prop_map(|(a, b)| Step::EditStage(a, b)),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -582,6 +589,61 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                     now,
                 )
                 .map(drop),
+            None => Ok(()),
+        },
+        // A plan needs an owner: the first stage brings one along.
+        Step::AddStage(p, d) => match person(p).or_else(|| {
+            doc.add_person(
+                &PersonDraft {
+                    name: "Planner".into(),
+                    title: String::new(),
+                    email: String::new(),
+                },
+                now,
+            )
+            .ok()
+        }) {
+            Some(owner) if p % 8 == 0 => doc.add_plan_template("2026-01-05", &owner, now),
+            Some(owner) => doc
+                .add_stage(
+                    &StageDraft {
+                        title: format!("Stage {p}"),
+                        owner,
+                        start: format!("2026-0{}-01", 1 + p % 9),
+                        deadline: format!("2026-0{}-1{}", 1 + p % 9, d % 10),
+                        status: StageStatus::ALL[d as usize % 3],
+                        depends_on: nth(keys(&s.stages), d).into_iter().collect(),
+                        produces: policy(d)
+                            .map(|id| format!("policies:{id}"))
+                            .unwrap_or_default(),
+                    },
+                    now,
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::EditStage(n, d) => match nth(keys(&s.stages), n) {
+            Some(id) => match d % 4 {
+                0 => {
+                    let old = &s.stages[&id];
+                    doc.edit_stage(
+                        &id,
+                        &StageDraft {
+                            title: format!("{} v{d}", old.title),
+                            owner: old.owner.clone(),
+                            start: old.start.clone(),
+                            deadline: old.deadline.clone(),
+                            status: old.status,
+                            depends_on: nth(keys(&s.stages), d).into_iter().collect(),
+                            produces: old.produces.clone(),
+                        },
+                        now,
+                    )
+                }
+                1 => doc.set_stage_status(&id, StageStatus::ALL[n as usize % 3], now),
+                2 => doc.move_stage(&id, n % 2 == 0, now),
+                _ => doc.delete_stage(&id, now),
+            },
             None => Ok(()),
         },
         Step::Sync => Ok(()),

@@ -208,6 +208,16 @@ pub enum Field {
     // --- The implementation plan (plan.rs) ---
     /// A stage's title.
     StageTitle,
+    /// Who owns a stage (also the owner the plan template gives every stage).
+    StageOwner,
+    /// When a stage starts (also the day the plan template starts).
+    StageStart,
+    /// When a stage must be finished.
+    StageDeadline,
+    /// The stages a stage waits for.
+    StageDependsOn,
+    /// The record a stage produces.
+    StageProduces,
 }
 
 /// One field's problem, in words a person can act on.
