@@ -5,6 +5,7 @@ mod app_update;
 mod commitment;
 mod communication;
 mod competence;
+mod context;
 mod dashboard;
 mod export;
 mod form;
@@ -137,6 +138,7 @@ pub fn App(
                         <Route path=path!("training") view=training::TrainingSection/>
                         <Route path=path!("communication") view=communication::CommunicationSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
+                        <Route path=path!("context") view=context::ContextSection/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>

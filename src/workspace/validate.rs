@@ -147,6 +147,8 @@ pub enum Field {
     IssueReviewed,
     /// Why climate change is, or is not, relevant.
     ClimateRationale,
+    /// Whether climate change is relevant.
+    ClimateRelevant,
     /// An interested party's name.
     PartyName,
     /// A requirement of an interested party.

@@ -42,6 +42,7 @@ async function sidewaysScroll(page: Page): Promise<number> {
 const SECTIONS: [string, string][] = [
   ['Overview', 'Overview'],
   ['Objectives', 'Security objectives'],
+  ['Context', 'Context and scope'],
   ['People and roles', 'People and roles'],
   ['Resources', 'Resources'],
   ['Policies', 'Policies'],
