@@ -20,6 +20,15 @@ use crate::workspace::model::sort_list;
 use crate::workspace::signing::Act;
 use crate::workspace::{CommandError, Field};
 
+/// The text, or "None stated" when it is empty.
+fn or_none(text: &str) -> String {
+    if text.trim().is_empty() {
+        "None stated".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A requirement as listed: its text, kind, whether addressed, and where.
 type RequirementRow = (String, String, bool, String);
 
@@ -392,7 +401,7 @@ fn PartyItem(id: String, name: String, requirements: Vec<RequirementRow>) -> imp
                     value=addressed_in
                     error=errors.field(Field::RequirementWhere)
                 />
-                <button type="submit">"Add requirement"</button>
+                <div class="form-actions"><button type="submit">"Add requirement"</button></div>
             </form>
         </li>
     }
@@ -528,8 +537,8 @@ fn Scope() -> impl IntoView {
                                         <p class="pre">{v.statement.clone()}</p>
                                         <dl class="facts">
                                             <div class="fact"><dt>"Boundaries"</dt><dd class="pre">{v.boundaries.clone()}</dd></div>
-                                            <div class="fact"><dt>"Interfaces"</dt><dd class="pre">{v.interfaces.clone()}</dd></div>
-                                            <div class="fact"><dt>"Dependencies"</dt><dd class="pre">{v.dependencies.clone()}</dd></div>
+                                            <div class="fact"><dt>"Interfaces"</dt><dd class="pre">{or_none(&v.interfaces)}</dd></div>
+                                            <div class="fact"><dt>"Dependencies"</dt><dd class="pre">{or_none(&v.dependencies)}</dd></div>
                                         </dl>
                                         {note}
                                         <div class="item-actions" class:hidden=move || !approvable || !editable(ws)>
