@@ -18,6 +18,7 @@ mod measurements;
 mod objectives;
 mod participants;
 mod plan;
+mod plan_stages;
 pub(crate) mod policies;
 mod presence;
 mod profile;
@@ -139,6 +140,7 @@ pub fn App(
                         <Route path=path!("communication") view=communication::CommunicationSection/>
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
                         <Route path=path!("context") view=context::ContextSection/>
+                        <Route path=path!("plan") view=plan_stages::PlanSection/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>

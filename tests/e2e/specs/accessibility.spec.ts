@@ -43,6 +43,7 @@ const SECTIONS: [string, string][] = [
   ['Overview', 'Overview'],
   ['Objectives', 'Security objectives'],
   ['Context', 'Context and scope'],
+  ['Plan', 'Implementation plan'],
   ['People and roles', 'People and roles'],
   ['Resources', 'Resources'],
   ['Policies', 'Policies'],

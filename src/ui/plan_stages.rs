@@ -1,0 +1,334 @@
+//! The implementation plan (`/plan`): the stages of the certification
+//! project on a timeline with today's line, each with its owner, dates,
+//! status, what it waits for and the record it produces.
+
+use leptos::prelude::*;
+
+use crate::ui::form::{
+    AddButton, ChoiceList, EmptyState, FormActions, FormErrors, SelectField, TextField,
+    cancel_on_escape, editable, focus_later, focus_on_open, people_options, problem_notice,
+};
+use crate::ui::locale;
+use crate::ui::{OpenWorkspace, Profile, today};
+use crate::workspace::changes::Area;
+use crate::workspace::plan::{
+    StageDraft, StageState, StageStatus, slippage, stages_in_order, state_of, timeline, waiting_for,
+};
+use crate::workspace::{CommandError, Field};
+
+/// Every area the plan's states read: a stage is done once the record it
+/// produces is approved.
+const PLAN_AREAS: [Area; 8] = [
+    Area::Stages,
+    Area::People,
+    Area::Policies,
+    Area::Criteria,
+    Area::SoaVersions,
+    Area::Reviews,
+    Area::Risks,
+    Area::Scopes,
+];
+
+/// One stage as the list shows it.
+#[derive(Clone, PartialEq)]
+struct StageRow {
+    id: String,
+    title: String,
+    owner: String,
+    start: String,
+    deadline: String,
+    status: StageStatus,
+    state: StageState,
+    waits_for: Vec<String>,
+    waiting: Option<String>,
+    slipped: Option<i64>,
+}
+
+/// The implementation plan of the open workspace.
+#[component]
+pub fn PlanSection() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let adding = RwSignal::new(false);
+    let add_button = NodeRef::<leptos::html::Button>::new();
+    let problem = RwSignal::new(None::<String>);
+    let rows = Memo::new(move |_| {
+        let day = today();
+        ws.state.read(&PLAN_AREAS, |s| {
+            stages_in_order(&s.stages)
+                .into_iter()
+                .map(|(id, stage)| StageRow {
+                    id: id.clone(),
+                    title: stage.title.clone(),
+                    owner: s
+                        .people
+                        .get(&stage.owner)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    start: stage.start.clone(),
+                    deadline: stage.deadline.clone(),
+                    status: stage.status,
+                    state: state_of(s, stage, &day),
+                    waits_for: stage
+                        .depends_on
+                        .iter()
+                        .filter_map(|d| s.stages.get(d).map(|d| d.title.clone()))
+                        .collect(),
+                    waiting: waiting_for(s, stage),
+                    slipped: slippage(s, id),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let add = Callback::new(move |draft: StageDraft| {
+        ws.run(&profile.author(), |doc, now| doc.add_stage(&draft, now))
+            .map(|_| {
+                adding.set(false);
+                focus_later(add_button);
+            })
+    });
+    let set_status = move |id: String, status: StageStatus| {
+        let outcome = ws.run(&profile.author(), |doc, now| {
+            doc.set_stage_status(&id, status, now)
+        });
+        problem.set(outcome.err().map(|e| e.to_string()));
+    };
+    let delete = move |id: String| {
+        let outcome = ws.run(&profile.author(), |doc, now| doc.delete_stage(&id, now));
+        problem.set(outcome.err().map(|e| e.to_string()));
+    };
+    view! {
+        <section class="plan" aria-labelledby="plan-heading">
+            <div class="section-head">
+                <div>
+                    <h2 id="plan-heading">"Implementation plan"</h2>
+                    <p class="muted">
+                        "The stages of bringing the ISMS to certification. A stage counts as done once the record it produces is approved."
+                    </p>
+                </div>
+                <AddButton
+                    label="Add stage"
+                    adding=adding
+                    node_ref=add_button
+                    on_click=Callback::new(move |()| adding.set(true))
+                />
+            </div>
+            {problem_notice(problem)}
+            <Show when=move || adding.get()>
+                <StageForm
+                    on_save=add
+                    on_cancel=Callback::new(move |()| {
+                        adding.set(false);
+                        focus_later(add_button);
+                    })
+                />
+            </Show>
+            <Show
+                when=move || !rows.with(Vec::is_empty)
+                fallback=move || view! {
+                    <EmptyState
+                        title="No plan yet"
+                        hint="Start from a typical ISO/IEC 27001 project and adapt it, or add the stages one by one."
+                        hidden=adding
+                    />
+                    <TemplateForm/>
+                }
+            >
+                <TimelineChart/>
+                <ol class="record-list stage-list" aria-label="Stages">
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|row| view! { <StageItem row=row on_status=set_status on_delete=delete/> })
+                            .collect_view()
+                    }}
+                </ol>
+            </Show>
+        </section>
+    }
+}
+
+/// Starts the plan from the template.
+#[component]
+fn TemplateForm() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let start = RwSignal::new(today());
+    let owner = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (start, owner) = (start.get_untracked(), owner.get_untracked());
+        let outcome = ws.run(&profile.author(), |doc, now| {
+            doc.add_plan_template(&start, &owner, now)
+        });
+        problem.set(outcome.err().map(|e| e.to_string()));
+    };
+    view! {
+        <form class="card form" aria-label="Start from the template" novalidate on:submit=submit class:hidden=move || !editable(ws)>
+            <p class="form-title">"Start from a typical ISO/IEC 27001 project"</p>
+            <p class="muted">"Eleven stages, from the gap analysis to the stage 2 audit, about nine months. Each can be changed afterwards."</p>
+            <div class="field-row">
+                <TextField id="template-start".into() label="Start" placeholder="YYYY-MM-DD" value=start error=Signal::derive(|| None::<String>)/>
+                <SelectField id="template-owner".into() label="Owner of every stage" value=owner options=people_options(ws) empty="Choose…" error=Signal::derive(|| None::<String>)/>
+            </div>
+            {problem_notice(problem)}
+            <div class="form-actions"><button type="submit" class="primary">"Start from the template"</button></div>
+        </form>
+    }
+}
+
+/// The stages over time, with today's line.
+#[component]
+fn TimelineChart() -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let chart = Memo::new(move |_| ws.state.read(&PLAN_AREAS, |s| timeline(s, &today())));
+    move || {
+        let t = chart.get();
+        if t.rows.is_empty() {
+            return None;
+        }
+        const ROW: f64 = 26.0;
+        let height = t.rows.len() as f64 * ROW + 8.0;
+        let label = format!(
+            "Timeline of the plan from {} to {}",
+            locale::date(&t.from),
+            locale::date(&t.to)
+        );
+        let today_line = (0.0..=1.0).contains(&t.today_x).then(|| {
+            let x = format!("{:.1}", t.today_x * 1000.0);
+            view! { <line class="timeline-today" x1=x.clone() x2=x y1="0" y2=format!("{height:.0}")/> }
+        });
+        Some(view! {
+            <figure class="card timeline">
+                <svg viewBox=format!("0 0 1000 {height:.0}") role="img" aria-label=label.clone() preserveAspectRatio="none">
+                    {t.rows
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, row)| {
+                            let y = i as f64 * ROW + 4.0;
+                            view! {
+                                <rect
+                                    class=format!("timeline-bar state-{}", row.state.slug())
+                                    x=format!("{:.1}", row.x * 1000.0)
+                                    y=format!("{y:.1}")
+                                    width=format!("{:.1}", (row.width * 1000.0).max(2.0))
+                                    height="18"
+                                    rx="3"
+                                >
+                                    <title>{format!("{}: {}", row.title, row.state.label())}</title>
+                                </rect>
+                            }
+                        })
+                        .collect_view()}
+                    {today_line}
+                </svg>
+                <figcaption class="muted">{format!("{label}. The vertical line is today; red bars are overdue.")}</figcaption>
+            </figure>
+        })
+    }
+}
+
+#[component]
+fn StageItem(
+    row: StageRow,
+    on_status: impl Fn(String, StageStatus) + Copy + Send + Sync + 'static,
+    on_delete: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let status = RwSignal::new(row.status.slug().to_owned());
+    let id = row.id.clone();
+    Effect::new(move |previous: Option<String>| {
+        let now = status.get();
+        if previous.is_some_and(|p| p != now)
+            && let Some(s) = StageStatus::from_slug(&now)
+        {
+            on_status(id.clone(), s);
+        }
+        now
+    });
+    let statuses = Signal::derive(|| {
+        StageStatus::ALL
+            .iter()
+            .map(|s| (s.slug().to_owned(), s.label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let badge = match row.state {
+        StageState::Done => "ok",
+        StageState::Overdue | StageState::WaitingForApproval => "warn",
+        _ => "planned",
+    };
+    let delete_id = row.id.clone();
+    let delete_label = format!("Delete the stage “{}”", row.title);
+    view! {
+        <li class="record" id=format!("record-{}", row.id) aria-label=row.title.clone()>
+            <div class="record-head">
+                <div>
+                    <h3 class="record-name">{row.title.clone()}</h3>
+                    <p class="record-detail">
+                        {format!("{} · {} to {}", row.owner, locale::date(&row.start), locale::date(&row.deadline))}
+                    </p>
+                </div>
+                <span class=format!("badge {badge}")>{row.state.label()}</span>
+            </div>
+            {(!row.waits_for.is_empty()).then(|| view! { <p class="record-detail">{format!("Waits for: {}", row.waits_for.join(", "))}</p> })}
+            {row.slipped.map(|days| view! { <p class="notice warning">{format!("Slipping: a stage it waits for ends {days} days after this one starts.")}</p> })}
+            {row.waiting.map(|w| view! { <p class="record-detail">{w}</p> })}
+            <div class="item-actions" class:hidden=move || !editable(ws)>
+                <SelectField id=format!("stage-status-{}", row.id) label="Status" value=status options=statuses empty="Choose…" error=Signal::derive(|| None::<String>)/>
+                <button type="button" class="danger" aria-label=delete_label on:click=move |_| on_delete(delete_id.clone())>"Delete"</button>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn StageForm(
+    on_save: Callback<StageDraft, Result<(), CommandError>>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let title = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let start = RwSignal::new(today());
+    let deadline = RwSignal::new(String::new());
+    let depends_on = RwSignal::new(Vec::<String>::new());
+    let errors = FormErrors::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let first = NodeRef::<leptos::html::Input>::new();
+    focus_on_open(first);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = StageDraft {
+            title: title.get_untracked(),
+            owner: owner.get_untracked(),
+            start: start.get_untracked(),
+            deadline: deadline.get_untracked(),
+            status: StageStatus::NotStarted,
+            depends_on: depends_on.get_untracked(),
+            produces: String::new(),
+        };
+        errors.show(on_save.run(draft), form_ref);
+    };
+    let stage_options = Signal::derive(move || {
+        ws.state.read(&[Area::Stages], |s| {
+            stages_in_order(&s.stages)
+                .into_iter()
+                .map(|(id, st)| (id.clone(), st.title.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <form class="card form record-form" aria-label="New stage" novalidate node_ref=form_ref on:submit=submit on:keydown=cancel_on_escape(on_cancel)>
+            <TextField id="stage-title".into() label="Stage" value=title error=errors.field(Field::StageTitle) node_ref=first/>
+            <SelectField id="stage-owner".into() label="Owner" value=owner options=people_options(ws) empty="Choose…" error=errors.field(Field::StageOwner)/>
+            <div class="field-row">
+                <TextField id="stage-start".into() label="Start" placeholder="YYYY-MM-DD" value=start error=errors.field(Field::StageStart)/>
+                <TextField id="stage-deadline".into() label="Deadline" placeholder="YYYY-MM-DD" value=deadline error=errors.field(Field::StageDeadline)/>
+            </div>
+            <ChoiceList legend="Waits for" options=stage_options chosen=depends_on empty="No other stages yet."/>
+            <p class="field-message error" role="alert">{move || errors.field(Field::StageDependsOn).get()}</p>
+            <FormActions errors=errors save="Save stage" on_cancel=on_cancel/>
+        </form>
+    }
+}
