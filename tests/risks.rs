@@ -491,6 +491,14 @@ fn criteria_versions_are_validated_numbered_and_frozen_once_approved() {
     let ws = s.doc.read().unwrap();
     assert_eq!(criteria_in_force(&ws).unwrap().0, &second);
     assert_eq!(ws.criteria[&third].number, 3);
+    // A draft can be discarded; an approved version cannot.
+    s.doc.delete_criteria_version(&third, NOW + 7).unwrap();
+    assert_eq!(
+        not_allowed(s.doc.delete_criteria_version(&second, NOW + 8)),
+        "Version 2 of the risk criteria is approved and stays on record."
+    );
+    let ws = s.doc.read().unwrap();
+    assert_eq!(ws.criteria.len(), 2);
 }
 
 #[test]

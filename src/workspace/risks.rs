@@ -1329,8 +1329,8 @@ impl WorkspaceDoc {
         if let Some(map) = self.existing_map(ROOT, "criteria") {
             for key in automerge::ReadDoc::keys(&self.doc, &map).collect::<Vec<_>>() {
                 if let Some(record) = self.existing_map(map.clone(), &key) {
-                    let number: u32 = hydrate_prop(&self.doc, &record, "number")?;
-                    highest = highest.max(number);
+                    let number: Option<u32> = self.hydrate_entry(&record, "number")?;
+                    highest = highest.max(number.unwrap_or_default());
                 }
             }
         }
@@ -1399,6 +1399,29 @@ impl WorkspaceDoc {
         })?;
         self.commit(
             format!("Changed version {} of the risk criteria", old.number),
+            now,
+        )
+    }
+
+    /// Discards a version not approved yet (the history keeps it); an
+    /// approved one stays on record.
+    pub fn delete_criteria_version(&mut self, id: &str, now: Millis) -> Result<(), CommandError> {
+        let old = self.criteria_version(id)?.ok_or(CRITERIA_NOT_FOUND)?;
+        if old.approval.is_some() {
+            return Err(CommandError::NotAllowed(format!(
+                "Version {} of the risk criteria is approved and stays on record.",
+                old.number
+            )));
+        }
+        self.guard(|doc| {
+            let map = doc.map(ROOT, "criteria")?;
+            Ok(doc.doc.delete(&map, id)?)
+        })?;
+        self.commit(
+            format!(
+                "Discarded the draft version {} of the risk criteria",
+                old.number
+            ),
             now,
         )
     }
@@ -1634,7 +1657,7 @@ impl WorkspaceDoc {
             .existing_map(obj.clone(), "actions")
             .and_then(|actions| self.existing_map(actions, action))
             .ok_or(TREATMENT_NOT_FOUND)?;
-        let was: bool = hydrate_prop(&self.doc, &record, "done")?;
+        let was: bool = self.hydrate_entry(&record, "done")?.unwrap_or_default();
         if was == done {
             return Ok(());
         }
