@@ -21,6 +21,9 @@ use charter::workspace::reviews::{
     ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
     REVIEW_TEXTS, ReviewDraft, summarise_inputs,
 };
+use charter::workspace::risks::{
+    CriteriaDraft, Property, RiskDraft, TreatmentActionDraft, TreatmentOption,
+};
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use charter::workspace::signing::DeviceKey;
 use charter::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
@@ -118,6 +121,13 @@ enum Step {
     AddStage(u8, u8),
     /// Changes what a stage waits for, its status or its place; or deletes it.
     EditStage(u8, u8),
+    /// Adds a risk owned by a person.
+    AddRisk(u8),
+    /// Changes a risk's ratings and treatment, or adds a treatment action
+    /// or marks one done.
+    RateRisk(u8, u8),
+    /// Drafts or approves a version of the risk criteria, or accepts a risk.
+    AcceptRisk(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -162,6 +172,9 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::PlanChange),
         (n(), n()).prop_map(|(a, b)| Step::AddStage(a, b)),
         (n(), n()).prop_map(|(a, b)| Step::EditStage(a, b)),
+        n().prop_map(Step::AddRisk),
+        (n(), n()).prop_map(|(a, b)| Step::RateRisk(a, b)),
+        n().prop_map(Step::AcceptRisk),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -646,8 +659,88 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
             },
             None => Ok(()),
         },
+        Step::AddRisk(n) => match person(n) {
+            Some(owner) => doc
+                .add_risk(&risk_draft(owner, n, n / 2, n % 4), now)
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::RateRisk(n, v) => match nth(keys(&s.risks), n) {
+            Some(id) => {
+                let risk = &s.risks[&id];
+                match v % 5 {
+                    0 => match person(v) {
+                        Some(owner) => doc
+                            .add_treatment_action(
+                                &id,
+                                &TreatmentActionDraft {
+                                    title: format!("Action {v}"),
+                                    owner,
+                                    resources: "Ünïcode ☃".into(),
+                                    due: "2026-04-30".into(),
+                                },
+                                now,
+                            )
+                            .map(drop),
+                        None => Ok(()),
+                    },
+                    1 => match nth(keys(&risk.actions), v) {
+                        Some(action) => {
+                            doc.set_treatment_action_done(&id, &action, v % 2 == 1, now)
+                        }
+                        None => Ok(()),
+                    },
+                    _ => doc.edit_risk(&id, &risk_draft(risk.owner.clone(), n, v, v % 4), now),
+                }
+            }
+            None => Ok(()),
+        },
+        Step::AcceptRisk(n) => match n % 4 {
+            0 => doc
+                .add_criteria_version(
+                    &CriteriaDraft {
+                        threshold: (4 + n % 8).to_string(),
+                        authority: role(n)
+                            .map(|r| vec![(r, "20".to_owned())])
+                            .unwrap_or_default(),
+                        ..CriteriaDraft::defaults()
+                    },
+                    now,
+                )
+                .map(drop),
+            1 => match nth(keys(&s.criteria), n) {
+                Some(id) => doc.approve_criteria(&id, now),
+                None => Ok(()),
+            },
+            _ => match nth(keys(&s.risks), n) {
+                Some(id) => doc.accept_risk(&id, now),
+                None => Ok(()),
+            },
+        },
         Step::Sync => Ok(()),
     };
+}
+
+/// A risk owned by `owner`, rated from `a` and `b` (the residual never
+/// above the inherent), with a treatment from `t`.
+fn risk_draft(owner: String, a: u8, b: u8, t: u8) -> RiskDraft {
+    let inherent = (2 + a % 4, 2 + b % 4);
+    let residual = (1 + a % 2, 1 + b % 2);
+    RiskDraft {
+        title: format!("Risk {a}"),
+        asset: "Ünïcode ☃ asset".into(),
+        threat: "Ransomware".into(),
+        vulnerability: String::new(),
+        properties: vec![Property::ALL[a as usize % 3]],
+        owner,
+        inherent_likelihood: inherent.0.to_string(),
+        inherent_consequence: inherent.1.to_string(),
+        residual_likelihood: residual.0.to_string(),
+        residual_consequence: residual.1.to_string(),
+        treatment: TreatmentOption::ALL[1 + t as usize % 4],
+        controls: vec![["5.15", "8.7", "8.13"][b as usize % 3].to_owned()],
+        reassess_by: String::new(),
+    }
 }
 
 fn exchange(a: &mut Peer, b: &mut Peer) {
@@ -792,4 +885,38 @@ fn a_record_that_cannot_be_read_is_reported_and_the_others_are_still_read() {
         1,
         "the readable objective stays"
     );
+}
+
+#[test]
+fn a_risk_its_actions_and_its_acceptance_are_kept_by_patches() {
+    let mut created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+    created.set_device_key(Some(DeviceKey::from_seed([1; 32])));
+    created.claim_founder(NOW).unwrap();
+    let mut ada = Peer::new(created);
+    for (i, step) in [
+        Step::AddPerson(0),
+        Step::Key(0),
+        Step::AddRisk(0),
+        Step::RateRisk(0, 0),
+        Step::RateRisk(0, 1),
+        Step::RateRisk(0, 2),
+        Step::AcceptRisk(4),
+        Step::AcceptRisk(2),
+    ]
+    .iter()
+    .enumerate()
+    {
+        run(&mut ada, step, NOW + i as i64);
+        ada.refresh_and_check();
+    }
+    assert_eq!(
+        ada.state.criteria.len(),
+        1,
+        "a criteria version was drafted"
+    );
+    let risk = ada.state.risks.values().next().unwrap();
+    assert_eq!(risk.actions.len(), 1);
+    assert!(risk.actions.values().all(|a| a.done));
+    assert_eq!(risk.inherent.consequence, 4, "the rating was changed");
+    assert!(risk.acceptance.is_some(), "the owner accepted it");
 }

@@ -202,6 +202,46 @@ pub enum Field {
     // --- Risk criteria and the risk register (risks.rs) ---
     /// A risk's title.
     RiskTitle,
+    /// The labels of the criteria's likelihood scale.
+    CriteriaLikelihood,
+    /// The labels of the criteria's consequence scale.
+    CriteriaConsequence,
+    /// The criteria's acceptance threshold.
+    CriteriaThreshold,
+    /// Who may accept which residual level.
+    CriteriaAuthority,
+    /// The asset or scenario at risk.
+    RiskAsset,
+    /// A risk's threat.
+    RiskThreat,
+    /// A risk's vulnerability.
+    RiskVulnerability,
+    /// Which of confidentiality, integrity and availability a risk threatens.
+    RiskProperties,
+    /// A risk's owner.
+    RiskOwner,
+    /// A risk's likelihood before treatment.
+    RiskInherentLikelihood,
+    /// A risk's consequence before treatment.
+    RiskInherentConsequence,
+    /// A risk's likelihood after treatment.
+    RiskResidualLikelihood,
+    /// A risk's consequence after treatment.
+    RiskResidualConsequence,
+    /// A risk's residual level against its inherent level.
+    RiskResidual,
+    /// The controls chosen for a risk.
+    RiskControls,
+    /// When a risk is to be assessed again.
+    RiskReassessBy,
+    /// What a treatment action is.
+    TreatmentTitle,
+    /// Who owns a treatment action.
+    TreatmentOwner,
+    /// What a treatment action needs.
+    TreatmentResources,
+    /// When a treatment action is due.
+    TreatmentDue,
 
     // --- The Statement of Applicability (soa.rs) ---
     /// Why a control is excluded.
