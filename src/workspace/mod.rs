@@ -10,6 +10,7 @@ pub mod commitment;
 pub mod communication;
 pub mod competence;
 pub mod conflicts;
+pub mod csv;
 pub mod diff;
 pub mod generate;
 pub mod history;
