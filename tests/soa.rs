@@ -327,6 +327,14 @@ fn the_owner_is_a_current_person() {
     let heads = s.doc.automerge().get_heads();
     s.doc.set_soa_entry("5.15", &draft(&s.priya), NOW).unwrap();
     assert_eq!(s.doc.automerge().get_heads(), heads);
+    // Someone who left is no longer offered.
+    let claire = s.claire.clone();
+    s.doc.archive_person(&claire, NOW).unwrap();
+    let message = invalid(
+        s.doc.set_soa_entry("5.15", &draft(&claire), NOW),
+        Field::SoaOwner,
+    );
+    assert_eq!(message, "Choose the owner from People.");
     let many = SoaDraft {
         evidence: "x".repeat(20_001),
         ..draft("")
@@ -521,12 +529,33 @@ fn an_approval_keeps_every_row_signed_and_later_ones_never_change_it() {
 
     // The register moves on: the version keeps what was linked then.
     add_risk(&mut s.doc, "R2", "Burglary", &["7.4", "7.1"]);
+    let ws = s.doc.read().unwrap();
+    let row = |id: &str| soa_rows(&ws).into_iter().find(|r| r.id == id).unwrap();
+    assert_eq!(
+        row("7.4").warnings(),
+        [
+            "It is excluded, but a risk treatment uses it: include it, or take it out of the \
+          risk's treatment."
+        ]
+    );
+    assert!(row("8.13").warnings().is_empty());
     s.doc.set_soa_entry("7.4", &applies(&[]), NOW + 2).unwrap();
     let ws = s.doc.read().unwrap();
     assert_eq!(changed_since(&ws, &v1), ["7.1", "7.4"]);
     let second = s.doc.approve_soa(NOW + 3).unwrap();
     let ws = s.doc.read().unwrap();
     assert_eq!(ws.soa_versions[&first], v1, "version 1 is kept as it was");
+    // A risk that stops citing a control leaves its reason unsupported.
+    add_risk(&mut s.doc, "R1", "Ransomware", &[]);
+    let later = s.doc.read().unwrap();
+    let row = soa_rows(&later)
+        .into_iter()
+        .find(|r| r.id == "8.13")
+        .unwrap();
+    assert_eq!(
+        row.warnings(),
+        ["Risk treatment is given as a reason, but no risk's treatment uses it any more."]
+    );
     let v2 = &ws.soa_versions[&second];
     assert_eq!(v2.number, 2);
     assert_eq!(v2.rows["7.4"].applicable, Some(true));
@@ -607,7 +636,6 @@ fn only_top_management_with_this_browsers_key_approves() {
     assert!(other.read().unwrap().soa_versions.is_empty());
     // Claire can.
     assert!(s.doc.approve_soa(NOW).is_ok());
-    let _ = s.claire;
 }
 
 #[test]

@@ -543,6 +543,30 @@ impl SoaRow {
     pub fn is_added(&self) -> bool {
         self.entry.added.is_some()
     }
+
+    /// What the register changed under the row since it was recorded: an
+    /// excluded control that a risk treatment now cites, or "risk
+    /// treatment" given as the reason when no risk cites the control any
+    /// more. Each is a sentence; empty when the row and the risks agree.
+    pub fn warnings(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let cited = !self.risks.is_empty();
+        if self.entry.applicable == Some(false) && cited {
+            out.push(
+                "It is excluded, but a risk treatment uses it: include it, or take it out of \
+                 the risk's treatment.",
+            );
+        }
+        if self.entry.applicable == Some(true)
+            && !cited
+            && self.entry.reasons.contains(&Reason::RiskTreatment)
+        {
+            out.push(
+                "Risk treatment is given as a reason, but no risk's treatment uses it any more.",
+            );
+        }
+        out
+    }
 }
 
 /// Every row: Annex A's 93 in the standard's order, then the added
@@ -558,15 +582,16 @@ pub fn soa_rows(ws: &Workspace) -> Vec<SoaRow> {
             .map(|(risk, _)| risk.clone())
             .collect(),
     };
-    let mut rows: Vec<SoaRow> = annex_a()
-        .into_iter()
+    let annex = annex_a();
+    let mut rows: Vec<SoaRow> = annex
+        .iter()
         .map(|c| row(c.id, c.theme, c.title, ws.soa.get(c.id)))
         .collect();
     let mut added: Vec<(&String, &SoaEntry, &AddedControl)> = ws
         .soa
         .iter()
         .filter_map(|(id, e)| Some((id, e, e.added.as_ref()?)))
-        .filter(|(id, _, _)| annex_a_control(id).is_none())
+        .filter(|(id, _, _)| annex.iter().all(|c| c.id != id.as_str()))
         .collect();
     sort_list(&mut added, |(a, _, _), (b, _, _)| {
         (added_number(a), *a).cmp(&(added_number(b), *b))
@@ -831,13 +856,17 @@ impl WorkspaceDoc {
         } else if entry.justification != old.justification {
             changes.push("justification changed".to_owned());
         }
-        if entry.reasons != old.reasons && !entry.reasons.is_empty() {
+        if entry.reasons != old.reasons {
             let reasons: Vec<String> = entry
                 .reasons
                 .iter()
                 .map(|r| r.label().to_lowercase())
                 .collect();
-            changes.push(format!("reasons: {}", reasons.join(", ")));
+            if !reasons.is_empty() {
+                changes.push(format!("reasons: {}", reasons.join(", ")));
+            } else if entry.applicable == old.applicable {
+                changes.push("no reasons".to_owned());
+            }
         }
         if entry.status != old.status {
             changes.push(format!(
