@@ -26,6 +26,7 @@ use charter::workspace::risks::{
 };
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use charter::workspace::signing::DeviceKey;
+use charter::workspace::soa::{Implementation, Reason, SoaDraft, Theme, soa_rows};
 use charter::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
 use charter::workspace::{Health, ObjectiveDraft, Workspace, WorkspaceDoc};
 use proptest::prelude::*;
@@ -128,6 +129,12 @@ enum Step {
     RateRisk(u8, u8),
     /// Drafts or approves a version of the risk criteria, or accepts a risk.
     AcceptRisk(u8),
+    /// Decides a row of the Statement of Applicability, or adds a control.
+    Soa(u8, u8),
+    /// Approves the Statement of Applicability, first doing the next thing
+    /// an approval needs (a Top management role, this browser's key
+    /// recorded for a person, that person holding the role).
+    ApproveSoa(u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -175,6 +182,9 @@ fn step() -> impl Strategy<Value = Step> {
         n().prop_map(Step::AddRisk),
         (n(), n()).prop_map(|(a, b)| Step::RateRisk(a, b)),
         n().prop_map(Step::AcceptRisk),
+        (n(), n()).prop_map(|(a, b)| Step::Soa(a, b)),
+        n().prop_map(Step::ApproveSoa),
+        n().prop_map(Step::ApproveSoa),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -717,6 +727,70 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                 None => Ok(()),
             },
         },
+        Step::Soa(c, v) => {
+            let rows = soa_rows(&s);
+            let control = rows[c as usize % rows.len()].id.clone();
+            let draft = |applicable, reasons: &[Reason], justification: &str| SoaDraft {
+                applicable,
+                reasons: reasons.to_vec(),
+                justification: justification.into(),
+                status: Implementation::ALL[v as usize % 4],
+                owner: person(v).unwrap_or_default(),
+                evidence: format!("Evidence ☃ {v}"),
+            };
+            match v % 5 {
+                0 => doc
+                    .add_control(
+                        &format!("Control {c}"),
+                        Theme::ALL[c as usize % 4].key(),
+                        now,
+                    )
+                    .map(drop),
+                1 => doc.set_soa_entry(&control, &draft(Some(true), &[Reason::Business], ""), now),
+                2 => doc.set_soa_entry(
+                    &control,
+                    &draft(Some(false), &[], &format!("Not needed, é {v}")),
+                    now,
+                ),
+                3 => doc.set_soa_entry(&control, &draft(None, &[], ""), now),
+                _ => doc.set_soa_entry(
+                    &control,
+                    &draft(Some(true), &[Reason::Legal, Reason::Contractual], "GDPR"),
+                    now,
+                ),
+            }
+        }
+        Step::ApproveSoa(n) => {
+            let top = s
+                .roles
+                .iter()
+                .find(|(_, r)| r.kind == RoleKind::TopManagement && r.archived.is_none())
+                .map(|(id, _)| id.clone());
+            let mine = doc
+                .device_public()
+                .and_then(|key| s.keys.get(&key))
+                .map(|k| k.person.clone())
+                .filter(|p| s.people.contains_key(p));
+            match (top, mine) {
+                (None, _) => doc
+                    .add_role(
+                        &RoleDraft {
+                            kind: RoleKind::TopManagement,
+                            ..Default::default()
+                        },
+                        now,
+                    )
+                    .map(drop),
+                (Some(_), None) => match person(n) {
+                    Some(id) => doc.put_forward_key(&id, "Laptop", now),
+                    None => Ok(()),
+                },
+                (Some(role), Some(me)) if !s.roles[&role].holders.contains_key(&me) => {
+                    doc.set_role_holder(&role, &me, true, now)
+                }
+                _ => doc.approve_soa(now).map(drop),
+            }
+        }
         Step::Sync => Ok(()),
     };
 }
@@ -919,4 +993,34 @@ fn a_risk_its_actions_and_its_acceptance_are_kept_by_patches() {
     assert!(risk.actions.values().all(|a| a.done));
     assert_eq!(risk.inherent.consequence, 4, "the rating was changed");
     assert!(risk.acceptance.is_some(), "the owner accepted it");
+}
+
+#[test]
+fn an_soa_approval_is_reached_and_read_from_patches() {
+    let mut created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+    created.set_device_key(Some(DeviceKey::from_seed([1; 32])));
+    created.claim_founder(NOW).unwrap();
+    let mut ada = Peer::new(created);
+    let steps = [
+        Step::AddPerson(1),
+        Step::Soa(14, 1),
+        Step::Soa(3, 2),
+        Step::Soa(0, 0),
+        Step::ApproveSoa(0),
+        Step::ApproveSoa(0),
+        Step::ApproveSoa(0),
+        Step::ApproveSoa(0),
+        Step::Soa(14, 3),
+        Step::ApproveSoa(0),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        run(&mut ada, step, NOW + i as i64);
+        ada.refresh_and_check();
+    }
+    assert_eq!(ada.state.soa_versions.len(), 2);
+    assert_eq!(
+        ada.state.soa["A-1"].added.as_ref().unwrap().title,
+        "Control 0"
+    );
+    assert_eq!(ada.state.soa["5.15"].applicable, None);
 }

@@ -11,6 +11,7 @@ pub mod communication;
 pub mod competence;
 pub mod conflicts;
 pub mod context;
+pub mod csv;
 pub mod diff;
 pub mod generate;
 pub mod history;

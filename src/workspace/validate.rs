@@ -246,6 +246,18 @@ pub enum Field {
     // --- The Statement of Applicability (soa.rs) ---
     /// Why a control is excluded.
     SoaJustification,
+    /// Whether a control applies.
+    SoaApplicable,
+    /// Why a control applies.
+    SoaReasons,
+    /// Who owns a control.
+    SoaOwner,
+    /// Where a control's evidence is.
+    SoaEvidence,
+    /// An added control's title.
+    SoaControlTitle,
+    /// An added control's theme.
+    SoaControlTheme,
 
     // --- The implementation plan (plan.rs) ---
     /// A stage's title.
