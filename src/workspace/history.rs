@@ -36,13 +36,17 @@ pub enum HistoryArea {
     Signing,
     /// Management reviews and their actions.
     Reviews,
+    /// Risk criteria, the risk register and the Statement of Applicability.
+    Risks,
+    /// Context and scope, the implementation plan and planned changes.
+    Context,
     /// Anything else.
     Other,
 }
 
 impl HistoryArea {
     /// Every area, in the order the filter offers them.
-    pub const ALL: [HistoryArea; 10] = [
+    pub const ALL: [HistoryArea; 12] = [
         HistoryArea::Workspace,
         HistoryArea::Objectives,
         HistoryArea::PeopleAndRoles,
@@ -52,6 +56,8 @@ impl HistoryArea {
         HistoryArea::Commitment,
         HistoryArea::Signing,
         HistoryArea::Reviews,
+        HistoryArea::Risks,
+        HistoryArea::Context,
         HistoryArea::Other,
     ];
 
@@ -67,6 +73,8 @@ impl HistoryArea {
             HistoryArea::Commitment => "Commitment",
             HistoryArea::Signing => "Signing keys",
             HistoryArea::Reviews => "Management reviews",
+            HistoryArea::Risks => "Risks and controls",
+            HistoryArea::Context => "Context and plan",
             HistoryArea::Other => "Other",
         }
     }
@@ -83,6 +91,8 @@ impl HistoryArea {
             HistoryArea::Commitment => "commitment",
             HistoryArea::Signing => "signing",
             HistoryArea::Reviews => "reviews",
+            HistoryArea::Risks => "risks",
+            HistoryArea::Context => "context",
             HistoryArea::Other => "other",
         }
     }
@@ -110,6 +120,32 @@ impl HistoryArea {
             // Before the others: an action's or decision's own words may
             // name a policy or an objective.
             HistoryArea::Reviews
+        } else if has(&[
+            "statement of applicability",
+            "risk criteria",
+            "treatment action",
+        ]) || m.starts_with("accepted risk")
+            || m.starts_with("added risk")
+            || m.starts_with("changed risk")
+            || m.starts_with("deleted risk")
+            || m.starts_with("restored risk")
+        {
+            HistoryArea::Risks
+        } else if has(&[
+            "isms scope",
+            "interested party",
+            "climate change",
+            "requirement of",
+        ]) || m.starts_with("recorded internal issue")
+            || m.starts_with("recorded external issue")
+            || m.starts_with("changed issue")
+            || m.starts_with("archived issue")
+            || m.contains("stage “")
+            || m.contains("planned change")
+            || m.contains("change “")
+            || m.contains("the plan")
+        {
+            HistoryArea::Context
         } else if has(&["budget line", "people time"]) {
             HistoryArea::Resources
         } else if has(&["policy"]) {
