@@ -819,3 +819,48 @@ fn the_performance_input_gives_each_objective_its_latest_value_target_and_trend(
     );
     let _ = DAY;
 }
+
+#[test]
+fn the_risk_input_names_the_risks_above_the_threshold_and_the_treatment_plan() {
+    use charter::workspace::risks::{Property, RiskDraft, TreatmentOption};
+    let mut s = setup();
+    let id = plan(&mut s, "2026-06-20", NOW);
+    let ws = s.doc.read().unwrap();
+    assert!(!summarise_inputs(&ws, &id, "2026-06-19")["f"].known);
+    s.doc
+        .add_risk(
+            &RiskDraft {
+                title: "Ransomware on the booking platform".into(),
+                asset: "Booking platform".into(),
+                threat: "Ransomware".into(),
+                vulnerability: "Unpatched servers".into(),
+                properties: vec![Property::Availability],
+                owner: s.priya.clone(),
+                inherent_likelihood: "4".into(),
+                inherent_consequence: "5".into(),
+                residual_likelihood: "3".into(),
+                residual_consequence: "3".into(),
+                treatment: TreatmentOption::Modify,
+                controls: vec!["8.7".into()],
+                reassess_by: String::new(),
+            },
+            NOW + 1,
+        )
+        .unwrap();
+    let ws = s.doc.read().unwrap();
+    let f = &summarise_inputs(&ws, &id, "2026-06-19")["f"];
+    assert!(f.known);
+    let text: Vec<&str> = f.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        text[0].starts_with("1 risks in the register; 1 above the acceptance threshold (6)"),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|l| l.starts_with(
+        "Above the threshold: Ransomware on the booking platform (residual level 9, owner Priya Raman"
+    )), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|l| l.contains("1 risks whose acceptance is missing")),
+        "{text:?}"
+    );
+}

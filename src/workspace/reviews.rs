@@ -1297,10 +1297,7 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
     }
     out.insert("d".to_owned(), d);
     out.insert("e".to_owned(), not_held("feedback from interested parties"));
-    out.insert(
-        "f".to_owned(),
-        not_held("the risk assessment and the risk treatment plan (clause 6.1)"),
-    );
+    out.insert("f".to_owned(), risks_summary(ws, today));
     // (g) where the workspace already points at improvements.
     let mut g = Summary {
         known: true,
@@ -1340,6 +1337,61 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
     }
     out.insert("g".to_owned(), g);
     out
+}
+
+/// Input (f) from the risk register (6.1.2, 6.1.3, 8.2, 8.3).
+fn risks_summary(ws: &Workspace, today: &str) -> Summary {
+    use crate::workspace::risks::{
+        criteria_or_default, overdue_treatment_actions, reapproval_reasons, top_risks,
+    };
+    if ws.risks.is_empty() {
+        return not_held("the risk assessment and the risk treatment plan (clause 6.1)");
+    }
+    let (criteria_id, criteria) = criteria_or_default(ws);
+    let top = top_risks(ws, today);
+    let waiting = ws
+        .risks
+        .values()
+        .filter(|r| !reapproval_reasons(ws, r).is_empty())
+        .count();
+    let mut lines = vec![line(
+        format!(
+            "{} risks in the register; {} above the acceptance threshold ({}) after treatment;              criteria {}.",
+            ws.risks.len(),
+            top.len(),
+            criteria.threshold,
+            if criteria_id.is_empty() {
+                "not approved yet (the defaults apply)".to_owned()
+            } else {
+                format!("version {} in force", criteria.number)
+            }
+        ),
+        String::new(),
+    )];
+    for (_, risk) in top.iter().take(5) {
+        let owner = ws
+            .people
+            .get(&risk.owner)
+            .map_or("no owner", |p| p.name.as_str());
+        lines.push(line(
+            format!(
+                "Above the threshold: {} (residual level {}, owner {owner}, treatment: {})",
+                risk.title,
+                risk.residual.level(),
+                risk.treatment.label().to_lowercase()
+            ),
+            String::new(),
+        ));
+    }
+    lines.push(line(
+        format!(
+            "Treatment plan: {} treatment actions overdue; {} risks whose acceptance is missing              or needs approving again.",
+            overdue_treatment_actions(ws, today),
+            waiting
+        ),
+        String::new(),
+    ));
+    Summary { known: true, lines }
 }
 
 /// Input (b) from the issues register (4.1).
