@@ -22,14 +22,14 @@ test('a plan from the template, on a timeline, with its checks', async ({ page }
   // A deadline before the start: refused, and nothing stored.
   await page.getByRole('button', { name: 'Add stage' }).click();
   const form = page.getByRole('form', { name: 'New stage' });
-  await form.getByLabel('Stage').fill('Supplier audit');
-  await form.getByLabel('Owner').selectOption({ label: 'Priya Raman' });
-  await form.getByLabel('Start').fill('2026-05-10');
-  await form.getByLabel('Deadline').fill('2026-05-01');
+  await form.getByLabel('Stage', { exact: true }).fill('Supplier audit');
+  await form.getByLabel('Owner', { exact: true }).selectOption({ label: 'Priya Raman' });
+  await form.getByLabel('Start', { exact: true }).fill('2026-05-10');
+  await form.getByLabel('Deadline', { exact: true }).fill('2026-05-01');
   await form.getByRole('button', { name: 'Save stage' }).click();
   await expect(form.getByText('The deadline cannot be before the start.')).toBeVisible();
   await expect(stages.locator(':scope > li')).toHaveCount(11);
-  await form.getByLabel('Deadline').fill('2026-05-31');
+  await form.getByLabel('Deadline', { exact: true }).fill('2026-05-31');
   await form.getByRole('checkbox', { name: 'Gap analysis' }).check();
   await form.getByRole('button', { name: 'Save stage' }).click();
   await expect(stages.locator(':scope > li')).toHaveCount(12);
