@@ -189,30 +189,48 @@ fn TimelineChart() -> impl IntoView {
             return None;
         }
         const ROW: f64 = 26.0;
+        // Titles on the left, bars on the right: the drawing scales as a
+        // whole, so its text keeps its proportions.
+        const LEFT: f64 = 330.0;
+        const SPAN: f64 = 660.0;
         let height = t.rows.len() as f64 * ROW + 8.0;
         let label = format!(
             "Timeline of the plan from {} to {}",
             locale::date(&t.from),
             locale::date(&t.to)
         );
-        let today_line = (0.0..=1.0).contains(&t.today_x).then(|| {
-            let x = format!("{:.1}", t.today_x * 1000.0);
+        let within = (0.0..=1.0).contains(&t.today_x);
+        let today_line = within.then(|| {
+            let x = format!("{:.1}", LEFT + t.today_x * SPAN);
             view! { <line class="timeline-today" x1=x.clone() x2=x y1="0" y2=format!("{height:.0}")/> }
         });
+        let today_words = if within {
+            "The dashed line is today."
+        } else if t.today_x > 1.0 {
+            "Today is after the plan's last deadline."
+        } else {
+            "The plan starts after today."
+        };
         Some(view! {
             <figure class="card timeline">
-                <svg viewBox=format!("0 0 1000 {height:.0}") role="img" aria-label=label.clone() preserveAspectRatio="none">
+                <svg viewBox=format!("0 0 1000 {height:.0}") role="img" aria-label=label.clone()>
                     {t.rows
                         .into_iter()
                         .enumerate()
                         .map(|(i, row)| {
                             let y = i as f64 * ROW + 4.0;
+                            let title: String = if row.title.chars().count() > 40 {
+                                format!("{}…", row.title.chars().take(39).collect::<String>())
+                            } else {
+                                row.title.clone()
+                            };
                             view! {
+                                <text class="timeline-label" x="0" y=format!("{:.1}", y + 14.0)>{title}</text>
                                 <rect
                                     class=format!("timeline-bar state-{}", row.state.slug())
-                                    x=format!("{:.1}", row.x * 1000.0)
+                                    x=format!("{:.1}", LEFT + row.x * SPAN)
                                     y=format!("{y:.1}")
-                                    width=format!("{:.1}", (row.width * 1000.0).max(2.0))
+                                    width=format!("{:.1}", (row.width * SPAN).max(2.0))
                                     height="18"
                                     rx="3"
                                 >
@@ -223,7 +241,7 @@ fn TimelineChart() -> impl IntoView {
                         .collect_view()}
                     {today_line}
                 </svg>
-                <figcaption class="muted">{format!("{label}. The vertical line is today; red bars are overdue.")}</figcaption>
+                <figcaption class="muted">{format!("{label}. {today_words} Red bars are overdue, green ones done.")}</figcaption>
             </figure>
         })
     }
