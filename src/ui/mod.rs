@@ -28,6 +28,7 @@ mod roles;
 mod session;
 mod share;
 mod signatures;
+mod soa;
 mod start_page;
 mod state;
 mod training;
@@ -141,6 +142,7 @@ pub fn App(
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
                         <Route path=path!("context") view=context::ContextSection/>
                         <Route path=path!("plan") view=plan_stages::PlanSection/>
+                        <Route path=path!("soa") view=soa::SoaSection/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>
