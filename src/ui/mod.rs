@@ -24,6 +24,7 @@ mod presence;
 mod profile;
 mod resources;
 mod reviews;
+mod risks;
 mod roles;
 mod session;
 mod share;
@@ -143,6 +144,7 @@ pub fn App(
                         <Route path=path!("context") view=context::ContextSection/>
                         <Route path=path!("plan") view=plan_stages::PlanSection/>
                         <Route path=path!("soa") view=soa::SoaSection/>
+                        <Route path=path!("risks") view=risks::RisksSection/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>

@@ -266,6 +266,7 @@ fn SectionNav() -> impl IntoView {
             <A href=base exact=true>"Objectives"</A>
             <A href=move || format!("{}/context", base())>"Context"</A>
             <A href=move || format!("{}/plan", base())>"Plan"</A>
+            <A href=move || format!("{}/risks", base())>"Risks"</A>
             <A href=move || format!("{}/soa", base())>"Applicability"</A>
             <A href=move || format!("{}/roles", base())>"People and roles"</A>
             <A href=move || format!("{}/resources", base())>"Resources"</A>

@@ -44,6 +44,7 @@ const SECTIONS: [string, string][] = [
   ['Objectives', 'Security objectives'],
   ['Context', 'Context and scope'],
   ['Plan', 'Implementation plan'],
+  ['Risks', 'Risk register'],
   ['Applicability', 'Statement of Applicability'],
   ['People and roles', 'People and roles'],
   ['Resources', 'Resources'],
