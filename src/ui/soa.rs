@@ -80,6 +80,8 @@ pub fn SoaSection() -> impl IntoView {
                 </div>
             </div>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            // Scrolls sideways on a phone, and takes the focus so a keyboard can scroll it.
+            <div class="table-scroll" role="region" aria-label="Progress per theme, scrollable" tabindex="0">
             <table class="pack-table soa-progress" aria-label="Progress per theme">
                 <thead>
                     <tr>
@@ -110,6 +112,7 @@ pub fn SoaSection() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            </div>
             <div class="field-row soa-filters no-print" role="search" aria-label="Find controls">
                 <TextField id="soa-query".into() label="Find a control" placeholder="5.15 or access" value=query error=Signal::derive(|| None::<String>)/>
                 <SelectField id="soa-theme".into() label="Theme" value=theme options=themes empty="All themes" error=Signal::derive(|| None::<String>)/>
