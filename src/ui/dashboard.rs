@@ -37,6 +37,9 @@ pub fn DashboardSection() -> impl IntoView {
                     Area::Meta,
                     Area::Reviews,
                     Area::Actions,
+                    Area::Risks,
+                    Area::Criteria,
+                    Area::Soa,
                 ],
                 |s| Overview::of(s, &day),
             )
@@ -61,6 +64,7 @@ pub fn DashboardSection() -> impl IntoView {
                 <TrainingTile overview=overview base=Signal::derive(base)/>
                 <CommitmentTile overview=overview base=Signal::derive(base)/>
                 <ReviewTile overview=overview base=Signal::derive(base)/>
+                <ControlsTile overview=overview base=Signal::derive(base)/>
             </div>
         </section>
     }
@@ -240,6 +244,24 @@ fn AttentionTile(
                         "budget lines awaiting approval",
                     ),
                     format!("{base}/resources"),
+                ),
+                (
+                    o.risks_above,
+                    counted(
+                        o.risks_above,
+                        "risk above the acceptance threshold",
+                        "risks above the acceptance threshold",
+                    ),
+                    format!("{base}/risks"),
+                ),
+                (
+                    o.treatment_overdue,
+                    counted(
+                        o.treatment_overdue,
+                        "risk treatment action overdue",
+                        "risk treatment actions overdue",
+                    ),
+                    format!("{base}/risks"),
                 ),
                 (
                     o.actions_overdue,
@@ -492,6 +514,26 @@ fn ReviewTile(
             <p class="figure-line" class:warning-text=move || overview.with(|o| o.review.overdue)>{line}</p>
             <p><A href=move || format!("{}/actions", base.get())>{actions}</A></p>
             <p><A href=move || format!("{}/reviews", base.get())>"Reviews and schedule"</A></p>
+        </Tile>
+    }
+}
+
+/// The Statement of Applicability's progress.
+#[component]
+fn ControlsTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace's address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let decided = move || {
+        overview.with(|o| format!("{} of {} controls decided", o.controls_decided, o.controls))
+    };
+    let implemented = move || overview.with(|o| format!("{} implemented", o.controls_implemented));
+    view! {
+        <Tile title="Statement of Applicability">
+            <p><A href=move || format!("{}/soa", base.get())>{decided}</A></p>
+            <p class="figure-line">{implemented}</p>
         </Tile>
     }
 }

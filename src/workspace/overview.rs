@@ -53,6 +53,16 @@ pub struct Overview {
     pub actions_open: usize,
     /// Open actions from management reviews past their due date.
     pub actions_overdue: usize,
+    /// Risks whose residual level is above the acceptance threshold.
+    pub risks_above: usize,
+    /// Risk treatment actions past their due date and not done.
+    pub treatment_overdue: usize,
+    /// Controls in the Statement of Applicability (Annex A and added).
+    pub controls: usize,
+    /// Of those, how many are decided (applicable or excluded).
+    pub controls_decided: usize,
+    /// Of the applicable ones, how many are implemented.
+    pub controls_implemented: usize,
 }
 
 impl Overview {
@@ -69,6 +79,7 @@ impl Overview {
             .map(|(_, o)| assessed_health(o, day).0)
             .collect();
         let by_health = Health::ALL.map(|h| shown.iter().filter(|s| **s == h).count());
+        let soa = crate::workspace::soa::progress(ws);
         let policies_by_status =
             PolicyStatus::ALL.map(|s| ws.policies.values().filter(|p| p.status == s).count());
         Overview {
@@ -100,6 +111,11 @@ impl Overview {
             review: crate::workspace::reviews::schedule(ws, today),
             actions_open: ws.actions.values().filter(|a| a.status.is_open()).count(),
             actions_overdue: ws.actions.values().filter(|a| a.overdue(today)).count(),
+            risks_above: crate::workspace::risks::top_risks(ws, today).len(),
+            treatment_overdue: crate::workspace::risks::overdue_treatment_actions(ws, today),
+            controls: soa.iter().map(|p| p.total).sum(),
+            controls_decided: soa.iter().map(|p| p.total - p.undecided).sum(),
+            controls_implemented: soa.iter().map(|p| p.implemented).sum(),
         }
     }
 
@@ -127,6 +143,8 @@ impl Overview {
             + self.competence_gaps
             + self.awaiting_approval
             + self.actions_overdue
+            + self.risks_above
+            + self.treatment_overdue
             > 0
             || self.policy_in_force.needs_attention()
             || self.review.overdue
