@@ -863,4 +863,9 @@ fn the_risk_input_names_the_risks_above_the_threshold_and_the_treatment_plan() {
             .any(|l| l.contains("1 risks whose acceptance is missing")),
         "{text:?}"
     );
+    // The overview counts it, and the Statement of Applicability's progress.
+    let overview = charter::workspace::overview::Overview::of(&ws, "2026-06-19");
+    assert_eq!(overview.risks_above, 1);
+    assert_eq!((overview.controls, overview.controls_decided), (93, 0));
+    assert!(overview.needs_attention());
 }
