@@ -869,3 +869,22 @@ fn the_risk_input_names_the_risks_above_the_threshold_and_the_treatment_plan() {
     assert_eq!((overview.controls, overview.controls_decided), (93, 0));
     assert!(overview.needs_attention());
 }
+
+#[test]
+fn the_three_year_workspace_has_a_review_each_year_whose_open_actions_carry_forward() {
+    let doc = charter::workspace::generate::three_year_workspace(7, 0.1, NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let reviews = charter::workspace::reviews::reviews_in_order(&ws);
+    assert_eq!(reviews.len(), 3);
+    let (last, _) = reviews[2];
+    let carried = carried_actions(&ws, last);
+    // The open action of each earlier year, and the two closed since the review before.
+    let open = carried.iter().filter(|c| c.action.status.is_open()).count();
+    assert_eq!(open, 2, "{carried:?}");
+    assert_eq!(carried.len(), 4, "{carried:?}");
+    assert!(
+        signoff_blockers(&ws, &ws.reviews[last])
+            .iter()
+            .any(|b| b.contains("Prepare the pack"))
+    );
+}

@@ -22,6 +22,10 @@ use crate::workspace::id::SplitMix;
 use crate::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft, date_of};
 use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
+use crate::workspace::reviews::{
+    ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
+    ReviewDraft,
+};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind, STANDARD_ACTIVITIES};
 use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
 use crate::workspace::{CommandError, Millis, ObjectiveDraft, WorkspaceDoc};
@@ -158,6 +162,7 @@ impl Generator {
             self.training_of_year(year)?;
         }
         self.commitment()?;
+        self.reviews()?;
         // The generator's own actor id stays in the document's history; the
         // workspace is handed over editing under a fresh one.
         let author = AUTHORS[0];
@@ -637,6 +642,90 @@ impl Generator {
         for duty in [Duty::A, Duty::B, Duty::C, Duty::D, Duty::E, Duty::F] {
             let now = self.at_day(YEARS * 365 - 10);
             self.doc.confirm_duty(duty, true, now)?;
+        }
+        Ok(())
+    }
+}
+
+impl Generator {
+    /// A management review near the end of each year, chaired by the first
+    /// person, with a note on every input, a decision and three actions;
+    /// the actions of earlier years are mostly done by the next review, one
+    /// each year stays open, so input (a) carries them forward.
+    fn reviews(&mut self) -> Result<(), CommandError> {
+        self.as_author(0);
+        let people = self.people.len();
+        let mut raised: Vec<(String, i64)> = Vec::new();
+        for year in 0..YEARS {
+            let day = year * 365 + 330;
+            // Progress on earlier actions, before this review: all but the
+            // last of each year are done.
+            for (i, (action, due_day)) in raised.iter().enumerate() {
+                if i % 3 != 2 && *due_day < day {
+                    let now = self.at_day(*due_day - 5);
+                    let update = ActionUpdateDraft {
+                        status: ActionStatus::Done,
+                        note: "Done and checked by the security officer.".to_owned(),
+                        date: self.date(*due_day - 5),
+                    };
+                    let today = self.date(day);
+                    let _ = self.doc.update_action(action, &update, &today, now);
+                }
+            }
+            let now = self.at_day(day);
+            let draft = ReviewDraft {
+                date: self.date(day),
+                chair: self.people[0].clone(),
+                attendees: self.people[1..people.min(5)].to_vec(),
+            };
+            let id = self.doc.plan_review(&draft, now)?;
+            for input in Input::ALL {
+                let now = self.tick(60_000);
+                self.doc.splice_review_text(
+                    &id,
+                    input.notes_field(),
+                    0,
+                    0,
+                    &format!("Considered at the review of year {}.", year + 1),
+                    now,
+                )?;
+            }
+            let now = self.tick(60_000);
+            let decision = self.doc.add_decision(
+                &id,
+                &DecisionDraft {
+                    text: format!("Priorities for year {} agreed", year + 2),
+                    kind: DecisionKind::Improvement,
+                    inputs: vec!["d".to_owned(), "g".to_owned()],
+                },
+                now,
+            )?;
+            for a in 0..3 {
+                let due_day = day + 90 * (a + 1);
+                let now = self.tick(60_000);
+                let action = self.doc.add_action(
+                    &id,
+                    &ActionDraft {
+                        title: format!("Year {} action {}", year + 2, a + 1),
+                        owner: self.people[(1 + a as usize) % people].clone(),
+                        due: self.date(due_day),
+                        decision: decision.clone(),
+                    },
+                    now,
+                )?;
+                raised.push((action, due_day));
+            }
+            let now = self.tick(60_000);
+            self.doc.set_conclusion(
+                &id,
+                &Conclusion {
+                    suitable: Some(true),
+                    adequate: Some(true),
+                    effective: Some(year > 0),
+                    statement: "The ISMS remains suitable and adequate.".to_owned(),
+                },
+                now,
+            )?;
         }
         Ok(())
     }
