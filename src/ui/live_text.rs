@@ -144,12 +144,19 @@ pub fn LiveText(
             let behind = ws.heads() != heads;
             let result = ws.run_quietly(&profile.author(), |doc, now| {
                 if behind {
-                    // Others' edits reached the document during a composition:
-                    // place the splice on the characters it was made next to.
-                    let cursor = doc.text_cursor(&text, splice.pos, Some(&heads))?;
-                    splice.pos = doc
-                        .text_cursor_position(&text, &cursor)
-                        .unwrap_or(splice.pos);
+                    // Others' edits reached the document before the field
+                    // showed them: place the splice by the characters it was
+                    // made next to.
+                    // Typing goes after the character it followed (so two
+                    // people typing at one place keep their words whole); a
+                    // deletion starts at the first character it removes.
+                    let moved = if splice.deleted.is_empty() {
+                        doc.caret_now(&text, splice.pos, &heads)
+                    } else {
+                        let cursor = doc.text_cursor(&text, splice.pos, Some(&heads))?;
+                        doc.text_cursor_position(&text, &cursor)
+                    };
+                    splice.pos = moved.unwrap_or(splice.pos);
                 }
                 history
                     .try_update_value(|h| doc.edit_long_text(&text, &splice, h, now))
