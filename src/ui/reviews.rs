@@ -190,13 +190,20 @@ pub fn ReviewsSection() -> impl IntoView {
 }
 
 /// Where a review stands, in a word for its badge.
-fn standing(review: &Review, changed: bool, today: &str) -> (&'static str, &'static str) {
-    match (&review.signoff, changed) {
-        (Some(_), true) => ("Signed · changed since", "warn"),
-        (Some(_), false) => ("Signed", "ok"),
-        (None, _) if review.date.as_str() >= today => ("Planned", "planned"),
-        (None, _) if !review.former.is_empty() => ("Revision open", "warn"),
-        (None, _) => ("Not signed", "warn"),
+/// "Signed" only when the signature verifies (`verified`).
+fn standing(
+    review: &Review,
+    verified: bool,
+    changed: bool,
+    today: &str,
+) -> (&'static str, &'static str) {
+    match (&review.signoff, verified, changed) {
+        (Some(_), false, _) => ("Signature not verified", "warn"),
+        (Some(_), true, true) => ("Signed · changed since", "warn"),
+        (Some(_), true, false) => ("Signed", "ok"),
+        (None, ..) if review.date.as_str() >= today => ("Planned", "planned"),
+        (None, ..) if !review.former.is_empty() => ("Revision open", "warn"),
+        (None, ..) => ("Not signed", "warn"),
     }
 }
 
@@ -210,7 +217,10 @@ fn ReviewRow(id: String) -> impl IntoView {
             ws.state.read(&REVIEW_AREAS, |s| {
                 s.reviews.get(&id).map(|r| {
                     let changed = !changed_after_signoff(s, &id, r).is_empty();
-                    let (label, class) = standing(r, changed, &today());
+                    let verified = r.signoff.as_ref().is_some_and(|so| {
+                        matches!(signoff_verdict(ws, &id, so), Verdict::Verified { .. })
+                    });
+                    let (label, class) = standing(r, verified, changed, &today());
                     (
                         r.reference.clone(),
                         r.date.clone(),
@@ -323,7 +333,7 @@ fn ScheduleCard() -> impl IntoView {
                 };
                 let last = p
                     .last_held
-                    .map(|d| format!("Last signed review: {}.", locale::date(&d)));
+                    .map(|d| format!("Last review held: {}.", locale::date(&d)));
                 view! { {line} {last.map(|l| view! { <p class="muted">{l}</p> })} }
             }}
             <form

@@ -1054,7 +1054,7 @@ pub fn verify_signoff(trust: &Trust<'_>, id: &str, signoff: &SignOff) -> Verdict
 pub struct Schedule {
     /// The planned interval in months, if set.
     pub every_months: Option<u32>,
-    /// The last signed review's day, if any.
+    /// The last review held (signed, or its day passed), if any.
     pub last_held: Option<String>,
     /// The next review planned (id and day), if one is.
     pub planned: Option<(String, String)>,
