@@ -10,10 +10,16 @@ use charter::workspace::assessment::{Basis, assessed_health};
 use charter::workspace::commitment::commitment_progress;
 use charter::workspace::measurements::{date_of, day_of, overdue_objectives};
 use charter::workspace::overview::{Overview, percent_label, spent_percent};
+use charter::workspace::plan::{StageState, stages_in_order, state_of};
+use charter::workspace::planned_changes::ChangeState;
 use charter::workspace::policies::{PolicyStatus, policies_due_for_review};
 use charter::workspace::resources::{budget_totals, total_fte};
+use charter::workspace::risks::{
+    TreatmentOption, overdue_treatment_actions, reassessment_overdue, top_risks,
+};
 use charter::workspace::roles::{RaciWarning, raci_warnings};
 use charter::workspace::sample::{SAMPLE_ORGANISATION, sample_workspace};
+use charter::workspace::soa::{Applicability, Implementation, Reason, soa_rows};
 use charter::workspace::training::overall_completion;
 use charter::workspace::{Health, WorkspaceDoc};
 
@@ -54,6 +60,98 @@ fn the_sample_holds_a_realistic_organisation() {
     assert_eq!(ws.budget.len(), 5);
     assert_eq!(ws.fte.len(), 4);
     assert_eq!(total_fte(&ws.fte), 250);
+}
+
+#[test]
+fn the_sample_has_a_risk_register_a_statement_of_applicability_with_every_status_and_a_plan() {
+    let doc = sample_workspace("Ada", NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let today = date_of(NOW);
+
+    // The context: issues, the climate question answered, parties whose
+    // requirements are addressed or not, and a scope version to approve.
+    assert_eq!(ws.issues.len(), 5);
+    assert_eq!(ws.meta.climate.relevant, Some(true));
+    assert_eq!(ws.parties.len(), 4);
+    let requirements: Vec<_> = ws
+        .parties
+        .values()
+        .flat_map(|p| p.requirements.values())
+        .collect();
+    assert!(requirements.iter().any(|r| r.addressed) && requirements.iter().any(|r| !r.addressed));
+    assert_eq!(ws.scopes.len(), 1);
+    assert!(
+        ws.scopes.values().all(|s| s.approval.is_none()),
+        "no key: nothing is signed"
+    );
+
+    // About twenty-five risks, owned by people of the organisation, some
+    // above the threshold, one not decided, some actions done and some late.
+    assert_eq!(ws.risks.len(), 25);
+    assert!(ws.risks.values().all(|r| ws.people.contains_key(&r.owner)));
+    let top = top_risks(&ws, &today);
+    assert_eq!(top.len(), 5);
+    assert_eq!(top[0].1.title, "Backups cannot be restored in time");
+    assert!(
+        ws.risks
+            .values()
+            .any(|r| r.treatment == TreatmentOption::Undecided)
+    );
+    let actions: Vec<_> = ws.risks.values().flat_map(|r| r.actions.values()).collect();
+    assert!(actions.iter().any(|a| a.done));
+    assert_eq!(overdue_treatment_actions(&ws, &today), 3);
+    assert_eq!(
+        ws.risks
+            .values()
+            .filter(|r| reassessment_overdue(r, &today))
+            .count(),
+        2
+    );
+    assert_eq!(ws.criteria.len(), 1, "a draft of the criteria, to approve");
+
+    // The SoA: every applicability and every implementation status, the
+    // reasons a treatment gives seen from the control's side, and an added
+    // control.
+    let rows = soa_rows(&ws);
+    assert_eq!(rows.len(), 94);
+    let count = |a: Applicability| {
+        rows.iter()
+            .filter(|r| Applicability::of(&r.entry) == a)
+            .count()
+    };
+    assert_eq!(count(Applicability::Excluded), 2);
+    assert_eq!(count(Applicability::Undecided), 4);
+    assert_eq!(count(Applicability::Applicable), 88);
+    for status in Implementation::ALL {
+        assert!(
+            rows.iter()
+                .any(|r| r.entry.applicable == Some(true) && r.entry.status == status),
+            "{status:?}"
+        );
+    }
+    let backups = rows.iter().find(|r| r.id == "8.13").unwrap();
+    assert!(backups.entry.reasons.contains(&Reason::RiskTreatment));
+    assert_eq!(backups.risks.len(), 2);
+    let added = rows.iter().find(|r| r.is_added()).unwrap();
+    assert_eq!(added.id, "A-1");
+    assert_eq!(added.entry.applicable, Some(true));
+
+    // The plan: the template's eleven stages, the policy stage done (its
+    // policy approved), others waiting or late, and a planned change.
+    assert_eq!(ws.stages.len(), 11);
+    let states: Vec<(String, StageState)> = stages_in_order(&ws.stages)
+        .into_iter()
+        .map(|(_, stage)| (stage.title.clone(), state_of(&ws, stage, &today)))
+        .collect();
+    assert_eq!(states[2].1, StageState::Done, "{states:?}");
+    assert_eq!(states[3].1, StageState::Overdue, "{states:?}");
+    assert!(states.iter().any(|(_, s)| *s == StageState::NotStarted));
+    assert_eq!(ws.planned_changes.len(), 1);
+    assert!(
+        ws.planned_changes
+            .values()
+            .all(|c| c.state() == ChangeState::Proposed)
+    );
 }
 
 #[test]
@@ -176,6 +274,28 @@ fn the_overview_adds_up_the_sample() {
         (overview.commitment.confirmed, overview.commitment.total),
         (5, 8)
     );
+    // The register's highest risks above the threshold, named with their
+    // owners, and the SoA's progress.
+    assert_eq!((overview.risks, overview.risks_above), (25, 5));
+    assert_eq!(overview.treatment_overdue, 3);
+    let top: Vec<(&str, u32, &str)> = overview
+        .top_risks
+        .iter()
+        .map(|r| (r.title.as_str(), r.level, r.owner.as_str()))
+        .collect();
+    assert_eq!(
+        top[..2],
+        [
+            ("Backups cannot be restored in time", 12, "Lukas Brandt"),
+            (
+                "Booking platform down after an outage of the cloud region",
+                10,
+                "Aisha Okafor"
+            ),
+        ]
+    );
+    assert_eq!(top.len(), 5);
+    assert_eq!((overview.controls, overview.controls_decided), (94, 90));
 }
 
 #[test]

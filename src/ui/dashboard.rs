@@ -64,6 +64,7 @@ pub fn DashboardSection() -> impl IntoView {
                 <TrainingTile overview=overview base=Signal::derive(base)/>
                 <CommitmentTile overview=overview base=Signal::derive(base)/>
                 <ReviewTile overview=overview base=Signal::derive(base)/>
+                <RisksTile overview=overview base=Signal::derive(base)/>
                 <ControlsTile overview=overview base=Signal::derive(base)/>
             </div>
         </section>
@@ -514,6 +515,58 @@ fn ReviewTile(
             <p class="figure-line" class:warning-text=move || overview.with(|o| o.review.overdue)>{line}</p>
             <p><A href=move || format!("{}/actions", base.get())>{actions}</A></p>
             <p><A href=move || format!("{}/reviews", base.get())>"Reviews and schedule"</A></p>
+        </Tile>
+    }
+}
+
+/// The highest risks above the acceptance threshold, each linked to its
+/// record in the register.
+#[component]
+fn RisksTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace's address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    let summary = move || {
+        overview.with(|o| match (o.risks, o.risks_above) {
+            (0, _) => "No risks in the register yet.".to_owned(),
+            (n, 0) => format!("All {n} risks are within the acceptance threshold."),
+            (n, 1) => format!("1 of {n} risks is above the acceptance threshold."),
+            (n, above) => format!("{above} of {n} risks are above the acceptance threshold."),
+        })
+    };
+    let more = move || {
+        overview.with(|o| {
+            let more = o.risks_above.saturating_sub(o.top_risks.len());
+            (more > 0).then(|| format!("and {more} more"))
+        })
+    };
+    view! {
+        <Tile title="Top risks">
+            <p>{summary}</p>
+            {move || {
+                let top = overview.with(|o| o.top_risks.clone());
+                (!top.is_empty()).then(|| {
+                let items = top.into_iter().map(|r| {
+                    let href = format!("{}/risks#record-{}", base.get_untracked(), r.id);
+                    let detail = if r.owner.is_empty() {
+                        format!("residual {}", r.level)
+                    } else {
+                        format!("residual {} · {}", r.level, r.owner)
+                    };
+                    view! {
+                        <li>
+                            <A href=href>{r.title}</A>
+                            <span class="muted">{format!(" — {detail}")}</span>
+                        </li>
+                    }
+                }).collect_view();
+                view! { <ol class="top-risks" aria-label="Risks above the acceptance threshold">{items}</ol> }
+            })
+            }}
+            {move || more().map(|m| view! { <p class="muted">{m}</p> })}
+            <p><A href=move || format!("{}/risks", base.get())>"Risk register"</A></p>
         </Tile>
     }
 }

@@ -55,6 +55,10 @@ pub struct Overview {
     pub actions_overdue: usize,
     /// Risks whose residual level is above the acceptance threshold.
     pub risks_above: usize,
+    /// The highest of those, at most [`TOP_RISKS`], highest first.
+    pub top_risks: Vec<TopRisk>,
+    /// Risks in the register.
+    pub risks: usize,
     /// Risk treatment actions past their due date and not done.
     pub treatment_overdue: usize,
     /// Controls in the Statement of Applicability (Annex A and added).
@@ -63,6 +67,22 @@ pub struct Overview {
     pub controls_decided: usize,
     /// Of the applicable ones, how many are implemented.
     pub controls_implemented: usize,
+}
+
+/// How many of the risks above the threshold the overview names.
+pub const TOP_RISKS: usize = 5;
+
+/// A risk above the acceptance threshold, as the overview names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopRisk {
+    /// Its id, for the link to it.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its residual level.
+    pub level: u32,
+    /// Its owner's name.
+    pub owner: String,
 }
 
 impl Overview {
@@ -80,6 +100,21 @@ impl Overview {
             .collect();
         let by_health = Health::ALL.map(|h| shown.iter().filter(|s| **s == h).count());
         let soa = crate::workspace::soa::progress(ws);
+        let above = crate::workspace::risks::top_risks(ws, today);
+        let top_risks = above
+            .iter()
+            .take(TOP_RISKS)
+            .map(|(id, risk)| TopRisk {
+                id: (*id).clone(),
+                title: risk.title.clone(),
+                level: risk.residual.level(),
+                owner: ws
+                    .people
+                    .get(&risk.owner)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
         let policies_by_status =
             PolicyStatus::ALL.map(|s| ws.policies.values().filter(|p| p.status == s).count());
         Overview {
@@ -111,7 +146,9 @@ impl Overview {
             review: crate::workspace::reviews::schedule(ws, today),
             actions_open: ws.actions.values().filter(|a| a.status.is_open()).count(),
             actions_overdue: ws.actions.values().filter(|a| a.overdue(today)).count(),
-            risks_above: crate::workspace::risks::top_risks(ws, today).len(),
+            risks_above: above.len(),
+            top_risks,
+            risks: ws.risks.len(),
             treatment_overdue: crate::workspace::risks::overdue_treatment_actions(ws, today),
             controls: soa.iter().map(|p| p.total).sum(),
             controls_decided: soa.iter().map(|p| p.total - p.undecided).sum(),

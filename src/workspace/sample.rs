@@ -1,27 +1,39 @@
 //! "Open a sample workspace": a realistic example organisation for demos and
 //! tests — eight objectives with a year of monthly measurements, twelve
 //! people in ten roles with a RACI matrix, six policies, four training
-//! programmes, a budget with people time, the 5.1 checklist half done, and
-//! two past management reviews whose open actions carry into the next one.
+//! programmes, a budget with people time, the 5.1 checklist half done, two
+//! past management reviews whose open actions carry into the next one, the
+//! context with its interested parties, a register of twenty-five risks with
+//! their treatment, a Statement of Applicability with every status, and the
+//! implementation plan.
 //!
 //! Everything is written through the ordinary commands, so the sample is
 //! validated, merged and synced like any workspace. Dates are relative to
 //! the day it is opened, so it always looks current.
 
+use std::collections::BTreeSet;
+
 use crate::workspace::assessment::{ClosingDraft, ObjectiveStatus};
 use crate::workspace::commitment::Duty;
 use crate::workspace::communication::{Channel, CommunicationDraft};
 use crate::workspace::competence::{CompetenceDraft, CompetenceKind};
+use crate::workspace::context::{IssueDraft, IssueKind, RequirementKind, ScopeDraft};
 use crate::workspace::measurements::{
     Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of,
 };
+use crate::workspace::plan::{PLAN_TEMPLATE, StageDraft, StageStatus, template_schedule};
+use crate::workspace::planned_changes::ChangeDraft;
 use crate::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
 use crate::workspace::resources::{BudgetApprovalDraft, BudgetLineDraft, FteDraft};
 use crate::workspace::reviews::{
     ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
     ReviewDraft, summarise_inputs,
 };
+use crate::workspace::risks::{
+    CriteriaDraft, Property, RiskDraft, TreatmentActionDraft, TreatmentOption,
+};
 use crate::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
+use crate::workspace::soa::{Implementation, Reason, SoaDraft, Theme, annex_a};
 use crate::workspace::training::{Audience, ProgrammeDraft, SessionDraft};
 use crate::workspace::{CommandError, Millis, ObjectiveDraft, Workspace, WorkspaceDoc};
 
@@ -962,6 +974,10 @@ pub struct SampleBuild {
     closed: String,
     programmes: Vec<String>,
     budget: Vec<String>,
+    /// The draft version of the risk criteria.
+    criteria: String,
+    /// The review planned next.
+    next_review: String,
     /// How many of [`SampleBuild::STEPS`] are done.
     done: usize,
 }
@@ -969,14 +985,16 @@ pub struct SampleBuild {
 impl SampleBuild {
     /// What each step writes, in plain words for a progress indicator; the
     /// first is done by [`SampleBuild::start`].
-    pub const STEPS: [&'static str; 7] = [
+    pub const STEPS: [&'static str; 9] = [
         "People and roles",
         "Policies",
         "Objectives and a year of measurements",
         "Training",
         "Budget",
+        "Context, risks and applicability",
         "Leadership commitment",
         "Management reviews",
+        "Implementation plan",
     ];
 
     /// Creates the workspace with its people, roles and responsibilities:
@@ -995,6 +1013,8 @@ impl SampleBuild {
             closed: String::new(),
             programmes: Vec::new(),
             budget: Vec::new(),
+            criteria: String::new(),
+            next_review: String::new(),
             done: 0,
         };
         build.people_and_roles()?;
@@ -1024,8 +1044,10 @@ impl SampleBuild {
             2 => self.in_own_copy(Self::objectives)?,
             3 => self.in_own_copy(Self::training)?,
             4 => self.in_own_copy(Self::budget)?,
-            5 => self.commitment()?,
-            6 => self.reviews()?,
+            5 => self.in_own_copy(Self::context_risks_and_soa)?,
+            6 => self.commitment()?,
+            7 => self.reviews()?,
+            8 => self.plan()?,
             _ => return Ok(()),
         }
         self.done += 1;
@@ -1526,7 +1548,7 @@ impl SampleBuild {
             date: self.date(NEXT_REVIEW_IN),
             ..draft
         };
-        self.act(CHAIR, |doc, now| doc.plan_review(&next, now))?;
+        self.next_review = self.act(CHAIR, |doc, now| doc.plan_review(&next, now))?;
         Ok(())
     }
 
@@ -1562,4 +1584,792 @@ fn as_of(ws: &Workspace, date: &str) -> Workspace {
             .retain(|_, m| m.date.as_str() <= date);
     }
     then
+}
+
+// ---------------------------------------------------------------------------
+// Context, risks and the Statement of Applicability (issue 13).
+
+/// Issues of the organisation's context (4.1): internal or external, the
+/// issue, its effect on the ISMS, days ago it was reviewed.
+const ISSUES: [(IssueKind, &str, &str, i64); 5] = [
+    (
+        IssueKind::External,
+        "Large customers require ISO/IEC 27001 certification in their tenders.",
+        "Certification is a condition of renewing the two largest contracts: the ISMS must be certified within eighteen months.",
+        40,
+    ),
+    (
+        IssueKind::External,
+        "The national NIS2 law will make Alder & Finch an important entity.",
+        "Registration, incident reporting within 24 hours and management's accountability for security measures.",
+        40,
+    ),
+    (
+        IssueKind::Internal,
+        "The booking platform moved from the Hamburg server room to a cloud region.",
+        "Availability now depends on the cloud provider; the continuity plan and supplier controls must cover it.",
+        160,
+    ),
+    (
+        IssueKind::Internal,
+        "The Rotterdam office grew from 9 to 15 people in a year.",
+        "Awareness training and access management must keep pace with new joiners.",
+        160,
+    ),
+    (
+        IssueKind::External,
+        "Ransomware attacks on logistics companies in the region.",
+        "Backups, network segmentation and incident response are tested before the peak season.",
+        20,
+    ),
+];
+
+/// A requirement of an interested party: text, kind, where the ISMS
+/// addresses it (`None`: not yet).
+type SampleRequirement = (&'static str, RequirementKind, Option<&'static str>);
+
+/// Interested parties (4.2), each with its requirements.
+const PARTIES: [(&str, &[SampleRequirement]); 4] = [
+    (
+        "Customers (retail and pharmaceutical distribution)",
+        &[
+            (
+                "ISO/IEC 27001 certification of the booking platform and the offices.",
+                RequirementKind::Contractual,
+                Some("The implementation plan and the Statement of Applicability"),
+            ),
+            (
+                "Notice of a security breach affecting their shipments within 24 hours.",
+                RequirementKind::Contractual,
+                Some("Incident management procedure, control 5.24"),
+            ),
+        ],
+    ),
+    (
+        "Data protection authority",
+        &[(
+            "Personal data breaches notified within 72 hours (GDPR article 33).",
+            RequirementKind::Legal,
+            Some("Incident management procedure and the data protection officer's on-call rota"),
+        )],
+    ),
+    (
+        "Customs authority",
+        &[(
+            "Shipment declarations kept complete and unaltered for ten years.",
+            RequirementKind::Regulatory,
+            None,
+        )],
+    ),
+    (
+        "Cyber insurer",
+        &[(
+            "Multi-factor sign-in on all remote access; tested offline backups.",
+            RequirementKind::Contractual,
+            Some("Access control policy; controls 8.5 and 8.13"),
+        )],
+    ),
+];
+
+/// A treatment action of a sample risk: title, owner, resources, due (days
+/// from today), done.
+type SampleTreatment = (&'static str, &'static str, &'static str, i64, bool);
+
+/// A risk of the sample register.
+struct SampleRisk {
+    title: &'static str,
+    asset: &'static str,
+    threat: &'static str,
+    vulnerability: &'static str,
+    /// Which of C, I, A it threatens, as letters.
+    properties: &'static str,
+    owner: &'static str,
+    inherent: (u32, u32),
+    residual: (u32, u32),
+    treatment: TreatmentOption,
+    controls: &'static [&'static str],
+    /// Days from today it is to be assessed again.
+    reassess_in: i64,
+    actions: &'static [SampleTreatment],
+}
+
+/// Twenty-five risks: five residual levels above the threshold (6), one
+/// not decided yet, some treatment actions done, some overdue, two
+/// reassessments overdue.
+const RISKS: [SampleRisk; 25] = [
+    SampleRisk {
+        title: "Ransomware encrypts the booking platform",
+        asset: "Freight booking platform",
+        threat: "Ransomware through a phishing e-mail or an exposed service",
+        vulnerability: "Flat internal network; backups reachable from the office domain",
+        properties: "IA",
+        owner: "Lukas Brandt",
+        inherent: (4, 5),
+        residual: (2, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.7", "8.13", "8.22", "5.30"],
+        reassess_in: 120,
+        actions: &[
+            (
+                "Move the backups to immutable storage",
+                "Lukas Brandt",
+                "Storage subscription",
+                -40,
+                true,
+            ),
+            (
+                "Separate the platform network from the office network",
+                "Lukas Brandt",
+                "Two weeks of the network engineer; firewall licences",
+                -10,
+                false,
+            ),
+        ],
+    },
+    SampleRisk {
+        title: "Customer data exposed by a misconfigured cloud storage bucket",
+        asset: "Customer and shipment data in the cloud",
+        threat: "Public exposure through a configuration mistake",
+        vulnerability: "No automated configuration checks",
+        properties: "C",
+        owner: "Daniel Novak",
+        inherent: (3, 4),
+        residual: (2, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.9", "5.23", "8.16"],
+        reassess_in: 150,
+        actions: &[(
+            "Turn on the cloud provider's configuration scanner",
+            "Daniel Novak",
+            "Included in the cloud contract",
+            30,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Stolen mailbox credentials after a phishing e-mail",
+        asset: "E-mail and office accounts",
+        threat: "Credential phishing",
+        vulnerability: "Older mail clients sign in without a second factor",
+        properties: "CI",
+        owner: "Lukas Brandt",
+        inherent: (4, 3),
+        residual: (2, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.17", "8.5", "6.3"],
+        reassess_in: 90,
+        actions: &[(
+            "Block the legacy mail protocols",
+            "Lukas Brandt",
+            "",
+            -5,
+            true,
+        )],
+    },
+    SampleRisk {
+        title: "Booking platform down after an outage of the cloud region",
+        asset: "Freight booking platform",
+        threat: "Loss of the hosting region",
+        vulnerability: "The platform runs in a single region",
+        properties: "A",
+        owner: "Aisha Okafor",
+        inherent: (3, 5),
+        residual: (2, 5),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.29", "5.30", "8.14"],
+        reassess_in: 60,
+        actions: &[(
+            "Test the failover to the second region",
+            "Lukas Brandt",
+            "A weekend of the platform team",
+            20,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Former employees keep their access",
+        asset: "Accounts on every system",
+        threat: "Misuse of access after leaving",
+        vulnerability: "The leaver process depends on manual tickets",
+        properties: "CI",
+        owner: "Sofia Marquez",
+        inherent: (3, 3),
+        residual: (1, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.15", "5.18", "6.5"],
+        reassess_in: 200,
+        actions: &[(
+            "Connect the HR system to the identity provider for leavers",
+            "Lukas Brandt",
+            "Integration licence",
+            -20,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Breach at the customs broker exposes shipment data",
+        asset: "Shipment data shared with the customs broker",
+        threat: "Compromise of the supplier",
+        vulnerability: "The older contract has no security clauses",
+        properties: "C",
+        owner: "Aisha Okafor",
+        inherent: (3, 4),
+        residual: (2, 3),
+        treatment: TreatmentOption::Share,
+        controls: &["5.19", "5.20", "5.22"],
+        reassess_in: 90,
+        actions: &[(
+            "Add the security annex at the contract's renewal",
+            "Martin Kessler",
+            "",
+            90,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Laptop lost or stolen while travelling",
+        asset: "Staff laptops",
+        threat: "Theft or loss",
+        vulnerability: "Laptops are taken to customers and trade fairs",
+        properties: "C",
+        owner: "Lukas Brandt",
+        inherent: (4, 2),
+        residual: (4, 1),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.1", "8.24", "7.9"],
+        reassess_in: 250,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Known vulnerability in the booking platform exploited",
+        asset: "Freight booking platform",
+        threat: "Exploit of a published vulnerability",
+        vulnerability: "Third-party libraries are updated once a quarter",
+        properties: "CIA",
+        owner: "Daniel Novak",
+        inherent: (4, 4),
+        residual: (3, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.8", "8.25", "8.28"],
+        reassess_in: 45,
+        actions: &[(
+            "Update libraries weekly in the build pipeline",
+            "Daniel Novak",
+            "Two days of a developer",
+            14,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Payment to a fraudster after a fake supplier invoice",
+        asset: "Supplier payments",
+        threat: "Invoice fraud by e-mail",
+        vulnerability: "Changes of bank details were confirmed by e-mail only",
+        properties: "I",
+        owner: "Martin Kessler",
+        inherent: (3, 4),
+        residual: (1, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.14", "6.3"],
+        reassess_in: 300,
+        actions: &[(
+            "Confirm every change of bank details by phone to a known number",
+            "Martin Kessler",
+            "",
+            -60,
+            true,
+        )],
+    },
+    SampleRisk {
+        title: "Personal data used beyond its purpose",
+        asset: "Customer contact data",
+        threat: "Use for marketing without a legal basis",
+        vulnerability: "The marketing tool has no record of processing",
+        properties: "C",
+        owner: "Hannah Vogel",
+        inherent: (2, 4),
+        residual: (1, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.31", "5.34"],
+        reassess_in: 180,
+        actions: &[(
+            "Complete the record of processing activities",
+            "Hannah Vogel",
+            "",
+            45,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Fire or flooding at the Hamburg office",
+        asset: "Hamburg office",
+        threat: "Fire or water damage",
+        vulnerability: "The remaining network equipment is in the basement",
+        properties: "A",
+        owner: "Aisha Okafor",
+        inherent: (1, 4),
+        residual: (1, 3),
+        treatment: TreatmentOption::Retain,
+        controls: &["7.5", "7.11"],
+        reassess_in: 330,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "A leaver copies the customer lists",
+        asset: "Customer lists in the CRM",
+        threat: "Data theft by an insider",
+        vulnerability: "Exports from the CRM are not logged",
+        properties: "C",
+        owner: "Emma Lindqvist",
+        inherent: (2, 4),
+        residual: (2, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.12", "8.15"],
+        reassess_in: 120,
+        actions: &[(
+            "Log and alert on bulk exports from the CRM",
+            "Daniel Novak",
+            "Three days of a developer",
+            60,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Customer portal overwhelmed by a traffic flood",
+        asset: "Customer portal",
+        threat: "Distributed denial of service",
+        vulnerability: "No filtering upstream of the portal",
+        properties: "A",
+        owner: "Lukas Brandt",
+        inherent: (3, 3),
+        residual: (2, 2),
+        treatment: TreatmentOption::Share,
+        controls: &["8.6", "8.20"],
+        reassess_in: 200,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Backups cannot be restored in time",
+        asset: "Backups of the booking platform",
+        threat: "A failed restore during an incident",
+        vulnerability: "Restores are not tested end to end",
+        properties: "IA",
+        owner: "Lukas Brandt",
+        inherent: (3, 4),
+        residual: (3, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.13"],
+        reassess_in: 30,
+        actions: &[(
+            "Run a full restore test each quarter",
+            "Lukas Brandt",
+            "A day of the operations team each quarter",
+            -3,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Malware on outdated warehouse scanners",
+        asset: "Handheld scanners in the warehouses",
+        threat: "Malware on devices without updates",
+        vulnerability: "The vendor stopped updating the scanners",
+        properties: "IA",
+        owner: "Aisha Okafor",
+        inherent: (3, 3),
+        residual: (3, 2),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.1", "8.19"],
+        reassess_in: 150,
+        actions: &[(
+            "Replace the scanners out of support",
+            "Aisha Okafor",
+            "Capital budget for 40 devices",
+            150,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Secrets published in a public code repository",
+        asset: "Source code",
+        threat: "Passwords or keys exposed publicly",
+        vulnerability: "Commits were not scanned for secrets",
+        properties: "C",
+        owner: "Daniel Novak",
+        inherent: (3, 4),
+        residual: (1, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.4", "8.28"],
+        reassess_in: 240,
+        actions: &[(
+            "Scan every commit for secrets",
+            "Daniel Novak",
+            "",
+            -90,
+            true,
+        )],
+    },
+    SampleRisk {
+        title: "Shipment documents shared through unapproved services",
+        asset: "Shipment documents",
+        threat: "Data kept outside the approved services",
+        vulnerability: "No approved way to send large files",
+        properties: "C",
+        owner: "Jonas Weber",
+        inherent: (4, 2),
+        residual: (2, 2),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.10", "5.14"],
+        reassess_in: 180,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Account taken over by a caller posing as a customer",
+        asset: "Customer accounts",
+        threat: "Impersonation at the service desk",
+        vulnerability: "Identity checks depend on the agent",
+        properties: "CI",
+        owner: "Emma Lindqvist",
+        inherent: (3, 3),
+        residual: (2, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.16", "6.3"],
+        reassess_in: 120,
+        actions: &[(
+            "Script the identity checks for account changes",
+            "Emma Lindqvist",
+            "",
+            10,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Platform know-how lost when key engineers leave",
+        asset: "IT operations know-how",
+        threat: "Departure of the two platform engineers",
+        vulnerability: "Procedures are not written down",
+        properties: "A",
+        owner: "Lukas Brandt",
+        inherent: (3, 3),
+        residual: (2, 3),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.37"],
+        reassess_in: 200,
+        actions: &[(
+            "Write the operating procedures of the platform",
+            "Lukas Brandt",
+            "",
+            75,
+            false,
+        )],
+    },
+    SampleRisk {
+        title: "Logs deleted to hide an intrusion",
+        asset: "Security logs",
+        threat: "An intruder deletes the logs",
+        vulnerability: "Logs are kept on the servers they describe",
+        properties: "I",
+        owner: "Jonas Weber",
+        inherent: (2, 4),
+        residual: (1, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["8.15", "8.16"],
+        reassess_in: 160,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Intruder in the Rotterdam office",
+        asset: "Rotterdam office",
+        threat: "Unauthorised entry",
+        vulnerability: "The building's entrance is shared",
+        properties: "CA",
+        owner: "Aisha Okafor",
+        inherent: (2, 3),
+        residual: (2, 2),
+        treatment: TreatmentOption::Modify,
+        controls: &["7.1", "7.2"],
+        reassess_in: 270,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Fine for notifying a personal data breach late",
+        asset: "Incident handling",
+        threat: "Notification to the authority after 72 hours",
+        vulnerability: "No on-call rota for the data protection officer",
+        properties: "C",
+        owner: "Hannah Vogel",
+        inherent: (2, 4),
+        residual: (1, 4),
+        treatment: TreatmentOption::Modify,
+        controls: &["5.24", "5.26", "6.8"],
+        reassess_in: 100,
+        actions: &[(
+            "Set up an on-call rota for breach notifications",
+            "Hannah Vogel",
+            "",
+            -15,
+            true,
+        )],
+    },
+    SampleRisk {
+        title: "Signing keys of the platform stolen",
+        asset: "Platform signing keys",
+        threat: "Theft of the keys",
+        vulnerability: "Keys are stored in configuration files",
+        properties: "CI",
+        owner: "Daniel Novak",
+        inherent: (2, 5),
+        residual: (2, 5),
+        treatment: TreatmentOption::Undecided,
+        controls: &[],
+        reassess_in: 14,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Power failure in the Hamburg data room",
+        asset: "Hamburg data room",
+        threat: "Power failure",
+        vulnerability: "The UPS lasts ten minutes",
+        properties: "A",
+        owner: "Lukas Brandt",
+        inherent: (2, 2),
+        residual: (2, 2),
+        treatment: TreatmentOption::Retain,
+        controls: &[],
+        reassess_in: -30,
+        actions: &[],
+    },
+    SampleRisk {
+        title: "Traffic intercepted on home and public networks",
+        asset: "Remote work",
+        threat: "Interception of traffic",
+        vulnerability: "The VPN is not always on",
+        properties: "C",
+        owner: "Jonas Weber",
+        inherent: (3, 3),
+        residual: (2, 2),
+        treatment: TreatmentOption::Modify,
+        controls: &["6.7", "8.20"],
+        reassess_in: -15,
+        actions: &[],
+    },
+];
+
+/// The controls the sample excludes, with the justification.
+const EXCLUDED: [(&str, &str); 2] = [
+    (
+        "8.30",
+        "All software is developed in-house: no development is outsourced.",
+    ),
+    (
+        "7.10",
+        "No removable storage media are used: USB storage is blocked on every device and backups are kept in the cloud.",
+    ),
+];
+
+/// The controls the sample has not decided yet.
+const UNDECIDED: [&str; 4] = ["5.7", "7.14", "8.11", "8.33"];
+
+/// Who owns the sample's controls, by theme key.
+fn control_owner(theme: &str) -> &'static str {
+    match theme {
+        "people" => "Sofia Marquez",
+        "physical" => "Aisha Okafor",
+        "technological" => "Lukas Brandt",
+        _ => "Jonas Weber",
+    }
+}
+
+impl SampleBuild {
+    /// The context (issues, climate, parties and their requirements, a
+    /// scope version), a draft of the risk criteria, the risk register with
+    /// its treatment actions, and the Statement of Applicability with every
+    /// status: each control a treatment cites applies for that reason, two
+    /// are excluded with a justification, four are not decided yet, and a
+    /// sector control is added. Nothing here is approved: approvals are
+    /// signed, and no browser of the sample's people holds a key.
+    fn context_risks_and_soa(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        let today = self.date(0);
+        for (kind, text, effect, reviewed) in ISSUES {
+            let draft = IssueDraft {
+                kind,
+                text: text.to_owned(),
+                effect: effect.to_owned(),
+                reviewed: self.date(-reviewed),
+            };
+            doc.add_issue(&draft, &today, self.tick())?;
+        }
+        doc.set_climate(
+            true,
+            "Storm surges closed the Hamburg port terminals twice last winter: the continuity \
+             plan covers working from Rotterdam and from home.",
+            self.tick(),
+        )?;
+        for (name, requirements) in PARTIES {
+            let party = doc.add_party(name, self.tick())?;
+            for &(text, kind, addressed_in) in requirements {
+                doc.add_requirement(&party, text, kind, addressed_in, self.tick())?;
+            }
+        }
+        let scope = ScopeDraft {
+            statement: SAMPLE_SCOPE.to_owned(),
+            boundaries: "The Hamburg and Rotterdam offices and the cloud region that runs the \
+                         booking platform; not the warehouses, run by a logistics partner."
+                .to_owned(),
+            interfaces: "The customs authority's declaration service, the customs broker's \
+                         interface, customers' ordering systems."
+                .to_owned(),
+            dependencies: "The cloud provider, the identity provider, the customs broker."
+                .to_owned(),
+        };
+        doc.add_scope_version(&scope, self.tick())?;
+        self.criteria = doc.add_criteria_version(&CriteriaDraft::defaults(), self.tick())?;
+        for sample in &RISKS {
+            let draft = RiskDraft {
+                title: sample.title.to_owned(),
+                asset: sample.asset.to_owned(),
+                threat: sample.threat.to_owned(),
+                vulnerability: sample.vulnerability.to_owned(),
+                properties: Property::ALL
+                    .into_iter()
+                    .filter(|p| sample.properties.contains(p.letter()))
+                    .collect(),
+                owner: self.people[person_named(sample.owner)].clone(),
+                inherent_likelihood: sample.inherent.0.to_string(),
+                inherent_consequence: sample.inherent.1.to_string(),
+                residual_likelihood: sample.residual.0.to_string(),
+                residual_consequence: sample.residual.1.to_string(),
+                treatment: sample.treatment,
+                controls: sample.controls.iter().map(|c| (*c).to_owned()).collect(),
+                reassess_by: self.date(sample.reassess_in),
+            };
+            let risk = doc.add_risk(&draft, self.tick())?;
+            for &(title, owner, resources, due, done) in sample.actions {
+                let action = TreatmentActionDraft {
+                    title: title.to_owned(),
+                    owner: self.people[person_named(owner)].clone(),
+                    resources: resources.to_owned(),
+                    due: self.date(due),
+                };
+                let id = doc.add_treatment_action(&risk, &action, self.tick())?;
+                if done {
+                    doc.set_treatment_action_done(&risk, &id, true, self.tick())?;
+                }
+            }
+        }
+        let cited: BTreeSet<&str> = RISKS
+            .iter()
+            .flat_map(|r| r.controls.iter().copied())
+            .collect();
+        let added = doc.add_control(
+            "Secure exchange of customs declarations",
+            "organizational",
+            self.tick(),
+        )?;
+        let controls = annex_a()
+            .into_iter()
+            .map(|c| (c.id.to_owned(), c.theme))
+            .chain([(added, Theme::Organizational)]);
+        for (index, (id, theme)) in controls.enumerate() {
+            let id = id.as_str();
+            if UNDECIDED.contains(&id) {
+                continue;
+            }
+            let owner = self.people[person_named(control_owner(theme.key()))].clone();
+            let draft = if let Some((_, why)) = EXCLUDED.iter().find(|(c, _)| *c == id) {
+                SoaDraft {
+                    applicable: Some(false),
+                    justification: (*why).to_owned(),
+                    ..SoaDraft::default()
+                }
+            } else {
+                let reason = if cited.contains(id) {
+                    Reason::RiskTreatment
+                } else if matches!(id, "5.31" | "5.32" | "5.33" | "5.34" | "5.36")
+                    || id.starts_with("A-")
+                {
+                    Reason::Legal
+                } else if matches!(id, "5.19" | "5.20" | "5.21" | "5.22" | "5.23") {
+                    Reason::Contractual
+                } else {
+                    Reason::Business
+                };
+                // Most implemented, the rest partly, planned or not started.
+                let status = match index % 7 {
+                    0..=3 => Implementation::Implemented,
+                    4 => Implementation::Partial,
+                    5 => Implementation::Planned,
+                    _ => Implementation::NotStarted,
+                };
+                SoaDraft {
+                    applicable: Some(true),
+                    reasons: vec![reason],
+                    justification: String::new(),
+                    status,
+                    evidence: if status == Implementation::Implemented {
+                        format!("ISMS folder › Controls › {id}")
+                    } else {
+                        String::new()
+                    },
+                    owner,
+                }
+            };
+            doc.set_soa_entry(id, &draft, self.tick())?;
+        }
+        Ok(())
+    }
+
+    /// The implementation plan, from the gap analysis about seven months ago
+    /// to the stage 2 audit in about two months, with the stages' records
+    /// linked (the policy, the criteria, the register, the next review), and
+    /// a planned change awaiting approval. Written after the merge, as the
+    /// stages link records of every area.
+    fn plan(&mut self) -> Result<(), CommandError> {
+        let owner = self.people[person_named("Jonas Weber")].clone();
+        let schedule = template_schedule(&self.date(-200)).unwrap_or_default();
+        let mut stages: Vec<String> = Vec::new();
+        for (index, (stage, (start, deadline))) in PLAN_TEMPLATE.iter().zip(schedule).enumerate() {
+            let produces = match stage.produces {
+                "policies:" => format!("policies:{}", self.policies[0]),
+                "criteria:" => format!("criteria:{}", self.criteria),
+                "reviews:" => format!("reviews:{}", self.next_review),
+                other => other.to_owned(),
+            };
+            let status = match index {
+                0..=3 | 6 => StageStatus::Finished,
+                4 | 5 | 7 => StageStatus::InProgress,
+                _ => StageStatus::NotStarted,
+            };
+            let draft = StageDraft {
+                title: stage.title.to_owned(),
+                owner: owner.clone(),
+                start,
+                deadline,
+                status,
+                depends_on: stage.after.iter().map(|i| stages[*i].clone()).collect(),
+                produces,
+            };
+            let now = self.tick();
+            stages.push(self.doc.add_stage(&draft, now)?);
+        }
+        let change = ChangeDraft {
+            title: "Move the customer portal's sign-in to the company identity provider".to_owned(),
+            purpose: "One sign-in with a second factor for customers and staff, and leavers' \
+                      access removed in one place."
+                .to_owned(),
+            consequences: "Customers must enrol a second factor; the portal is unavailable for \
+                           an hour on the night of the switch."
+                .to_owned(),
+            integrity: "The access control policy and controls 5.15–5.18 and 8.5 now cover the \
+                        portal; the old accounts are kept read-only for a month."
+                .to_owned(),
+            resources: "Six weeks of a developer; identity provider licences for 2,000 customer \
+                        accounts."
+                .to_owned(),
+            responsible: self.people[person_named("Daniel Novak")].clone(),
+            from_decision: String::new(),
+        };
+        let now = self.tick();
+        self.doc.add_planned_change(&change, now)?;
+        Ok(())
+    }
 }

@@ -166,6 +166,20 @@ test('every figure of the sample dashboard equals the list it links to', async (
   const duties = page.getByRole('list', { name: 'Leadership duties' }).locator(':scope > li');
   await expect(duties).toHaveCount(8);
   await expect(duties.filter({ hasText: /Confirmed by .+ on \d{1,2} [A-Z][a-z]{2,3} \d{4}/ })).toHaveCount(5);
+
+  // Top risks: the highest residual levels above the threshold, each a link to its record.
+  await page.goto(overview);
+  const risks = tile(page, 'Top risks');
+  await expect(risks).toContainText('5 of 25 risks are above the acceptance threshold.');
+  const top = risks.getByRole('list', { name: 'Risks above the acceptance threshold' }).getByRole('listitem');
+  await expect(top).toHaveCount(5);
+  await expect(top.first()).toHaveText('Backups cannot be restored in time — residual 12 · Lukas Brandt');
+  await top.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/risks#record-/);
+  await expect(page.getByRole('listitem', { name: 'Backups cannot be restored in time' })).toBeInViewport();
+  // The SoA's progress: 90 of the 94 controls (Annex A and one added) decided.
+  await page.goto(overview);
+  await expect(tile(page, 'Statement of Applicability').getByRole('link')).toHaveText('90 of 94 controls decided');
 });
 
 test('the objectives read as one compact table, which has its own address and prints', async ({ page }) => {
@@ -262,6 +276,7 @@ test('a workspace opened from the start page shows its overview; a new one start
   await expect(tile(page, 'Leadership commitment').getByRole('link', { name: 'Leadership duties confirmed' })).toHaveText(
     '0 of 8',
   );
+  await expect(tile(page, 'Top risks')).toContainText('No risks in the register yet.');
   await screenshot(page, 'overview-new-workspace');
   // Nobody answers for the ten standard ISMS activities yet: that is worth a look.
   const raci = tile(page, 'Needs attention').getByRole('link', { name: '10 activities without one accountable role' });
