@@ -4,6 +4,7 @@
 //! Nothing here touches the browser, so it is built and tested natively.
 
 pub mod assessment;
+pub mod certification;
 pub mod changes;
 pub mod commands;
 pub mod commitment;
