@@ -17,6 +17,9 @@ use automerge::AutoCommit;
 use charter::workspace::changes::Touched;
 use charter::workspace::generate::three_year_workspace;
 use charter::workspace::measurements::{Direction, MeasurementDraft};
+use charter::workspace::risks::{Property, RiskDraft, TreatmentOption};
+use charter::workspace::roles::PersonDraft;
+use charter::workspace::soa::{Implementation, Reason, SoaDraft};
 use charter::workspace::{Health, ObjectiveDraft, Workspace, WorkspaceDoc};
 
 /// The generated workspaces end at this time, so cached documents stay valid.
@@ -69,6 +72,8 @@ struct Row {
     keystroke: Costs,
     measurement: Costs,
     objective_edit: Costs,
+    risk_edit: Costs,
+    soa_decision: Costs,
 }
 
 /// Medians of one command: the command itself, the patches, the re-read.
@@ -150,6 +155,51 @@ fn measure(scale: f64) -> Row {
         doc.edit_objective(&objective, &draft, NOW + i as i64)
     });
 
+    // A register of 25 risks (the three-year generator writes none), then
+    // a risk's likelihood changed and a control of the SoA decided.
+    let owner = ws
+        .add_person(
+            &PersonDraft {
+                name: "Risk Owner".to_owned(),
+                title: String::new(),
+                email: String::new(),
+            },
+            NOW,
+        )
+        .expect("a person");
+    let risk_draft = |i: usize| RiskDraft {
+        title: format!("Risk {i}"),
+        asset: "Booking platform".to_owned(),
+        threat: "Ransomware".to_owned(),
+        vulnerability: String::new(),
+        properties: vec![Property::Availability],
+        owner: owner.clone(),
+        inherent_likelihood: "4".to_owned(),
+        inherent_consequence: "4".to_owned(),
+        residual_likelihood: (1 + i % 3).to_string(),
+        residual_consequence: "3".to_owned(),
+        treatment: TreatmentOption::Modify,
+        controls: vec!["8.13".to_owned(), format!("5.{}", 1 + i % 30)],
+        reassess_by: String::new(),
+    };
+    let risks: Vec<String> = (0..25)
+        .map(|i| ws.add_risk(&risk_draft(i), NOW + i as i64).expect("a risk"))
+        .collect();
+    let touched = ws.take_changes();
+    ws.read_touched(&mut state, &touched).expect("reads");
+    let risk_edit = costs(&mut ws, &mut state, |doc, i| {
+        doc.edit_risk(&risks[0], &risk_draft(i), NOW + i as i64)
+    });
+    let soa_decision = costs(&mut ws, &mut state, |doc, i| {
+        let draft = SoaDraft {
+            applicable: Some(true),
+            reasons: vec![Reason::Business],
+            status: Implementation::ALL[i % 4],
+            ..SoaDraft::default()
+        };
+        doc.set_soa_entry("5.31", &draft, NOW + i as i64)
+    });
+
     let started = Instant::now();
     let incremental = ws.automerge().save_after(&heads);
     let incremental_save = started.elapsed();
@@ -187,6 +237,8 @@ fn measure(scale: f64) -> Row {
         keystroke,
         measurement,
         objective_edit,
+        risk_edit,
+        soa_decision,
     }
 }
 
@@ -289,7 +341,7 @@ fn report(rows: &[Row]) -> String {
         ms(r.whole_read)
     });
     line(&mut out, "save (whole)", &|r| ms(r.save));
-    line(&mut out, "incremental save (600 commands)", &|r| {
+    line(&mut out, "incremental save (1,025 commands)", &|r| {
         ms(r.incremental_save)
     });
     line(&mut out, "merge 2 × 2,000 offline edits", &|r| ms(r.merge));
@@ -301,6 +353,8 @@ fn report(rows: &[Row]) -> String {
         ),
         ("add a measurement", |r: &Row| &r.measurement),
         ("edit an objective", |r: &Row| &r.objective_edit),
+        ("change a risk's likelihood (25 risks)", |r: &Row| &r.risk_edit),
+        ("decide a control of the SoA", |r: &Row| &r.soa_decision),
     ] {
         line(&mut out, &format!("{label}: command"), &|r| {
             ms(pick(r).command)

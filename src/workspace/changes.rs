@@ -70,11 +70,17 @@ pub enum Area {
     Scopes,
     /// Planned changes to the ISMS.
     PlannedChanges,
+    /// Internal audits and their findings.
+    Audits,
+    /// Nonconformities and corrective actions.
+    Nonconformities,
+    /// The improvement log.
+    Improvements,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 25] = [
+    pub const ALL: [Area; 28] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -100,6 +106,9 @@ impl Area {
         Area::Parties,
         Area::Scopes,
         Area::PlannedChanges,
+        Area::Audits,
+        Area::Nonconformities,
+        Area::Improvements,
     ];
 
     /// The area's key in the document's root map.
@@ -130,6 +139,9 @@ impl Area {
             Area::Parties => "parties",
             Area::Scopes => "scopes",
             Area::PlannedChanges => "planned_changes",
+            Area::Audits => "audits",
+            Area::Nonconformities => "nonconformities",
+            Area::Improvements => "improvements",
         }
     }
 
@@ -587,6 +599,9 @@ impl WorkspaceDoc {
             Area::Parties => state.parties.clear(),
             Area::Scopes => state.scopes.clear(),
             Area::PlannedChanges => state.planned_changes.clear(),
+            Area::Audits => state.audits.clear(),
+            Area::Nonconformities => state.nonconformities.clear(),
+            Area::Improvements => state.improvements.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -643,6 +658,9 @@ impl WorkspaceDoc {
             Area::Parties => put(self, &mut state.parties, area, id),
             Area::Scopes => put(self, &mut state.scopes, area, id),
             Area::PlannedChanges => put(self, &mut state.planned_changes, area, id),
+            Area::Audits => put(self, &mut state.audits, area, id),
+            Area::Nonconformities => put(self, &mut state.nonconformities, area, id),
+            Area::Improvements => put(self, &mut state.improvements, area, id),
         }
     }
 }

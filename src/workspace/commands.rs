@@ -117,6 +117,7 @@ impl WorkspaceDoc {
             founder: String::new(),
             review_every_months: None,
             climate: Default::default(),
+            audit_programme: Default::default(),
         };
         reconcile_prop(&mut ws.doc, ROOT, "meta", &meta)?;
         ws.map(ROOT, "members")?;
@@ -144,6 +145,9 @@ impl WorkspaceDoc {
             "parties",
             "scopes",
             "planned_changes",
+            "audits",
+            "nonconformities",
+            "improvements",
         ] {
             ws.map(ROOT, key)?;
         }
@@ -417,6 +421,7 @@ impl WorkspaceDoc {
             founder: old.founder.clone(),
             review_every_months: old.review_every_months,
             climate: old.climate.clone(),
+            audit_programme: old.audit_programme.clone(),
         };
         if meta == old {
             return Ok(());

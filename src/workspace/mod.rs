@@ -4,6 +4,7 @@
 //! Nothing here touches the browser, so it is built and tested natively.
 
 pub mod assessment;
+pub mod audits;
 pub mod certification;
 pub mod changes;
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod generate;
 pub mod history;
 pub mod id;
 pub mod measurements;
+pub mod nonconformities;
 pub mod model;
 pub mod overview;
 pub mod plan;

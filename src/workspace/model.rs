@@ -86,6 +86,15 @@ pub struct Workspace {
     /// Planned changes to the ISMS (6.3) by id.
     #[autosurgeon(missing = "Default::default")]
     pub planned_changes: BTreeMap<String, crate::workspace::planned_changes::PlannedChange>,
+    /// Internal audits (9.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub audits: BTreeMap<String, crate::workspace::audits::Audit>,
+    /// Nonconformities and their corrective actions (10.2) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub nonconformities: BTreeMap<String, crate::workspace::nonconformities::Nonconformity>,
+    /// The improvement log (10.1) by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub improvements: BTreeMap<String, crate::workspace::nonconformities::Improvement>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]
@@ -115,6 +124,9 @@ pub struct Meta {
     /// Whether climate change is a relevant issue (4.1, Amd 1:2024), and why.
     #[autosurgeon(missing = "Default::default")]
     pub climate: crate::workspace::context::Climate,
+    /// The internal audit programme (9.2.2).
+    #[autosurgeon(missing = "Default::default")]
+    pub audit_programme: crate::workspace::audits::AuditProgramme,
 }
 
 /// That a record was archived rather than deleted: it is kept, with its

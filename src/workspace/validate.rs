@@ -9,6 +9,74 @@ use crate::workspace::model::Health;
 /// A form field that can carry an error message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    // --- Internal audits, nonconformities, improvement (audits.rs, nonconformities.rs) ---
+    /// An audit's name.
+    AuditTitle,
+    /// What an audit checks against.
+    AuditCriteria,
+    /// What an audit covers.
+    AuditScope,
+    /// Who audits.
+    AuditAuditor,
+    /// An audit's first day.
+    AuditStart,
+    /// An audit's last day.
+    AuditEnd,
+    /// The clauses an audit covers.
+    AuditClauses,
+    /// The controls an audit covers.
+    AuditControls,
+    /// When an audit's results were reported.
+    AuditReportDate,
+    /// To whom they were reported.
+    AuditReportTo,
+    /// What an audit found.
+    FindingText,
+    /// The clause a finding is against.
+    FindingClause,
+    /// The control a finding is against.
+    FindingControl,
+    /// How often audits are held.
+    ProgrammeFrequency,
+    /// Audit methods.
+    ProgrammeMethods,
+    /// Who plans, audits and follows up.
+    ProgrammeResponsibilities,
+    /// How results are reported.
+    ProgrammeReporting,
+    /// A nonconformity's name.
+    NcTitle,
+    /// When it was raised.
+    NcRaised,
+    /// What happened.
+    NcWhatHappened,
+    /// The correction.
+    NcCorrection,
+    /// Its consequences.
+    NcConsequences,
+    /// Its root cause.
+    NcRootCause,
+    /// Whether similar ones exist or could occur.
+    NcSimilar,
+    /// The corrective action.
+    NcAction,
+    /// Who owns the corrective action.
+    NcOwner,
+    /// When the corrective action is due.
+    NcDue,
+    /// When the effectiveness was checked.
+    NcCheckDate,
+    /// Who checked it.
+    NcCheckBy,
+    /// What the check showed.
+    NcCheckEvidence,
+    /// When the nonconformity was closed.
+    NcClosed,
+    /// What an improvement is.
+    ImprovementText,
+    /// What came of it.
+    ImprovementOutcome,
+
     /// The organisation's name.
     Organisation,
     /// The ISMS scope statement.
