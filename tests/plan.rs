@@ -583,7 +583,10 @@ fn a_stage_producing_the_scope_is_done_only_once_that_scope_version_is_approved(
     s.doc.approve_scope(&version, NOW + 3).unwrap();
     let ws = s.doc.read().unwrap();
     assert!(stage_done(&ws, &ws.stages[&scope_stage]));
-    assert_eq!(stage_state(&ws, &scope_stage, "2026-12-01"), StageState::Done);
+    assert_eq!(
+        stage_state(&ws, &scope_stage, "2026-12-01"),
+        StageState::Done
+    );
     assert!(charter::workspace::csv::plan_csv(&ws).contains("ISMS scope version 1"));
 }
 

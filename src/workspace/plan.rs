@@ -529,6 +529,102 @@ pub fn record_approved(ws: &Workspace, produces: &str) -> bool {
     }
 }
 
+/// The record `produces` names, in words ("Policy “Access control”",
+/// "ISMS scope version 2"); what is still to be linked says so.
+pub fn produced_name(ws: &Workspace, produces: &str) -> String {
+    match Produces::parse(produces) {
+        Produces::Nothing => "Nothing to approve".to_owned(),
+        Produces::Unknown => produces.to_owned(),
+        Produces::Soa => "The Statement of Applicability".to_owned(),
+        Produces::Risks => "The risk register".to_owned(),
+        Produces::Policy("") => "A policy, not linked yet".to_owned(),
+        Produces::Policy(id) => ws.policies.get(id).map_or_else(
+            || "A policy that was deleted".to_owned(),
+            |p| format!("Policy “{}”", p.title),
+        ),
+        Produces::Criteria("") => "The risk criteria, not linked yet".to_owned(),
+        Produces::Criteria(id) => ws.criteria.get(id).map_or_else(
+            || "Risk criteria that were deleted".to_owned(),
+            |c| format!("Risk criteria version {}", c.number),
+        ),
+        Produces::Review("") => "A management review, not linked yet".to_owned(),
+        Produces::Review(id) => ws.reviews.get(id).map_or_else(
+            || "A management review that was deleted".to_owned(),
+            |r| format!("Management review {}", r.reference),
+        ),
+        Produces::Scope("") => "The ISMS scope, not linked yet".to_owned(),
+        Produces::Scope(id) => ws.scopes.get(id).map_or_else(
+            || "A scope version that was deleted".to_owned(),
+            |v| format!("ISMS scope version {}", v.number),
+        ),
+    }
+}
+
+/// The records a stage producing `kind` (a [`PRODUCES_KINDS`] prefix) can
+/// link to, as (id, words), in the order a person looks for them: scope
+/// and criteria versions newest first, policies by title, reviews newest
+/// first. Empty for a kind that links no single record.
+pub fn produced_options(ws: &Workspace, kind: &str) -> Vec<(String, String)> {
+    let approved = |yes: bool| if yes { "approved" } else { "not approved yet" };
+    let mut list: Vec<(String, String, String)> = match kind {
+        "scopes:" => ws
+            .scopes
+            .iter()
+            .map(|(id, v)| {
+                (
+                    format!("{:010}", u32::MAX - v.number),
+                    id.clone(),
+                    format!("Version {} ({})", v.number, approved(v.approval.is_some())),
+                )
+            })
+            .collect(),
+        "criteria:" => ws
+            .criteria
+            .iter()
+            .map(|(id, c)| {
+                (
+                    format!("{:010}", u32::MAX - c.number),
+                    id.clone(),
+                    format!("Version {} ({})", c.number, approved(c.approval.is_some())),
+                )
+            })
+            .collect(),
+        "policies:" => ws
+            .policies
+            .iter()
+            .map(|(id, p)| {
+                (
+                    p.title.to_lowercase(),
+                    id.clone(),
+                    format!("{} ({})", p.title, approved(!p.approvals.is_empty())),
+                )
+            })
+            .collect(),
+        "reviews:" => ws
+            .reviews
+            .iter()
+            .map(|(id, r)| {
+                (
+                    format!("{:020}", i64::MAX.saturating_sub(r.created_at.max(0))),
+                    id.clone(),
+                    format!(
+                        "{} ({})",
+                        r.reference,
+                        if r.signoff.is_some() {
+                            "signed"
+                        } else {
+                            "not signed yet"
+                        }
+                    ),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    sort_list(&mut list, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    list.into_iter().map(|(_, id, words)| (id, words)).collect()
+}
+
 /// Whether `stage` is done: finished, and the record it produces approved.
 pub fn stage_done(ws: &Workspace, stage: &Stage) -> bool {
     stage.status == StageStatus::Finished && record_approved(ws, &stage.produces)
