@@ -66,8 +66,15 @@ pub fn PlanSection() -> impl IntoView {
                 .map(|(id, stage)| StageRow {
                     id: id.clone(),
                     stage: stage.clone(),
-                    produces: (!stage.produces.trim().is_empty())
-                        .then(|| produced_name(s, &stage.produces)),
+                    // A record still to be linked is said by `waiting` alone.
+                    produces: match Produces::parse(&stage.produces) {
+                        Produces::Nothing
+                        | Produces::Policy("")
+                        | Produces::Criteria("")
+                        | Produces::Review("")
+                        | Produces::Scope("") => None,
+                        _ => Some(produced_name(s, &stage.produces)),
+                    },
                     title: stage.title.clone(),
                     owner: s
                         .people

@@ -449,7 +449,12 @@ fn VersionsCard() -> impl IntoView {
             <p role="status" class="notice success" class:hidden=move || done.with(Option::is_none)>{move || done.get()}</p>
             {problem_notice(problem)}
             <Show when=move || confirming.get()>
-                <div class="confirm" role="group" aria-label=move || format!("Approve version {} of the Statement of Applicability", next())>
+                <div class="confirm" role="group" aria-label=move || format!("Approve version {} of the Statement of Applicability", next()) on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        confirming.set(false);
+                        focus_later(approve_button);
+                    }
+                }>
                     <p>{move || format!(
                         "Approve the Statement of Applicability as it stands now as version {}? It is signed with this browser's key and kept unchanged.",
                         next()
@@ -565,7 +570,8 @@ fn AddControl() -> impl IntoView {
                     focus_on_open(first);
                     view! {
                         <form class="card form record-form" aria-label="New control" novalidate node_ref=form_ref on:submit=submit on:keydown=cancel_on_escape(close)>
-                            <p class="muted">"A control beyond Annex A, such as one your sector or a customer requires. It is numbered A-1, A-2, … and decided like the others."</p>
+                            <p class="form-title">"Add a control beyond Annex A"</p>
+                            <p class="muted">"Such as one your sector or a customer requires. It is numbered A-1, A-2, … and decided like the others."</p>
                             <TextField id="soa-added-title".into() label="Control" value=title error=errors.field(Field::SoaControlTitle) node_ref=first/>
                             <SelectField id="soa-added-theme".into() label="Theme" value=theme options=themes empty="Choose…" error=errors.field(Field::SoaControlTheme)/>
                             <FormActions errors=errors save="Add control" on_cancel=close/>

@@ -107,7 +107,10 @@ test('an added control, a version approved by top management, and the printable 
   await confirm.getByRole('button', { name: 'Approve version 1' }).click();
   await expect(versions.getByRole('alert')).toContainText('Ada Lovelace does not hold the Top management role');
   await expect(versions.getByRole('list', { name: 'Approved versions' })).toHaveCount(0);
-  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  // Escape closes the question, and the focus goes back to the button that asked it.
+  await confirm.getByRole('button', { name: 'Approve version 1' }).press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(versions.getByRole('button', { name: 'Approve this version' })).toBeFocused();
 
   await openSection(page, 'People and roles', 'People and roles');
   await addRole(page, 'Top management', 'Ada Lovelace');
