@@ -622,3 +622,72 @@ fn an_edit_that_closes_a_circle_through_the_template_stores_nothing() {
     assert_eq!(s.doc.automerge().get_heads(), heads, "nothing stored");
     assert_eq!(s.doc.read().unwrap().stages, ws.stages);
 }
+
+#[test]
+fn what_a_stage_produces_is_named_and_the_records_to_link_are_offered() {
+    use charter::workspace::context::ScopeDraft;
+    use charter::workspace::plan::{produced_name, produced_options};
+    let mut s = setup();
+    let scope = |doc: &mut WorkspaceDoc, now| {
+        doc.add_scope_version(
+            &ScopeDraft {
+                statement: "The booking platform.".into(),
+                boundaries: "In: booking. Out: the canteen.".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap()
+    };
+    let first = scope(&mut s.doc, NOW);
+    let second = scope(&mut s.doc, NOW + 1);
+    let policy = s
+        .doc
+        .add_policy(
+            &PolicyDraft {
+                title: "Access control".into(),
+                kind: PolicyKind::TopicSpecific,
+                owner: "CISO".into(),
+                review_due: "2027-03-31".into(),
+            },
+            "# Access\n",
+            NOW + 2,
+        )
+        .unwrap();
+    let ws = s.doc.read().unwrap();
+    // Newest scope version first, each saying whether it is approved.
+    assert_eq!(
+        produced_options(&ws, "scopes:"),
+        [
+            (second.clone(), "Version 2 (not approved yet)".to_owned()),
+            (first.clone(), "Version 1 (not approved yet)".to_owned()),
+        ]
+    );
+    assert_eq!(
+        produced_options(&ws, "policies:"),
+        [(
+            policy.clone(),
+            "Access control (not approved yet)".to_owned()
+        )]
+    );
+    assert!(produced_options(&ws, "soa:").is_empty());
+    assert!(produced_options(&ws, "").is_empty());
+    assert_eq!(
+        produced_name(&ws, &format!("scopes:{second}")),
+        "ISMS scope version 2"
+    );
+    assert_eq!(
+        produced_name(&ws, "scopes:"),
+        "The ISMS scope, not linked yet"
+    );
+    assert_eq!(
+        produced_name(&ws, "scopes:01GONE"),
+        "A scope version that was deleted"
+    );
+    assert_eq!(
+        produced_name(&ws, &format!("policies:{policy}")),
+        "Policy “Access control”"
+    );
+    assert_eq!(produced_name(&ws, "soa:"), "The Statement of Applicability");
+    assert_eq!(produced_name(&ws, ""), "Nothing to approve");
+}

@@ -402,6 +402,7 @@ fn StageForm(
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let first = NodeRef::<leptos::html::Input>::new();
     focus_on_open(first);
+    let current = editing.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let kind_now = kind.get_untracked();
@@ -420,7 +421,12 @@ fn StageForm(
             owner: owner.get_untracked(),
             start: start.get_untracked(),
             deadline: deadline.get_untracked(),
-            status,
+            // The status has its own select: the form keeps what is stored now, so
+            // it never undoes a change made while the form was open.
+            status: current
+                .as_deref()
+                .and_then(|id| ws.state.untracked(|s| s.stages.get(id).map(|st| st.status)))
+                .unwrap_or(status),
             depends_on: depends_on.get_untracked(),
             produces: if kind_now.is_empty() {
                 String::new()
