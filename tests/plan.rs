@@ -506,3 +506,188 @@ fn editing_writes_only_what_changed() {
     assert_eq!(stage.order, 1);
     assert_eq!(stage.created_at, NOW);
 }
+
+#[test]
+fn a_stage_producing_the_scope_is_done_only_once_that_scope_version_is_approved() {
+    use charter::workspace::context::ScopeDraft;
+    use charter::workspace::roles::{RoleDraft, RoleKind};
+    use charter::workspace::signing::DeviceKey;
+    let mut s = setup();
+    s.doc.set_device_key(Some(DeviceKey::from_seed([7; 32])));
+    s.doc.claim_founder(NOW).unwrap();
+    let top = s
+        .doc
+        .add_role(
+            &RoleDraft {
+                kind: RoleKind::TopManagement,
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let priya = s.priya.clone();
+    s.doc.set_role_holder(&top, &priya, true, NOW).unwrap();
+    s.doc
+        .put_forward_key(&priya, "Priya's laptop", NOW)
+        .unwrap();
+    let version = s
+        .doc
+        .add_scope_version(
+            &ScopeDraft {
+                statement: "The booking platform.".into(),
+                boundaries: "In: booking. Out: the canteen.".into(),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    // The template's scope stage produces a scope version, to be linked.
+    s.doc.add_plan_template("2026-01-05", &priya, NOW).unwrap();
+    let ws = s.doc.read().unwrap();
+    let (scope_stage, stage) = stages_in_order(&ws.stages)[1];
+    let scope_stage = scope_stage.clone();
+    assert_eq!(stage.produces, "scopes:");
+    assert_eq!(Produces::parse(&stage.produces), Produces::Scope(""));
+    assert_eq!(
+        waiting_for(&ws, stage).as_deref(),
+        Some("Link the version of the ISMS scope this stage produces.")
+    );
+    // A scope version that does not exist is refused, and nothing stored.
+    let heads = s.doc.automerge().get_heads();
+    let mut d = StageDraft {
+        title: stage.title.clone(),
+        owner: stage.owner.clone(),
+        start: stage.start.clone(),
+        deadline: stage.deadline.clone(),
+        status: StageStatus::Finished,
+        depends_on: stage.depends_on.clone(),
+        produces: "scopes:01NOSUCHSCOPE".into(),
+    };
+    let errors = invalid(s.doc.edit_stage(&scope_stage, &d, NOW + 1));
+    assert!(errors.message(Field::StageProduces).is_some());
+    assert_eq!(s.doc.automerge().get_heads(), heads, "nothing stored");
+    // Linked and finished, it waits for the version's approval.
+    d.produces = format!("scopes:{version}");
+    s.doc.edit_stage(&scope_stage, &d, NOW + 2).unwrap();
+    let ws = s.doc.read().unwrap();
+    let stage = &ws.stages[&scope_stage];
+    assert!(!stage_done(&ws, stage));
+    assert_eq!(
+        waiting_for(&ws, stage).as_deref(),
+        Some("Version 1 of the ISMS scope is not approved yet.")
+    );
+    assert_eq!(
+        stage_state(&ws, &scope_stage, "2026-01-27"),
+        StageState::WaitingForApproval
+    );
+    s.doc.approve_scope(&version, NOW + 3).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert!(stage_done(&ws, &ws.stages[&scope_stage]));
+    assert_eq!(
+        stage_state(&ws, &scope_stage, "2026-12-01"),
+        StageState::Done
+    );
+    assert!(charter::workspace::csv::plan_csv(&ws).contains("ISMS scope version 1"));
+}
+
+#[test]
+fn an_edit_that_closes_a_circle_through_the_template_stores_nothing() {
+    let mut s = setup();
+    s.doc
+        .add_plan_template("2026-01-05", &s.priya.clone(), NOW)
+        .unwrap();
+    let ws = s.doc.read().unwrap();
+    let list = stages_in_order(&ws.stages);
+    // The policy waits for the scope; making the scope wait for the policy closes a circle.
+    let (scope_id, scope) = list[1];
+    let (policy_id, _) = list[2];
+    let d = StageDraft {
+        title: scope.title.clone(),
+        owner: scope.owner.clone(),
+        start: scope.start.clone(),
+        deadline: scope.deadline.clone(),
+        status: scope.status,
+        depends_on: vec![list[0].0.clone(), policy_id.clone()],
+        produces: scope.produces.clone(),
+    };
+    let heads = s.doc.automerge().get_heads();
+    let errors = invalid(s.doc.edit_stage(scope_id, &d, NOW + 1));
+    assert_eq!(
+        errors.message(Field::StageDependsOn),
+        Some(
+            "This would make a circle: “ISMS scope (4.3)” waits for “Information security \
+             policy (5.2)”, which waits for “ISMS scope (4.3)”."
+        )
+    );
+    assert_eq!(s.doc.automerge().get_heads(), heads, "nothing stored");
+    assert_eq!(s.doc.read().unwrap().stages, ws.stages);
+}
+
+#[test]
+fn what_a_stage_produces_is_named_and_the_records_to_link_are_offered() {
+    use charter::workspace::context::ScopeDraft;
+    use charter::workspace::plan::{produced_name, produced_options};
+    let mut s = setup();
+    let scope = |doc: &mut WorkspaceDoc, now| {
+        doc.add_scope_version(
+            &ScopeDraft {
+                statement: "The booking platform.".into(),
+                boundaries: "In: booking. Out: the canteen.".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap()
+    };
+    let first = scope(&mut s.doc, NOW);
+    let second = scope(&mut s.doc, NOW + 1);
+    let policy = s
+        .doc
+        .add_policy(
+            &PolicyDraft {
+                title: "Access control".into(),
+                kind: PolicyKind::TopicSpecific,
+                owner: "CISO".into(),
+                review_due: "2027-03-31".into(),
+            },
+            "# Access\n",
+            NOW + 2,
+        )
+        .unwrap();
+    let ws = s.doc.read().unwrap();
+    // Newest scope version first, each saying whether it is approved.
+    assert_eq!(
+        produced_options(&ws, "scopes:"),
+        [
+            (second.clone(), "Version 2 (not approved yet)".to_owned()),
+            (first.clone(), "Version 1 (not approved yet)".to_owned()),
+        ]
+    );
+    assert_eq!(
+        produced_options(&ws, "policies:"),
+        [(
+            policy.clone(),
+            "Access control (not approved yet)".to_owned()
+        )]
+    );
+    assert!(produced_options(&ws, "soa:").is_empty());
+    assert!(produced_options(&ws, "").is_empty());
+    assert_eq!(
+        produced_name(&ws, &format!("scopes:{second}")),
+        "ISMS scope version 2"
+    );
+    assert_eq!(
+        produced_name(&ws, "scopes:"),
+        "The ISMS scope, not linked yet"
+    );
+    assert_eq!(
+        produced_name(&ws, "scopes:01GONE"),
+        "A scope version that was deleted"
+    );
+    assert_eq!(
+        produced_name(&ws, &format!("policies:{policy}")),
+        "Policy “Access control”"
+    );
+    assert_eq!(produced_name(&ws, "soa:"), "The Statement of Applicability");
+    assert_eq!(produced_name(&ws, ""), "Nothing to approve");
+}

@@ -18,6 +18,7 @@ mod measurements;
 mod objectives;
 mod participants;
 mod plan;
+mod plan_print;
 mod plan_stages;
 pub(crate) mod policies;
 mod presence;
@@ -30,6 +31,7 @@ mod session;
 mod share;
 mod signatures;
 mod soa;
+mod soa_print;
 mod start_page;
 mod state;
 mod training;
@@ -143,7 +145,9 @@ pub fn App(
                         <Route path=path!("commitment") view=commitment::CommitmentSection/>
                         <Route path=path!("context") view=context::ContextSection/>
                         <Route path=path!("plan") view=plan_stages::PlanSection/>
+                        <Route path=path!("plan/print") view=plan_print::PlanPrintPage/>
                         <Route path=path!("soa") view=soa::SoaSection/>
+                        <Route path=path!("soa/print") view=soa_print::SoaPrintPage/>
                         <Route path=path!("risks") view=risks::RisksSection/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>

@@ -1,8 +1,11 @@
 //! The implementation plan (`/plan`): the stages of the certification
 //! project on a timeline with today's line, each with its owner, dates,
-//! status, what it waits for and the record it produces.
+//! status, what it waits for and the record it produces; each can be
+//! edited. The CSV export is here, the printable plan in
+//! [`crate::ui::plan_print`].
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use crate::ui::form::{
     AddButton, ChoiceList, EmptyState, FormActions, FormErrors, SelectField, TextField,
@@ -12,13 +15,14 @@ use crate::ui::locale;
 use crate::ui::{OpenWorkspace, Profile, today};
 use crate::workspace::changes::Area;
 use crate::workspace::plan::{
-    StageDraft, StageState, StageStatus, slippage, stages_in_order, state_of, timeline, waiting_for,
+    PRODUCES_KINDS, Produces, Stage, StageDraft, StageState, StageStatus, produced_name,
+    produced_options, slippage, stages_in_order, state_of, timeline, waiting_for,
 };
 use crate::workspace::{CommandError, Field};
 
 /// Every area the plan's states read: a stage is done once the record it
 /// produces is approved.
-const PLAN_AREAS: [Area; 8] = [
+pub(crate) const PLAN_AREAS: [Area; 8] = [
     Area::Stages,
     Area::People,
     Area::Policies,
@@ -33,6 +37,8 @@ const PLAN_AREAS: [Area; 8] = [
 #[derive(Clone, PartialEq)]
 struct StageRow {
     id: String,
+    stage: Stage,
+    produces: Option<String>,
     title: String,
     owner: String,
     start: String,
@@ -59,6 +65,16 @@ pub fn PlanSection() -> impl IntoView {
                 .into_iter()
                 .map(|(id, stage)| StageRow {
                     id: id.clone(),
+                    stage: stage.clone(),
+                    // A record still to be linked is said by `waiting` alone.
+                    produces: match Produces::parse(&stage.produces) {
+                        Produces::Nothing
+                        | Produces::Policy("")
+                        | Produces::Criteria("")
+                        | Produces::Review("")
+                        | Produces::Scope("") => None,
+                        _ => Some(produced_name(s, &stage.produces)),
+                    },
                     title: stage.title.clone(),
                     owner: s
                         .people
@@ -97,6 +113,14 @@ pub fn PlanSection() -> impl IntoView {
         let outcome = ws.run(&profile.author(), |doc, now| doc.delete_stage(&id, now));
         problem.set(outcome.err().map(|e| e.to_string()));
     };
+    let editing = RwSignal::new(None::<String>);
+    let download = move |_| {
+        let text = ws.state.untracked(crate::workspace::csv::plan_csv);
+        let outcome = crate::ui::export::download(text.as_bytes(), "plan.csv", "text/csv");
+        problem.set(outcome.err());
+    };
+    let base =
+        use_params_map().with_untracked(|p| format!("/w/{}", p.get("id").unwrap_or_default()));
     view! {
         <section class="plan" aria-labelledby="plan-heading">
             <div class="section-head">
@@ -106,16 +130,24 @@ pub fn PlanSection() -> impl IntoView {
                         "The stages of bringing the ISMS to certification. A stage counts as done once the record it produces is approved."
                     </p>
                 </div>
-                <AddButton
-                    label="Add stage"
-                    adding=adding
-                    node_ref=add_button
-                    on_click=Callback::new(move |()| adding.set(true))
-                />
+                <div class="head-actions">
+                    <a href=format!("{base}/plan/print")>"Print the plan"</a>
+                    <button type="button" on:click=download>"Download CSV"</button>
+                    <AddButton
+                        label="Add stage"
+                        adding=adding
+                        node_ref=add_button
+                        on_click=Callback::new(move |()| {
+                            editing.set(None);
+                            adding.set(true);
+                        })
+                    />
+                </div>
             </div>
             {problem_notice(problem)}
             <Show when=move || adding.get()>
                 <StageForm
+                    initial=None
                     on_save=add
                     on_cancel=Callback::new(move |()| {
                         adding.set(false);
@@ -139,7 +171,7 @@ pub fn PlanSection() -> impl IntoView {
                     {move || {
                         rows.get()
                             .into_iter()
-                            .map(|row| view! { <StageItem row=row on_status=set_status on_delete=delete/> })
+                            .map(|row| view! { <StageItem row=row editing=editing on_status=set_status on_delete=delete/> })
                             .collect_view()
                     }}
                 </ol>
@@ -180,7 +212,7 @@ fn TemplateForm() -> impl IntoView {
 
 /// The stages over time, with today's line.
 #[component]
-fn TimelineChart() -> impl IntoView {
+pub(crate) fn TimelineChart() -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let chart = Memo::new(move |_| ws.state.read(&PLAN_AREAS, |s| timeline(s, &today())));
     move || {
@@ -250,6 +282,7 @@ fn TimelineChart() -> impl IntoView {
 #[component]
 fn StageItem(
     row: StageRow,
+    editing: RwSignal<Option<String>>,
     on_status: impl Fn(String, StageStatus) + Copy + Send + Sync + 'static,
     on_delete: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -278,6 +311,31 @@ fn StageItem(
     };
     let delete_id = row.id.clone();
     let delete_label = format!("Delete the stage “{}”", row.title);
+    let edit_label = format!("Edit the stage “{}”", row.title);
+    let edit_button = NodeRef::<leptos::html::Button>::new();
+    let is_editing = {
+        let id = row.id.clone();
+        Memo::new(move |_| editing.with(|e| e.as_deref() == Some(id.as_str())))
+    };
+    let profile = expect_context::<Profile>();
+    let save = {
+        let id = row.id.clone();
+        Callback::new(move |draft: StageDraft| {
+            ws.run(&profile.author(), |doc, now| {
+                doc.edit_stage(&id, &draft, now)
+            })
+            .map(|()| {
+                editing.set(None);
+                focus_later(edit_button);
+            })
+        })
+    };
+    let cancel = Callback::new(move |()| {
+        editing.set(None);
+        focus_later(edit_button);
+    });
+    let open_id = row.id.clone();
+    let initial = (row.id.clone(), row.stage.clone());
     view! {
         <li class="record" id=format!("record-{}", row.id) aria-label=row.title.clone()>
             <div class="record-head">
@@ -291,61 +349,158 @@ fn StageItem(
             </div>
             {(!row.waits_for.is_empty()).then(|| view! { <p class="record-detail">{format!("Waits for: {}", row.waits_for.join(", "))}</p> })}
             {row.slipped.map(|days| view! { <p class="notice warning">{format!("Slipping: a stage it waits for ends {days} days after this one starts.")}</p> })}
+            {row.produces.map(|p| view! { <p class="record-detail">{format!("Produces: {p}")}</p> })}
             {row.waiting.map(|w| view! { <p class="record-detail">{w}</p> })}
-            <div class="item-actions" class:hidden=move || !editable(ws)>
+            <div class="item-actions" class:hidden=move || !editable(ws) || is_editing.get()>
                 <SelectField id=format!("stage-status-{}", row.id) label="Status" value=status options=statuses empty="Choose…" error=Signal::derive(|| None::<String>)/>
+                <button type="button" node_ref=edit_button aria-label=edit_label on:click=move |_| editing.set(Some(open_id.clone()))>"Edit"</button>
                 <button type="button" class="danger" aria-label=delete_label on:click=move |_| on_delete(delete_id.clone())>"Delete"</button>
             </div>
+            <Show when=move || is_editing.get()>
+                <StageForm initial=Some(initial.clone()) on_save=save on_cancel=cancel/>
+            </Show>
         </li>
     }
 }
 
+/// The kind of record `produces` names (a [`PRODUCES_KINDS`] prefix) and
+/// the id after it.
+fn split_produces(produces: &str) -> (String, String) {
+    match produces.trim().split_once(':') {
+        Some((area, id)) => (format!("{area}:"), id.to_owned()),
+        None => (produces.trim().to_owned(), String::new()),
+    }
+}
+
+/// Adds a stage (`initial` is `None`) or edits one: its id and what it holds.
 #[component]
 fn StageForm(
+    initial: Option<(String, Stage)>,
     on_save: Callback<StageDraft, Result<(), CommandError>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
-    let title = RwSignal::new(String::new());
-    let owner = RwSignal::new(String::new());
-    let start = RwSignal::new(today());
-    let deadline = RwSignal::new(String::new());
-    let depends_on = RwSignal::new(Vec::<String>::new());
+    let editing = initial.as_ref().map(|(id, _)| id.clone());
+    let old = initial.map(|(_, stage)| stage).unwrap_or_else(|| Stage {
+        start: today(),
+        ..Default::default()
+    });
+    let prefix = match &editing {
+        Some(id) => format!("stage-{id}"),
+        None => "stage".to_owned(),
+    };
+    let title = RwSignal::new(old.title.clone());
+    let owner = RwSignal::new(old.owner.clone());
+    let start = RwSignal::new(old.start.clone());
+    let deadline = RwSignal::new(old.deadline.clone());
+    let depends_on = RwSignal::new(old.depends_on.clone());
+    let (old_kind, old_record) = split_produces(&old.produces);
+    let kind = RwSignal::new(old_kind.clone());
+    let record = RwSignal::new(old_record.clone());
+    let status = old.status;
     let errors = FormErrors::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let first = NodeRef::<leptos::html::Input>::new();
     focus_on_open(first);
+    let current = editing.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let kind_now = kind.get_untracked();
+        let id = match Produces::parse(&kind_now) {
+            // One record, chosen from the list (or linked later).
+            Produces::Policy(_)
+            | Produces::Criteria(_)
+            | Produces::Review(_)
+            | Produces::Scope(_) => record.get_untracked(),
+            // No record to choose: what it held stays.
+            _ if kind_now == old_kind => old_record.clone(),
+            _ => String::new(),
+        };
         let draft = StageDraft {
             title: title.get_untracked(),
             owner: owner.get_untracked(),
             start: start.get_untracked(),
             deadline: deadline.get_untracked(),
-            status: StageStatus::NotStarted,
+            // The status has its own select: the form keeps what is stored now, so
+            // it never undoes a change made while the form was open.
+            status: current
+                .as_deref()
+                .and_then(|id| ws.state.untracked(|s| s.stages.get(id).map(|st| st.status)))
+                .unwrap_or(status),
             depends_on: depends_on.get_untracked(),
-            produces: String::new(),
+            produces: if kind_now.is_empty() {
+                String::new()
+            } else {
+                format!("{kind_now}{id}")
+            },
         };
         errors.show(on_save.run(draft), form_ref);
     };
+    let this = editing.clone();
     let stage_options = Signal::derive(move || {
         ws.state.read(&[Area::Stages], |s| {
             stages_in_order(&s.stages)
                 .into_iter()
+                .filter(|(id, _)| this.as_deref() != Some(id.as_str()))
                 .map(|(id, st)| (id.clone(), st.title.clone()))
                 .collect::<Vec<_>>()
         })
     });
+    let kinds = Signal::derive(|| {
+        PRODUCES_KINDS
+            .iter()
+            .filter(|k| !k.is_empty())
+            .map(|k| ((*k).to_owned(), Produces::parse(k).label().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let records = Signal::derive(move || {
+        let k = kind.get();
+        ws.state.read(&PLAN_AREAS, |s| produced_options(s, &k))
+    });
+    let record_label = move || match kind.get().as_str() {
+        "scopes:" => "Scope version",
+        "policies:" => "Policy",
+        "criteria:" => "Risk criteria version",
+        "reviews:" => "Management review",
+        _ => "",
+    };
+    let name = if editing.is_some() {
+        format!("Edit stage “{}”", old.title)
+    } else {
+        "New stage".to_owned()
+    };
     view! {
-        <form class="card form record-form" aria-label="New stage" novalidate node_ref=form_ref on:submit=submit on:keydown=cancel_on_escape(on_cancel)>
-            <TextField id="stage-title".into() label="Stage" value=title error=errors.field(Field::StageTitle) node_ref=first/>
-            <SelectField id="stage-owner".into() label="Owner" value=owner options=people_options(ws) empty="Choose…" error=errors.field(Field::StageOwner)/>
+        <form class="card form record-form" aria-label=name novalidate node_ref=form_ref on:submit=submit on:keydown=cancel_on_escape(on_cancel)>
+            <TextField id=format!("{prefix}-title") label="Stage" value=title error=errors.field(Field::StageTitle) node_ref=first/>
+            <SelectField id=format!("{prefix}-owner") label="Owner" value=owner options=people_options(ws) empty="Choose…" error=errors.field(Field::StageOwner)/>
             <div class="field-row">
-                <TextField id="stage-start".into() label="Start" placeholder="YYYY-MM-DD" value=start error=errors.field(Field::StageStart)/>
-                <TextField id="stage-deadline".into() label="Deadline" placeholder="YYYY-MM-DD" value=deadline error=errors.field(Field::StageDeadline)/>
+                <TextField id=format!("{prefix}-start") label="Start" placeholder="YYYY-MM-DD" value=start error=errors.field(Field::StageStart)/>
+                <TextField id=format!("{prefix}-deadline") label="Deadline" placeholder="YYYY-MM-DD" value=deadline error=errors.field(Field::StageDeadline)/>
             </div>
             <ChoiceList legend="Waits for" options=stage_options chosen=depends_on empty="No other stages yet."/>
             <p class="field-message error" role="alert">{move || errors.field(Field::StageDependsOn).get()}</p>
+            <div class="field-row">
+                <SelectField id=format!("{prefix}-produces") label="Produces" value=kind options=kinds empty="Nothing to approve" error=errors.field(Field::StageProduces)/>
+                <Show when=move || !record_label().is_empty()>
+                    <div class="field">
+                        <label for=format!("{prefix}-record")>{record_label}<span class="optional">" (optional)"</span></label>
+                        <select
+                            id=format!("{prefix}-record")
+                            on:change=move |ev| record.set(event_target_value(&ev))
+                        >
+                            <option value="" selected=move || record.with(String::is_empty)>"Link later"</option>
+                            {move || records
+                                .get()
+                                .into_iter()
+                                .map(|(id, words)| {
+                                    let selected = record.with(|r| *r == id);
+                                    view! { <option value=id selected=selected>{words}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                </Show>
+            </div>
             <FormActions errors=errors save="Save stage" on_cancel=on_cancel/>
         </form>
     }

@@ -367,6 +367,11 @@ fn produced(ws: &Workspace, produces: &str) -> String {
             .reviews
             .get(id)
             .map(|r| format!("Management review {}", r.reference)),
+        "scopes" => ws
+            .scopes
+            .get(id)
+            .map(|v| format!("ISMS scope version {}", v.number)),
+        "risks" => Some("Risk register".to_owned()),
         _ => None,
     };
     known.unwrap_or_else(|| produces.to_owned())

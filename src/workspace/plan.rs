@@ -48,7 +48,7 @@ pub struct Stage {
     #[autosurgeon(missing = "Default::default")]
     pub depends_on: Vec<String>,
     /// The record it produces, as "<area>:<id>" ("policies:01H…",
-    /// "soa:version", "criteria:01H…", "reviews:01H…"), or "".
+    /// "soa:version", "criteria:01H…", "reviews:01H…", "scopes:01H…"), or "".
     #[autosurgeon(missing = "Default::default")]
     pub produces: String,
     /// Its place in the plan (for ordering).
@@ -106,6 +106,8 @@ pub enum Produces<'a> {
     Review(&'a str),
     /// The risk register, done once every risk is accepted by its owner.
     Risks,
+    /// A version of the ISMS scope (by id; "" until linked), done once approved.
+    Scope(&'a str),
     /// A kind of record this version of Charter does not know: the stage
     /// counts as done when it is finished.
     Unknown,
@@ -127,6 +129,7 @@ impl<'a> Produces<'a> {
             "soa" => Produces::Soa,
             "reviews" => Produces::Review(id),
             "risks" => Produces::Risks,
+            "scopes" => Produces::Scope(id),
             _ => Produces::Unknown,
         }
     }
@@ -140,6 +143,7 @@ impl<'a> Produces<'a> {
             Produces::Soa => "The Statement of Applicability (done once a version is approved)",
             Produces::Review(_) => "A management review (done once signed)",
             Produces::Risks => "The risk register (done once every risk is accepted)",
+            Produces::Scope(_) => "The ISMS scope (done once the version is approved)",
             Produces::Unknown => "A record this version of Charter does not know",
         }
     }
@@ -148,7 +152,15 @@ impl<'a> Produces<'a> {
 /// The kinds of record a stage can produce, as the form offers them: the
 /// prefix of [`Stage::produces`] (the id follows it, or is linked later);
 /// [`Produces::label`] says each in words.
-pub const PRODUCES_KINDS: [&str; 6] = ["", "policies:", "criteria:", "soa:", "reviews:", "risks:"];
+pub const PRODUCES_KINDS: [&str; 7] = [
+    "",
+    "scopes:",
+    "policies:",
+    "criteria:",
+    "soa:",
+    "reviews:",
+    "risks:",
+];
 
 /// A stage as typed into the form.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -270,6 +282,7 @@ impl StageDraft {
                 Produces::Policy(record) => record.is_empty() || ws.policies.contains_key(record),
                 Produces::Criteria(record) => record.is_empty() || ws.criteria.contains_key(record),
                 Produces::Review(record) => record.is_empty() || ws.reviews.contains_key(record),
+                Produces::Scope(record) => record.is_empty() || ws.scopes.contains_key(record),
                 Produces::Nothing | Produces::Soa | Produces::Risks => true,
             };
             if !exists {
@@ -409,7 +422,7 @@ pub const PLAN_TEMPLATE: [TemplateStage; 11] = [
         title: "ISMS scope (4.3)",
         days: 14,
         after: &[0],
-        produces: "",
+        produces: "scopes:",
     },
     TemplateStage {
         title: "Information security policy (5.2)",
@@ -498,8 +511,8 @@ pub fn template_schedule(start: &str) -> Option<Vec<(String, String)>> {
 
 /// Whether the record `produces` names is approved: a policy with an
 /// approval, an approved criteria version, an approved version of the
-/// Statement of Applicability, a signed review, or a register whose every
-/// risk is accepted. A stage producing nothing (or a kind this version does
+/// Statement of Applicability, a signed review, an approved version of the
+/// scope, or a register whose every risk is accepted. A stage producing nothing (or a kind this version does
 /// not know) needs no approval; one whose record is not linked yet is not
 /// approved.
 pub fn record_approved(ws: &Workspace, produces: &str) -> bool {
@@ -509,10 +522,107 @@ pub fn record_approved(ws: &Workspace, produces: &str) -> bool {
         Produces::Criteria(id) => ws.criteria.get(id).is_some_and(|c| c.approval.is_some()),
         Produces::Soa => !ws.soa_versions.is_empty(),
         Produces::Review(id) => ws.reviews.get(id).is_some_and(|r| r.signoff.is_some()),
+        Produces::Scope(id) => ws.scopes.get(id).is_some_and(|s| s.approval.is_some()),
         Produces::Risks => {
             !ws.risks.is_empty() && ws.risks.values().all(|r| r.acceptance.is_some())
         }
     }
+}
+
+/// The record `produces` names, in words ("Policy “Access control”",
+/// "ISMS scope version 2"); what is still to be linked says so.
+pub fn produced_name(ws: &Workspace, produces: &str) -> String {
+    match Produces::parse(produces) {
+        Produces::Nothing => "Nothing to approve".to_owned(),
+        Produces::Unknown => produces.to_owned(),
+        Produces::Soa => "The Statement of Applicability".to_owned(),
+        Produces::Risks => "The risk register".to_owned(),
+        Produces::Policy("") => "A policy, not linked yet".to_owned(),
+        Produces::Policy(id) => ws.policies.get(id).map_or_else(
+            || "A policy that was deleted".to_owned(),
+            |p| format!("Policy “{}”", p.title),
+        ),
+        Produces::Criteria("") => "The risk criteria, not linked yet".to_owned(),
+        Produces::Criteria(id) => ws.criteria.get(id).map_or_else(
+            || "Risk criteria that were deleted".to_owned(),
+            |c| format!("Risk criteria version {}", c.number),
+        ),
+        Produces::Review("") => "A management review, not linked yet".to_owned(),
+        Produces::Review(id) => ws.reviews.get(id).map_or_else(
+            || "A management review that was deleted".to_owned(),
+            |r| format!("Management review {}", r.reference),
+        ),
+        Produces::Scope("") => "The ISMS scope, not linked yet".to_owned(),
+        Produces::Scope(id) => ws.scopes.get(id).map_or_else(
+            || "A scope version that was deleted".to_owned(),
+            |v| format!("ISMS scope version {}", v.number),
+        ),
+    }
+}
+
+/// The records a stage producing `kind` (a [`PRODUCES_KINDS`] prefix) can
+/// link to, as (id, words), in the order a person looks for them: scope
+/// and criteria versions newest first, policies by title, reviews newest
+/// first. Empty for a kind that links no single record.
+pub fn produced_options(ws: &Workspace, kind: &str) -> Vec<(String, String)> {
+    let approved = |yes: bool| if yes { "approved" } else { "not approved yet" };
+    let mut list: Vec<(String, String, String)> = match kind {
+        "scopes:" => ws
+            .scopes
+            .iter()
+            .map(|(id, v)| {
+                (
+                    format!("{:010}", u32::MAX - v.number),
+                    id.clone(),
+                    format!("Version {} ({})", v.number, approved(v.approval.is_some())),
+                )
+            })
+            .collect(),
+        "criteria:" => ws
+            .criteria
+            .iter()
+            .map(|(id, c)| {
+                (
+                    format!("{:010}", u32::MAX - c.number),
+                    id.clone(),
+                    format!("Version {} ({})", c.number, approved(c.approval.is_some())),
+                )
+            })
+            .collect(),
+        "policies:" => ws
+            .policies
+            .iter()
+            .map(|(id, p)| {
+                (
+                    p.title.to_lowercase(),
+                    id.clone(),
+                    format!("{} ({})", p.title, approved(!p.approvals.is_empty())),
+                )
+            })
+            .collect(),
+        "reviews:" => ws
+            .reviews
+            .iter()
+            .map(|(id, r)| {
+                (
+                    format!("{:020}", i64::MAX.saturating_sub(r.created_at.max(0))),
+                    id.clone(),
+                    format!(
+                        "{} ({})",
+                        r.reference,
+                        if r.signoff.is_some() {
+                            "signed"
+                        } else {
+                            "not signed yet"
+                        }
+                    ),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    sort_list(&mut list, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    list.into_iter().map(|(_, id, words)| (id, words)).collect()
 }
 
 /// Whether `stage` is done: finished, and the record it produces approved.
@@ -547,6 +657,14 @@ pub fn waiting_for(ws: &Workspace, stage: &Stage) -> Option<String> {
             None => {
                 "The management review this stage produced was deleted: link another.".to_owned()
             }
+        },
+        Produces::Scope("") => "Link the version of the ISMS scope this stage produces.".to_owned(),
+        Produces::Scope(id) => match ws.scopes.get(id) {
+            Some(version) => format!(
+                "Version {} of the ISMS scope is not approved yet.",
+                version.number
+            ),
+            None => "The scope version this stage produced was deleted: link another.".to_owned(),
         },
         Produces::Risks if ws.risks.is_empty() => "The risk register is empty.".to_owned(),
         Produces::Risks => {
@@ -769,6 +887,9 @@ impl WorkspaceDoc {
             }
             Produces::Review(id) if !id.is_empty() && self.has_record("reviews", id) => {
                 ws.reviews.insert(id.to_owned(), Default::default());
+            }
+            Produces::Scope(id) if !id.is_empty() && self.has_record("scopes", id) => {
+                ws.scopes.insert(id.to_owned(), Default::default());
             }
             _ => {}
         }

@@ -88,6 +88,16 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
       await expect(page.getByRole('heading', { level: 2, name: 'Actions from management reviews' })).toBeVisible();
       link = 'Actions';
     }
+    if (link === 'Plan' || link === 'Applicability') {
+      // The printable plan and Statement of Applicability.
+      const print = link === 'Plan' ? 'Print the plan' : 'Print the Statement of Applicability';
+      const back = link === 'Plan' ? 'Back to the plan' : 'Back to the Statement of Applicability';
+      await page.getByRole('link', { name: print }).click();
+      await expect(page.getByRole('article', { name: /^(Implementation plan|Statement of Applicability) of / })).toBeVisible();
+      await check(link === 'Plan' ? 'The printable plan' : 'The printable Statement of Applicability');
+      await page.getByRole('link', { name: back }).click();
+      await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
+    }
     if (link === 'Policies') {
       await page.getByRole('button', { name: 'Open Information security policy' }).click();
       await expect(page.getByRole('region', { name: 'Text of Information security policy' })).toBeVisible();
