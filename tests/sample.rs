@@ -143,6 +143,8 @@ fn the_sample_has_a_risk_register_a_statement_of_applicability_with_every_status
         .into_iter()
         .map(|(_, stage)| (stage.title.clone(), state_of(&ws, stage, &today)))
         .collect();
+    // The scope stage waits for its version to be approved, past its deadline.
+    assert_eq!(states[1].1, StageState::Overdue, "{states:?}");
     assert_eq!(states[2].1, StageState::Done, "{states:?}");
     assert_eq!(states[3].1, StageState::Overdue, "{states:?}");
     assert!(states.iter().any(|(_, s)| *s == StageState::NotStarted));

@@ -976,6 +976,8 @@ pub struct SampleBuild {
     budget: Vec<String>,
     /// The draft version of the risk criteria.
     criteria: String,
+    /// The scope version, not approved yet.
+    scope_version: String,
     /// The review planned next.
     next_review: String,
     /// How many of [`SampleBuild::STEPS`] are done.
@@ -1014,6 +1016,7 @@ impl SampleBuild {
             programmes: Vec::new(),
             budget: Vec::new(),
             criteria: String::new(),
+            scope_version: String::new(),
             next_review: String::new(),
             done: 0,
         };
@@ -2221,7 +2224,7 @@ impl SampleBuild {
             dependencies: "The cloud provider, the identity provider, the customs broker."
                 .to_owned(),
         };
-        doc.add_scope_version(&scope, self.tick())?;
+        self.scope_version = doc.add_scope_version(&scope, self.tick())?;
         self.criteria = doc.add_criteria_version(&CriteriaDraft::defaults(), self.tick())?;
         for sample in &RISKS {
             let draft = RiskDraft {
@@ -2331,6 +2334,7 @@ impl SampleBuild {
             let produces = match stage.produces {
                 "policies:" => format!("policies:{}", self.policies[0]),
                 "criteria:" => format!("criteria:{}", self.criteria),
+                "scopes:" => format!("scopes:{}", self.scope_version),
                 "reviews:" => format!("reviews:{}", self.next_review),
                 other => other.to_owned(),
             };
