@@ -395,7 +395,7 @@ fn RiskItem(
             let title = risk.title.clone();
             let acceptance = verdict.map(|(verdict, by, at)| {
                 let recorded = format!("Accepted by {by} on {}", locale::day_at(at));
-                view! { <SignatureNote verdict recorded/> }
+                view! { <AcceptanceNote verdict recorded/> }
             });
             let flagged = risk.acceptance.is_some() && !reasons.is_empty();
             let overdue = reassessment_overdue(&risk, &crate::ui::today());
@@ -491,6 +491,38 @@ fn RiskItem(
             </Show>
             <TreatmentActions risk=id.clone() title=title/>
         </li>
+    }
+}
+
+/// The line under an acceptance: as [`SignatureNote`] writes it, except
+/// that a risk owner need hold no role, so a verified signature given
+/// without one names none.
+#[component]
+fn AcceptanceNote(
+    /// The check's outcome.
+    verdict: Verdict,
+    /// The record's own words ("Accepted by … on …").
+    recorded: String,
+) -> impl IntoView {
+    match verdict {
+        Verdict::Verified { person, role, key } if role.is_empty() => {
+            let ws = expect_context::<OpenWorkspace>();
+            let name = ws.state.read(&[Area::People], |s| name_of(s, &person));
+            let detail = format!(
+                "Signed by {name} with key {}",
+                crate::workspace::signing::fingerprint(&key)
+            );
+            view! {
+                <p class="signature verified">
+                    <span class="signature-recorded">{recorded}</span>
+                    " "
+                    <span class="badge signature-badge ok">"Signature verified"</span>
+                    <span class="signature-detail">{detail}</span>
+                </p>
+            }
+            .into_any()
+        }
+        verdict => view! { <SignatureNote verdict recorded/> }.into_any(),
     }
 }
 

@@ -38,6 +38,7 @@ struct Row {
     residual: String,
     above: bool,
     treatment: String,
+    under: String,
     actions: Vec<ActionLine>,
     controls: String,
     acceptance: String,
@@ -92,11 +93,8 @@ pub fn RiskRegisterPrint() -> impl IntoView {
                         inherent: rating_text(r.inherent),
                         residual: rating_text(r.residual),
                         above: band(r.residual.level(), threshold) == Band::AboveThreshold,
-                        treatment: format!(
-                            "{} (assessed under {})",
-                            r.treatment.label(),
-                            assessed_under(s, &r.criteria)
-                        ),
+                        treatment: r.treatment.label().to_owned(),
+                        under: format!("Assessed under {}.", assessed_under(s, &r.criteria)),
                         actions: actions_in_order(r)
                             .into_iter()
                             .map(|(_, a)| ActionLine {
@@ -195,6 +193,7 @@ pub fn RiskRegisterPrint() -> impl IntoView {
                                                 <td>{row.inherent}</td>
                                                 <td>
                                                     {row.treatment}
+                                                    <span class="print-under">{row.under}</span>
                                                     {(!row.actions.is_empty()).then(|| view! {
                                                         <ul class="print-actions">
                                                             {row.actions.into_iter().map(|a| view! {

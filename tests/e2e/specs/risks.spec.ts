@@ -81,6 +81,7 @@ test('a risk in its heat map cell, linked to a control, accepted by its owner', 
   await expect(risk.getByText(/^Needs accepting again/)).toHaveCount(0);
   await expect(acceptAgain).toHaveText('Accept');
   await expect(risk.getByText('Signature verified')).toBeVisible();
+  await expect(risk).toContainText('Signed by Priya Raman with key');
 
   // A treatment action needs a due date; once added, it is marked done.
   await risk.getByRole('button', { name: 'Add a treatment action to “Ransomware on the booking platform”' }).click();
@@ -157,6 +158,9 @@ test('a risk in its heat map cell, linked to a control, accepted by its owner', 
   await expect(row).toContainText('Patch the booking servers — Priya Raman');
   await expect(row).toContainText('Needs accepting again: criteria changed');
   await screenshot(page, 'risks-print');
+  await page.emulateMedia({ media: 'print' });
+  await screenshot(page, 'risks-print-paper');
+  await page.emulateMedia({ media: 'screen' });
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
   await page.setViewportSize({ width: 1280, height: 800 });
