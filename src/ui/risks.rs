@@ -438,7 +438,11 @@ fn RiskItem(
                     <div class="item-actions">
                         <button
                             type="button"
-                            aria-label=format!("Accept the risk “{title}” as its owner")
+                            aria-label=if flagged {
+                                format!("Accept again: the risk “{title}”, as its owner")
+                            } else {
+                                format!("Accept the risk “{title}” as its owner")
+                            }
                             on:click={
                                 let accept = accept.clone();
                                 move |_| accept()
@@ -737,9 +741,9 @@ fn TreatmentActions(
                 };
                 let done = action.done;
                 let label = if done {
-                    format!("Mark “{}” not done", action.title)
+                    format!("Mark not done: “{}”", action.title)
                 } else {
-                    format!("Mark “{}” done", action.title)
+                    format!("Mark done: “{}”", action.title)
                 };
                 view! {
                     <li class="treatment-action" aria-label=action.title.clone()>
@@ -789,7 +793,7 @@ fn TreatmentActions(
                 <button
                     type="button"
                     node_ref=add_button
-                    aria-label=move || format!("Add a treatment action to “{}”", title.get())
+                    aria-label=move || format!("Add treatment action to “{}”", title.get())
                     on:click=move |_| adding.set(true)
                 >
                     "Add treatment action"
