@@ -1197,7 +1197,7 @@ fn CriteriaForm(
                 <TextField id=format!("{prefix}-consequence") label="Consequence levels" multiline=true hint="One per line, lowest first: 3 to 7 levels." value=consequence error=errors.field(Field::CriteriaConsequence)/>
             </div>
             <TextField id=format!("{prefix}-threshold") label="Acceptance threshold" inputmode="numeric" hint="The highest level acceptable without treatment." value=threshold error=errors.field(Field::CriteriaThreshold)/>
-            <fieldset class="choices authorities-field">
+            <fieldset class="authorities-field">
                 <legend>"Who may accept a level above the threshold" <span class="optional">" (optional)"</span></legend>
                 <p class="hint">"Leave a role empty if it may not accept risks above the threshold."</p>
                 <Show when=move || !roles.with(Vec::is_empty) fallback=|| view! { <p class="muted">"Add roles on People and roles first."</p> }>

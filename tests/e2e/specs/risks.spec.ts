@@ -152,8 +152,17 @@ test('a risk in its heat map cell, linked to a control, accepted by its owner', 
   await openSection(page, 'People and roles', 'People and roles');
   await addRole(page, 'Top management', 'Priya Raman');
   await openSection(page, 'Risks', 'Risk register');
-  await criteria.getByRole('listitem', { name: 'Draft version 1' }).getByRole('button', { name: 'Approve version 1' }).click();
+  // Now that the role exists, the draft lets top management accept up to level 20.
+  await draft.getByRole('button', { name: 'Edit draft version 1' }).click();
+  const editVersion = draft.getByRole('form', { name: 'Edit draft version 1' });
+  await expect(editVersion.getByLabel('Acceptance threshold')).toHaveValue('8');
+  await editVersion.getByLabel('Top management: highest level it may accept').fill('20');
+  await editVersion.getByRole('button', { name: 'Save draft' }).click();
+  await expect(editVersion).toBeHidden();
+  await expect(draft).toContainText('Top management may accept residual levels up to 20.');
+  await draft.getByRole('button', { name: 'Approve version 1' }).click();
   await expect(criteria).toContainText('Version 1 in force');
+  await expect(criteria).toContainText('Top management may accept residual levels up to 20.');
   await expect(criteria.getByText('Signature verified')).toBeVisible();
   await expect(criteria).toContainText('Levels up to 8 are acceptable without treatment');
   await expect(criteria.getByRole('listitem', { name: 'Draft version 1' })).toHaveCount(0);
