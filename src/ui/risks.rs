@@ -883,12 +883,19 @@ fn CriteriaCard() -> impl IntoView {
     });
     let approve = move |id: String| {
         let outcome = ws.run(&profile.author(), |doc, now| doc.approve_criteria(&id, now));
+        if outcome.is_ok() {
+            // The draft's buttons are gone: the focus goes back to the card's own.
+            focus_later(draft_button);
+        }
         problem.set(outcome.err().map(|e| e.to_string()));
     };
     let discard = move |id: String| {
         let outcome = ws.run(&profile.author(), |doc, now| {
             doc.delete_criteria_version(&id, now)
         });
+        if outcome.is_ok() {
+            focus_later(draft_button);
+        }
         problem.set(outcome.err().map(|e| e.to_string()));
     };
     let start_from = move || {
