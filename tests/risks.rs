@@ -1056,3 +1056,167 @@ fn top_risks_come_highest_first_and_reassessment_dates_fall_due() {
     assert!(!reassessment_overdue(&ws.risks[&c], "2026-01-01"));
     assert!(!reassessment_overdue(&ws.risks[&b], "2099-01-01"));
 }
+
+#[test]
+fn the_reassessment_date_is_checked_and_changing_it_alone_asks_for_no_new_acceptance() {
+    let mut s = setup();
+    let claire = s.claire.clone();
+    for typed in ["30/06/2027", "2027-13-01", "next spring"] {
+        let errors = invalid(s.doc.add_risk(
+            &RiskDraft {
+                reassess_by: typed.into(),
+                ..draft(&claire, (4, 4), (2, 3))
+            },
+            NOW,
+        ));
+        assert_eq!(
+            errors.message(Field::RiskReassessBy),
+            Some("Enter the reassessment date as YYYY-MM-DD."),
+            "{typed}"
+        );
+    }
+    assert!(s.doc.read().unwrap().risks.is_empty(), "nothing stored");
+    // No date is allowed; one given later is stored trimmed.
+    let id = s
+        .doc
+        .add_risk(
+            &RiskDraft {
+                reassess_by: "  ".into(),
+                ..draft(&claire, (4, 4), (2, 3))
+            },
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(s.doc.read().unwrap().risks[&id].reassess_by, "");
+    s.doc.accept_risk(&id, NOW + 1).unwrap();
+    let ws = s.doc.read().unwrap();
+    let dated = RiskDraft {
+        reassess_by: " 2027-06-30 ".into(),
+        ..RiskDraft::from_risk(&ws.risks[&id])
+    };
+    s.doc.edit_risk(&id, &dated, NOW + 2).unwrap();
+    let ws = s.doc.read().unwrap();
+    let risk = &ws.risks[&id];
+    assert_eq!(risk.reassess_by, "2027-06-30");
+    assert_eq!(RiskDraft::from_risk(risk).reassess_by, "2027-06-30");
+    assert!(reapproval_reasons(&ws, risk).is_empty());
+    assert!(!reassessment_overdue(risk, "2027-06-30"));
+    assert!(reassessment_overdue(risk, "2027-07-01"));
+    // A bad date in an edit changes nothing.
+    let bad = RiskDraft {
+        reassess_by: "2027-6-30".into(),
+        residual_likelihood: "1".into(),
+        ..RiskDraft::from_risk(risk)
+    };
+    let errors = invalid(s.doc.edit_risk(&id, &bad, NOW + 3));
+    assert!(errors.message(Field::RiskReassessBy).is_some());
+    assert_eq!(s.doc.read().unwrap().risks[&id].residual.likelihood, 2);
+}
+
+#[test]
+fn an_edited_likelihood_flags_the_acceptance_until_the_owner_accepts_again() {
+    let mut s = setup();
+    let claire = s.claire.clone();
+    let id = s
+        .doc
+        .add_risk(&draft(&claire, (4, 4), (2, 3)), NOW)
+        .unwrap();
+    s.doc.accept_risk(&id, NOW + 1).unwrap();
+    let ws = s.doc.read().unwrap();
+    let edited = RiskDraft {
+        inherent_likelihood: "3".into(),
+        ..RiskDraft::from_risk(&ws.risks[&id])
+    };
+    s.doc.edit_risk(&id, &edited, NOW + 2).unwrap();
+    let ws = s.doc.read().unwrap();
+    let risk = &ws.risks[&id];
+    let kept = risk.acceptance.as_ref().unwrap();
+    assert_eq!(
+        kept.basis.inherent,
+        Rating {
+            likelihood: 4,
+            consequence: 4
+        }
+    );
+    // The old signature still verifies what it signed; the flag says it is out of date.
+    assert!(matches!(
+        verify_acceptance(&trust(&ws), &id, kept),
+        Verdict::Verified { .. }
+    ));
+    assert_eq!(
+        reapproval_reasons(&ws, risk),
+        ["likelihood or consequence changed"]
+    );
+    s.doc.accept_risk(&id, NOW + 3).unwrap();
+    let ws = s.doc.read().unwrap();
+    let risk = &ws.risks[&id];
+    let again = risk.acceptance.as_ref().unwrap();
+    assert_eq!(again.at, NOW + 3);
+    assert_eq!(
+        again.basis.inherent,
+        Rating {
+            likelihood: 3,
+            consequence: 4
+        }
+    );
+    assert!(reapproval_reasons(&ws, risk).is_empty());
+    assert!(matches!(
+        verify_acceptance(&trust(&ws), &id, again),
+        Verdict::Verified { .. }
+    ));
+}
+
+#[test]
+fn a_deleted_risk_comes_back_with_its_acceptance_and_actions_which_can_be_done_and_undone() {
+    let mut s = setup();
+    let claire = s.claire.clone();
+    let id = s
+        .doc
+        .add_risk(&draft(&claire, (4, 4), (2, 3)), NOW)
+        .unwrap();
+    let action = s
+        .doc
+        .add_treatment_action(
+            &id,
+            &TreatmentActionDraft {
+                title: "Patch the servers".into(),
+                owner: claire.clone(),
+                resources: String::new(),
+                due: "2027-03-31".into(),
+            },
+            NOW,
+        )
+        .unwrap();
+    s.doc.accept_risk(&id, NOW + 1).unwrap();
+    let before = s.doc.read().unwrap().risks[&id].clone();
+    let deleted = s.doc.delete_risk(&id, NOW + 2).unwrap();
+    assert_eq!(deleted, before);
+    assert!(s.doc.read().unwrap().risks.is_empty());
+    s.doc.restore_risk(&id, &deleted, NOW + 3).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert_eq!(ws.risks[&id], before);
+    assert!(matches!(
+        verify_acceptance(&trust(&ws), &id, ws.risks[&id].acceptance.as_ref().unwrap()),
+        Verdict::Verified { .. }
+    ));
+    s.doc
+        .set_treatment_action_done(&id, &action, true, NOW + 4)
+        .unwrap();
+    assert!(s.doc.read().unwrap().risks[&id].actions[&action].done);
+    // Marking it done twice changes nothing; it can be reopened.
+    let heads = s.doc.automerge().get_heads();
+    s.doc
+        .set_treatment_action_done(&id, &action, true, NOW + 5)
+        .unwrap();
+    assert_eq!(s.doc.automerge().get_heads(), heads);
+    s.doc
+        .set_treatment_action_done(&id, &action, false, NOW + 6)
+        .unwrap();
+    let ws = s.doc.read().unwrap();
+    let patch = &ws.risks[&id].actions[&action];
+    assert!(!patch.done);
+    assert!(patch.overdue("2027-04-01"));
+    assert!(!patch.overdue("2027-03-31"));
+    // An action is no part of what the owner accepted.
+    assert!(reapproval_reasons(&ws, &ws.risks[&id]).is_empty());
+}

@@ -26,6 +26,7 @@ mod profile;
 mod resources;
 mod reviews;
 mod risks;
+mod risks_print;
 mod roles;
 mod session;
 mod share;
@@ -149,6 +150,7 @@ pub fn App(
                         <Route path=path!("soa") view=soa::SoaSection/>
                         <Route path=path!("soa/print") view=soa_print::SoaPrintPage/>
                         <Route path=path!("risks") view=risks::RisksSection/>
+                        <Route path=path!("risks/print") view=risks_print::RiskRegisterPrint/>
                         <Route path=path!("reviews") view=reviews::ReviewsSection/>
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>

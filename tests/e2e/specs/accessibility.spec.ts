@@ -98,6 +98,15 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
       await page.getByRole('link', { name: back }).click();
       await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
     }
+    if (link === 'Risks') {
+      // The register, then its print view.
+      await check('Risks');
+      await page.getByRole('link', { name: 'Print the register' }).click();
+      await expect(page.getByRole('article', { name: 'Risk register for printing' })).toBeVisible();
+      await check('Risk register print view');
+      await page.getByRole('link', { name: 'Back to the risk register' }).click();
+      await expect(page.getByRole('heading', { level: 2, name: 'Risk register' })).toBeVisible();
+    }
     if (link === 'Policies') {
       await page.getByRole('button', { name: 'Open Information security policy' }).click();
       await expect(page.getByRole('region', { name: 'Text of Information security policy' })).toBeVisible();
