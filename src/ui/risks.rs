@@ -333,6 +333,8 @@ fn RiskItem(
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
     let workspace = ws.id();
+    // A link to the risk (from the overview's top risks) brings it into view.
+    crate::ui::form::follow_links(&id, || ());
     let edit_button = NodeRef::<leptos::html::Button>::new();
     let shown = {
         let id = id.clone();
