@@ -40,13 +40,15 @@ pub enum HistoryArea {
     Risks,
     /// Context and scope, the implementation plan and planned changes.
     Context,
+    /// Internal audits, nonconformities and the improvement log.
+    Audits,
     /// Anything else.
     Other,
 }
 
 impl HistoryArea {
     /// Every area, in the order the filter offers them.
-    pub const ALL: [HistoryArea; 12] = [
+    pub const ALL: [HistoryArea; 13] = [
         HistoryArea::Workspace,
         HistoryArea::Objectives,
         HistoryArea::PeopleAndRoles,
@@ -58,6 +60,7 @@ impl HistoryArea {
         HistoryArea::Reviews,
         HistoryArea::Risks,
         HistoryArea::Context,
+        HistoryArea::Audits,
         HistoryArea::Other,
     ];
 
@@ -75,6 +78,7 @@ impl HistoryArea {
             HistoryArea::Reviews => "Management reviews",
             HistoryArea::Risks => "Risks and controls",
             HistoryArea::Context => "Context and plan",
+            HistoryArea::Audits => "Audits and improvement",
             HistoryArea::Other => "Other",
         }
     }
@@ -93,6 +97,7 @@ impl HistoryArea {
             HistoryArea::Reviews => "reviews",
             HistoryArea::Risks => "risks",
             HistoryArea::Context => "context",
+            HistoryArea::Audits => "audits",
             HistoryArea::Other => "other",
         }
     }
@@ -110,6 +115,25 @@ impl HistoryArea {
         // Order matters: "the people time of role" is a resource, "key" a signing matter.
         if has(&["signing key", "founding key"]) {
             HistoryArea::Signing
+        } else if [
+            "planned internal audit",
+            "changed internal audit",
+            "audit “",
+            "reported the results of audit",
+            "raised a nonconformity",
+            "raised major nonconformity",
+            "checked the corrective action",
+            "closed nonconformity",
+            "proposed an improvement",
+            "improvement “",
+            "changed the audit programme",
+        ]
+        .iter()
+        .any(|start| m.starts_with(start))
+        {
+            // By how they start: their own words may name a review, a
+            // control or a policy.
+            HistoryArea::Audits
         } else if m.starts_with("action “")
             || has(&[
                 "management review",

@@ -1,0 +1,583 @@
+//! Native tests of internal audits, nonconformities and improvement
+//! (issue 14, points 1–3): the programme's three-year coverage warning, the
+//! auditor's impartiality warning, findings against a clause or a control,
+//! a nonconformity that refuses to close without an effective check of its
+//! corrective action, the trend counts by quarter, and the improvement log.
+#![cfg(not(target_arch = "wasm32"))]
+
+use charter::workspace::audits::{
+    AuditDraft, AuditProgramme, CLAUSES, FindingDraft, FindingKind, coverage, findings_between,
+    impartiality,
+};
+use charter::workspace::history::{HistoryArea, HistoryWalk};
+use charter::workspace::nonconformities::{
+    EffectivenessCheck, ImprovementStatus, NonconformityDraft, raised_from_findings, trend,
+};
+use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
+use charter::workspace::soa::{Reason, SoaDraft};
+use charter::workspace::{CommandError, Field, WorkspaceDoc};
+
+const NOW: i64 = 1_780_000_000_000;
+
+struct Org {
+    doc: WorkspaceDoc,
+    tomasz: String,
+    jonas: String,
+    ciso: String,
+}
+
+fn organisation() -> Org {
+    let mut doc = WorkspaceDoc::create("Alder & Finch", "All offices", "Priya", NOW).unwrap();
+    let person = |name: &str| PersonDraft {
+        name: name.into(),
+        title: String::new(),
+        email: String::new(),
+    };
+    let tomasz = doc.add_person(&person("Tomasz Zieliński"), NOW).unwrap();
+    let jonas = doc.add_person(&person("Jonas Weber"), NOW).unwrap();
+    let ciso = doc
+        .add_role(
+            &RoleDraft {
+                kind: RoleKind::Ciso,
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    doc.set_role_holder(&ciso, &jonas, true, NOW).unwrap();
+    Org {
+        doc,
+        tomasz,
+        jonas,
+        ciso,
+    }
+}
+
+fn audit(auditor: &str, start: &str, clauses: &[&str], controls: &str) -> AuditDraft {
+    AuditDraft {
+        title: format!("Internal audit {start}"),
+        criteria: "ISO/IEC 27001:2022 and the ISMS's policies".into(),
+        scope: "Hamburg office".into(),
+        auditor: auditor.into(),
+        start: start.into(),
+        end: String::new(),
+        clauses: clauses.iter().map(|c| (*c).to_owned()).collect(),
+        controls: controls.into(),
+    }
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, CommandError>) -> Vec<(Field, String)> {
+    match result {
+        Err(CommandError::Invalid(errors)) => {
+            errors.0.into_iter().map(|e| (e.field, e.message)).collect()
+        }
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_audit_needs_criteria_an_auditor_real_days_and_what_it_covers() {
+    let Org {
+        mut doc, tomasz, ..
+    } = organisation();
+    let errors = invalid(doc.add_audit(
+        &AuditDraft {
+            start: "2026-02-30".into(),
+            end: "2026-01-01".into(),
+            controls: "5.15, 9.9".into(),
+            ..Default::default()
+        },
+        NOW,
+    ));
+    let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
+    for field in [
+        Field::AuditTitle,
+        Field::AuditCriteria,
+        Field::AuditAuditor,
+        Field::AuditStart,
+        Field::AuditControls,
+    ] {
+        assert!(fields.contains(&field), "{field:?} in {errors:?}");
+    }
+    assert!(errors.iter().any(
+        |(_, m)| m == "9.9 is not a control of Annex A or of your Statement of Applicability."
+    ));
+    // The last day before the first, and nothing covered.
+    let errors = invalid(doc.add_audit(
+        &AuditDraft {
+            end: "2026-03-01".into(),
+            clauses: vec![],
+            controls: String::new(),
+            ..audit(&tomasz, "2026-03-02", &[], "")
+        },
+        NOW,
+    ));
+    assert!(errors.contains(&(
+        Field::AuditEnd,
+        "The last day cannot come before the first.".into()
+    )));
+    assert!(errors.contains(&(
+        Field::AuditClauses,
+        "Choose the clauses or the controls the audit covers.".into()
+    )));
+    assert!(doc.read().unwrap().audits.is_empty(), "nothing stored");
+
+    let id = doc
+        .add_audit(
+            &audit(&tomasz, "2026-03-02", &["9", "4"], "8.13 5.15, 8.13"),
+            NOW,
+        )
+        .unwrap();
+    let stored = &doc.read().unwrap().audits[&id];
+    assert_eq!(stored.clauses, ["4", "9"], "in the standard's order");
+    assert_eq!(stored.controls, ["8.13", "5.15"], "without repeats");
+    assert_eq!(
+        stored.end, "2026-03-02",
+        "one day when no last day is given"
+    );
+}
+
+#[test]
+fn a_nonconformity_names_its_clause_or_control_and_results_are_reported_after_the_audit() {
+    let Org {
+        mut doc, tomasz, ..
+    } = organisation();
+    let id = doc
+        .add_audit(&audit(&tomasz, "2026-03-02", &["9"], ""), NOW)
+        .unwrap();
+    let errors = invalid(doc.add_finding(
+        &id,
+        &FindingDraft {
+            kind: FindingKind::Major,
+            text: "No management review in 18 months.".into(),
+            ..Default::default()
+        },
+        NOW,
+    ));
+    assert_eq!(
+        errors,
+        [(
+            Field::FindingClause,
+            "Name the clause or the control this nonconformity is against.".into()
+        )]
+    );
+    let errors = invalid(doc.add_finding(
+        &id,
+        &FindingDraft {
+            kind: FindingKind::Minor,
+            text: "x".into(),
+            clause: "11.2".into(),
+            control: "5.99".into(),
+        },
+        NOW,
+    ));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    // An observation needs no requirement.
+    doc.add_finding(
+        &id,
+        &FindingDraft {
+            kind: FindingKind::Observation,
+            text: "Minutes are kept in two places.".into(),
+            ..Default::default()
+        },
+        NOW,
+    )
+    .unwrap();
+    doc.add_finding(
+        &id,
+        &FindingDraft {
+            kind: FindingKind::Major,
+            text: "No management review in 18 months.".into(),
+            clause: "9.3".into(),
+            ..Default::default()
+        },
+        NOW,
+    )
+    .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(
+        findings_between(&ws, "2026-01-01", "2026-06-30"),
+        [1, 0, 1, 0]
+    );
+    assert_eq!(
+        findings_between(&ws, "2026-03-02", "2026-06-30"),
+        [0, 0, 0, 0],
+        "since is exclusive"
+    );
+
+    let errors = invalid(doc.report_audit(&id, "2026-03-01", "", "2026-04-01", NOW));
+    assert_eq!(errors.len(), 2);
+    assert!(errors.contains(&(
+        Field::AuditReportDate,
+        "Results are reported after the audit's last day.".into()
+    )));
+    doc.report_audit(&id, "2026-03-10", "the management team", "2026-04-01", NOW)
+        .unwrap();
+    let reported = doc.read().unwrap().audits[&id].reported.clone().unwrap();
+    assert_eq!(
+        (
+            reported.date.as_str(),
+            reported.to.as_str(),
+            reported.by.as_str()
+        ),
+        ("2026-03-10", "the management team", "Priya")
+    );
+}
+
+#[test]
+fn the_programme_warns_of_clauses_and_applicable_controls_left_unaudited_over_three_years() {
+    let Org {
+        mut doc, tomasz, ..
+    } = organisation();
+    let empty = coverage(&doc.read().unwrap(), "2026-06-01");
+    assert_eq!(empty.clauses.len(), CLAUSES.len());
+    assert!(empty.controls.is_empty(), "no control is applicable yet");
+    for control in ["5.15", "8.13"] {
+        let draft = SoaDraft {
+            applicable: Some(true),
+            reasons: vec![Reason::Business],
+            ..SoaDraft::default()
+        };
+        doc.set_soa_entry(control, &draft, NOW).unwrap();
+    }
+    // An audit of clauses 4 to 7 three years and a day ago no longer counts.
+    doc.add_audit(
+        &audit(&tomasz, "2023-05-31", &["4", "5", "6", "7"], "5.15"),
+        NOW,
+    )
+    .unwrap();
+    doc.add_audit(&audit(&tomasz, "2025-11-10", &["8", "9", "10"], ""), NOW)
+        .unwrap();
+    let gaps = coverage(&doc.read().unwrap(), "2026-06-01");
+    assert_eq!(gaps.clauses, ["4", "5", "6", "7"]);
+    assert_eq!(gaps.controls, ["5.15", "8.13"]);
+    // A planned audit counts: the programme covers it in the cycle.
+    doc.add_audit(
+        &audit(&tomasz, "2026-09-15", &["4", "5", "6", "7"], "5.15 8.13"),
+        NOW,
+    )
+    .unwrap();
+    let gaps = coverage(&doc.read().unwrap(), "2026-06-01");
+    assert!(gaps.is_complete(), "{gaps:?}");
+
+    let programme = AuditProgramme {
+        frequency: " ".into(),
+        ..Default::default()
+    };
+    let errors = invalid(doc.set_audit_programme(&programme, NOW));
+    assert_eq!(errors.len(), 2);
+    let programme = AuditProgramme {
+        frequency: "Clauses 4–10 every year; the applicable controls over three years.".into(),
+        methods: "Interviews, samples of records, observation.".into(),
+        responsibilities: "The internal auditor plans and audits; the CISO follows up.".into(),
+        reporting: "A report to the management team within two weeks.".into(),
+    };
+    doc.set_audit_programme(&programme, NOW).unwrap();
+    assert_eq!(doc.read().unwrap().meta.audit_programme, programme);
+}
+
+#[test]
+fn an_auditor_accountable_for_what_they_audit_or_owning_a_control_is_warned() {
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ciso,
+    } = organisation();
+    doc.set_raci("risk-assessment", &ciso, Some(Raci::Accountable), NOW)
+        .unwrap();
+    let owned = SoaDraft {
+        applicable: Some(true),
+        reasons: vec![Reason::Business],
+        owner: jonas.clone(),
+        ..SoaDraft::default()
+    };
+    doc.set_soa_entry("8.13", &owned, NOW).unwrap();
+    let by_jonas = doc
+        .add_audit(&audit(&jonas, "2026-06-15", &["6"], "8.13"), NOW)
+        .unwrap();
+    let by_tomasz = doc
+        .add_audit(&audit(&tomasz, "2026-06-15", &["6"], "8.13"), NOW)
+        .unwrap();
+    let of_support = doc
+        .add_audit(&audit(&jonas, "2026-06-15", &["7"], ""), NOW)
+        .unwrap();
+    let ws = doc.read().unwrap();
+    let warnings = impartiality(&ws, &ws.audits[&by_jonas]);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("Jonas Weber holds the role"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].contains("accountable for “Risk assessment”"),
+        "{warnings:?}"
+    );
+    assert!(warnings[1].contains("owns control 8.13"), "{warnings:?}");
+    assert!(impartiality(&ws, &ws.audits[&by_tomasz]).is_empty());
+    assert!(
+        impartiality(&ws, &ws.audits[&of_support]).is_empty(),
+        "not accountable for awareness"
+    );
+    // Someone who left the role before the audit is not accountable then.
+    doc.set_role_holder(&ciso, &jonas, false, NOW).unwrap();
+    let ws = doc.read().unwrap();
+    let later = ws.audits[&by_jonas].clone();
+    let warnings = impartiality(&ws, &later);
+    assert_eq!(warnings.len(), 1, "still the owner of 8.13: {warnings:?}");
+}
+
+fn nonconformity(owner: &str, source: &str) -> NonconformityDraft {
+    NonconformityDraft {
+        title: "Management review overdue".into(),
+        raised: "2026-03-03".into(),
+        major: true,
+        source: source.into(),
+        what_happened: "No management review was held for 18 months (9.3).".into(),
+        correction: "A review is planned for 20 March.".into(),
+        consequences: "Top management did not see the audit results.".into(),
+        root_cause: "Nobody owned the review schedule.".into(),
+        similar: "The same could happen to the internal audit: it has no owner either.".into(),
+        action: "The CISO owns both schedules; the overview warns 30 days ahead.".into(),
+        owner: owner.into(),
+        due: "2026-04-30".into(),
+    }
+}
+
+#[test]
+fn a_nonconformity_closes_only_after_an_effective_check_of_its_corrective_action() {
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ..
+    } = organisation();
+    let audit_id = doc
+        .add_audit(&audit(&tomasz, "2026-03-02", &["9"], ""), NOW)
+        .unwrap();
+    let finding = doc
+        .add_finding(
+            &audit_id,
+            &FindingDraft {
+                kind: FindingKind::Major,
+                text: "No management review in 18 months.".into(),
+                clause: "9.3".into(),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    // Every point of 10.2 a–c is required, nothing stored without them.
+    let errors = invalid(doc.add_nonconformity(&NonconformityDraft::default(), "2026-03-05", NOW));
+    let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
+    for field in [
+        Field::NcTitle,
+        Field::NcRaised,
+        Field::NcWhatHappened,
+        Field::NcCorrection,
+        Field::NcRootCause,
+        Field::NcSimilar,
+        Field::NcAction,
+        Field::NcOwner,
+        Field::NcDue,
+    ] {
+        assert!(fields.contains(&field), "{field:?} in {errors:?}");
+    }
+    let errors = invalid(doc.add_nonconformity(
+        &nonconformity(&jonas, "finding:nope/none"),
+        "2026-03-05",
+        NOW,
+    ));
+    assert_eq!(
+        errors,
+        [(
+            Field::NcTitle,
+            "The audit finding it comes from no longer exists.".into()
+        )]
+    );
+    assert!(doc.read().unwrap().nonconformities.is_empty());
+
+    let source = format!("finding:{audit_id}/{finding}");
+    let id = doc
+        .add_nonconformity(&nonconformity(&jonas, &source), "2026-03-05", NOW)
+        .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(
+        raised_from_findings(&ws, &audit_id),
+        [(finding.as_str(), &id)]
+    );
+    assert!(ws.nonconformities[&id].overdue("2026-05-01"));
+
+    // No check: refused, with the reason.
+    let Err(CommandError::NotAllowed(why)) =
+        doc.close_nonconformity(&id, "2026-05-02", "2026-05-02", NOW)
+    else {
+        panic!("closed without a check");
+    };
+    assert!(why.contains("checked for effectiveness"), "{why}");
+    // A check that found the action not effective: still refused.
+    let check = |effective: bool, date: &str| EffectivenessCheck {
+        date: date.into(),
+        by: tomasz.clone(),
+        effective,
+        evidence: "The review of 20 March was held; the overview warned 30 days before.".into(),
+    };
+    let errors =
+        invalid(doc.check_effectiveness(&id, &check(true, "2026-03-01"), "2026-05-02", NOW));
+    assert_eq!(
+        errors,
+        [(
+            Field::NcCheckDate,
+            "The check comes after the nonconformity was raised.".into()
+        )]
+    );
+    doc.check_effectiveness(&id, &check(false, "2026-05-01"), "2026-05-02", NOW)
+        .unwrap();
+    assert!(
+        !doc.read().unwrap().nonconformities[&id].overdue("2026-05-02"),
+        "checked: not overdue"
+    );
+    let Err(CommandError::NotAllowed(why)) =
+        doc.close_nonconformity(&id, "2026-05-02", "2026-05-02", NOW)
+    else {
+        panic!("closed after an ineffective check");
+    };
+    assert!(why.contains("not effective"), "{why}");
+    assert!(doc.read().unwrap().nonconformities[&id].is_open());
+    // Effective: it closes, and says who closed it.
+    doc.check_effectiveness(&id, &check(true, "2026-06-01"), "2026-06-02", NOW)
+        .unwrap();
+    let errors = invalid(doc.close_nonconformity(&id, "2026-07-01", "2026-06-02", NOW));
+    assert_eq!(
+        errors,
+        [(Field::NcClosed, "The day cannot be in the future.".into())]
+    );
+    doc.close_nonconformity(&id, "2026-06-02", "2026-06-02", NOW)
+        .unwrap();
+    let closed = doc.read().unwrap().nonconformities[&id]
+        .closed
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (closed.date.as_str(), closed.by.as_str()),
+        ("2026-06-02", "Priya")
+    );
+    let Err(CommandError::NotAllowed(_)) =
+        doc.check_effectiveness(&id, &check(true, "2026-06-02"), "2026-06-02", NOW)
+    else {
+        panic!("a closed nonconformity was checked again");
+    };
+    // The history files every one of these changes under Audits and improvement.
+    let mut walk = HistoryWalk::new(doc.automerge());
+    let entries = walk.next_page(doc.automerge(), 100, 1_000, |_| true);
+    let ours: Vec<_> = entries
+        .iter()
+        .filter(|e| {
+            let m = e.message.to_lowercase();
+            m.contains("audit") || m.contains("nonconformity") || m.contains("corrective")
+        })
+        .collect();
+    assert_eq!(ours.len(), 6, "{entries:#?}");
+    for entry in ours {
+        assert_eq!(entry.area, HistoryArea::Audits, "{}", entry.message);
+    }
+}
+
+#[test]
+fn the_trend_counts_nonconformities_raised_closed_and_open_by_quarter() {
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ..
+    } = organisation();
+    let mut raise = |raised: &str| {
+        let draft = NonconformityDraft {
+            raised: raised.into(),
+            ..nonconformity(&jonas, "")
+        };
+        doc.add_nonconformity(&draft, "2026-12-31", NOW).unwrap()
+    };
+    let a = raise("2026-01-15");
+    let b = raise("2026-02-20");
+    let _c = raise("2026-05-02");
+    let d = raise("2026-08-31");
+    let check = EffectivenessCheck {
+        date: "2026-09-01".into(),
+        by: tomasz.clone(),
+        effective: true,
+        evidence: "Checked.".into(),
+    };
+    for (id, closed) in [(&a, "2026-04-10"), (&b, "2026-09-30"), (&d, "2026-09-02")] {
+        let check = EffectivenessCheck {
+            date: closed.into(),
+            ..check.clone()
+        };
+        doc.check_effectiveness(id, &check, "2026-12-31", NOW)
+            .unwrap();
+        doc.close_nonconformity(id, closed, "2026-12-31", NOW)
+            .unwrap();
+    }
+    let ws = doc.read().unwrap();
+    let rows: Vec<(String, usize, usize, usize)> = trend(&ws, 5, "2026-11-20")
+        .into_iter()
+        .map(|p| (p.label, p.raised, p.closed, p.open_at_end))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2025 Q4".to_owned(), 0, 0, 0),
+            ("2026 Q1".to_owned(), 2, 0, 2),
+            ("2026 Q2".to_owned(), 1, 1, 2),
+            ("2026 Q3".to_owned(), 1, 2, 1),
+            ("2026 Q4".to_owned(), 0, 0, 1),
+        ]
+    );
+}
+
+#[test]
+fn the_improvement_log_takes_proposals_from_anyone_and_records_what_came_of_them() {
+    let Org { mut doc, .. } = organisation();
+    let errors = invalid(doc.add_improvement("  ", "", NOW));
+    assert_eq!(
+        errors,
+        [(
+            Field::ImprovementText,
+            "Say what could be better, and how.".into()
+        )]
+    );
+    let id = doc
+        .add_improvement(
+            "A report button for phishing e-mails in the mail client.",
+            "",
+            NOW,
+        )
+        .unwrap();
+    let errors = invalid(doc.set_improvement_status(&id, ImprovementStatus::Done, "", NOW));
+    assert_eq!(
+        errors,
+        [(Field::ImprovementOutcome, "Say what came of it.".into())]
+    );
+    let errors = invalid(doc.set_improvement_status(&id, ImprovementStatus::Declined, "", NOW));
+    assert_eq!(
+        errors,
+        [(
+            Field::ImprovementOutcome,
+            "Say why it is not taken up.".into()
+        )]
+    );
+    doc.set_improvement_status(&id, ImprovementStatus::UnderWay, "", NOW)
+        .unwrap();
+    doc.set_improvement_status(
+        &id,
+        ImprovementStatus::Done,
+        "A third of simulated phishing is now reported.",
+        NOW,
+    )
+    .unwrap();
+    let ws = doc.read().unwrap();
+    let entry = &ws.improvements[&id];
+    assert_eq!(entry.status, ImprovementStatus::Done);
+    assert_eq!(entry.by, "Priya");
+    assert!(!entry.status.is_open());
+}
