@@ -19,6 +19,7 @@ mod objectives;
 mod participants;
 mod plan;
 mod plan_stages;
+mod planned_changes;
 pub(crate) mod policies;
 mod presence;
 mod profile;

@@ -145,6 +145,7 @@ pub fn PlanSection() -> impl IntoView {
                 </ol>
             </Show>
         </section>
+        <crate::ui::planned_changes::PlannedChangesSection/>
     }
 }
 
