@@ -264,7 +264,7 @@ fn ChangeItem(row: ChangeRow) -> impl IntoView {
                 <div>
                     <h3 class="record-name">{title.clone()}</h3>
                     <p class="record-detail">
-                        {format!("Planned on {} · {responsible} is responsible", locale::day_at(change.created_at))}
+                        {format!("Planned on {}", locale::day_at(change.created_at))}
                     </p>
                 </div>
                 <span class=badge_class>{badge}</span>

@@ -73,7 +73,7 @@ test('a change is planned with what 6.3 asks, approved with a verified signature
   await expect(form).toBeHidden();
   const item = change(page, TITLE);
   await expect(item.getByText('Awaiting approval')).toBeVisible();
-  await expect(item).toContainText('Bob Stone is responsible');
+  await expect(item.getByRole('definition').filter({ hasText: 'Bob Stone' })).toBeVisible();
   await expect(item).toContainText('Resilience: the data centre lease ends next year.');
   await expect(item).toContainText('EUR 40,000 and two engineers for a quarter.');
   // Each change can be linked to.
