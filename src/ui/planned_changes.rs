@@ -257,6 +257,11 @@ fn ChangeItem(row: ChangeRow) -> impl IntoView {
     let form_title = StoredValue::new(title.clone());
     let question = StoredValue::new(question);
     let approve_label = StoredValue::new(approve_label);
+    // "Not yet" (or Escape) puts the focus back on Approve.
+    let not_yet = move || {
+        asking.set(false);
+        focus_button_labelled(approve_label.get_value());
+    };
     let review_label = StoredValue::new(review_label);
     view! {
         <li class="record change" id=format!("record-{id}") aria-label=title.clone()>
@@ -290,7 +295,17 @@ fn ChangeItem(row: ChangeRow) -> impl IntoView {
                     </button>
                 </div>
                 <Show when=move || asking.get()>
-                    <div class="confirm" role="group" aria-label=question.get_value()>
+                    <div
+                        class="confirm"
+                        role="group"
+                        aria-label=question.get_value()
+                        on:keydown=move |ev| {
+                            if ev.key() == "Escape" {
+                                ev.prevent_default();
+                                not_yet();
+                            }
+                        }
+                    >
                         <p>{question.get_value()}" Top management approves a change before it is made; the approval is signed with this browser's key."</p>
                         <div class="actions">
                             <button
@@ -301,7 +316,7 @@ fn ChangeItem(row: ChangeRow) -> impl IntoView {
                             >
                                 "Approve change"
                             </button>
-                            <button type="button" on:click=move |_| asking.set(false)>"Not yet"</button>
+                            <button type="button" on:click=move |_| not_yet()>"Not yet"</button>
                         </div>
                     </div>
                 </Show>

@@ -17,13 +17,17 @@ import {
 
 const TITLE = 'Move the booking platform to the cloud';
 
-/** An empty workspace where the founder holds Top management and this browser's key is recorded for her. */
+/** An empty workspace with two people, the founder holding Top management. */
 async function workspaceWithTopManagement(page: Page) {
   await createWorkspace(page, 'Alder & Finch');
   await openSection(page, 'People and roles', 'People and roles');
   await addPerson(page, FOUNDER);
   await addPerson(page, 'Bob Stone');
   await addRole(page, 'Top management', FOUNDER);
+}
+
+/** Records this browser's key for the founder on the Participants page. */
+async function recordFoundersKey(page: Page) {
   await openSection(page, 'Participants', 'Participants');
   const key = page.getByRole('region', { name: 'Your signing key' }).getByRole('form', { name: 'Record your key' });
   await key.getByRole('button', { name: 'Record my key' }).click();
@@ -67,6 +71,7 @@ test('a change is planned with what 6.3 asks, approved with a verified signature
   await expect(form.getByLabel('Purpose')).toBeFocused();
   await expect(form.getByLabel('Purpose')).toHaveAttribute('aria-invalid', 'true');
   await expect(changes(page).getByRole('list', { name: 'Planned changes' })).toHaveCount(0);
+  await screenshot(page, 'changes-form');
 
   await form.getByLabel('Purpose').fill('Resilience: the data centre lease ends next year.');
   await form.getByRole('button', { name: 'Save change' }).click();
@@ -80,15 +85,34 @@ test('a change is planned with what 6.3 asks, approved with a verified signature
   const anchor = await item.getAttribute('id');
   expect(anchor).toMatch(/^record-[0-9A-Z]+$/);
 
-  // Approval asks first; "Not yet" leaves it waiting.
-  await item.getByRole('button', { name: `Approve the change “${TITLE}”` }).click();
+  // Approval asks first; "Not yet" (or Escape) leaves it waiting, with the focus back on Approve.
+  const approve = item.getByRole('button', { name: `Approve the change “${TITLE}”` });
+  await approve.click();
   const question = item.getByRole('group', { name: `Approve the change “${TITLE}”?` });
   await expect(question.getByRole('button', { name: 'Approve change' })).toBeFocused();
   await question.getByRole('button', { name: 'Not yet' }).click();
   await expect(question).toBeHidden();
-  await expect(item.getByText('Awaiting approval')).toBeVisible();
-  await item.getByRole('button', { name: `Approve the change “${TITLE}”` }).click();
+  await expect(approve).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(question.getByRole('button', { name: 'Approve change' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(question).toBeHidden();
+  await expect(approve).toBeFocused();
+  // Without a key recorded for her, the approval is refused with what to do.
+  await approve.click();
   await question.getByRole('button', { name: 'Approve change' }).click();
+  await expect(item.getByRole('alert')).toHaveText(
+    "Record this browser's key for yourself on the Participants page before approving.",
+  );
+  await expect(item.getByText('Awaiting approval')).toBeVisible();
+  await waitUntilSaved(page);
+  await recordFoundersKey(page);
+  await openSection(page, 'Plan', 'Implementation plan');
+  // By keyboard: Approve, then Enter on the focused "Approve change".
+  await approve.focus();
+  await page.keyboard.press('Enter');
+  await expect(question.getByRole('button', { name: 'Approve change' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(item.getByText('Approved', { exact: true })).toBeVisible();
   await expect(item.getByText('Signature verified')).toBeVisible();
   await expect(item).toContainText(`Approved by ${FOUNDER} on`);
