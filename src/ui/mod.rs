@@ -20,6 +20,7 @@ mod participants;
 mod plan;
 mod plan_print;
 mod plan_stages;
+mod planned_changes;
 pub(crate) mod policies;
 mod presence;
 mod profile;

@@ -177,6 +177,7 @@ pub fn PlanSection() -> impl IntoView {
                 </ol>
             </Show>
         </section>
+        <crate::ui::planned_changes::PlannedChangesSection/>
     }
 }
 

@@ -1286,6 +1286,9 @@ fn DecisionsSection(
                             .map(|(decision_id, d)| {
                                 let cites: Vec<String> = d.inputs.iter().map(|l| format!("({l})")).collect();
                                 let review_id = remove_id.clone();
+                                let plan_change = (d.kind == DecisionKind::Change).then(|| view! {
+                                    <crate::ui::planned_changes::PlanChangeLink review=review_id.clone() decision=decision_id.clone()/>
+                                });
                                 let label = format!("Remove the decision “{}”", d.text);
                                 view! {
                                     <li class="decision">
@@ -1294,6 +1297,7 @@ fn DecisionsSection(
                                             {if cites.is_empty() { "Cites no input".to_owned() } else { format!("Considers input {}", cites.join(", ")) }}
                                             {format!(" · recorded by {}", d.by)}
                                         </p>
+                                        {plan_change}
                                         <button
                                             type="button"
                                             class="link-button danger"

@@ -102,6 +102,58 @@ impl PlannedChange {
     }
 }
 
+/// The planned changes, newest first.
+pub fn changes_newest_first(ws: &Workspace) -> Vec<(&String, &PlannedChange)> {
+    let mut list: Vec<_> = ws.planned_changes.iter().collect();
+    list.sort_by(|(a_id, a), (b_id, b)| b.created_at.cmp(&a.created_at).then(b_id.cmp(a_id)));
+    list
+}
+
+/// How a change names the review decision it comes from: "<review>/<decision>".
+pub fn decision_ref(review: &str, decision: &str) -> String {
+    format!("{review}/{decision}")
+}
+
+/// The change planned from a review's decision, if there is one (the first
+/// recorded, should two people have planned it at once).
+pub fn change_for_decision<'a>(
+    ws: &'a Workspace,
+    review: &str,
+    decision: &str,
+) -> Option<&'a String> {
+    let wanted = decision_ref(review, decision);
+    ws.planned_changes
+        .iter()
+        .filter(|(_, c)| c.from_decision == wanted)
+        .min_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)))
+        .map(|(id, _)| id)
+}
+
+/// The longest title a change may have, in characters.
+const MAX_TITLE: usize = MAX_SHORT * 2;
+
+/// A new change's draft from a review's decision (`from` as
+/// [`decision_ref`] writes it): its title is the decision's text (its first
+/// line, shortened to fit), and it keeps where it came from. `None` when the
+/// review or the decision does not exist.
+pub fn draft_from_decision(ws: &Workspace, from: &str) -> Option<ChangeDraft> {
+    let (review, decision) = from.split_once('/')?;
+    let text = &ws.reviews.get(review)?.decisions.get(decision)?.text;
+    let line = text.lines().next().unwrap_or_default().trim();
+    let title = if line.chars().count() <= MAX_TITLE {
+        line.to_owned()
+    } else {
+        let cut: String = line.chars().take(MAX_TITLE - 1).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{}…", cut.trim_end())
+    };
+    Some(ChangeDraft {
+        title,
+        from_decision: from.to_owned(),
+        ..Default::default()
+    })
+}
+
 /// A change as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeDraft {
@@ -129,7 +181,7 @@ impl ChangeDraft {
         if title.is_empty() {
             errors.push(Field::ChangeTitle, "Say what changes.");
         }
-        check_length(&mut errors, Field::ChangeTitle, title, MAX_SHORT * 2);
+        check_length(&mut errors, Field::ChangeTitle, title, MAX_TITLE);
         for (field, text, message) in [
             (
                 Field::ChangePurpose,

@@ -88,6 +88,21 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
       await expect(page.getByRole('heading', { level: 2, name: 'Actions from management reviews' })).toBeVisible();
       link = 'Actions';
     }
+    if (link === 'Plan') {
+      // A planned change on the page (clause 6.3), after its form showed its messages.
+      await page.getByRole('button', { name: 'Plan a change' }).click();
+      const form = page.getByRole('form', { name: 'New planned change' });
+      await form.getByRole('button', { name: 'Save change' }).click();
+      await expect(form.getByText('Say why the change is made.')).toBeVisible();
+      await check('New planned change form with errors');
+      await form.getByLabel('What changes').fill('Move the booking platform to the cloud');
+      await form.getByLabel('Purpose').fill('The data centre lease ends next year.');
+      await form.getByLabel('Possible consequences').fill('A new supplier holds customer data.');
+      await form.getByLabel('Effect on the ISMS').fill('Both platforms run side by side for a month.');
+      await form.getByLabel('Responsible').selectOption({ label: 'Claire Hoffmann' });
+      await form.getByRole('button', { name: 'Save change' }).click();
+      await expect(page.getByRole('list', { name: 'Planned changes' }).getByRole('listitem')).toHaveCount(2);
+    }
     if (link === 'Plan' || link === 'Applicability') {
       // The printable plan and Statement of Applicability.
       const print = link === 'Plan' ? 'Print the plan' : 'Print the Statement of Applicability';
