@@ -592,6 +592,10 @@ impl OpenWorkspace {
 
     /// Stops syncing and listening to sibling tabs; called when the page closes the workspace.
     pub fn close(&self) {
+        // What is not stored yet is written now, and copied to the journal
+        // at once, which the next opening reads: a debounced write may not
+        // outlive the page that scheduled it.
+        self.save_now();
         self.send_presence(true);
         self.heartbeat.try_set_value(None);
         self.stop_live();
@@ -770,7 +774,11 @@ impl OpenWorkspace {
     /// `localStorage` synchronously in case the page goes before the write
     /// ends.
     pub fn save_now(&self) {
-        let id = self.id.get_value();
+        // Also called while the page is being taken down: a value already
+        // gone means there is nothing left to save.
+        let Some(id) = self.id.try_get_value() else {
+            return;
+        };
         let urgent = self.inner.try_update_value(|inner| {
             if inner.saver.is_dirty(inner.doc.automerge()) {
                 let key = journal::key(&id, &inner.doc.actor());

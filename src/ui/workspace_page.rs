@@ -27,8 +27,13 @@ pub fn WorkspacePage() -> impl IntoView {
         }
     };
     on_cleanup(close);
+    // Only the workspace's id opens it: the map also holds the nested
+    // routes' parameters (a review's id), and reopening on those would
+    // drop the open copy, with changes not saved yet, on every move to or
+    // from a review.
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     Effect::new(move |_| {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
+        let id = id.get();
         close();
         opened.set(None);
         let db = storage.database();
