@@ -353,7 +353,9 @@ fn report(rows: &[Row]) -> String {
         ),
         ("add a measurement", |r: &Row| &r.measurement),
         ("edit an objective", |r: &Row| &r.objective_edit),
-        ("change a risk's likelihood (25 risks)", |r: &Row| &r.risk_edit),
+        ("change a risk's likelihood (25 risks)", |r: &Row| {
+            &r.risk_edit
+        }),
         ("decide a control of the SoA", |r: &Row| &r.soa_decision),
     ] {
         line(&mut out, &format!("{label}: command"), &|r| {
