@@ -581,3 +581,81 @@ fn the_improvement_log_takes_proposals_from_anyone_and_records_what_came_of_them
     assert_eq!(entry.by, "Priya");
     assert!(!entry.status.is_open());
 }
+
+#[test]
+fn audit_results_nonconformities_and_improvements_fill_review_inputs_d_and_g() {
+    use charter::workspace::reviews::{ReviewDraft, summarise_inputs};
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ..
+    } = organisation();
+    let text = |summary: &charter::workspace::reviews::Summary| -> String {
+        summary
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let review = doc
+        .plan_review(
+            &ReviewDraft {
+                date: "2026-07-01".into(),
+                chair: jonas.clone(),
+                attendees: vec![],
+            },
+            NOW,
+        )
+        .unwrap();
+    let empty = summarise_inputs(&doc.read().unwrap(), &review, "2026-06-20");
+    assert!(text(&empty["d"]).contains("Nonconformities and corrective actions: none recorded."));
+    assert!(text(&empty["d"]).contains("Audit results: no internal audit recorded yet."));
+
+    let audit_id = doc
+        .add_audit(&audit(&tomasz, "2026-03-02", &["9"], ""), NOW)
+        .unwrap();
+    let finding = doc
+        .add_finding(
+            &audit_id,
+            &FindingDraft {
+                kind: FindingKind::Major,
+                text: "No management review in 18 months.".into(),
+                clause: "9.3".into(),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    doc.report_audit(
+        &audit_id,
+        "2026-03-10",
+        "the management team",
+        "2026-06-20",
+        NOW,
+    )
+    .unwrap();
+    let source = format!("finding:{audit_id}/{finding}");
+    doc.add_nonconformity(&nonconformity(&jonas, &source), "2026-06-20", NOW)
+        .unwrap();
+    doc.add_improvement("Report phishing with one button.", "", NOW)
+        .unwrap();
+    let summaries = summarise_inputs(&doc.read().unwrap(), &review, "2026-06-20");
+    let d = text(&summaries["d"]);
+    assert!(
+        d.contains("Nonconformities: 1 open (1 major, 1 with the corrective action overdue); in all 1 raised and 0 closed."),
+        "{d}"
+    );
+    assert!(d.contains("Nonconformities by quarter: 2025 Q3 0 raised, 0 closed; 2025 Q4 0 raised, 0 closed; 2026 Q1 1 raised, 0 closed; 2026 Q2 0 raised, 0 closed."), "{d}");
+    assert!(
+        d.contains("Audit results: Internal audit 2026-03-02 (2026-03-02, Tomasz Zieliński): 1 major nonconformity, 0 minor nonconformity, 0 observation, 0 opportunity for improvement; reported to the management team on 2026-03-10."),
+        "{d}"
+    );
+    assert!(d.contains("Audit programme: over three years, 6 clause(s) and 0 applicable control(s) not audited."), "{d}");
+    let g = text(&summaries["g"]);
+    assert!(
+        g.contains("Improvement log: 1 open (1 proposed, 0 under way)."),
+        "{g}"
+    );
+}

@@ -1135,6 +1135,115 @@ fn not_held(what: &str) -> Summary {
     }
 }
 
+/// Input d(1): nonconformities and corrective actions, since the review
+/// before (`since`, YYYY-MM-DD, exclusive) and by quarter.
+fn nonconformity_lines(ws: &Workspace, since: &str, today: &str) -> Vec<SummaryLine> {
+    use crate::workspace::nonconformities::trend;
+    if ws.nonconformities.is_empty() {
+        return vec![line(
+            "Nonconformities and corrective actions: none recorded.".to_owned(),
+            String::new(),
+        )];
+    }
+    let all = ws.nonconformities.values();
+    let open = all.clone().filter(|n| n.is_open()).count();
+    let major = all.clone().filter(|n| n.is_open() && n.major).count();
+    let overdue = all.clone().filter(|n| n.overdue(today)).count();
+    let raised = all
+        .clone()
+        .filter(|n| n.raised.as_str() > since && n.raised.as_str() <= today)
+        .count();
+    let closed = all
+        .filter_map(|n| n.closed.as_ref())
+        .filter(|c| c.date.as_str() > since && c.date.as_str() <= today)
+        .count();
+    let quarters: Vec<String> = trend(ws, 4, today)
+        .into_iter()
+        .map(|q| format!("{} {} raised, {} closed", q.label, q.raised, q.closed))
+        .collect();
+    let period = if since.is_empty() {
+        "in all"
+    } else {
+        "since the last review"
+    };
+    vec![
+        line(
+            format!(
+                "Nonconformities: {open} open ({major} major, {overdue} with the corrective \
+                 action overdue); {period} {raised} raised and {closed} closed."
+            ),
+            String::new(),
+        ),
+        line(
+            format!("Nonconformities by quarter: {}.", quarters.join("; ")),
+            String::new(),
+        ),
+    ]
+}
+
+/// Input d(3): the audits whose last day falls since the review before,
+/// with their findings and whether they were reported, and what the
+/// programme leaves unaudited.
+fn audit_lines(ws: &Workspace, since: &str, today: &str) -> Vec<SummaryLine> {
+    use crate::workspace::audits::{FindingKind, audits_in_order, coverage};
+    if ws.audits.is_empty() {
+        return vec![line(
+            "Audit results: no internal audit recorded yet.".to_owned(),
+            String::new(),
+        )];
+    }
+    let mut out = Vec::new();
+    for (_, audit) in audits_in_order(ws)
+        .into_iter()
+        .rev()
+        .filter(|(_, a)| a.end.as_str() > since && a.end.as_str() <= today)
+    {
+        let counts: Vec<String> = FindingKind::ALL
+            .iter()
+            .map(|kind| {
+                let n = audit.findings.values().filter(|f| f.kind == *kind).count();
+                format!("{n} {}", kind.label().to_lowercase())
+            })
+            .collect();
+        let reported = audit.reported.as_ref().map_or_else(
+            || "not reported yet".to_owned(),
+            |r| format!("reported to {} on {}", r.to, r.date),
+        );
+        let auditor = ws
+            .people
+            .get(&audit.auditor)
+            .map_or("no auditor", |p| p.name.as_str());
+        out.push(line(
+            format!(
+                "Audit results: {} ({}, {auditor}): {}; {reported}.",
+                audit.title,
+                audit.end,
+                counts.join(", ")
+            ),
+            String::new(),
+        ));
+    }
+    if out.is_empty() {
+        out.push(line(
+            "Audit results: no internal audit ended since the last review.".to_owned(),
+            String::new(),
+        ));
+    }
+    let gaps = coverage(ws, today);
+    if !gaps.is_complete() {
+        out.push(line(
+            format!(
+                "Audit programme: over three years, {} clause(s) and {} applicable control(s) \
+                 not audited.",
+                gaps.clauses.len(),
+                gaps.controls.len()
+            ),
+            String::new(),
+        ));
+    }
+    out
+}
+
 /// Each input's summary for review `id` from the workspace as it is on `today`.
 pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<String, Summary> {
     let mut out = BTreeMap::new();
@@ -1187,12 +1296,17 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
     out.insert("c".to_owned(), parties_summary(ws, since));
     // (d) performance.
     let day = day_number(today).unwrap_or_default();
+    // The review before's day; none before the first review, whose inputs
+    // cover everything recorded (audits and nonconformities are often
+    // entered with their own, earlier days).
+    let since_day = if earlier_reviews(ws, id).is_empty() {
+        String::new()
+    } else {
+        crate::workspace::measurements::date_of(since)
+    };
     let mut d = Summary {
         known: true,
-        lines: vec![line(
-            "Nonconformities and corrective actions: not recorded in Charter yet.".to_owned(),
-            String::new(),
-        )],
+        lines: nonconformity_lines(ws, &since_day, today),
     };
     let open = ws.open_objectives();
     let shown: Vec<Health> = open
@@ -1237,10 +1351,7 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
             format!("objectives#record-{objective_id}"),
         ));
     }
-    d.lines.push(line(
-        "Audit results: not recorded in Charter yet.".to_owned(),
-        String::new(),
-    ));
+    d.lines.extend(audit_lines(ws, &since_day, today));
     let closed = |status: ObjectiveStatus| {
         ws.objectives
             .values()
@@ -1319,6 +1430,30 @@ pub fn summarise_inputs(ws: &Workspace, id: &str, today: &str) -> BTreeMap<Strin
                 overview.raci_warnings
             ),
             "roles#raci".to_owned(),
+        ));
+    }
+    let proposals: Vec<&crate::workspace::nonconformities::Improvement> = ws
+        .improvements
+        .values()
+        .filter(|i| i.status.is_open())
+        .collect();
+    if !proposals.is_empty() {
+        g.lines.push(line(
+            format!(
+                "Improvement log: {} open ({} proposed, {} under way).",
+                proposals.len(),
+                proposals
+                    .iter()
+                    .filter(|i| i.status
+                        == crate::workspace::nonconformities::ImprovementStatus::Proposed)
+                    .count(),
+                proposals
+                    .iter()
+                    .filter(|i| i.status
+                        == crate::workspace::nonconformities::ImprovementStatus::UnderWay)
+                    .count(),
+            ),
+            String::new(),
         ));
     }
     let off = count(Health::OffTrack) + count(Health::AtRisk);
