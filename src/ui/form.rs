@@ -717,10 +717,14 @@ pub fn ChoiceList(
     chosen: RwSignal<Vec<String>>,
     /// What to say when there is nothing to choose from.
     empty: &'static str,
+    /// Whether at least one must be chosen (the legend then does not say
+    /// "optional").
+    #[prop(optional)]
+    required: bool,
 ) -> impl IntoView {
     view! {
         <fieldset class="choices">
-            <legend>{legend} <span class="optional">" (optional)"</span></legend>
+            <legend>{legend} {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}</legend>
             <Show
                 when=move || !options.with(Vec::is_empty)
                 fallback=move || view! { <p class="muted">{empty}</p> }

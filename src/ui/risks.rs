@@ -637,7 +637,7 @@ fn RiskForm(
                 <TextField id=field_id("threat") label="Threat" value=threat error=errors.field(Field::RiskThreat)/>
             </div>
             <TextField id=field_id("vulnerability") label="Vulnerability" optional=true value=vulnerability error=errors.field(Field::RiskVulnerability)/>
-            <ChoiceList legend="What it threatens" options=property_options chosen=properties empty=""/>
+            <ChoiceList legend="What it threatens" options=property_options chosen=properties empty="" required=true/>
             <p class="field-message error" role="alert">{move || errors.field(Field::RiskProperties).get()}</p>
             <SelectField id=field_id("owner") label="Risk owner" value=owner options=people_options(ws) empty="Choose…" error=errors.field(Field::RiskOwner)/>
             <div class="field-row">
