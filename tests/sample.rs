@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use automerge::AutoCommit;
 use charter::workspace::assessment::{Basis, assessed_health};
+use charter::workspace::audits::{coverage, impartiality};
 use charter::workspace::commitment::commitment_progress;
 use charter::workspace::measurements::{date_of, day_of, overdue_objectives};
 use charter::workspace::overview::{Overview, percent_label, spent_percent};
@@ -149,6 +150,36 @@ fn the_sample_has_a_risk_register_a_statement_of_applicability_with_every_status
     assert_eq!(states[3].1, StageState::Overdue, "{states:?}");
     assert!(states.iter().any(|(_, s)| *s == StageState::NotStarted));
     assert_eq!(ws.planned_changes.len(), 1);
+
+    // The internal audit the second review discussed, its findings, the
+    // nonconformities raised from them (one closed after an effective
+    // check), the next audit planned, and the improvement log.
+    assert_eq!(ws.audits.len(), 2);
+    assert!(!ws.meta.audit_programme.frequency.is_empty());
+    let held = ws
+        .audits
+        .values()
+        .find(|a| a.reported.is_some())
+        .expect("a reported audit");
+    assert_eq!(held.findings.len(), 3);
+    assert!(ws.audits.values().all(|a| impartiality(&ws, a).is_empty()));
+    assert_eq!(ws.nonconformities.len(), 2);
+    assert_eq!(
+        ws.nonconformities.values().filter(|n| n.is_open()).count(),
+        1
+    );
+    assert!(
+        ws.nonconformities
+            .values()
+            .all(|n| n.source.starts_with("finding:"))
+    );
+    assert_eq!(ws.improvements.len(), 3);
+    let gaps = coverage(&ws, &today);
+    assert!(gaps.clauses.is_empty(), "{gaps:?}");
+    assert!(
+        !gaps.controls.is_empty(),
+        "most controls are not audited yet"
+    );
     assert!(
         ws.planned_changes
             .values()

@@ -4,8 +4,9 @@
 //! programmes, a budget with people time, the 5.1 checklist half done, two
 //! past management reviews whose open actions carry into the next one, the
 //! context with its interested parties, a register of twenty-five risks with
-//! their treatment, a Statement of Applicability with every status, and the
-//! implementation plan.
+//! their treatment, a Statement of Applicability with every status, the
+//! implementation plan, an internal audit with its findings and
+//! nonconformities, and the improvement log.
 //!
 //! Everything is written through the ordinary commands, so the sample is
 //! validated, merged and synced like any workspace. Dates are relative to
@@ -14,12 +15,16 @@
 use std::collections::BTreeSet;
 
 use crate::workspace::assessment::{ClosingDraft, ObjectiveStatus};
+use crate::workspace::audits::{AuditDraft, AuditProgramme, FindingDraft, FindingKind};
 use crate::workspace::commitment::Duty;
 use crate::workspace::communication::{Channel, CommunicationDraft};
 use crate::workspace::competence::{CompetenceDraft, CompetenceKind};
 use crate::workspace::context::{IssueDraft, IssueKind, RequirementKind, ScopeDraft};
 use crate::workspace::measurements::{
     Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of,
+};
+use crate::workspace::nonconformities::{
+    EffectivenessCheck, ImprovementStatus, NonconformityDraft,
 };
 use crate::workspace::plan::{PLAN_TEMPLATE, StageDraft, StageStatus, template_schedule};
 use crate::workspace::planned_changes::ChangeDraft;
@@ -993,7 +998,7 @@ impl SampleBuild {
         "Objectives and a year of measurements",
         "Training",
         "Budget",
-        "Context, risks and applicability",
+        "Context, risks, controls and audits",
         "Leadership commitment",
         "Management reviews",
         "Implementation plan",
@@ -2317,6 +2322,161 @@ impl SampleBuild {
                 }
             };
             doc.set_soa_entry(id, &draft, self.tick())?;
+        }
+        self.audits(doc)
+    }
+
+    /// The audit programme, the internal audit of clauses 4 to 7 that the
+    /// second management review discussed (two minor findings, each with a
+    /// nonconformity: one closed after an effective check, one open), the
+    /// next audit planned by the consultant, and the improvement log.
+    fn audits(&mut self, doc: &mut WorkspaceDoc) -> Result<(), CommandError> {
+        let today = self.date(0);
+        let person = |b: &SampleBuild, name: &str| b.people[person_named(name)].clone();
+        let programme = AuditProgramme {
+            frequency: "Clauses 4 to 10 every year, in two audits; the applicable controls over \
+                        three years."
+                .to_owned(),
+            methods: "Interviews, samples of records, observation in the offices.".to_owned(),
+            responsibilities: "Tomasz Zieliński plans the programme and audits; Oliver Grant \
+                               audits the internal audit itself; the CISO follows up the \
+                               corrective actions."
+                .to_owned(),
+            reporting: "A written report to the management team within two weeks, and a summary \
+                        at the next management review."
+                .to_owned(),
+        };
+        doc.set_audit_programme(&programme, self.tick())?;
+        let held = AuditDraft {
+            title: "Internal audit of clauses 4 to 7".to_owned(),
+            criteria: "ISO/IEC 27001:2022 clauses 4 to 7; the information security policy."
+                .to_owned(),
+            scope: "The Hamburg and Rotterdam offices.".to_owned(),
+            auditor: person(self, "Tomasz Zieliński"),
+            start: self.date(-175),
+            end: self.date(-174),
+            clauses: ["4", "5", "6", "7"].map(str::to_owned).to_vec(),
+            controls: "5.1 5.2 6.3".to_owned(),
+        };
+        let audit = doc.add_audit(&held, self.tick())?;
+        let findings = [
+            (
+                FindingKind::Minor,
+                "The risk owners' acceptance of residual risks is not recorded for 9 of the 41 \
+                 risks.",
+                "6.1.3",
+            ),
+            (
+                FindingKind::Minor,
+                "Awareness training records are incomplete: 6 of the 15 people in Rotterdam have \
+                 none.",
+                "7.2",
+            ),
+            (
+                FindingKind::Opportunity,
+                "Keep the risk register and the owners' acceptances in one place.",
+                "",
+            ),
+        ];
+        let mut raised = Vec::new();
+        for (kind, text, clause) in findings {
+            let draft = FindingDraft {
+                kind,
+                text: text.to_owned(),
+                clause: clause.to_owned(),
+                control: String::new(),
+            };
+            raised.push(doc.add_finding(&audit, &draft, self.tick())?);
+        }
+        doc.report_audit(
+            &audit,
+            &self.date(-168),
+            "the management team",
+            &today,
+            self.tick(),
+        )?;
+        let acceptance = NonconformityDraft {
+            title: "Residual risks accepted without a record".to_owned(),
+            raised: self.date(-170),
+            major: false,
+            source: format!("finding:{audit}/{}", raised[0]),
+            what_happened: "For 9 of 41 risks the owner's acceptance of the residual risk was \
+                            not recorded (6.1.3 f)."
+                .to_owned(),
+            correction: "The nine owners were asked to review and accept their risks.".to_owned(),
+            consequences: "None known: the risks were treated, only the record was missing."
+                .to_owned(),
+            root_cause: "Acceptances were given by e-mail and not copied to the register."
+                .to_owned(),
+            similar: "Policy approvals were checked: all are recorded.".to_owned(),
+            action: "Acceptances are given in the register itself, signed by the owner.".to_owned(),
+            owner: person(self, "Jonas Weber"),
+            due: self.date(-120),
+        };
+        let first = doc.add_nonconformity(&acceptance, &today, self.tick())?;
+        let check = EffectivenessCheck {
+            date: self.date(-110),
+            by: person(self, "Tomasz Zieliński"),
+            effective: true,
+            evidence: "Sampled 10 risks changed since: each acceptance is in the register."
+                .to_owned(),
+        };
+        doc.check_effectiveness(&first, &check, &today, self.tick())?;
+        doc.close_nonconformity(&first, &self.date(-105), &today, self.tick())?;
+        let awareness = NonconformityDraft {
+            title: "Awareness records incomplete in Rotterdam".to_owned(),
+            raised: self.date(-170),
+            major: false,
+            source: format!("finding:{audit}/{}", raised[1]),
+            what_happened: "6 of the 15 people in Rotterdam have no record of the awareness \
+                            training (7.2 d, 7.3)."
+                .to_owned(),
+            correction: "The six were booked on the next session.".to_owned(),
+            consequences: "They may not know how to report an incident.".to_owned(),
+            root_cause: "Joiners in Rotterdam were onboarded locally, outside the training plan."
+                .to_owned(),
+            similar: "Hamburg joiners were checked: all trained.".to_owned(),
+            action: "Onboarding in both offices books the awareness course on the first day."
+                .to_owned(),
+            owner: person(self, "Sofia Marquez"),
+            due: self.date(45),
+        };
+        doc.add_nonconformity(&awareness, &today, self.tick())?;
+        let next = AuditDraft {
+            title: "Internal audit of clauses 8 to 10 and the technological controls".to_owned(),
+            criteria: "ISO/IEC 27001:2022 clauses 8 to 10; the access control and backup \
+                       policies."
+                .to_owned(),
+            scope: "The booking platform and IT operations.".to_owned(),
+            auditor: person(self, "Oliver Grant"),
+            start: self.date(30),
+            end: self.date(31),
+            clauses: ["8", "9", "10"].map(str::to_owned).to_vec(),
+            controls: "8.5 8.7 8.8 8.13 8.15 8.16".to_owned(),
+        };
+        doc.add_audit(&next, self.tick())?;
+        let improvements = [
+            (
+                "A report button for phishing e-mails in the mail client.",
+                ImprovementStatus::Done,
+                "Since spring a third of the simulated phishing e-mails are reported.",
+            ),
+            (
+                "Replace the supplier questionnaire with a supplier portal.",
+                ImprovementStatus::Proposed,
+                "",
+            ),
+            (
+                "Join the logistics sector's information-sharing group.",
+                ImprovementStatus::UnderWay,
+                "",
+            ),
+        ];
+        for (text, status, outcome) in improvements {
+            let id = doc.add_improvement(text, "", self.tick())?;
+            if status != ImprovementStatus::Proposed {
+                doc.set_improvement_status(&id, status, outcome, self.tick())?;
+            }
         }
         Ok(())
     }
