@@ -351,7 +351,16 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
     for kind in FindingKind::ALL {
         let n = audit.findings.values().filter(|f| f.kind == kind).count();
         if n > 0 {
-            counts.push(format!("{n} {}", kind.label().to_lowercase()));
+            let (one, many) = match kind {
+                FindingKind::Major => ("major nonconformity", "major nonconformities"),
+                FindingKind::Minor => ("minor nonconformity", "minor nonconformities"),
+                FindingKind::Observation => ("observation", "observations"),
+                FindingKind::Opportunity => (
+                    "opportunity for improvement",
+                    "opportunities for improvement",
+                ),
+            };
+            counts.push(counted(n, one, many));
         }
     }
     let counts = if counts.is_empty() {
