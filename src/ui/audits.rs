@@ -14,56 +14,11 @@ use crate::ui::form::{
 use crate::ui::{OpenWorkspace, Profile, counted, locale, today};
 use crate::workspace::Field;
 use crate::workspace::audits::{
-    Audit, AuditDraft, AuditProgramme, CLAUSES, Coverage, FindingDraft, FindingKind,
+    Audit, AuditDraft, AuditProgramme, CLAUSES, FindingDraft, FindingKind, and_list,
     audits_in_order, coverage, impartiality,
 };
 use crate::workspace::changes::Area;
 use crate::workspace::nonconformities::{NonconformityDraft, raised_from_findings};
-
-/// "4", "4 and 5", "4, 5 and 6".
-pub(crate) fn in_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// The coverage warning in words.
-fn coverage_text(gaps: &Coverage) -> String {
-    if gaps.is_complete() {
-        return "Every clause and applicable control is covered within three years.".to_owned();
-    }
-    let mut parts = Vec::new();
-    if !gaps.clauses.is_empty() {
-        let clauses: Vec<String> = gaps.clauses.iter().map(|c| (*c).to_owned()).collect();
-        let noun = if clauses.len() == 1 {
-            "clause"
-        } else {
-            "clauses"
-        };
-        parts.push(format!("{noun} {}", in_words(&clauses)));
-    }
-    if !gaps.controls.is_empty() {
-        parts.push(counted(
-            gaps.controls.len(),
-            "applicable control",
-            "applicable controls",
-        ));
-    }
-    let many = gaps.clauses.len() + gaps.controls.len() > 1;
-    let mut text = format!(
-        "Over three years, {} {} not audited",
-        parts.join(" and "),
-        if many { "are" } else { "is" }
-    );
-    if gaps.controls.is_empty() {
-        text.push('.');
-    } else {
-        text.push_str(&format!(": {}.", gaps.controls.join(", ")));
-    }
-    text
-}
 
 /// The audits, nonconformities and improvement page.
 #[component]
@@ -155,7 +110,7 @@ fn ProgrammePart() -> impl IntoView {
             {move || {
                 let gaps = gaps.get();
                 let class = if gaps.is_complete() { "notice info coverage" } else { "notice warning coverage" };
-                view! { <p class=class role="note">{coverage_text(&gaps)}</p> }
+                view! { <p class=class role="note">{gaps.in_words()}</p> }
             }}
         </section>
     }
@@ -340,7 +295,7 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
     let clauses = if audit.clauses.is_empty() {
         "None".to_owned()
     } else {
-        in_words(&audit.clauses)
+        and_list(&audit.clauses)
     };
     let controls = if audit.controls.is_empty() {
         "None".to_owned()
