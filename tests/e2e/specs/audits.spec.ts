@@ -2,7 +2,15 @@
 // nonconformity raised from it that closes only once its corrective action proved effective,
 // the count in the management review's input (d), and the improvement log.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { FOUNDER, addPerson, createWorkspace, openSection, screenshot, waitUntilSaved } from './support';
+import {
+  FOUNDER,
+  addPerson,
+  createWorkspace,
+  openSection,
+  screenshot,
+  setDisplayName,
+  waitUntilSaved,
+} from './support';
 
 /** A day as YYYY-MM-DD in the browser's (and this machine's) time zone, `days` from today. */
 function day(days = 0): string {
@@ -107,7 +115,10 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(item).toContainText('Major');
   await expect(item).toContainText('Open');
   await expect(item.getByRole('link', { name: `Finding of the audit “${AUDIT}”` })).toBeVisible();
-  await expect(audit(page).getByRole('link', { name: 'Nonconformity raised' })).toBeVisible();
+  // The finding links to its nonconformity, which comes into view with the focus on its name.
+  await audit(page).getByRole('link', { name: 'Nonconformity raised' }).click();
+  await expect(page).toHaveURL(/#record-/);
+  await expect(item.getByRole('heading', { name: 'No internal audit last year' })).toBeFocused();
 
   // Closing before any check: refused, with the reason.
   await item.getByRole('button', { name: 'Close “No internal audit last year”' }).click();
@@ -166,4 +177,22 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(page.locator('#input-d')).toContainText(
     'Nonconformities: 0 open (0 major, 0 with the corrective action overdue); in all 1 raised and 1 closed.',
   );
+});
+
+test("the sample's audits page lists the programme's gaps, at desktop and phone width", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await setDisplayName(page, 'Claire Hoffmann');
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open a sample workspace' }).click();
+  await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
+  await waitUntilSaved(page);
+  await openSection(page, 'Audits', 'Audit programme');
+  await expect(page.getByRole('note').filter({ hasText: /applicable controls are not audited: 5\.1, / })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Nonconformities by quarter' })).toBeVisible();
+  await screenshot(page, 'audits-sample-desktop');
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await sidewaysScroll(page)).toBe(0);
+  await screenshot(page, 'audits-sample-phone');
 });
