@@ -46,6 +46,22 @@ struct NcRow {
     finding: Option<(String, String)>,
 }
 
+/// Brings finding `id` into view and focuses it (a finding has no heading).
+fn scroll_to_finding(id: &str) {
+    let element_id = format!("record-{id}");
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(finding) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&element_id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            finding.scroll_into_view();
+            let _ = finding.focus();
+        }
+    });
+}
+
 fn name_of(ws: &crate::workspace::Workspace, id: &str) -> String {
     ws.people.get(id).map_or_else(
         || "someone no longer in People".to_owned(),
@@ -193,7 +209,9 @@ fn NcItem(row: NcRow) -> impl IntoView {
     let overdue = nc.overdue(&today());
     let source = match finding {
         Some((fid, audit)) => view! {
-            <a href=format!("#record-{fid}")>{format!("Finding of the audit “{audit}”")}</a>
+            <a href=format!("#record-{fid}") on:click=move |_| scroll_to_finding(&fid)>
+                {format!("Finding of the audit “{audit}”")}
+            </a>
         }
         .into_any(),
         None if nc.source.trim().is_empty() => {

@@ -364,7 +364,13 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
                     };
                     let raise = f.kind.is_nonconformity().then(|| match nc {
                         Some(nc) => view! {
-                            <a class="finding-nc" href=format!("#record-{nc}")>"Nonconformity raised"</a>
+                            <a
+                                        class="finding-nc"
+                                        href=format!("#record-{nc}")
+                                        on:click=move |_| scroll_to_record(&nc)
+                                    >
+                                        "Nonconformity raised"
+                                    </a>
                         }.into_any(),
                         None => {
                             let source = format!("finding:{audit_id}/{fid}");

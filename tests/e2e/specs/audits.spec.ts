@@ -119,6 +119,9 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await audit(page).getByRole('link', { name: 'Nonconformity raised' }).click();
   await expect(page).toHaveURL(/#record-/);
   await expect(item.getByRole('heading', { name: 'No internal audit last year' })).toBeFocused();
+  // And back: the nonconformity's source brings the finding into view.
+  await item.getByRole('link', { name: `Finding of the audit “${AUDIT}”` }).click();
+  await expect(audit(page).getByRole('list', { name: `Findings of “${AUDIT}”` }).getByRole('listitem').first()).toBeFocused();
 
   // Closing before any check: refused, with the reason.
   await item.getByRole('button', { name: 'Close “No internal audit last year”' }).click();
