@@ -22,6 +22,29 @@ function day(days = 0): string {
 
 const AUDIT = 'Internal audit of clause 9';
 
+// axe-core is injected as a script, which the page's Content Security Policy rightly forbids.
+test.use({ bypassCSP: true });
+
+/** The serious and critical violations axe-core (WCAG 2.1 A and AA) finds on the page now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  }
+  const violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] = await page.evaluate(
+    async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const axe = (window as any).axe;
+      const result = await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      });
+      return result.violations;
+    },
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 function audit(page: Page): Locator {
   return page.getByRole('list', { name: 'Audits' }).getByRole('listitem', { name: AUDIT, exact: true });
 }
@@ -163,8 +186,10 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(idea).toContainText('A calendar reminder is set.');
   await waitUntilSaved(page);
   await screenshot(page, 'audits-desktop');
+  expect(await seriousViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await sidewaysScroll(page)).toBe(0);
+  expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'audits-phone');
   await page.setViewportSize({ width: 1280, height: 900 });
 
