@@ -251,6 +251,11 @@ fn the_programme_warns_of_clauses_and_applicable_controls_left_unaudited_over_th
     let gaps = coverage(&doc.read().unwrap(), "2026-06-01");
     assert_eq!(gaps.clauses, ["4", "5", "6", "7"]);
     assert_eq!(gaps.controls, ["5.15", "8.13"]);
+    assert_eq!(
+        gaps.in_words(),
+        "Over three years, clauses 4, 5, 6 and 7 and 2 applicable controls are not audited: \
+         5.15, 8.13."
+    );
     // A planned audit counts: the programme covers it in the cycle.
     doc.add_audit(
         &audit(&tomasz, "2026-09-15", &["4", "5", "6", "7"], "5.15 8.13"),
@@ -259,6 +264,10 @@ fn the_programme_warns_of_clauses_and_applicable_controls_left_unaudited_over_th
     .unwrap();
     let gaps = coverage(&doc.read().unwrap(), "2026-06-01");
     assert!(gaps.is_complete(), "{gaps:?}");
+    assert_eq!(
+        gaps.in_words(),
+        "Every clause and applicable control is covered within three years."
+    );
 
     let programme = AuditProgramme {
         frequency: " ".into(),
@@ -658,4 +667,28 @@ fn audit_results_nonconformities_and_improvements_fill_review_inputs_d_and_g() {
         g.contains("Improvement log: 1 open (1 proposed, 0 under way)."),
         "{g}"
     );
+}
+
+#[test]
+fn the_coverage_warning_reads_as_a_sentence_for_one_clause_or_one_control() {
+    use charter::workspace::audits::{Coverage, and_list};
+    let one_clause = Coverage {
+        clauses: vec!["9"],
+        controls: vec![],
+    };
+    assert_eq!(
+        one_clause.in_words(),
+        "Over three years, clause 9 is not audited."
+    );
+    let one_control = Coverage {
+        clauses: vec![],
+        controls: vec!["8.13".to_owned()],
+    };
+    assert_eq!(
+        one_control.in_words(),
+        "Over three years, 1 applicable control is not audited: 8.13."
+    );
+    assert_eq!(and_list(&["4"]), "4");
+    assert_eq!(and_list(&["4", "5"]), "4 and 5");
+    assert_eq!(and_list(&[] as &[&str]), "");
 }

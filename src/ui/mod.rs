@@ -2,6 +2,8 @@
 //! the workspace document and send commands to change it.
 
 mod app_update;
+mod audit_nonconformities;
+mod audits;
 mod commitment;
 mod communication;
 mod competence;
@@ -156,6 +158,7 @@ pub fn App(
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>
                         <Route path=path!("actions") view=reviews::ActionsSection/>
+                        <Route path=path!("audits") view=audits::AuditsSection/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
                         <Route path=path!("history") view=history::HistorySection/>
                     </ParentRoute>

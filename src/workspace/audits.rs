@@ -383,6 +383,53 @@ impl Coverage {
     pub fn is_complete(&self) -> bool {
         self.clauses.is_empty() && self.controls.is_empty()
     }
+
+    /// The warning in words, listing the controls; or that all is covered.
+    pub fn in_words(&self) -> String {
+        if self.is_complete() {
+            return "Every clause and applicable control is covered within three years.".to_owned();
+        }
+        let mut parts = Vec::new();
+        if !self.clauses.is_empty() {
+            let noun = if self.clauses.len() == 1 {
+                "clause"
+            } else {
+                "clauses"
+            };
+            parts.push(format!("{noun} {}", and_list(&self.clauses)));
+        }
+        match self.controls.len() {
+            0 => {}
+            1 => parts.push("1 applicable control".to_owned()),
+            n => parts.push(format!("{n} applicable controls")),
+        }
+        let verb = if self.clauses.len() + self.controls.len() > 1 {
+            "are"
+        } else {
+            "is"
+        };
+        let listed = if self.controls.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.controls.join(", "))
+        };
+        format!(
+            "Over three years, {} {verb} not audited{listed}.",
+            parts.join(" and ")
+        )
+    }
+}
+
+/// "4", "4 and 5", "4, 5 and 6".
+pub fn and_list(items: &[impl AsRef<str>]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
 }
 
 /// The first day of the three years of audits that count on `today`: the

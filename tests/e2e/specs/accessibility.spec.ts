@@ -53,6 +53,7 @@ const SECTIONS: [string, string][] = [
   ['Communication', 'Communication'],
   ['Commitment', 'Leadership commitment'],
   ['Reviews', 'Management reviews'],
+  ['Audits', 'Audit programme'],
   ['Participants', 'Participants'],
   ['History', 'History'],
 ];
