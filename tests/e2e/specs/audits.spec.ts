@@ -207,7 +207,7 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   );
 });
 
-test("the sample's audits page lists the programme's gaps, at desktop and phone width", async ({
+test("the sample's audits page lists its audits, nonconformities and the programme's gaps, at desktop and phone width", async ({
   page,
 }) => {
   test.setTimeout(90_000);
@@ -217,7 +217,15 @@ test("the sample's audits page lists the programme's gaps, at desktop and phone 
   await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
   await waitUntilSaved(page);
   await openSection(page, 'Audits', 'Audit programme');
-  await expect(page.getByRole('note').filter({ hasText: /applicable controls are not audited: 5\.1, / })).toBeVisible();
+  // Its audits cover every clause; the controls they cover (5.1, 5.2, …) are not listed as gaps.
+  await expect(page.getByRole('note').filter({ hasText: /applicable controls are not audited: 5\.3, 5\.4, / })).toBeVisible();
+  const audits = page.getByRole('list', { name: 'Audits' });
+  await expect(audits.locator(':scope > li')).toHaveCount(2);
+  await expect(audits.getByRole('listitem', { name: 'Internal audit of clauses 4 to 7' })).toContainText('Reported');
+  const ncs = page.getByRole('list', { name: 'Nonconformities' });
+  await expect(ncs.locator(':scope > li')).toHaveCount(2);
+  await expect(ncs.getByRole('listitem', { name: 'Residual risks accepted without a record' })).toContainText('Closed');
+  await expect(page.getByRole('list', { name: 'Improvements' }).locator(':scope > li')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'Nonconformities by quarter' })).toBeVisible();
   await screenshot(page, 'audits-sample-desktop');
   await page.setViewportSize({ width: 390, height: 844 });
