@@ -2,11 +2,13 @@
 //! the workspace document and send commands to change it.
 
 mod app_update;
+mod certification;
 mod commitment;
 mod communication;
 mod competence;
 mod context;
 mod dashboard;
+mod dossier;
 mod export;
 mod form;
 mod history;
@@ -156,6 +158,8 @@ pub fn App(
                         <Route path=path!("reviews/:review") view=reviews::ReviewPage/>
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>
                         <Route path=path!("actions") view=reviews::ActionsSection/>
+                        <Route path=path!("certification") view=certification::CertificationSection/>
+                        <Route path=path!("dossier") view=dossier::DossierPage/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
                         <Route path=path!("history") view=history::HistorySection/>
                     </ParentRoute>

@@ -280,6 +280,7 @@ fn SectionNav() -> impl IntoView {
             <A href=move || format!("{}/communication", base())>"Communication"</A>
             <A href=move || format!("{}/commitment", base())>"Commitment"</A>
             <A href=move || format!("{}/reviews", base())>"Reviews"</A>
+            <A href=move || format!("{}/certification", base())>"Certification"</A>
             <A href=move || format!("{}/participants", base())>"Participants"</A>
             <A href=move || format!("{}/history", base())>"History"</A>
         </nav>
