@@ -90,6 +90,10 @@ test('a certificate: refused with a bad date, then recorded, its next window on 
   await expect(milestones.getByRole('row', { name: new RegExp(FIRST) })).toContainText('Held on');
   await whatIf.getByLabel('Move it to', { exact: true }).fill(day(-100));
   await expect(result).toContainText('No window would break.');
+  // At phone width the page does not scroll sideways (the milestones scroll in their own box).
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await screenshot(page, 'certification-phone');
 });
 
 test('the dossier of an empty workspace lists every item as a gap', async ({ page }) => {
