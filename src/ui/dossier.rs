@@ -89,6 +89,7 @@ fn DossierItemView(
 ) -> impl IntoView {
     let label = row.item.label();
     let heading = format!("{label} (clause {})", row.item.clause());
+    let approvable = row.item.is_approved();
     let record = row.record.map(|r| {
         let title = if r.link.is_empty() {
             view! { <A href=base.clone()>{r.title.clone()}</A> }.into_any()
@@ -102,10 +103,12 @@ fn DossierItemView(
                     <dt>"Last changed or approved"</dt>
                     <dd>{r.fresh.as_deref().map_or_else(|| "Not known".to_owned(), locale::date)}</dd>
                 </div>
-                <div class="fact">
-                    <dt>"Approved by"</dt>
-                    <dd>{r.approved_by.clone().unwrap_or_else(|| "Not approved".to_owned())}</dd>
-                </div>
+                {approvable.then(|| view! {
+                    <div class="fact">
+                        <dt>"Approved by"</dt>
+                        <dd>{r.approved_by.clone().unwrap_or_else(|| "Not approved yet".to_owned())}</dd>
+                    </div>
+                })}
             </dl>
         }
     });
@@ -120,7 +123,7 @@ fn DossierItemView(
     let status = if gap_count > 0 {
         counted(gap_count, "gap", "gaps")
     } else {
-        "Complete".to_owned()
+        "Record present".to_owned()
     };
     view! {
         <li class="card dossier-item" class:has-gaps={gap_count > 0}>

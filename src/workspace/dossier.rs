@@ -75,6 +75,20 @@ impl DossierItem {
         }
     }
 
+    /// Whether its record is approved or signed by someone (the others are
+    /// kept, not approved).
+    pub fn is_approved(self) -> bool {
+        matches!(
+            self,
+            DossierItem::Scope
+                | DossierItem::Policy
+                | DossierItem::RiskCriteria
+                | DossierItem::RiskTreatment
+                | DossierItem::Soa
+                | DossierItem::ManagementReview
+        )
+    }
+
     /// The clause of ISO/IEC 27001 that asks for it.
     pub fn clause(self) -> &'static str {
         match self {
