@@ -337,3 +337,157 @@ fn moving_an_audit_shows_which_windows_break() {
     };
     assert!(what_if(&c, &moved, "2024-02-01").is_empty());
 }
+
+// --- The certificate as recorded (issue 14, point 5) ---
+
+mod recorded {
+    use charter::workspace::certification::{CertificateDraft, current_certificate};
+    use charter::workspace::history::HistoryArea;
+    use charter::workspace::measurements::date_of;
+    use charter::workspace::overview::Overview;
+    use charter::workspace::validate::Field;
+    use charter::workspace::{CommandError, WorkspaceDoc};
+
+    const NOW: i64 = 1_780_000_000_000;
+
+    fn draft() -> CertificateDraft {
+        CertificateDraft {
+            body: "Nordic Certification AB".into(),
+            number: "ISMS-2026-0042".into(),
+            scope: "Booking platform and the Hamburg and Rotterdam offices".into(),
+            decision: "2026-03-10".into(),
+            issued: "2026-03-12".into(),
+            stage1: "2025-11-03".into(),
+            stage2: "2026-02-05".into(),
+            surveillance: vec!["2027-02-15".into(), " ".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_stored_certificate_gives_its_cycle_and_files_under_audits() {
+        let mut doc = WorkspaceDoc::create("Alder & Finch", "All offices", "Claire", NOW).unwrap();
+        let id = doc.add_certificate(&draft(), NOW).unwrap();
+        let ws = doc.read().unwrap();
+        let (current, certificate) = current_certificate(&ws).unwrap();
+        assert_eq!(current, &id);
+        let cycle = certificate.cycle();
+        assert_eq!(cycle.decision, "2026-03-10");
+        assert_eq!(cycle.stage2, "2026-02-05");
+        // The empty line is dropped.
+        assert_eq!(cycle.surveillance, vec!["2027-02-15".to_owned()]);
+        assert_eq!(cycle.expiry().as_deref(), Some("2029-03-09"));
+        let next = cycle.next_milestone("2026-06-01").unwrap();
+        assert_eq!(next.what, "Surveillance audit in 2028");
+        assert_eq!(
+            HistoryArea::of_message(
+                "Recorded the certificate ISMS-2026-0042 of Nordic Certification AB"
+            ),
+            HistoryArea::Audits
+        );
+
+        // An edit keeps when it was recorded and replaces the audits.
+        let mut changed = certificate.draft();
+        changed.surveillance = vec!["2027-02-15".into(), "2028-02-20".into()];
+        changed.expiry = "2029-03-31".into();
+        doc.edit_certificate(&id, &changed, NOW + 1000).unwrap();
+        let ws = doc.read().unwrap();
+        let (_, certificate) = current_certificate(&ws).unwrap();
+        assert_eq!(certificate.created_at, NOW);
+        let cycle = certificate.cycle();
+        assert_eq!(cycle.expiry().as_deref(), Some("2029-03-31"));
+        assert_eq!(cycle.warnings().len(), 1);
+        assert_eq!(
+            cycle.next_milestone("2026-06-01").unwrap().what,
+            "Recertification audit before expiry"
+        );
+    }
+
+    #[test]
+    fn a_bad_certificate_is_refused_field_by_field_and_nothing_is_stored() {
+        let mut doc = WorkspaceDoc::create("Alder & Finch", "All offices", "Claire", NOW).unwrap();
+        let bad = CertificateDraft {
+            body: " ".into(),
+            decision: "2026-3-10".into(),
+            issued: "2026-03-01".into(),
+            soa_version: "no-such-version".into(),
+            surveillance: vec!["next spring".into()],
+            majors_verified: "2026-04-01".into(),
+            ..draft()
+        };
+        let Err(CommandError::Invalid(errors)) = doc.add_certificate(&bad, NOW) else {
+            panic!("a bad certificate was stored");
+        };
+        assert_eq!(
+            errors.message(Field::CertBody),
+            Some("Name the certification body.")
+        );
+        assert_eq!(
+            errors.message(Field::CertDecision),
+            Some("Enter the day as YYYY-MM-DD.")
+        );
+        assert_eq!(
+            errors.message(Field::CertSoaVersion),
+            Some("Choose an approved version of the Statement of Applicability.")
+        );
+        assert_eq!(
+            errors.message(Field::CertSurveillance),
+            Some("Enter each surveillance audit's day as YYYY-MM-DD.")
+        );
+        assert!(errors.message(Field::CertMajorsVerified).is_some());
+        assert!(doc.read().unwrap().certificates.is_empty());
+
+        let early = CertificateDraft {
+            issued: "2026-03-01".into(),
+            expiry: "2026-03-10".into(),
+            stage2: "2025-10-01".into(),
+            ..draft()
+        };
+        let Err(CommandError::Invalid(errors)) = doc.add_certificate(&early, NOW) else {
+            panic!("dates out of order were stored");
+        };
+        assert_eq!(
+            errors.message(Field::CertIssued),
+            Some("A certificate is issued on or after the certification decision.")
+        );
+        assert_eq!(
+            errors.message(Field::CertExpiry),
+            Some("The expiry comes after the certification decision.")
+        );
+        assert_eq!(
+            errors.message(Field::CertStage2),
+            Some("Stage 2 comes after stage 1.")
+        );
+        assert!(doc.read().unwrap().certificates.is_empty());
+    }
+
+    #[test]
+    fn the_overview_names_the_next_milestone_and_its_urgency() {
+        use charter::workspace::certification::Urgency;
+        let mut doc = WorkspaceDoc::create("Alder & Finch", "All offices", "Claire", NOW).unwrap();
+        let ws = doc.read().unwrap();
+        assert_eq!(Overview::of(&ws, &date_of(NOW)).certification, None);
+        doc.add_certificate(
+            &CertificateDraft {
+                surveillance: Vec::new(),
+                ..draft()
+            },
+            NOW,
+        )
+        .unwrap();
+        let ws = doc.read().unwrap();
+        // The first surveillance audit closes on 2027-03-10.
+        let far = Overview::of(&ws, "2026-06-01").certification.unwrap();
+        let next = far.next.unwrap();
+        assert_eq!(
+            next.what,
+            "First surveillance audit, within 12 months of the certification decision"
+        );
+        assert_eq!(next.closes, "2027-03-10");
+        assert_eq!(far.urgency, None);
+        let soon = Overview::of(&ws, "2026-12-20").certification.unwrap();
+        assert_eq!(soon.urgency, Some(Urgency::Soon));
+        let urgent = Overview::of(&ws, "2027-02-20").certification.unwrap();
+        assert_eq!(urgent.urgency, Some(Urgency::Urgent));
+    }
+}

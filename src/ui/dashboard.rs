@@ -40,6 +40,7 @@ pub fn DashboardSection() -> impl IntoView {
                     Area::Risks,
                     Area::Criteria,
                     Area::Soa,
+                    Area::Certificates,
                 ],
                 |s| Overview::of(s, &day),
             )
@@ -66,6 +67,7 @@ pub fn DashboardSection() -> impl IntoView {
                 <ReviewTile overview=overview base=Signal::derive(base)/>
                 <RisksTile overview=overview base=Signal::derive(base)/>
                 <ControlsTile overview=overview base=Signal::derive(base)/>
+                <CertificationTile overview=overview base=Signal::derive(base)/>
             </div>
         </section>
     }
@@ -587,6 +589,40 @@ fn ControlsTile(
         <Tile title="Statement of Applicability">
             <p><A href=move || format!("{}/soa", base.get())>{decided}</A></p>
             <p class="figure-line">{implemented}</p>
+        </Tile>
+    }
+}
+
+/// The certification cycle's next milestone, warned of at 90 days and
+/// urgent at 30.
+#[component]
+fn CertificationTile(
+    /// The figures to show.
+    overview: Memo<Overview>,
+    /// The workspace's address, which the links extend.
+    base: Signal<String>,
+) -> impl IntoView {
+    use crate::workspace::certification::Urgency;
+    let figure = move || overview.with(|o| o.certification.clone());
+    let line = move || match figure() {
+        None => "No certificate recorded".to_owned(),
+        Some(f) => match f.next {
+            Some(m) => format!("Next: {}, closes on {}", m.what, locale::date(&m.closes)),
+            None => "Every window of the cycle has an audit held or planned.".to_owned(),
+        },
+    };
+    let urgency = move || figure().and_then(|f| f.urgency);
+    view! {
+        <Tile title="Certification">
+            <p
+                class="figure-line"
+                class:warning-text=move || urgency() == Some(Urgency::Soon)
+                class:urgent-text=move || urgency() == Some(Urgency::Urgent)
+            >
+                <A href=move || format!("{}/certification", base.get())>{line}</A>
+            </p>
+            {move || (urgency() == Some(Urgency::Urgent)).then(|| view! { <p class="urgent-text">"Urgent: 30 days or fewer left."</p> })}
+            {move || (urgency() == Some(Urgency::Soon)).then(|| view! { <p class="warning-text">"Soon: 90 days or fewer left."</p> })}
         </Tile>
     }
 }

@@ -4,11 +4,13 @@
 mod app_update;
 mod audit_nonconformities;
 mod audits;
+mod certification;
 mod commitment;
 mod communication;
 mod competence;
 mod context;
 mod dashboard;
+mod dossier;
 mod export;
 mod form;
 mod history;
@@ -159,6 +161,8 @@ pub fn App(
                         <Route path=path!("reviews/:review/pack") view=reviews::ReviewPackPage/>
                         <Route path=path!("actions") view=reviews::ActionsSection/>
                         <Route path=path!("audits") view=audits::AuditsSection/>
+                        <Route path=path!("certification") view=certification::CertificationSection/>
+                        <Route path=path!("dossier") view=dossier::DossierPage/>
                         <Route path=path!("participants") view=participants::ParticipantsSection/>
                         <Route path=path!("history") view=history::HistorySection/>
                     </ParentRoute>

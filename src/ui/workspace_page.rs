@@ -281,6 +281,7 @@ fn SectionNav() -> impl IntoView {
             <A href=move || format!("{}/commitment", base())>"Commitment"</A>
             <A href=move || format!("{}/reviews", base())>"Reviews"</A>
             <A href=move || format!("{}/audits", base())>"Audits"</A>
+            <A href=move || format!("{}/certification", base())>"Certification"</A>
             <A href=move || format!("{}/participants", base())>"Participants"</A>
             <A href=move || format!("{}/history", base())>"History"</A>
         </nav>

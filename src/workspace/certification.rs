@@ -416,3 +416,383 @@ pub fn what_if(cycle: &Cycle, moved: &Cycle, today: &str) -> Vec<Milestone> {
         })
         .collect()
 }
+
+// --- The certificate as recorded ---
+
+use automerge::ROOT;
+use autosurgeon::{Hydrate, Reconcile, reconcile_prop};
+
+use crate::workspace::model::Workspace;
+use crate::workspace::validate::{Field, MAX_LONG, MAX_SHORT, ValidationErrors, check_length};
+use crate::workspace::{CommandError, Millis, WorkspaceDoc};
+
+/// A certificate as the certification body issued it, with the audits of
+/// its cycle held or planned.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Certificate {
+    /// The certification body.
+    #[autosurgeon(missing = "Default::default")]
+    pub body: String,
+    /// The certificate's number.
+    #[autosurgeon(missing = "Default::default")]
+    pub number: String,
+    /// The scope as the certificate words it.
+    #[autosurgeon(missing = "Default::default")]
+    pub scope: String,
+    /// The approved Statement of Applicability version it cites (an id of
+    /// the SoA versions), or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub soa_version: String,
+    /// The certification decision (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub decision: String,
+    /// The day it was issued, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub issued: String,
+    /// The expiry as the certificate states it, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub expiry: String,
+    /// The stage 1 audit, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub stage1: String,
+    /// The last day of the stage 2 audit, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub stage2: String,
+    /// Whether stage 2 found major nonconformities.
+    #[autosurgeon(missing = "Default::default")]
+    pub stage2_majors: bool,
+    /// When their corrections were verified, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub majors_verified: String,
+    /// Surveillance audits held or planned, in date order.
+    #[autosurgeon(missing = "Default::default")]
+    pub surveillance: Vec<String>,
+    /// The recertification audit, held or planned, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub recert_audit: String,
+    /// The recertification decision, or "".
+    #[autosurgeon(missing = "Default::default")]
+    pub recert_decision: String,
+    /// When it was recorded.
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: Millis,
+}
+
+impl Certificate {
+    /// Its cycle, for the date rules.
+    pub fn cycle(&self) -> Cycle {
+        Cycle {
+            stage1: self.stage1.clone(),
+            stage2: self.stage2.clone(),
+            stage2_majors: self.stage2_majors,
+            majors_verified: self.majors_verified.clone(),
+            decision: self.decision.clone(),
+            expiry: self.expiry.clone(),
+            surveillance: self.surveillance.clone(),
+            recert_audit: self.recert_audit.clone(),
+            recert_decision: self.recert_decision.clone(),
+        }
+    }
+
+    /// Its fields as a form shows them.
+    pub fn draft(&self) -> CertificateDraft {
+        CertificateDraft {
+            body: self.body.clone(),
+            number: self.number.clone(),
+            scope: self.scope.clone(),
+            soa_version: self.soa_version.clone(),
+            decision: self.decision.clone(),
+            issued: self.issued.clone(),
+            expiry: self.expiry.clone(),
+            stage1: self.stage1.clone(),
+            stage2: self.stage2.clone(),
+            stage2_majors: self.stage2_majors,
+            majors_verified: self.majors_verified.clone(),
+            surveillance: self.surveillance.clone(),
+            recert_audit: self.recert_audit.clone(),
+            recert_decision: self.recert_decision.clone(),
+        }
+    }
+}
+
+/// The certificate the workspace works to: the one with the latest
+/// decision (then the latest recorded).
+pub fn current_certificate(ws: &Workspace) -> Option<(&String, &Certificate)> {
+    ws.certificates.iter().max_by(|(a_id, a), (b_id, b)| {
+        (&a.decision, a.created_at, *a_id).cmp(&(&b.decision, b.created_at, *b_id))
+    })
+}
+
+/// A certificate as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CertificateDraft {
+    /// The certification body.
+    pub body: String,
+    /// The certificate's number.
+    pub number: String,
+    /// The scope as the certificate words it.
+    pub scope: String,
+    /// The SoA version cited (id), or "".
+    pub soa_version: String,
+    /// The certification decision.
+    pub decision: String,
+    /// The issue day.
+    pub issued: String,
+    /// The expiry as stated.
+    pub expiry: String,
+    /// Stage 1.
+    pub stage1: String,
+    /// Stage 2's last day.
+    pub stage2: String,
+    /// Whether stage 2 found majors.
+    pub stage2_majors: bool,
+    /// When they were verified.
+    pub majors_verified: String,
+    /// Surveillance audits, one day each.
+    pub surveillance: Vec<String>,
+    /// The recertification audit.
+    pub recert_audit: String,
+    /// The recertification decision.
+    pub recert_decision: String,
+}
+
+const DATE_MESSAGE: &str = "Enter the day as YYYY-MM-DD.";
+
+/// A date that must be given: trimmed, or an error on `field`.
+fn required_date(
+    errors: &mut ValidationErrors,
+    field: Field,
+    value: &str,
+    missing: &str,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(field, missing);
+    } else if parse_date(value).is_none() {
+        errors.push(field, DATE_MESSAGE);
+    }
+    value.to_owned()
+}
+
+/// A date that may be left empty: trimmed, or an error on `field`.
+fn optional_date(errors: &mut ValidationErrors, field: Field, value: &str) -> String {
+    let value = value.trim();
+    if !value.is_empty() && parse_date(value).is_none() {
+        errors.push(field, DATE_MESSAGE);
+    }
+    value.to_owned()
+}
+
+impl CertificateDraft {
+    /// Checks what the certificate states and the order of its dates.
+    pub fn validate(&self, ws: &Workspace) -> Result<Certificate, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let body = self.body.trim();
+        if body.is_empty() {
+            errors.push(Field::CertBody, "Name the certification body.");
+        }
+        check_length(&mut errors, Field::CertBody, body, MAX_SHORT * 2);
+        let number = self.number.trim();
+        if number.is_empty() {
+            errors.push(
+                Field::CertNumber,
+                "Enter the number printed on the certificate.",
+            );
+        }
+        check_length(&mut errors, Field::CertNumber, number, MAX_SHORT);
+        let scope = self.scope.trim();
+        if scope.is_empty() {
+            errors.push(
+                Field::CertScope,
+                "Copy the scope as the certificate words it.",
+            );
+        }
+        check_length(&mut errors, Field::CertScope, scope, MAX_LONG);
+        if !self.soa_version.is_empty() && !ws.soa_versions.contains_key(&self.soa_version) {
+            errors.push(
+                Field::CertSoaVersion,
+                "Choose an approved version of the Statement of Applicability.",
+            );
+        }
+        let decision = required_date(
+            &mut errors,
+            Field::CertDecision,
+            &self.decision,
+            "Enter the day of the certification decision.",
+        );
+        let known = |d: &str| parse_date(d).is_some();
+        let issued = optional_date(&mut errors, Field::CertIssued, &self.issued);
+        if known(&issued) && known(&decision) && issued < decision {
+            errors.push(
+                Field::CertIssued,
+                "A certificate is issued on or after the certification decision.",
+            );
+        }
+        let expiry = optional_date(&mut errors, Field::CertExpiry, &self.expiry);
+        if known(&expiry) && known(&decision) && expiry <= decision {
+            errors.push(
+                Field::CertExpiry,
+                "The expiry comes after the certification decision.",
+            );
+        }
+        let stage1 = optional_date(&mut errors, Field::CertStage1, &self.stage1);
+        let stage2 = optional_date(&mut errors, Field::CertStage2, &self.stage2);
+        if known(&stage1) && known(&stage2) && stage2 < stage1 {
+            errors.push(Field::CertStage2, "Stage 2 comes after stage 1.");
+        }
+        let majors_verified = optional_date(
+            &mut errors,
+            Field::CertMajorsVerified,
+            &self.majors_verified,
+        );
+        if !self.stage2_majors && !majors_verified.is_empty() {
+            errors.push(
+                Field::CertMajorsVerified,
+                "Tick that stage 2 found major nonconformities, or leave this empty.",
+            );
+        } else if known(&majors_verified) && known(&stage2) && majors_verified < stage2 {
+            errors.push(
+                Field::CertMajorsVerified,
+                "Corrections are verified after the stage 2 audit.",
+            );
+        }
+        let mut surveillance = Vec::new();
+        for day in &self.surveillance {
+            let day = day.trim();
+            if day.is_empty() {
+                continue;
+            }
+            if parse_date(day).is_none() {
+                errors.push(
+                    Field::CertSurveillance,
+                    "Enter each surveillance audit's day as YYYY-MM-DD.",
+                );
+            } else if known(&decision) && day <= decision.as_str() {
+                errors.push(
+                    Field::CertSurveillance,
+                    "Surveillance audits come after the certification decision.",
+                );
+            }
+            surveillance.push(day.to_owned());
+        }
+        surveillance.sort();
+        surveillance.dedup();
+        let recert_audit = optional_date(&mut errors, Field::CertRecertAudit, &self.recert_audit);
+        if known(&recert_audit) && known(&decision) && recert_audit <= decision {
+            errors.push(
+                Field::CertRecertAudit,
+                "The recertification audit comes after the certification decision.",
+            );
+        }
+        let recert_decision = optional_date(
+            &mut errors,
+            Field::CertRecertDecision,
+            &self.recert_decision,
+        );
+        if known(&recert_decision) && known(&decision) && recert_decision <= decision {
+            errors.push(
+                Field::CertRecertDecision,
+                "The recertification decision comes after the certification decision.",
+            );
+        }
+        errors.into_result(Certificate {
+            body: body.to_owned(),
+            number: number.to_owned(),
+            scope: scope.to_owned(),
+            soa_version: self.soa_version.clone(),
+            decision,
+            issued,
+            expiry,
+            stage1,
+            stage2,
+            stage2_majors: self.stage2_majors,
+            majors_verified,
+            surveillance,
+            recert_audit,
+            recert_decision,
+            created_at: 0,
+        })
+    }
+}
+
+const NOT_FOUND: CommandError = CommandError::NotFound("certificate");
+
+impl WorkspaceDoc {
+    /// One certificate, if it exists.
+    pub fn certificate(&self, id: &str) -> Result<Option<Certificate>, CommandError> {
+        let Some(map) = self.existing_map(ROOT, "certificates") else {
+            return Ok(None);
+        };
+        self.hydrate_entry(&map, id)
+    }
+
+    /// The workspace as a certificate's checks need it: its SoA versions.
+    fn certificate_context(&self, draft: &CertificateDraft) -> Result<Workspace, CommandError> {
+        let mut ws = Workspace::default();
+        if !draft.soa_version.is_empty()
+            && let Some(map) = self.existing_map(ROOT, "soa_versions")
+            && let Some(version) = self.hydrate_entry(&map, &draft.soa_version)?
+        {
+            ws.soa_versions.insert(draft.soa_version.clone(), version);
+        }
+        Ok(ws)
+    }
+
+    /// Records a certificate; returns its id.
+    pub fn add_certificate(
+        &mut self,
+        draft: &CertificateDraft,
+        now: Millis,
+    ) -> Result<String, CommandError> {
+        let ws = self.certificate_context(draft)?;
+        let certificate = Certificate {
+            created_at: now,
+            ..draft.validate(&ws)?
+        };
+        let id = self.next_id(now);
+        self.guard(|doc| {
+            let map = doc.map(ROOT, "certificates")?;
+            Ok(reconcile_prop(
+                &mut doc.doc,
+                &map,
+                id.as_str(),
+                &certificate,
+            )?)
+        })?;
+        self.commit(
+            format!(
+                "Recorded the certificate {} of {}",
+                certificate.number, certificate.body
+            ),
+            now,
+        )?;
+        Ok(id)
+    }
+
+    /// Changes a certificate's details or the audits of its cycle.
+    pub fn edit_certificate(
+        &mut self,
+        id: &str,
+        draft: &CertificateDraft,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let old = self.certificate(id)?.ok_or(NOT_FOUND)?;
+        let ws = self.certificate_context(draft)?;
+        let certificate = Certificate {
+            created_at: old.created_at,
+            ..draft.validate(&ws)?
+        };
+        if certificate == old {
+            return Ok(());
+        }
+        let map = self.existing_map(ROOT, "certificates").ok_or(NOT_FOUND)?;
+        self.guard(|doc| Ok(reconcile_prop(&mut doc.doc, &map, id, &certificate)?))?;
+        self.commit(
+            format!(
+                "Changed the certificate {} of {}",
+                certificate.number, certificate.body
+            ),
+            now,
+        )
+    }
+}

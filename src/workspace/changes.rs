@@ -76,11 +76,13 @@ pub enum Area {
     Nonconformities,
     /// The improvement log.
     Improvements,
+    /// Certificates and their certification cycles.
+    Certificates,
 }
 
 impl Area {
     /// Every area, in the order of the document's root map.
-    pub const ALL: [Area; 28] = [
+    pub const ALL: [Area; 29] = [
         Area::Meta,
         Area::Members,
         Area::Objectives,
@@ -109,6 +111,7 @@ impl Area {
         Area::Audits,
         Area::Nonconformities,
         Area::Improvements,
+        Area::Certificates,
     ];
 
     /// The area's key in the document's root map.
@@ -142,6 +145,7 @@ impl Area {
             Area::Audits => "audits",
             Area::Nonconformities => "nonconformities",
             Area::Improvements => "improvements",
+            Area::Certificates => "certificates",
         }
     }
 
@@ -602,6 +606,7 @@ impl WorkspaceDoc {
             Area::Audits => state.audits.clear(),
             Area::Nonconformities => state.nonconformities.clear(),
             Area::Improvements => state.improvements.clear(),
+            Area::Certificates => state.certificates.clear(),
         }
         let mut problem = None;
         if area.is_keyed() {
@@ -661,6 +666,7 @@ impl WorkspaceDoc {
             Area::Audits => put(self, &mut state.audits, area, id),
             Area::Nonconformities => put(self, &mut state.nonconformities, area, id),
             Area::Improvements => put(self, &mut state.improvements, area, id),
+            Area::Certificates => put(self, &mut state.certificates, area, id),
         }
     }
 }

@@ -148,6 +148,7 @@ impl WorkspaceDoc {
             "audits",
             "nonconformities",
             "improvements",
+            "certificates",
         ] {
             ws.map(ROOT, key)?;
         }

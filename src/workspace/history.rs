@@ -40,7 +40,8 @@ pub enum HistoryArea {
     Risks,
     /// Context and scope, the implementation plan and planned changes.
     Context,
-    /// Internal audits, nonconformities and the improvement log.
+    /// Internal audits, nonconformities, the improvement log and the
+    /// certificate.
     Audits,
     /// Anything else.
     Other,
@@ -127,6 +128,8 @@ impl HistoryArea {
             "proposed an improvement",
             "improvement “",
             "changed the audit programme",
+            "recorded the certificate",
+            "changed the certificate",
         ]
         .iter()
         .any(|start| m.starts_with(start))

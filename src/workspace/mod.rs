@@ -15,6 +15,7 @@ pub mod conflicts;
 pub mod context;
 pub mod csv;
 pub mod diff;
+pub mod dossier;
 pub mod generate;
 pub mod history;
 pub mod id;

@@ -95,6 +95,9 @@ pub struct Workspace {
     /// The improvement log (10.1) by id.
     #[autosurgeon(missing = "Default::default")]
     pub improvements: BTreeMap<String, crate::workspace::nonconformities::Improvement>,
+    /// Certificates from the certification body by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub certificates: BTreeMap<String, crate::workspace::certification::Certificate>,
     /// Device signing keys (public, hex) → the person each speaks for and
     /// its confirmation ([`crate::workspace::signing`]).
     #[autosurgeon(missing = "Default::default")]

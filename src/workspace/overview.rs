@@ -67,6 +67,18 @@ pub struct Overview {
     pub controls_decided: usize,
     /// Of the applicable ones, how many are implemented.
     pub controls_implemented: usize,
+    /// The certificate's next milestone to close with nothing held or
+    /// planned for it, and how urgent it is; `None` without a certificate.
+    pub certification: Option<CertificationFigure>,
+}
+
+/// The certification tile's figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificationFigure {
+    /// The next milestone, if any window is still open.
+    pub next: Option<crate::workspace::certification::Milestone>,
+    /// How urgent it is.
+    pub urgency: Option<crate::workspace::certification::Urgency>,
 }
 
 /// How many of the risks above the threshold the overview names.
@@ -153,6 +165,15 @@ impl Overview {
             controls: soa.iter().map(|p| p.total).sum(),
             controls_decided: soa.iter().map(|p| p.total - p.undecided).sum(),
             controls_implemented: soa.iter().map(|p| p.implemented).sum(),
+            certification: crate::workspace::certification::current_certificate(ws).map(
+                |(_, c)| {
+                    let next = c.cycle().next_milestone(today);
+                    let urgency = next
+                        .as_ref()
+                        .and_then(|m| crate::workspace::certification::urgency(m, today));
+                    CertificationFigure { next, urgency }
+                },
+            ),
         }
     }
 

@@ -340,6 +340,34 @@ pub enum Field {
     StageDependsOn,
     /// The record a stage produces.
     StageProduces,
+
+    // --- The certificate (certification.rs) ---
+    /// The certification body.
+    CertBody,
+    /// The certificate's number.
+    CertNumber,
+    /// The scope as the certificate words it.
+    CertScope,
+    /// The Statement of Applicability version it cites.
+    CertSoaVersion,
+    /// The certification decision.
+    CertDecision,
+    /// The day it was issued.
+    CertIssued,
+    /// The expiry it states.
+    CertExpiry,
+    /// The stage 1 audit.
+    CertStage1,
+    /// The stage 2 audit.
+    CertStage2,
+    /// When stage 2's major nonconformities were verified.
+    CertMajorsVerified,
+    /// The surveillance audits.
+    CertSurveillance,
+    /// The recertification audit.
+    CertRecertAudit,
+    /// The recertification decision.
+    CertRecertDecision,
 }
 
 /// One field's problem, in words a person can act on.

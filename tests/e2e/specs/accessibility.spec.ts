@@ -54,6 +54,7 @@ const SECTIONS: [string, string][] = [
   ['Commitment', 'Leadership commitment'],
   ['Reviews', 'Management reviews'],
   ['Audits', 'Audit programme'],
+  ['Certification', 'Certification'],
   ['Participants', 'Participants'],
   ['History', 'History'],
 ];
@@ -122,6 +123,15 @@ async function everyScreen(page: Page, check: (name: string) => Promise<void>) {
       await check('Risk register print view');
       await page.getByRole('link', { name: 'Back to the risk register' }).click();
       await expect(page.getByRole('heading', { level: 2, name: 'Risk register' })).toBeVisible();
+    }
+    if (link === 'Certification') {
+      // The certification page (no certificate in the sample: its form), then the stage 1 dossier.
+      await check('Certification');
+      await page.getByRole('link', { name: 'Stage 1 dossier' }).click();
+      await expect(page.getByRole('article', { name: /^Stage 1 dossier of / })).toBeVisible();
+      await check('Stage 1 dossier');
+      await page.getByRole('link', { name: 'Back to certification' }).click();
+      await expect(page.getByRole('heading', { level: 2, name: heading }).first()).toBeVisible();
     }
     if (link === 'Policies') {
       await page.getByRole('button', { name: 'Open Information security policy' }).click();
