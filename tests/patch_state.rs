@@ -6,6 +6,8 @@
 
 use automerge::ActorId;
 use charter::workspace::assessment::{ClosingDraft, ObjectiveStatus};
+use charter::workspace::audits::{AuditDraft, AuditProgramme, FindingDraft, FindingKind};
+use charter::workspace::certification::CertificateDraft;
 use charter::workspace::changes::{Area, Touched};
 use charter::workspace::commitment::Duty;
 use charter::workspace::communication::{Channel, CommunicationDraft};
@@ -13,6 +15,9 @@ use charter::workspace::competence::{CompetenceDraft, CompetenceKind};
 use charter::workspace::context::{IssueDraft, IssueKind, RequirementKind};
 use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
+use charter::workspace::nonconformities::{
+    EffectivenessCheck, ImprovementStatus, NonconformityDraft,
+};
 use charter::workspace::plan::{StageDraft, StageStatus};
 use charter::workspace::planned_changes::ChangeDraft;
 use charter::workspace::policies::{PolicyDraft, PolicyKind, PolicyStatus};
@@ -135,6 +140,14 @@ enum Step {
     /// an approval needs (a Top management role, this browser's key
     /// recorded for a person, that person holding the role).
     ApproveSoa(u8),
+    /// Records an internal audit, a finding of one, its report, or sets the
+    /// programme.
+    Audit(u8, u8),
+    /// Raises a nonconformity (from a finding when there is one), checks
+    /// or closes one, or proposes or moves on an improvement.
+    Nonconformity(u8, u8),
+    /// Records a certificate, or moves one of its audits.
+    Certificate(u8, u8),
     /// The two peers exchange everything they have.
     Sync,
 }
@@ -185,6 +198,9 @@ fn step() -> impl Strategy<Value = Step> {
         (n(), n()).prop_map(|(a, b)| Step::Soa(a, b)),
         n().prop_map(Step::ApproveSoa),
         n().prop_map(Step::ApproveSoa),
+        (n(), n()).prop_map(|(a, b)| Step::Audit(a, b)),
+        (n(), n()).prop_map(|(a, b)| Step::Nonconformity(a, b)),
+        (n(), n()).prop_map(|(a, b)| Step::Certificate(a, b)),
         Just(Step::Sync),
         Just(Step::Sync),
     ]
@@ -791,6 +807,148 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                 _ => doc.approve_soa(now).map(drop),
             }
         }
+        Step::Audit(n, v) => match (v % 4, nth(keys(&s.audits), n)) {
+            (1, Some(audit)) => doc
+                .add_finding(
+                    &audit,
+                    &FindingDraft {
+                        kind: FindingKind::ALL[n as usize % 4],
+                        text: format!("Finding ☃ {v}"),
+                        clause: format!("{}.{}", 4 + n % 7, 1 + v % 3),
+                        control: String::new(),
+                    },
+                    now,
+                )
+                .map(drop),
+            (2, Some(audit)) => {
+                let end = s.audits[&audit].end.clone();
+                doc.report_audit(&audit, &end, "the management team", "2030-01-01", now)
+            }
+            (3, _) => doc.set_audit_programme(
+                &AuditProgramme {
+                    frequency: format!("Every {} months", 1 + v % 12),
+                    methods: "Interviews".into(),
+                    responsibilities: "The internal auditor".into(),
+                    reporting: String::new(),
+                },
+                now,
+            ),
+            _ => match person(n) {
+                Some(auditor) => doc
+                    .add_audit(
+                        &AuditDraft {
+                            title: format!("Audit {n}"),
+                            criteria: "ISO/IEC 27001".into(),
+                            scope: String::new(),
+                            auditor,
+                            start: format!("2026-0{}-1{}", 1 + v % 9, v % 10),
+                            end: String::new(),
+                            clauses: vec![(4 + n % 7).to_string()],
+                            controls: if v % 2 == 0 {
+                                "5.15".into()
+                            } else {
+                                String::new()
+                            },
+                        },
+                        now,
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+        },
+        Step::Nonconformity(n, v) => match v % 5 {
+            0 => match person(n) {
+                Some(owner) => {
+                    let source = s
+                        .audits
+                        .iter()
+                        .flat_map(|(a, audit)| {
+                            audit
+                                .findings
+                                .keys()
+                                .map(move |f| format!("finding:{a}/{f}"))
+                        })
+                        .nth(n as usize)
+                        .unwrap_or_default();
+                    doc.add_nonconformity(
+                        &NonconformityDraft {
+                            title: format!("Nonconformity {n}"),
+                            raised: "2026-03-01".into(),
+                            major: n % 2 == 0,
+                            source,
+                            what_happened: "What happened ☃".into(),
+                            correction: "Corrected".into(),
+                            consequences: String::new(),
+                            root_cause: "Cause".into(),
+                            similar: "None".into(),
+                            action: "Action".into(),
+                            owner,
+                            due: "2026-04-01".into(),
+                        },
+                        "2026-06-01",
+                        now,
+                    )
+                    .map(drop)
+                }
+                None => Ok(()),
+            },
+            1 => match (nth(keys(&s.nonconformities), n), person(v)) {
+                (Some(id), Some(by)) => doc.check_effectiveness(
+                    &id,
+                    &EffectivenessCheck {
+                        date: "2026-05-01".into(),
+                        by,
+                        effective: n % 3 != 0,
+                        evidence: format!("Checked {v}"),
+                    },
+                    "2026-06-01",
+                    now,
+                ),
+                _ => Ok(()),
+            },
+            2 => match nth(keys(&s.nonconformities), n) {
+                Some(id) => doc.close_nonconformity(&id, "2026-05-02", "2026-06-01", now),
+                None => Ok(()),
+            },
+            3 => doc
+                .add_improvement(&format!("Improvement ☃ {n}"), "", now)
+                .map(drop),
+            _ => match nth(keys(&s.improvements), n) {
+                Some(id) => doc.set_improvement_status(
+                    &id,
+                    ImprovementStatus::ALL[v as usize % 4],
+                    "Outcome",
+                    now,
+                ),
+                None => Ok(()),
+            },
+        },
+        Step::Certificate(n, v) => {
+            let draft = |surveillance: Vec<String>| CertificateDraft {
+                body: "Certification body".into(),
+                number: format!("CERT-{n}"),
+                scope: "All offices".into(),
+                soa_version: String::new(),
+                decision: "2026-01-15".into(),
+                issued: "2026-01-20".into(),
+                expiry: String::new(),
+                stage1: String::new(),
+                stage2: String::new(),
+                stage2_majors: false,
+                majors_verified: String::new(),
+                surveillance,
+                recert_audit: String::new(),
+                recert_decision: String::new(),
+            };
+            match nth(keys(&s.certificates), n) {
+                Some(id) if v % 2 == 1 => doc.edit_certificate(
+                    &id,
+                    &draft(vec![format!("2026-{:02}-10", 2 + v % 10)]),
+                    now,
+                ),
+                _ => doc.add_certificate(&draft(Vec::new()), now).map(drop),
+            }
+        }
         Step::Sync => Ok(()),
     };
 }
@@ -878,6 +1036,63 @@ fn one_measurement_touches_one_objective_and_nothing_else() {
         [Area::Policies]
     );
     assert_eq!(touched.record_count(), 1);
+}
+
+#[test]
+fn audits_nonconformities_improvements_and_certificates_touch_one_record_each() {
+    let created = WorkspaceDoc::create("Acme", "", "Ada", NOW).unwrap();
+    let mut ada = Peer::new(created);
+    run(&mut ada, &Step::AddPerson(0), NOW);
+    ada.refresh_and_check();
+    // Each step, the one area it changes, and how many records it touches.
+    let steps = [
+        (Step::Audit(0, 0), Area::Audits),
+        (Step::Audit(0, 1), Area::Audits),
+        (Step::Audit(0, 2), Area::Audits),
+        (Step::Nonconformity(0, 0), Area::Nonconformities),
+        (Step::Nonconformity(1, 1), Area::Nonconformities),
+        (Step::Nonconformity(0, 2), Area::Nonconformities),
+        (Step::Nonconformity(0, 3), Area::Improvements),
+        (Step::Nonconformity(0, 4), Area::Improvements),
+        (Step::Certificate(0, 0), Area::Certificates),
+        (Step::Certificate(0, 1), Area::Certificates),
+    ];
+    for (i, (step, area)) in steps.iter().enumerate() {
+        run(&mut ada, step, NOW + 1 + i as i64);
+        let touched = ada.refresh_and_check();
+        assert!(touched.whole.is_empty(), "{step:?}: {touched:?}");
+        assert_eq!(
+            touched.areas().into_iter().collect::<Vec<_>>(),
+            [*area],
+            "{step:?}"
+        );
+        assert_eq!(touched.record_count(), 1, "{step:?}");
+    }
+    let state = &ada.state;
+    let audit = state.audits.values().next().unwrap();
+    assert_eq!(audit.findings.len(), 1);
+    assert!(audit.reported.is_some());
+    let nc = state.nonconformities.values().next().unwrap();
+    assert!(nc.source.starts_with("finding:"), "{nc:?}");
+    assert!(nc.closed.is_some(), "checked effective, then closed");
+    assert_eq!(state.improvements.len(), 1);
+    assert_eq!(
+        state
+            .certificates
+            .values()
+            .next()
+            .unwrap()
+            .surveillance
+            .len(),
+        1
+    );
+    // The programme lives in the workspace's own record.
+    run(&mut ada, &Step::Audit(0, 3), NOW + 20);
+    let touched = ada.refresh_and_check();
+    assert_eq!(
+        touched.areas().into_iter().collect::<Vec<_>>(),
+        [Area::Meta]
+    );
 }
 
 #[test]
