@@ -17,7 +17,7 @@ use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
 
 use crate::workspace::model::Workspace;
 use crate::workspace::roles::{Raci, STANDARD_ACTIVITIES};
-use crate::workspace::soa::{Applicability, annex_a_control, soa_rows};
+use crate::workspace::soa::{Applicability, annex_a_control, is_control, soa_rows};
 use crate::workspace::validate::{
     Field, MAX_LONG, MAX_TITLE, ValidationErrors, check_length, parse_date,
 };
@@ -201,11 +201,6 @@ pub struct AuditDraft {
     pub controls: String,
 }
 
-/// Whether `id` is an Annex A control or one the SoA added.
-fn known_control(ws: &Workspace, id: &str) -> bool {
-    annex_a_control(id).is_some() || ws.soa.get(id).is_some_and(|e| e.added.is_some())
-}
-
 impl AuditDraft {
     /// Checks the draft: `ws` needs the auditor in `people` and the added
     /// controls in `soa`.
@@ -268,7 +263,7 @@ impl AuditDraft {
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            if !known_control(ws, control) {
+            if !is_control(ws, control) {
                 unknown.push(control);
             } else if !controls.iter().any(|c| c == control) {
                 controls.push(control.to_owned());
@@ -344,7 +339,7 @@ impl FindingDraft {
             );
         }
         let control = self.control.trim();
-        if !control.is_empty() && !known_control(ws, control) {
+        if !control.is_empty() && !is_control(ws, control) {
             errors.push(
                 Field::FindingControl,
                 "Enter a control of Annex A or of your Statement of Applicability, for example 5.15.",

@@ -22,7 +22,7 @@
 //! Pure functions on `YYYY-MM-DD` strings: no document, no clock.
 
 use crate::workspace::assessment::add_months;
-use crate::workspace::measurements::{date_of, day_number};
+use crate::workspace::measurements::{add_days, day_number};
 use crate::workspace::validate::parse_date;
 
 /// Days before a window closes when the overview starts to warn.
@@ -69,11 +69,6 @@ fn anniversary(date: &str, years: u32) -> Option<String> {
     Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
-/// `date` moved by `days`.
-fn plus_days(date: &str, days: i64) -> Option<String> {
-    Some(date_of((day_number(date)? + days) * 86_400_000))
-}
-
 /// Days from `from` to `to` (negative when `to` comes first).
 pub fn days_between(from: &str, to: &str) -> Option<i64> {
     Some(day_number(to)? - day_number(from)?)
@@ -82,7 +77,7 @@ pub fn days_between(from: &str, to: &str) -> Option<i64> {
 /// The expiry a decision on `decision` gives: the day before its third
 /// anniversary (a decision on 29 February 2024 expires on 28 February 2027).
 pub fn expected_expiry(decision: &str) -> Option<String> {
-    plus_days(&anniversary(decision, 3)?, -1)
+    add_days(&anniversary(decision, 3)?, -1)
 }
 
 /// The last day of the first surveillance audit's window: 12 months after
@@ -249,7 +244,7 @@ impl Cycle {
             out.push(Milestone {
                 what: "First surveillance audit, within 12 months of the certification decision"
                     .to_owned(),
-                opens: plus_days(decision, 1).unwrap_or_default(),
+                opens: add_days(decision, 1).unwrap_or_default(),
                 standing: standing(decision, &closes, first, today),
                 closes,
             });
@@ -276,7 +271,7 @@ impl Cycle {
             });
         }
         // The recertification: its audit, then its decision, before expiry.
-        let opens = plus_days(decision, 1).unwrap_or_default();
+        let opens = add_days(decision, 1).unwrap_or_default();
         out.push(Milestone {
             what: "Recertification audit before expiry".to_owned(),
             standing: standing(&opens, &expiry, Cycle::known(&self.recert_audit), today),
@@ -334,7 +329,7 @@ impl Cycle {
         if decided <= expiry.as_str() {
             return Some(Renewal::InTime { next_expiry });
         }
-        let lapsed = plus_days(&expiry, 1)?;
+        let lapsed = add_days(&expiry, 1)?;
         let restore_by = add_months(&expiry, 6)?;
         let gap_days = days_between(&lapsed, decided)?;
         if decided <= restore_by.as_str() {

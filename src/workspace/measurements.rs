@@ -227,6 +227,11 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + day_of_era - 719_468)
 }
 
+/// The day `days` after `date` (both `YYYY-MM-DD`; `days` may be negative).
+pub fn add_days(date: &str, days: i64) -> Option<String> {
+    Some(date_of((day_number(date)? + days) * 86_400_000))
+}
+
 /// The last millisecond (UTC) of the day `date` (`YYYY-MM-DD`).
 pub fn end_of_day(date: &str) -> Option<Millis> {
     Some((day_number(date)? + 1) * 86_400_000 - 1)

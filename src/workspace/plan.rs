@@ -9,7 +9,7 @@ use automerge::transaction::Transactable;
 use automerge::{ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, hydrate_prop, reconcile_prop};
 
-use crate::workspace::measurements::{date_of, day_number};
+use crate::workspace::measurements::{add_days, date_of, day_number};
 use crate::workspace::model::{Workspace, sort_list};
 use crate::workspace::validate::{Field, MAX_TITLE, ValidationErrors, check_length, parse_date};
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
@@ -479,11 +479,6 @@ pub const PLAN_TEMPLATE: [TemplateStage; 11] = [
         produces: "",
     },
 ];
-
-/// The day `days` after `date` (YYYY-MM-DD).
-fn add_days(date: &str, days: i64) -> Option<String> {
-    Some(date_of((day_number(date)? + days) * 86_400_000))
-}
 
 /// The template's start and deadline of each stage for a plan starting on
 /// `start`: each stage starts the day after the last of those it waits for
