@@ -11,7 +11,9 @@ use charter::workspace::audits::{
 };
 use charter::workspace::history::{HistoryArea, HistoryWalk};
 use charter::workspace::nonconformities::{
-    EffectivenessCheck, ImprovementStatus, NonconformityDraft, raised_from_findings, trend,
+    EffectivenessCheck, ImprovementDraft, ImprovementStatus, NonconformityDraft, Source,
+    improvement_from, logged_from_findings, nonconformity_from, overdue_corrective_actions,
+    raised_from_findings, trend,
 };
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use charter::workspace::soa::{Reason, SoaDraft};
@@ -72,6 +74,14 @@ fn invalid(result: Result<impl std::fmt::Debug, CommandError>) -> Vec<(Field, St
             errors.0.into_iter().map(|e| (e.field, e.message)).collect()
         }
         other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+fn idea(text: &str, source: &str) -> ImprovementDraft {
+    ImprovementDraft {
+        text: text.into(),
+        source: source.into(),
+        suggested_by: String::new(),
     }
 }
 
@@ -400,7 +410,7 @@ fn a_nonconformity_closes_only_after_an_effective_check_of_its_corrective_action
     assert_eq!(
         errors,
         [(
-            Field::NcTitle,
+            Field::NcSource,
             "The audit finding it comes from no longer exists.".into()
         )]
     );
@@ -547,7 +557,7 @@ fn the_trend_counts_nonconformities_raised_closed_and_open_by_quarter() {
 #[test]
 fn the_improvement_log_takes_proposals_from_anyone_and_records_what_came_of_them() {
     let Org { mut doc, .. } = organisation();
-    let errors = invalid(doc.add_improvement("  ", "", NOW));
+    let errors = invalid(doc.add_improvement(&idea("  ", ""), NOW));
     assert_eq!(
         errors,
         [(
@@ -557,8 +567,10 @@ fn the_improvement_log_takes_proposals_from_anyone_and_records_what_came_of_them
     );
     let id = doc
         .add_improvement(
-            "A report button for phishing e-mails in the mail client.",
-            "",
+            &idea(
+                "A report button for phishing e-mails in the mail client.",
+                "",
+            ),
             NOW,
         )
         .unwrap();
@@ -648,7 +660,7 @@ fn audit_results_nonconformities_and_improvements_fill_review_inputs_d_and_g() {
     let source = format!("finding:{audit_id}/{finding}");
     doc.add_nonconformity(&nonconformity(&jonas, &source), "2026-06-20", NOW)
         .unwrap();
-    doc.add_improvement("Report phishing with one button.", "", NOW)
+    doc.add_improvement(&idea("Report phishing with one button.", ""), NOW)
         .unwrap();
     let summaries = summarise_inputs(&doc.read().unwrap(), &review, "2026-06-20");
     let d = text(&summaries["d"]);
@@ -691,4 +703,315 @@ fn the_coverage_warning_reads_as_a_sentence_for_one_clause_or_one_control() {
     assert_eq!(and_list(&["4"]), "4");
     assert_eq!(and_list(&["4", "5"]), "4 and 5");
     assert_eq!(and_list(&[] as &[&str]), "");
+}
+
+/// A review with one decision about continual improvement: (review, decision).
+fn review_with_decision(doc: &mut WorkspaceDoc, chair: &str) -> (String, String) {
+    use charter::workspace::reviews::{DecisionDraft, DecisionKind, ReviewDraft};
+    let review = doc
+        .plan_review(
+            &ReviewDraft {
+                date: "2026-02-20".into(),
+                chair: chair.into(),
+                attendees: vec![],
+            },
+            NOW,
+        )
+        .unwrap();
+    let decision = doc
+        .add_decision(
+            &review,
+            &DecisionDraft {
+                text: "Restore tests fail too often: find out why and fix it.\nReport at the next review."
+                    .into(),
+                kind: DecisionKind::Improvement,
+                inputs: vec!["d".into()],
+            },
+            NOW,
+        )
+        .unwrap();
+    (review, decision)
+}
+
+#[test]
+fn a_nonconformity_links_an_incident_or_a_review_decision_and_changes_until_it_is_closed() {
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ..
+    } = organisation();
+    // An incident must be named; an old bare "incident" is refused alike.
+    for source in ["incident:  ", "incident"] {
+        let errors =
+            invalid(doc.add_nonconformity(&nonconformity(&jonas, source), "2026-03-05", NOW));
+        assert_eq!(
+            errors,
+            [(
+                Field::NcIncident,
+                "Name the incident: its reference in the incident log, or what and when.".into()
+            )]
+        );
+    }
+    let incident = doc
+        .add_nonconformity(
+            &nonconformity(
+                &jonas,
+                " incident: INC-0142, 12 March: manifest to the wrong customer ",
+            ),
+            "2026-03-05",
+            NOW,
+        )
+        .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(
+        ws.nonconformities[&incident].source,
+        "incident:INC-0142, 12 March: manifest to the wrong customer"
+    );
+    assert_eq!(
+        Source::parse(&ws.nonconformities[&incident].source),
+        Source::Incident("INC-0142, 12 March: manifest to the wrong customer")
+    );
+
+    // A decision that does not exist is refused; one that does is linked.
+    let (review, decision) = review_with_decision(&mut doc, &jonas);
+    let missing = Source::Decision {
+        review: &review,
+        decision: "gone",
+    }
+    .field();
+    let errors =
+        invalid(doc.add_nonconformity(&nonconformity(&jonas, &missing), "2026-03-05", NOW));
+    assert_eq!(
+        errors,
+        [(
+            Field::NcSource,
+            "The review decision it comes from no longer exists.".into()
+        )]
+    );
+    let ws = doc.read().unwrap();
+    let draft = NonconformityDraft::from_decision(&ws, &review, &decision, "2026-03-05").unwrap();
+    assert_eq!(
+        draft.title,
+        "Restore tests fail too often: find out why and fix it."
+    );
+    assert_eq!(draft.raised, "2026-03-05");
+    assert!(draft.what_happened.contains("Report at the next review."));
+    let from_decision = doc
+        .add_nonconformity(
+            &NonconformityDraft {
+                owner: jonas.clone(),
+                ..nonconformity(&jonas, &draft.source)
+            },
+            "2026-03-05",
+            NOW,
+        )
+        .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(nonconformity_from(&ws, &draft.source), Some(&from_decision));
+    assert_eq!(
+        NonconformityDraft::from_decision(&ws, &review, "gone", "2026-03-05"),
+        None
+    );
+    assert_eq!(overdue_corrective_actions(&ws, "2026-05-01"), 2);
+    assert_eq!(overdue_corrective_actions(&ws, "2026-04-30"), 0);
+
+    // Changing it: the check stays while the action stays…
+    let check = EffectivenessCheck {
+        date: "2026-05-01".into(),
+        by: tomasz.clone(),
+        effective: true,
+        evidence: "Six restore tests in a row succeeded.".into(),
+    };
+    doc.check_effectiveness(&incident, &check, "2026-05-02", NOW)
+        .unwrap();
+    let mut edited = NonconformityDraft::of(&doc.nonconformity(&incident).unwrap().unwrap());
+    edited.root_cause = "The customer's address book was not synchronised.".into();
+    doc.update_nonconformity(&incident, &edited, "2026-05-02", NOW)
+        .unwrap();
+    let nc = doc.nonconformity(&incident).unwrap().unwrap();
+    assert_eq!(
+        nc.root_cause,
+        "The customer's address book was not synchronised."
+    );
+    assert_eq!(nc.effectiveness.as_ref(), Some(&check));
+    // …and goes once the action changes: a new action needs its own check.
+    edited.action = "Addresses come from the CRM only.".into();
+    doc.update_nonconformity(&incident, &edited, "2026-05-02", NOW)
+        .unwrap();
+    let nc = doc.nonconformity(&incident).unwrap().unwrap();
+    assert_eq!(nc.effectiveness, None);
+    let Err(CommandError::NotAllowed(_)) =
+        doc.close_nonconformity(&incident, "2026-05-02", "2026-05-02", NOW)
+    else {
+        panic!("closed on the old action's check");
+    };
+    // Invalid changes are refused and store nothing.
+    let errors = invalid(doc.update_nonconformity(
+        &incident,
+        &NonconformityDraft {
+            action: String::new(),
+            ..edited.clone()
+        },
+        "2026-05-02",
+        NOW,
+    ));
+    assert_eq!(errors[0].0, Field::NcAction);
+    assert_eq!(
+        doc.nonconformity(&incident).unwrap().unwrap().action.text,
+        "Addresses come from the CRM only."
+    );
+    // Closed on a chosen day, not before the check, not after today.
+    doc.check_effectiveness(
+        &incident,
+        &EffectivenessCheck {
+            date: "2026-05-10".into(),
+            ..check
+        },
+        "2026-05-20",
+        NOW,
+    )
+    .unwrap();
+    let errors = invalid(doc.close_nonconformity(&incident, "2026-05-09", "2026-05-20", NOW));
+    assert_eq!(
+        errors,
+        [(
+            Field::NcClosed,
+            "It closes on or after the day its corrective action was checked.".into()
+        )]
+    );
+    doc.close_nonconformity(&incident, "2026-05-12", "2026-05-20", NOW)
+        .unwrap();
+    let nc = doc.nonconformity(&incident).unwrap().unwrap();
+    assert_eq!(nc.closed.unwrap().date, "2026-05-12");
+    // A closed one stays as it was closed.
+    let Err(CommandError::NotAllowed(why)) =
+        doc.update_nonconformity(&incident, &edited, "2026-05-20", NOW)
+    else {
+        panic!("a closed nonconformity was changed");
+    };
+    assert!(why.contains("closed"), "{why}");
+}
+
+#[test]
+fn an_improvement_links_the_finding_review_or_decision_it_comes_from_and_can_be_changed() {
+    let Org {
+        mut doc,
+        tomasz,
+        jonas,
+        ..
+    } = organisation();
+    let audit_id = doc
+        .add_audit(&audit(&tomasz, "2026-03-02", &["8"], ""), NOW)
+        .unwrap();
+    let finding = doc
+        .add_finding(
+            &audit_id,
+            &FindingDraft {
+                kind: FindingKind::Opportunity,
+                text: "Keep the restore test results next to the backup policy.".into(),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let (review, decision) = review_with_decision(&mut doc, &jonas);
+    // Links to nothing that exists are refused, and so is an incident.
+    for (source, message) in [
+        (
+            "finding:nope/none".to_owned(),
+            "The audit finding it comes from no longer exists.",
+        ),
+        (
+            "review:nope".to_owned(),
+            "The management review it comes from no longer exists.",
+        ),
+        (
+            format!("decision:{review}/nope"),
+            "The review decision it comes from no longer exists.",
+        ),
+        (
+            "incident:INC-1".to_owned(),
+            "Choose a finding, a review or a decision, or nothing.",
+        ),
+    ] {
+        let errors = invalid(doc.add_improvement(&idea("Better restore tests", &source), NOW));
+        assert_eq!(
+            errors,
+            [(Field::ImprovementSource, message.into())],
+            "{source}"
+        );
+    }
+    let too_long = ImprovementDraft {
+        suggested_by: "x".repeat(121),
+        ..idea("Better restore tests", "")
+    };
+    assert_eq!(
+        invalid(doc.add_improvement(&too_long, NOW))[0].0,
+        Field::ImprovementSuggestedBy
+    );
+    assert!(doc.read().unwrap().improvements.is_empty());
+
+    let from_finding = Source::Finding {
+        audit: &audit_id,
+        finding: &finding,
+    }
+    .field();
+    let logged = doc
+        .add_improvement(
+            &idea(
+                "Keep the restore test results next to the policy.",
+                &from_finding,
+            ),
+            NOW,
+        )
+        .unwrap();
+    let from_decision = Source::Decision {
+        review: &review,
+        decision: &decision,
+    }
+    .field();
+    let decided = doc
+        .add_improvement(
+            &idea("Find out why restore tests fail.", &from_decision),
+            NOW,
+        )
+        .unwrap();
+    let anyone = doc
+        .add_improvement(
+            &ImprovementDraft {
+                suggested_by: "  The warehouse team ".into(),
+                ..idea("Badge readers at the loading bay.", "")
+            },
+            NOW,
+        )
+        .unwrap();
+    let ws = doc.read().unwrap();
+    assert_eq!(
+        logged_from_findings(&ws, &audit_id),
+        [(finding.as_str(), &logged)]
+    );
+    assert_eq!(improvement_from(&ws, &from_decision), Some(&decided));
+    assert_eq!(ws.improvements[&anyone].suggested_by, "The warehouse team");
+    assert_eq!(ws.improvements[&anyone].by, "Priya");
+
+    // Changing one keeps its status and outcome.
+    doc.set_improvement_status(&decided, ImprovementStatus::UnderWay, "", NOW)
+        .unwrap();
+    let changed = ImprovementDraft {
+        text: "Find out why restore tests fail, and fix the retention.".into(),
+        source: Source::Review(&review).field(),
+        suggested_by: String::new(),
+    };
+    doc.update_improvement(&decided, &changed, NOW).unwrap();
+    let entry = doc.read().unwrap().improvements[&decided].clone();
+    assert_eq!(entry.text, changed.text);
+    assert_eq!(entry.source, format!("review:{review}"));
+    assert_eq!(entry.status, ImprovementStatus::UnderWay);
+    let errors = invalid(doc.update_improvement(&decided, &idea(" ", ""), NOW));
+    assert_eq!(errors[0].0, Field::ImprovementText);
+    assert_eq!(
+        doc.read().unwrap().improvements[&decided].text,
+        changed.text
+    );
 }

@@ -16,7 +16,7 @@ use charter::workspace::context::{IssueDraft, IssueKind, RequirementKind};
 use charter::workspace::generate::{Size, three_year_workspace_of};
 use charter::workspace::measurements::{Direction, MeasurementDraft, ObjectivePlanDraft};
 use charter::workspace::nonconformities::{
-    EffectivenessCheck, ImprovementStatus, NonconformityDraft,
+    EffectivenessCheck, ImprovementDraft, ImprovementStatus, NonconformityDraft,
 };
 use charter::workspace::plan::{StageDraft, StageStatus};
 use charter::workspace::planned_changes::ChangeDraft;
@@ -856,7 +856,7 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                 None => Ok(()),
             },
         },
-        Step::Nonconformity(n, v) => match v % 5 {
+        Step::Nonconformity(n, v) => match v % 7 {
             0 => match person(n) {
                 Some(owner) => {
                     let source = s
@@ -911,8 +911,36 @@ fn run(peer: &mut Peer, step: &Step, now: i64) {
                 None => Ok(()),
             },
             3 => doc
-                .add_improvement(&format!("Improvement ☃ {n}"), "", now)
+                .add_improvement(
+                    &ImprovementDraft {
+                        text: format!("Improvement ☃ {n}"),
+                        ..ImprovementDraft::default()
+                    },
+                    now,
+                )
                 .map(drop),
+            5 => match nth(keys(&s.nonconformities), n) {
+                Some(id) => {
+                    let mut draft = NonconformityDraft::of(&s.nonconformities[&id]);
+                    draft.root_cause = format!("Cause ☃ {v}");
+                    if n % 2 == 1 {
+                        draft.action = format!("Action {v}");
+                    }
+                    doc.update_nonconformity(&id, &draft, "2026-06-01", now)
+                }
+                None => Ok(()),
+            },
+            6 => match nth(keys(&s.improvements), n) {
+                Some(id) => doc.update_improvement(
+                    &id,
+                    &ImprovementDraft {
+                        text: format!("Improvement ☃ changed {v}"),
+                        ..ImprovementDraft::of(&s.improvements[&id])
+                    },
+                    now,
+                ),
+                None => Ok(()),
+            },
             _ => match nth(keys(&s.improvements), n) {
                 Some(id) => doc.set_improvement_status(
                     &id,
@@ -1051,8 +1079,10 @@ fn audits_nonconformities_improvements_and_certificates_touch_one_record_each() 
         (Step::Audit(0, 2), Area::Audits),
         (Step::Nonconformity(0, 0), Area::Nonconformities),
         (Step::Nonconformity(1, 1), Area::Nonconformities),
+        (Step::Nonconformity(0, 5), Area::Nonconformities),
         (Step::Nonconformity(0, 2), Area::Nonconformities),
         (Step::Nonconformity(0, 3), Area::Improvements),
+        (Step::Nonconformity(0, 6), Area::Improvements),
         (Step::Nonconformity(0, 4), Area::Improvements),
         (Step::Certificate(0, 0), Area::Certificates),
         (Step::Certificate(0, 1), Area::Certificates),

@@ -10,6 +10,7 @@ use charter::workspace::assessment::{Basis, assessed_health};
 use charter::workspace::audits::{coverage, impartiality};
 use charter::workspace::commitment::commitment_progress;
 use charter::workspace::measurements::{date_of, day_of, overdue_objectives};
+use charter::workspace::nonconformities::Source;
 use charter::workspace::overview::{Overview, percent_label, spent_percent};
 use charter::workspace::plan::{StageState, stages_in_order, state_of};
 use charter::workspace::planned_changes::ChangeState;
@@ -173,7 +174,32 @@ fn the_sample_has_a_risk_register_a_statement_of_applicability_with_every_status
             .values()
             .all(|n| n.source.starts_with("finding:"))
     );
-    assert_eq!(ws.improvements.len(), 3);
+    // The log: one idea from the audit's opportunity for improvement, one
+    // from the service desk, two from the second review's input (g).
+    assert_eq!(ws.improvements.len(), 4);
+    let sources: Vec<_> = ws
+        .improvements
+        .values()
+        .map(|i| match Source::parse(&i.source) {
+            Source::Finding { .. } => "finding",
+            Source::Review(_) => "review",
+            Source::None if !i.suggested_by.is_empty() => "someone",
+            _ => "other",
+        })
+        .collect();
+    for (kind, n) in [("finding", 1), ("review", 2), ("someone", 1)] {
+        assert_eq!(
+            sources.iter().filter(|s| **s == kind).count(),
+            n,
+            "{sources:?}"
+        );
+    }
+    assert!(ws.improvements.values().all(|i| {
+        let mut scratch = charter::workspace::Workspace::default();
+        scratch.audits = ws.audits.clone();
+        scratch.reviews = ws.reviews.clone();
+        Source::parse(&i.source).problem(&scratch).is_none()
+    }));
     let gaps = coverage(&ws, &today);
     assert!(gaps.clauses.is_empty(), "{gaps:?}");
     assert!(
@@ -311,6 +337,8 @@ fn the_overview_adds_up_the_sample() {
     // owners, and the SoA's progress.
     assert_eq!((overview.risks, overview.risks_above), (25, 5));
     assert_eq!(overview.treatment_overdue, 3);
+    // The open nonconformity's corrective action is due in 45 days.
+    assert_eq!(overview.corrective_overdue, 0);
     let top: Vec<(&str, u32, &str)> = overview
         .top_risks
         .iter()

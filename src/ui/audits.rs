@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::ui::audit_nonconformities::{ImprovementsPart, NcOpener, NonconformitiesPart};
+use crate::ui::audit_nonconformities::{
+    ImprovementOpener, ImprovementsPart, NcOpener, NonconformitiesPart,
+};
 use crate::ui::form::{
     AddButton, ChoiceList, EmptyState, FormActions, FormErrors, SelectField, TextField,
     cancel_on_escape, editable, focus_button_labelled, focus_later, focus_on_open, follow_links,
@@ -18,7 +20,9 @@ use crate::workspace::audits::{
     audits_in_order, coverage, impartiality,
 };
 use crate::workspace::changes::Area;
-use crate::workspace::nonconformities::{NonconformityDraft, raised_from_findings};
+use crate::workspace::nonconformities::{
+    ImprovementDraft, NonconformityDraft, Source, logged_from_findings, raised_from_findings,
+};
 
 /// The audits, nonconformities and improvement page.
 #[component]
@@ -28,6 +32,10 @@ pub fn AuditsSection() -> impl IntoView {
         draft: RwSignal::new(NonconformityDraft::default()),
     };
     provide_context(opener);
+    provide_context(ImprovementOpener {
+        adding: RwSignal::new(false),
+        draft: RwSignal::new(ImprovementDraft::default()),
+    });
     scroll_to_fragment();
     view! {
         <div class="audits-page">
@@ -110,7 +118,22 @@ fn ProgrammePart() -> impl IntoView {
             {move || {
                 let gaps = gaps.get();
                 let class = if gaps.is_complete() { "notice info coverage" } else { "notice warning coverage" };
-                view! { <p class=class role="note">{gaps.in_words()}</p> }
+                let controls = (!gaps.controls.is_empty()).then(|| {
+                    let n = gaps.controls.len();
+                    let summary = if n == 1 { "The control".to_owned() } else { format!("The {n} controls") };
+                    view! {
+                        <details class="coverage-controls">
+                            <summary>{summary}</summary>
+                            <p>{gaps.controls.join(", ")}</p>
+                        </details>
+                    }
+                });
+                view! {
+                    <div class=class role="note">
+                        <p>{gaps.headline()}</p>
+                        {controls}
+                    </div>
+                }
             }}
         </section>
     }
@@ -167,6 +190,8 @@ struct AuditRow {
     warnings: Vec<String>,
     /// Nonconformity id by finding id.
     raised: Vec<(String, String)>,
+    /// Improvement id by finding id.
+    logged: Vec<(String, String)>,
 }
 
 /// The audits, newest first, with the form to record one.
@@ -185,6 +210,7 @@ fn AuditsPart() -> impl IntoView {
                 Area::Raci,
                 Area::Soa,
                 Area::Nonconformities,
+                Area::Improvements,
             ],
             |s| {
                 audits_in_order(s)
@@ -200,6 +226,10 @@ fn AuditsPart() -> impl IntoView {
                         raised: raised_from_findings(s, id)
                             .into_iter()
                             .map(|(f, nc)| (f.to_owned(), nc.clone()))
+                            .collect(),
+                        logged: logged_from_findings(s, id)
+                            .into_iter()
+                            .map(|(f, i)| (f.to_owned(), i.clone()))
                             .collect(),
                     })
                     .collect::<Vec<_>>()
@@ -268,12 +298,14 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
     let ws = expect_context::<OpenWorkspace>();
     let profile = expect_context::<Profile>();
     let opener = expect_context::<NcOpener>();
+    let improver = expect_context::<ImprovementOpener>();
     let AuditRow {
         id,
         audit,
         auditor,
         warnings,
         raised,
+        logged,
     } = row;
     follow_links(&id, || {});
     let editing = RwSignal::new(false);
@@ -373,7 +405,7 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
                                     </a>
                         }.into_any(),
                         None => {
-                            let source = format!("finding:{audit_id}/{fid}");
+                            let source = Source::Finding { audit: &audit_id, finding: &fid }.field();
                             let text = f.text.clone();
                             let major = f.kind == FindingKind::Major;
                             let first_line = text.lines().next().unwrap_or_default();
@@ -403,6 +435,44 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
                             }.into_any()
                         }
                     });
+                    let improve = (!f.kind.is_nonconformity()).then(|| {
+                        match logged.iter().find(|(f_id, _)| *f_id == fid).map(|(_, i)| i.clone()) {
+                            Some(logged) => view! {
+                                <a
+                                    class="finding-nc"
+                                    href=format!("#record-{logged}")
+                                    on:click=move |_| scroll_to_record(&logged)
+                                >
+                                    "In the improvement log"
+                                </a>
+                            }
+                            .into_any(),
+                            None => {
+                                let source = Source::Finding { audit: &audit_id, finding: &fid }.field();
+                                let text = f.text.clone();
+                                let short: String = text.lines().next().unwrap_or_default().chars().take(80).collect();
+                                view! {
+                                    <Show when=move || editable(ws)>
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Add to the improvement log: {short}")
+                                            on:click={
+                                                let (source, text) = (source.clone(), text.clone());
+                                                move |_| improver.open(ImprovementDraft {
+                                                    text: text.clone(),
+                                                    source: source.clone(),
+                                                    suggested_by: String::new(),
+                                                })
+                                            }
+                                        >
+                                            "Add to the improvement log"
+                                        </button>
+                                    </Show>
+                                }
+                                .into_any()
+                            }
+                        }
+                    });
                     view! {
                         <li class="finding" id=format!("record-{fid}") tabindex="-1">
                             <div class="finding-head">
@@ -411,6 +481,7 @@ fn AuditItem(row: AuditRow) -> impl IntoView {
                             </div>
                             <p class="pre">{f.text.clone()}</p>
                             {raise}
+                            {improve}
                         </li>
                     }
                 }).collect_view()}

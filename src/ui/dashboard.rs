@@ -41,6 +41,7 @@ pub fn DashboardSection() -> impl IntoView {
                     Area::Criteria,
                     Area::Soa,
                     Area::Certificates,
+                    Area::Nonconformities,
                 ],
                 |s| Overview::of(s, &day),
             )
@@ -265,6 +266,15 @@ fn AttentionTile(
                         "risk treatment actions overdue",
                     ),
                     format!("{base}/risks"),
+                ),
+                (
+                    o.corrective_overdue,
+                    counted(
+                        o.corrective_overdue,
+                        "corrective action of a nonconformity overdue",
+                        "corrective actions of nonconformities overdue",
+                    ),
+                    format!("{base}/audits#nonconformities"),
                 ),
                 (
                     o.actions_overdue,

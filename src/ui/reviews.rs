@@ -1254,6 +1254,9 @@ fn DecisionsSection(
         })
     };
     let remove_id = id.clone();
+    // A link to one decision (`#decision-<id>`, from a nonconformity or an
+    // improvement) lands on it.
+    crate::ui::form::scroll_to_fragment();
     view! {
         <section class="card review-decisions" id="decisions" aria-labelledby="decisions-heading">
             <div class="section-head">
@@ -1289,15 +1292,19 @@ fn DecisionsSection(
                                 let plan_change = (d.kind == DecisionKind::Change).then(|| view! {
                                     <crate::ui::planned_changes::PlanChangeLink review=review_id.clone() decision=decision_id.clone()/>
                                 });
+                                let follow_up = view! {
+                                    <crate::ui::audit_nonconformities::DecisionFollowUp review=review_id.clone() decision=decision_id.clone() kind=d.kind/>
+                                };
+                                let anchor = format!("decision-{decision_id}");
                                 let label = format!("Remove the decision “{}”", d.text);
                                 view! {
-                                    <li class="decision">
+                                    <li class="decision" id=anchor tabindex="-1">
                                         <p><span class="badge">{d.kind.label()}</span>" "{d.text.clone()}</p>
                                         <p class="record-detail">
                                             {if cites.is_empty() { "Cites no input".to_owned() } else { format!("Considers input {}", cites.join(", ")) }}
                                             {format!(" · recorded by {}", d.by)}
                                         </p>
-                                        {plan_change}
+                                        <div class="decision-links">{plan_change}{follow_up}</div>
                                         <button
                                             type="button"
                                             class="link-button danger"

@@ -381,6 +381,16 @@ impl Coverage {
 
     /// The warning in words, listing the controls; or that all is covered.
     pub fn in_words(&self) -> String {
+        self.words(true)
+    }
+
+    /// The warning in words without the list of controls (the page lists
+    /// them apart, folded away).
+    pub fn headline(&self) -> String {
+        self.words(false)
+    }
+
+    fn words(&self, listing: bool) -> String {
         if self.is_complete() {
             return "Every clause and applicable control is covered within three years.".to_owned();
         }
@@ -403,7 +413,7 @@ impl Coverage {
         } else {
             "is"
         };
-        let listed = if self.controls.is_empty() {
+        let listed = if self.controls.is_empty() || !listing {
             String::new()
         } else {
             format!(": {}", self.controls.join(", "))

@@ -18,6 +18,139 @@ use crate::workspace::validate::{
 };
 use crate::workspace::{CommandError, Millis, WorkspaceDoc};
 
+/// Where a nonconformity or an improvement comes from, as its `source`
+/// field says: the record it links to, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// No record: anyone, anywhere.
+    None,
+    /// A finding of an audit ("finding:<audit>/<finding>").
+    Finding {
+        /// The audit's id.
+        audit: &'a str,
+        /// The finding's id.
+        finding: &'a str,
+    },
+    /// A management review's decision ("decision:<review>/<decision>").
+    Decision {
+        /// The review's id.
+        review: &'a str,
+        /// The decision's id.
+        decision: &'a str,
+    },
+    /// A management review as a whole ("review:<review>").
+    Review(&'a str),
+    /// An incident, by the reference and words the incident log uses
+    /// ("incident:<reference>").
+    Incident(&'a str),
+    /// Words only, from an older record.
+    Text(&'a str),
+}
+
+impl<'a> Source<'a> {
+    /// Reads a `source` field.
+    pub fn parse(source: &'a str) -> Self {
+        let source = source.trim();
+        let pair = |rest: &'a str| rest.split_once('/');
+        if source.is_empty() {
+            Source::None
+        } else if let Some((audit, finding)) = source.strip_prefix("finding:").and_then(pair) {
+            Source::Finding { audit, finding }
+        } else if let Some((review, decision)) = source.strip_prefix("decision:").and_then(pair) {
+            Source::Decision { review, decision }
+        } else if let Some(review) = source.strip_prefix("review:") {
+            Source::Review(review)
+        } else if source == "incident" {
+            Source::Incident("")
+        } else if let Some(reference) = source.strip_prefix("incident:") {
+            Source::Incident(reference.trim())
+        } else {
+            Source::Text(source)
+        }
+    }
+
+    /// The field's value for this source.
+    pub fn field(self) -> String {
+        match self {
+            Source::None => String::new(),
+            Source::Finding { audit, finding } => format!("finding:{audit}/{finding}"),
+            Source::Decision { review, decision } => format!("decision:{review}/{decision}"),
+            Source::Review(review) => format!("review:{review}"),
+            Source::Incident(reference) => format!("incident:{}", reference.trim()),
+            Source::Text(text) => text.trim().to_owned(),
+        }
+    }
+
+    /// Why the record it links to cannot be believed in `ws` (which needs
+    /// the audit or the review it names), if it cannot.
+    pub fn problem(self, ws: &Workspace) -> Option<&'static str> {
+        match self {
+            Source::Finding { audit, finding } => (!ws
+                .audits
+                .get(audit)
+                .is_some_and(|a| a.findings.contains_key(finding)))
+            .then_some("The audit finding it comes from no longer exists."),
+            Source::Decision { review, decision } => (!ws
+                .reviews
+                .get(review)
+                .is_some_and(|r| r.decisions.contains_key(decision)))
+            .then_some("The review decision it comes from no longer exists."),
+            Source::Review(review) => (!ws.reviews.contains_key(review))
+                .then_some("The management review it comes from no longer exists."),
+            Source::Incident("") => {
+                Some("Name the incident: its reference in the incident log, or what and when.")
+            }
+            Source::Incident(reference) if reference.chars().count() > MAX_TITLE => {
+                Some("Shorten the incident's reference.")
+            }
+            Source::Text(text) if text.chars().count() > MAX_TITLE => {
+                Some("Shorten where it comes from.")
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads what the source names (its audit or its review) into `ws`,
+    /// for [`Source::problem`] and the validation that needs it.
+    fn load(self, doc: &WorkspaceDoc, ws: &mut Workspace) -> Result<(), CommandError> {
+        match self {
+            Source::Finding { audit, .. } => {
+                if let Some(record) = doc.audit(audit)? {
+                    ws.audits.insert(audit.to_owned(), record);
+                }
+            }
+            Source::Decision { review, .. } | Source::Review(review) => {
+                if let Some(record) = doc.review(review)? {
+                    ws.reviews.insert(review.to_owned(), record);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The nonconformity raised from `source` (a finding or a decision, as
+/// [`Source::field`] writes it), if there is one: the first recorded, should
+/// two people have raised it at once.
+pub fn nonconformity_from<'a>(ws: &'a Workspace, source: &str) -> Option<&'a String> {
+    ws.nonconformities
+        .iter()
+        .filter(|(_, nc)| nc.source == source)
+        .min_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)))
+        .map(|(id, _)| id)
+}
+
+/// The improvement logged from `source`, if there is one (the first
+/// recorded).
+pub fn improvement_from<'a>(ws: &'a Workspace, source: &str) -> Option<&'a String> {
+    ws.improvements
+        .iter()
+        .filter(|(_, i)| i.source == source)
+        .min_by(|(a_id, a), (b_id, b)| a.created_at.cmp(&b.created_at).then(a_id.cmp(b_id)))
+        .map(|(id, _)| id)
+}
+
 /// The corrective action of a nonconformity (10.2 c).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct CorrectiveAction {
@@ -72,8 +205,8 @@ pub struct Nonconformity {
     /// Whether it is major.
     #[autosurgeon(missing = "Default::default")]
     pub major: bool,
-    /// Where it comes from: "finding:<audit>/<finding>",
-    /// "decision:<review>/<decision>", "incident", or "".
+    /// Where it comes from, as [`Source`] reads it: a finding, a review's
+    /// decision, an incident, or "".
     #[autosurgeon(missing = "Default::default")]
     pub source: String,
     /// What happened.
@@ -126,7 +259,7 @@ pub struct NonconformityDraft {
     pub raised: String,
     /// Whether it is major.
     pub major: bool,
-    /// Where it comes from (see [`Nonconformity::source`]).
+    /// Where it comes from (see [`Source`]).
     pub source: String,
     /// What happened.
     pub what_happened: String,
@@ -147,8 +280,45 @@ pub struct NonconformityDraft {
 }
 
 impl NonconformityDraft {
+    /// The draft that edits `nc`.
+    pub fn of(nc: &Nonconformity) -> Self {
+        NonconformityDraft {
+            title: nc.title.clone(),
+            raised: nc.raised.clone(),
+            major: nc.major,
+            source: nc.source.clone(),
+            what_happened: nc.what_happened.clone(),
+            correction: nc.correction.clone(),
+            consequences: nc.consequences.clone(),
+            root_cause: nc.root_cause.clone(),
+            similar: nc.similar.clone(),
+            action: nc.action.text.clone(),
+            owner: nc.action.owner.clone(),
+            due: nc.action.due.clone(),
+        }
+    }
+
+    /// A new nonconformity's draft from a review's decision, raised on
+    /// `today`: named after the decision, which it links to. `None` when the
+    /// review or the decision does not exist.
+    pub fn from_decision(
+        ws: &Workspace,
+        review: &str,
+        decision: &str,
+        today: &str,
+    ) -> Option<Self> {
+        let text = &ws.reviews.get(review)?.decisions.get(decision)?.text;
+        Some(NonconformityDraft {
+            title: crate::workspace::validate::first_line_within(text, MAX_TITLE),
+            raised: today.to_owned(),
+            source: Source::Decision { review, decision }.field(),
+            what_happened: text.trim().to_owned(),
+            ..NonconformityDraft::default()
+        })
+    }
+
     /// Checks every point of 10.2 a–c on `today`; `ws` needs the owner in
-    /// `people` and, for a finding, its audit in `audits`.
+    /// `people` and the audit or review its source names.
     pub fn validate(&self, ws: &Workspace, today: &str) -> Result<Nonconformity, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let title = self.title.trim();
@@ -221,25 +391,19 @@ impl NonconformityDraft {
         } else if parse_date(due).is_none() {
             errors.push(Field::NcDue, "Enter the due date as YYYY-MM-DD.");
         }
-        let source = self.source.trim();
-        if let Some(link) = source.strip_prefix("finding:") {
-            let found = link.split_once('/').is_some_and(|(audit, finding)| {
-                ws.audits
-                    .get(audit)
-                    .is_some_and(|a| a.findings.contains_key(finding))
-            });
-            if !found {
-                errors.push(
-                    Field::NcTitle,
-                    "The audit finding it comes from no longer exists.",
-                );
-            }
+        let source = Source::parse(&self.source);
+        if let Some(problem) = source.problem(ws) {
+            let field = match source {
+                Source::Incident(_) => Field::NcIncident,
+                _ => Field::NcSource,
+            };
+            errors.push(field, problem);
         }
         errors.into_result(Nonconformity {
             title: title.to_owned(),
             raised: raised.to_owned(),
             major: self.major,
-            source: source.to_owned(),
+            source: source.field(),
             what_happened: self.what_happened.trim().to_owned(),
             correction: self.correction.trim().to_owned(),
             consequences: consequences.to_owned(),
@@ -264,6 +428,23 @@ pub fn raised_from_findings<'a>(ws: &'a Workspace, audit: &str) -> Vec<(&'a str,
         .iter()
         .filter_map(|(id, nc)| Some((nc.source.strip_prefix(&prefix)?, id)))
         .collect()
+}
+
+/// The improvements logged from findings of audit `audit`, by finding id.
+pub fn logged_from_findings<'a>(ws: &'a Workspace, audit: &str) -> Vec<(&'a str, &'a String)> {
+    let prefix = format!("finding:{audit}/");
+    ws.improvements
+        .iter()
+        .filter_map(|(id, i)| Some((i.source.strip_prefix(&prefix)?, id)))
+        .collect()
+}
+
+/// Open nonconformities whose corrective action is late on `today`.
+pub fn overdue_corrective_actions(ws: &Workspace, today: &str) -> usize {
+    ws.nonconformities
+        .values()
+        .filter(|nc| nc.overdue(today))
+        .count()
 }
 
 /// Nonconformities raised and closed in one period.
@@ -375,13 +556,16 @@ pub struct Improvement {
     /// What could be better, and how.
     #[autosurgeon(missing = "Default::default")]
     pub text: String,
-    /// Where it comes from: "finding:<audit>/<finding>",
-    /// "review:<review>", or "" (anyone).
+    /// Where it comes from, as [`Source`] reads it: a finding, a review, a
+    /// review's decision, or "" (anyone).
     #[autosurgeon(missing = "Default::default")]
     pub source: String,
     /// Who proposed it (display name).
     #[autosurgeon(missing = "Default::default")]
     pub by: String,
+    /// Whose idea it is, when not the proposer's ("the warehouse team").
+    #[autosurgeon(missing = "Default::default")]
+    pub suggested_by: String,
     /// Where it stands.
     #[autosurgeon(missing = "Default::default")]
     pub status: ImprovementStatus,
@@ -391,6 +575,56 @@ pub struct Improvement {
     /// When it was proposed.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: Millis,
+}
+
+/// An improvement as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImprovementDraft {
+    /// What could be better, and how.
+    pub text: String,
+    /// Where it comes from (see [`Source`]).
+    pub source: String,
+    /// Whose idea it is, when not the proposer's.
+    pub suggested_by: String,
+}
+
+impl ImprovementDraft {
+    /// The draft that edits `improvement`.
+    pub fn of(improvement: &Improvement) -> Self {
+        ImprovementDraft {
+            text: improvement.text.clone(),
+            source: improvement.source.clone(),
+            suggested_by: improvement.suggested_by.clone(),
+        }
+    }
+
+    /// Checks the text and the source; `ws` needs the audit or the review
+    /// the source names. Returns (text, source, suggested by).
+    pub fn validate(&self, ws: &Workspace) -> Result<(String, String, String), ValidationErrors> {
+        let text = self.text.trim();
+        let mut errors = ValidationErrors::default();
+        if text.is_empty() {
+            errors.push(Field::ImprovementText, "Say what could be better, and how.");
+        }
+        check_length(&mut errors, Field::ImprovementText, text, MAX_LONG);
+        let source = Source::parse(&self.source);
+        if matches!(source, Source::Incident(_)) {
+            errors.push(
+                Field::ImprovementSource,
+                "Choose a finding, a review or a decision, or nothing.",
+            );
+        } else if let Some(problem) = source.problem(ws) {
+            errors.push(Field::ImprovementSource, problem);
+        }
+        let suggested_by = self.suggested_by.trim();
+        check_length(
+            &mut errors,
+            Field::ImprovementSuggestedBy,
+            suggested_by,
+            crate::workspace::validate::MAX_SHORT,
+        );
+        errors.into_result((text.to_owned(), source.field(), suggested_by.to_owned()))
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -426,15 +660,7 @@ impl WorkspaceDoc {
         if let Some(person) = self.person(&draft.owner)? {
             ws.people.insert(draft.owner.clone(), person);
         }
-        if let Some((audit, _)) = draft
-            .source
-            .trim()
-            .strip_prefix("finding:")
-            .and_then(|l| l.split_once('/'))
-            && let Some(record) = self.audit(audit)?
-        {
-            ws.audits.insert(audit.to_owned(), record);
-        }
+        Source::parse(&draft.source).load(self, &mut ws)?;
         let nc = Nonconformity {
             created_at: now,
             ..draft.validate(&ws, today)?
@@ -453,6 +679,57 @@ impl WorkspaceDoc {
             now,
         )?;
         Ok(id)
+    }
+
+    /// Changes an open nonconformity as typed. Its effectiveness check
+    /// stays unless the corrective action changed: a check judged the action
+    /// it saw, so a new action needs a new check (the old one stays in the
+    /// history).
+    pub fn update_nonconformity(
+        &mut self,
+        id: &str,
+        draft: &NonconformityDraft,
+        today: &str,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let old = self.nonconformity(id)?.ok_or(NOT_FOUND)?;
+        if old.closed.is_some() {
+            return Err(CommandError::NotAllowed(
+                "This nonconformity is closed: its record stays as it was closed.".to_owned(),
+            ));
+        }
+        let mut ws = Workspace::default();
+        if let Some(person) = self.person(&draft.owner)? {
+            ws.people.insert(draft.owner.clone(), person);
+        }
+        let source = Source::parse(&draft.source);
+        source.load(self, &mut ws)?;
+        let typed = draft.validate(&ws, today)?;
+        let action_changed = typed.action != old.action;
+        let effectiveness = if action_changed {
+            None
+        } else {
+            old.effectiveness.clone()
+        };
+        let nc = Nonconformity {
+            effectiveness,
+            closed: None,
+            created_at: old.created_at,
+            ..typed
+        };
+        if nc == old {
+            return Ok(());
+        }
+        let map = self
+            .existing_map(ROOT, "nonconformities")
+            .ok_or(NOT_FOUND)?;
+        self.guard(|doc| Ok(reconcile_prop(&mut doc.doc, &map, id, &nc)?))?;
+        let note = if action_changed && old.effectiveness.is_some() {
+            "; the corrective action changed, so it needs checking again"
+        } else {
+            ""
+        };
+        self.commit(format!("Changed nonconformity “{}”{note}", nc.title), now)
     }
 
     /// Records the check of the corrective action's effectiveness.
@@ -558,10 +835,16 @@ impl WorkspaceDoc {
         }
         let date = date.trim();
         let mut errors = ValidationErrors::default();
+        let checked = nc.effectiveness.as_ref().map_or("", |c| c.date.as_str());
         if parse_date(date).is_none() {
             errors.push(Field::NcClosed, "Enter the day as YYYY-MM-DD.");
         } else if date > today {
             errors.push(Field::NcClosed, "The day cannot be in the future.");
+        } else if date < checked {
+            errors.push(
+                Field::NcClosed,
+                "It closes on or after the day its corrective action was checked.",
+            );
         }
         if !errors.is_empty() {
             return Err(errors.into());
@@ -578,23 +861,17 @@ impl WorkspaceDoc {
     /// Adds an entry to the improvement log; returns its id.
     pub fn add_improvement(
         &mut self,
-        text: &str,
-        source: &str,
+        draft: &ImprovementDraft,
         now: Millis,
     ) -> Result<String, CommandError> {
-        let text = text.trim();
-        let mut errors = ValidationErrors::default();
-        if text.is_empty() {
-            errors.push(Field::ImprovementText, "Say what could be better, and how.");
-        }
-        check_length(&mut errors, Field::ImprovementText, text, MAX_LONG);
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
+        let mut ws = Workspace::default();
+        Source::parse(&draft.source).load(self, &mut ws)?;
+        let (text, source, suggested_by) = draft.validate(&ws)?;
         let improvement = Improvement {
-            text: text.to_owned(),
-            source: source.trim().to_owned(),
+            text,
+            source,
             by: self.author().to_owned(),
+            suggested_by,
             status: ImprovementStatus::Proposed,
             outcome: String::new(),
             created_at: now,
@@ -609,9 +886,42 @@ impl WorkspaceDoc {
                 &improvement,
             )?)
         })?;
-        let line = text.lines().next().unwrap_or_default();
+        let line = improvement.text.lines().next().unwrap_or_default();
         self.commit(format!("Proposed an improvement: “{line}”"), now)?;
         Ok(id)
+    }
+
+    /// Changes what an improvement says, where it comes from or whose idea
+    /// it is; its status and outcome stay.
+    pub fn update_improvement(
+        &mut self,
+        id: &str,
+        draft: &ImprovementDraft,
+        now: Millis,
+    ) -> Result<(), CommandError> {
+        let map = self
+            .existing_map(ROOT, "improvements")
+            .ok_or(IMPROVEMENT_NOT_FOUND)?;
+        let old: Improvement = self.hydrate_entry(&map, id)?.ok_or(IMPROVEMENT_NOT_FOUND)?;
+        let mut ws = Workspace::default();
+        Source::parse(&draft.source).load(self, &mut ws)?;
+        let (text, source, suggested_by) = draft.validate(&ws)?;
+        if old.text == text && old.source == source && old.suggested_by == suggested_by {
+            return Ok(());
+        }
+        let record = self.existing_map(map, id).ok_or(IMPROVEMENT_NOT_FOUND)?;
+        self.guard(|doc| {
+            reconcile_prop(&mut doc.doc, &record, "text", text.as_str())?;
+            reconcile_prop(&mut doc.doc, &record, "source", source.as_str())?;
+            Ok(reconcile_prop(
+                &mut doc.doc,
+                &record,
+                "suggested_by",
+                suggested_by.as_str(),
+            )?)
+        })?;
+        let line = text.lines().next().unwrap_or_default();
+        self.commit(format!("Changed the improvement “{line}”"), now)
     }
 
     /// Moves an improvement on; done or not taken up needs the outcome.

@@ -61,6 +61,8 @@ pub struct Overview {
     pub risks: usize,
     /// Risk treatment actions past their due date and not done.
     pub treatment_overdue: usize,
+    /// Nonconformities whose corrective action is late.
+    pub corrective_overdue: usize,
     /// Controls in the Statement of Applicability (Annex A and added).
     pub controls: usize,
     /// Of those, how many are decided (applicable or excluded).
@@ -162,6 +164,9 @@ impl Overview {
             top_risks,
             risks: ws.risks.len(),
             treatment_overdue: crate::workspace::risks::overdue_treatment_actions(ws, today),
+            corrective_overdue: crate::workspace::nonconformities::overdue_corrective_actions(
+                ws, today,
+            ),
             controls: soa.iter().map(|p| p.total).sum(),
             controls_decided: soa.iter().map(|p| p.total - p.undecided).sum(),
             controls_implemented: soa.iter().map(|p| p.implemented).sum(),
@@ -203,6 +208,7 @@ impl Overview {
             + self.actions_overdue
             + self.risks_above
             + self.treatment_overdue
+            + self.corrective_overdue
             > 0
             || self.policy_in_force.needs_attention()
             || self.review.overdue

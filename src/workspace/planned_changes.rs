@@ -139,16 +139,8 @@ const MAX_TITLE: usize = MAX_SHORT * 2;
 pub fn draft_from_decision(ws: &Workspace, from: &str) -> Option<ChangeDraft> {
     let (review, decision) = from.split_once('/')?;
     let text = &ws.reviews.get(review)?.decisions.get(decision)?.text;
-    let line = text.lines().next().unwrap_or_default().trim();
-    let title = if line.chars().count() <= MAX_TITLE {
-        line.to_owned()
-    } else {
-        let cut: String = line.chars().take(MAX_TITLE - 1).collect();
-        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-        format!("{}…", cut.trim_end())
-    };
     Some(ChangeDraft {
-        title,
+        title: crate::workspace::validate::first_line_within(text, MAX_TITLE),
         from_decision: from.to_owned(),
         ..Default::default()
     })

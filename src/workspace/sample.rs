@@ -24,7 +24,7 @@ use crate::workspace::measurements::{
     Direction, MeasurementDraft, ObjectivePlanDraft, date_of, day_of,
 };
 use crate::workspace::nonconformities::{
-    EffectivenessCheck, ImprovementStatus, NonconformityDraft,
+    EffectivenessCheck, ImprovementDraft, ImprovementStatus, NonconformityDraft, Source,
 };
 use crate::workspace::plan::{PLAN_TEMPLATE, StageDraft, StageStatus, template_schedule};
 use crate::workspace::planned_changes::ChangeDraft;
@@ -1465,6 +1465,7 @@ impl SampleBuild {
                 .collect(),
         };
         let mut raised: Vec<Vec<String>> = Vec::new();
+        let mut held: Vec<String> = Vec::new();
         let mut updates = ACTION_UPDATES.iter().peekable();
         for sample in &REVIEWS {
             // The progress on earlier actions made before this review.
@@ -1533,6 +1534,34 @@ impl SampleBuild {
                 doc.splice_review_text(&id, "minutes", 0, 0, sample.minutes, now)
             })?;
             raised.push(actions);
+            held.push(id);
+        }
+        // Two ideas of the second review's input (g), in the improvement
+        // log with the review they came from.
+        if let Some(review) = held.last() {
+            let ideas = [
+                (
+                    "Replace the supplier questionnaire with a supplier portal.",
+                    ImprovementStatus::Proposed,
+                ),
+                (
+                    "Join the logistics sector's information-sharing group.",
+                    ImprovementStatus::UnderWay,
+                ),
+            ];
+            for (text, status) in ideas {
+                let idea = ImprovementDraft {
+                    text: text.to_owned(),
+                    source: Source::Review(review).field(),
+                    suggested_by: String::new(),
+                };
+                let logged = self.act(SECRETARY, |doc, now| doc.add_improvement(&idea, now))?;
+                if status != ImprovementStatus::Proposed {
+                    self.act(SECRETARY, |doc, now| {
+                        doc.set_improvement_status(&logged, status, "", now)
+                    })?;
+                }
+            }
         }
         // What the second review decided: the continuity plan's new due
         // date, and a review every six months.
@@ -2458,25 +2487,29 @@ impl SampleBuild {
         let improvements = [
             (
                 "A report button for phishing e-mails in the mail client.",
-                ImprovementStatus::Done,
+                Source::None,
+                "The service desk",
                 "Since spring a third of the simulated phishing e-mails are reported.",
             ),
             (
-                "Replace the supplier questionnaire with a supplier portal.",
-                ImprovementStatus::Proposed,
+                "Keep the risk register and the owners' acceptances in one place.",
+                Source::Finding {
+                    audit: &audit,
+                    finding: &raised[2],
+                },
                 "",
-            ),
-            (
-                "Join the logistics sector's information-sharing group.",
-                ImprovementStatus::UnderWay,
-                "",
+                "Owners now accept their risks in the register itself, with their signature \
+                 (the corrective action of the nonconformity on residual risks).",
             ),
         ];
-        for (text, status, outcome) in improvements {
-            let id = doc.add_improvement(text, "", self.tick())?;
-            if status != ImprovementStatus::Proposed {
-                doc.set_improvement_status(&id, status, outcome, self.tick())?;
-            }
+        for (text, source, suggested_by, outcome) in improvements {
+            let idea = ImprovementDraft {
+                text: text.to_owned(),
+                source: source.field(),
+                suggested_by: suggested_by.to_owned(),
+            };
+            let id = doc.add_improvement(&idea, self.tick())?;
+            doc.set_improvement_status(&id, ImprovementStatus::Done, outcome, self.tick())?;
         }
         Ok(())
     }

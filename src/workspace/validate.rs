@@ -72,8 +72,16 @@ pub enum Field {
     NcCheckEvidence,
     /// When the nonconformity was closed.
     NcClosed,
+    /// Where a nonconformity comes from.
+    NcSource,
+    /// The incident a nonconformity comes from.
+    NcIncident,
     /// What an improvement is.
     ImprovementText,
+    /// Where an improvement comes from.
+    ImprovementSource,
+    /// Who suggested an improvement.
+    ImprovementSuggestedBy,
     /// What came of it.
     ImprovementOutcome,
 
@@ -428,6 +436,18 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_SHORT: usize = 120;
 /// Longest long text (descriptions, scope) accepted, in characters.
 pub const MAX_LONG: usize = 20_000;
+
+/// The first line of `text`, shortened at a word to at most `max`
+/// characters with "…" when it is longer: a title taken from a longer text.
+pub fn first_line_within(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() <= max {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
+}
 
 /// An objective as typed into the form, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]

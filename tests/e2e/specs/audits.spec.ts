@@ -1,6 +1,7 @@
 // The audits page (clauses 9.2, 10.1, 10.2): an internal audit with a major finding, a
 // nonconformity raised from it that closes only once its corrective action proved effective,
-// the count in the management review's input (d), and the improvement log.
+// the count in the management review's input (d), the improvement log fed by a finding, anyone
+// and a review decision, and nonconformities raised from a review decision and an incident.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   FOUNDER,
@@ -111,6 +112,14 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(finding).toBeHidden();
   await expect(audit(page).getByRole('list', { name: `Findings of “${AUDIT}”` })).toContainText('Clause 9.2');
   await expect(audit(page)).toContainText('1 major nonconformity');
+  // An observation, which can feed the improvement log.
+  await audit(page).getByRole('button', { name: `Add finding to “${AUDIT}”` }).click();
+  const observation = audit(page).getByRole('form', { name: `New finding of “${AUDIT}”` });
+  await observation.getByLabel('What was found').fill('Audit reports reach management weeks late.');
+  await observation.getByLabel('Kind').selectOption({ label: 'Observation' });
+  await observation.getByRole('button', { name: 'Save finding' }).click();
+  await expect(observation).toBeHidden();
+  await expect(audit(page)).toContainText('1 major nonconformity, 1 observation');
 
   // The results reported.
   await audit(page).getByRole('button', { name: `Report the results of “${AUDIT}”` }).click();
@@ -137,14 +146,25 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   const item = nonconformities(page).getByRole('listitem', { name: 'No internal audit last year' });
   await expect(item).toContainText('Major');
   await expect(item).toContainText('Open');
-  await expect(item.getByRole('link', { name: `Finding of the audit “${AUDIT}”` })).toBeVisible();
+  await expect(item.getByRole('link', { name: `A finding of the audit “${AUDIT}”` })).toBeVisible();
   // The finding links to its nonconformity, which comes into view with the focus on its name.
   await audit(page).getByRole('link', { name: 'Nonconformity raised' }).click();
   await expect(page).toHaveURL(/#record-/);
   await expect(item.getByRole('heading', { name: 'No internal audit last year' })).toBeFocused();
   // And back: the nonconformity's source brings the finding into view.
-  await item.getByRole('link', { name: `Finding of the audit “${AUDIT}”` }).click();
+  await item.getByRole('link', { name: `A finding of the audit “${AUDIT}”` }).click();
   await expect(audit(page).getByRole('list', { name: `Findings of “${AUDIT}”` }).getByRole('listitem').first()).toBeFocused();
+
+  // Changed while open: the form holds what was saved, and keeps the finding as the source.
+  await item.getByRole('button', { name: 'Edit “No internal audit last year”' }).click();
+  const edit = item.getByRole('form', { name: 'Edit “No internal audit last year”' });
+  await expect(edit.getByLabel('Root cause')).toHaveValue('Nobody owned the audit programme.');
+  await expect(edit.getByLabel('Where it comes from')).toHaveCount(0);
+  await edit.getByLabel('Root cause').fill('Nobody owned the audit programme, and nobody was reminded.');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(item).toContainText('and nobody was reminded.');
+  await expect(item.getByRole('link', { name: `A finding of the audit “${AUDIT}”` })).toBeVisible();
 
   // Closing before any check: refused, with the reason.
   await item.getByRole('button', { name: 'Close “No internal audit last year”' }).click();
@@ -162,18 +182,55 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(check).toBeHidden();
   await expect(item).toContainText(': effective.');
   await item.getByRole('button', { name: 'Close “No internal audit last year”' }).click();
+  const closing = item.getByRole('form', { name: 'Closing of “No internal audit last year”' });
+  await expect(closing.getByLabel('Day closed')).toHaveValue(day());
+  await closing.getByLabel('Day closed').fill(day(1));
+  await closing.getByRole('button', { name: 'Close nonconformity' }).click();
+  await expect(closing.getByText('The day cannot be in the future.')).toBeVisible();
+  await expect(item).toContainText('Open');
+  await closing.getByLabel('Day closed').fill(day());
+  await closing.getByRole('button', { name: 'Close nonconformity' }).click();
+  await expect(closing).toBeHidden();
   await expect(item).toContainText('Closed');
   await expect(item.getByRole('button', { name: 'Close “No internal audit last year”' })).toBeHidden();
   await expect(page.getByRole('table', { name: 'Nonconformities by quarter' })).toBeVisible();
 
-  // An improvement: done only with its outcome.
+  // The observation goes to the improvement log, linked both ways.
+  await audit(page).getByRole('button', { name: /^Add to the improvement log: Audit reports reach/ }).click();
+  const fromFinding = page.getByRole('form', { name: 'New improvement' });
+  await expect(fromFinding.getByLabel('What could be better')).toHaveValue('Audit reports reach management weeks late.');
+  await expect(fromFinding.getByLabel('Where it comes from')).toHaveValue(/^finding:/);
+  await fromFinding.getByLabel('What could be better').fill('Send the audit report within a week.');
+  await fromFinding.getByRole('button', { name: 'Save improvement' }).click();
+  await expect(fromFinding).toBeHidden();
+  const improvements = page.getByRole('list', { name: 'Improvements' });
+  const reportIdea = improvements.getByRole('listitem', { name: 'Send the audit report within a week.' });
+  await expect(reportIdea.getByRole('link', { name: `A finding of the audit “${AUDIT}”` })).toBeVisible();
+  await expect(audit(page).getByRole('button', { name: /^Add to the improvement log/ })).toHaveCount(0);
+  await audit(page).getByRole('link', { name: 'In the improvement log' }).click();
+  await expect(reportIdea.getByRole('heading', { name: 'Send the audit report within a week.' })).toBeFocused();
+  // Changed afterwards: its words, and whose idea it was.
+  await reportIdea.getByRole('button', { name: 'Edit improvement: Send the audit report within a week.' }).click();
+  const editIdea = reportIdea.getByRole('form', { name: 'Edit improvement: Send the audit report within a week.' });
+  await editIdea.getByLabel('What could be better').fill('Send the audit report within five days.');
+  await editIdea.getByLabel('Suggested by').fill('Grace Hopper');
+  await editIdea.getByRole('button', { name: 'Save changes' }).click();
+  const editedIdea = improvements.getByRole('listitem', { name: 'Send the audit report within five days.' });
+  await expect(editedIdea).toContainText('suggested by Grace Hopper');
+  await expect(editedIdea.getByRole('link', { name: `A finding of the audit “${AUDIT}”` })).toBeVisible();
+
+  // An improvement from anyone: done only with its outcome.
   await page.getByRole('button', { name: 'Add an improvement' }).click();
   const improvement = page.getByRole('form', { name: 'New improvement' });
+  await expect(improvement.getByLabel('What could be better')).toHaveValue('');
   await improvement.getByLabel('What could be better').fill('Remind the auditor a month before each audit');
+  await improvement.getByLabel('Suggested by').fill('The service desk');
   await improvement.getByRole('button', { name: 'Save improvement' }).click();
   await expect(improvement).toBeHidden();
-  const idea = page.getByRole('list', { name: 'Improvements' }).getByRole('listitem').first();
+  const idea = improvements.getByRole('listitem', { name: 'Remind the auditor a month before each audit' });
+  await expect(improvements.getByRole('listitem').first()).toHaveAccessibleName('Remind the auditor a month before each audit');
   await expect(idea).toContainText('Proposed');
+  await expect(idea).toContainText('suggested by The service desk');
   await idea.getByRole('button', { name: /^Change status/ }).click();
   const status = idea.getByRole('form', { name: /^Status of/ });
   await status.getByLabel('Status').selectOption({ label: 'Done' });
@@ -205,6 +262,54 @@ test('an audit finds a major nonconformity, which closes once its action proved 
   await expect(page.locator('#input-d')).toContainText(
     'Nonconformities: 0 open (0 major, 0 with the corrective action overdue); in all 1 raised and 1 closed.',
   );
+
+  // A decision of the review goes to the improvement log, linked both ways.
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  const decided = page.getByRole('form', { name: 'New decision' });
+  await decided.getByLabel('What was decided').fill('Audit every clause each year');
+  await decided.getByLabel('About').selectOption({ label: 'Continual improvement' });
+  await decided.getByRole('button', { name: 'Save decision' }).click();
+  await expect(decided).toBeHidden();
+  const decisions = page.getByRole('list', { name: 'Decisions' });
+  await decisions.getByRole('link', { name: 'Add to the improvement log' }).click();
+  await expect(page).toHaveURL(/\/audits\?improve=[^#]+#improvements$/);
+  const fromDecision = page.getByRole('form', { name: 'New improvement' });
+  await expect(fromDecision.getByLabel('What could be better')).toHaveValue('Audit every clause each year');
+  await expect(fromDecision.getByLabel('Where it comes from')).toHaveValue(/^decision:/);
+  await fromDecision.getByRole('button', { name: 'Save improvement' }).click();
+  await expect(fromDecision).toBeHidden();
+  const decidedIdea = improvements.getByRole('listitem', { name: 'Audit every clause each year' });
+  const toDecision = decidedIdea.getByRole('link', { name: /^A decision of the management review MR-/ });
+  await toDecision.click();
+  await expect(page.getByRole('heading', { level: 2, name: /^Management review MR-/ })).toBeVisible();
+  await expect(decisions.getByRole('link', { name: 'Add to the improvement log' })).toHaveCount(0);
+  await expect(decisions.getByRole('link', { name: 'In the improvement log' })).toBeVisible();
+
+  // And a nonconformity from the same decision.
+  await decisions.getByRole('link', { name: 'Raise a nonconformity' }).click();
+  await expect(page).toHaveURL(/\/audits\?raise=[^#]+#nonconformities$/);
+  const raised = page.getByRole('form', { name: 'New nonconformity' });
+  await expect(raised.getByLabel('Nonconformity')).toHaveValue('Audit every clause each year');
+  await expect(raised.getByLabel('Where it comes from')).toHaveValue(/^decision:/);
+  await raised.getByLabel('Correction').fill('Clauses 4 to 8 are planned for this year.');
+  await raised.getByLabel('Root cause').fill('The programme covered clause 9 only.');
+  await raised.getByLabel('Similar nonconformities').fill('None.');
+  await raised.getByLabel('Corrective action').fill('A three-year plan covering every clause.');
+  await raised.getByLabel('Action owner').selectOption({ label: 'Grace Hopper' });
+  await raised.getByLabel('Action due').fill(day(60));
+  await raised.getByRole('button', { name: 'Save nonconformity' }).click();
+  await expect(raised).toBeHidden();
+  const fromReview = nonconformities(page).getByRole('listitem', { name: 'Audit every clause each year' });
+  await fromReview.getByRole('link', { name: /^A decision of the management review MR-/ }).click();
+  await expect(page).toHaveURL(/\/reviews\/[^/#]+#decision-/);
+  await expect(decisions.getByRole('listitem').first()).toBeInViewport();
+  await expect(decisions.getByRole('link', { name: 'Raise a nonconformity' })).toHaveCount(0);
+  await decisions.getByRole('link', { name: 'Nonconformity raised' }).click();
+  await expect(fromReview.getByRole('heading', { name: 'Audit every clause each year' })).toBeFocused();
+  await waitUntilSaved(page);
+  await page.reload();
+  await expect(fromReview).toBeVisible();
+  await expect(improvements.getByRole('listitem', { name: 'Audit every clause each year' })).toBeVisible();
 });
 
 test("the sample's audits page lists its audits, nonconformities and the programme's gaps, at desktop and phone width", async ({
@@ -217,15 +322,53 @@ test("the sample's audits page lists its audits, nonconformities and the program
   await expect(page).toHaveURL(/\/overview$/, { timeout: 30_000 });
   await waitUntilSaved(page);
   await openSection(page, 'Audits', 'Audit programme');
-  // Its audits cover every clause; the controls they cover (5.1, 5.2, …) are not listed as gaps.
-  await expect(page.getByRole('note').filter({ hasText: /applicable controls are not audited: 5\.3, 5\.4, / })).toBeVisible();
+  // Its audits cover every clause; the controls left unaudited are folded away, and those
+  // audited (5.1, 5.2, …) are not among them.
+  const gaps = page.getByRole('note').filter({ hasText: /applicable controls are not audited\./ });
+  await expect(gaps).toBeVisible();
+  await expect(gaps.getByText(/^5\.3, 5\.4, /)).toBeHidden();
+  await gaps.getByText(/^The \d+ controls$/).click();
+  await expect(gaps.getByText(/^5\.3, 5\.4, /)).toBeVisible();
   const audits = page.getByRole('list', { name: 'Audits' });
   await expect(audits.locator(':scope > li')).toHaveCount(2);
   await expect(audits.getByRole('listitem', { name: 'Internal audit of clauses 4 to 7' })).toContainText('Reported');
   const ncs = page.getByRole('list', { name: 'Nonconformities' });
   await expect(ncs.locator(':scope > li')).toHaveCount(2);
   await expect(ncs.getByRole('listitem', { name: 'Residual risks accepted without a record' })).toContainText('Closed');
-  await expect(page.getByRole('list', { name: 'Improvements' }).locator(':scope > li')).toHaveCount(3);
+  const improvements = page.getByRole('list', { name: 'Improvements' });
+  await expect(improvements.locator(':scope > li')).toHaveCount(4);
+  await expect(
+    improvements
+      .getByRole('listitem', { name: 'Keep the risk register and the owners' + "'" + ' acceptances in one place.' })
+      .getByRole('link', { name: 'A finding of the audit “Internal audit of clauses 4 to 7”' }),
+  ).toBeVisible();
+  await expect(
+    improvements
+      .getByRole('listitem', { name: 'Join the logistics sector' + "'" + 's information-sharing group.' })
+      .getByRole('link', { name: /^The management review MR-/ }),
+  ).toBeVisible();
+
+  // A nonconformity from an incident: the incident must be named.
+  await page.getByRole('button', { name: 'Raise a nonconformity', exact: true }).click();
+  const nc = page.getByRole('form', { name: 'New nonconformity' });
+  await nc.getByLabel('Nonconformity').fill('Manifest sent to the wrong customer');
+  await nc.getByLabel('Where it comes from').selectOption({ label: 'An incident' });
+  await nc.getByLabel('What happened').fill('A shipping manifest went to the wrong customer.');
+  await nc.getByLabel('Correction').fill('The customer deleted it and confirmed in writing.');
+  await nc.getByLabel('Root cause').fill('Two customers with the same name in the address book.');
+  await nc.getByLabel('Similar nonconformities').fill('Invoices use the same address book.');
+  await nc.getByLabel('Corrective action').fill('Manifests take the address from the booking only.');
+  await nc.getByLabel('Action owner').selectOption({ label: 'Jonas Weber' });
+  await nc.getByLabel('Action due').fill(day(20));
+  await nc.getByRole('button', { name: 'Save nonconformity' }).click();
+  await expect(nc.getByText('Name the incident: its reference in the incident log, or what and when.')).toBeVisible();
+  await expect(nc.getByLabel('Incident', { exact: true })).toBeFocused();
+  await nc.getByLabel('Incident', { exact: true }).fill('INC-0142, manifest to the wrong customer');
+  await nc.getByRole('button', { name: 'Save nonconformity' }).click();
+  await expect(nc).toBeHidden();
+  await expect(ncs.getByRole('listitem', { name: 'Manifest sent to the wrong customer' })).toContainText(
+    'Incident: INC-0142, manifest to the wrong customer',
+  );
   await expect(page.getByRole('table', { name: 'Nonconformities by quarter' })).toBeVisible();
   await screenshot(page, 'audits-sample-desktop');
   await page.setViewportSize({ width: 390, height: 844 });
