@@ -15,6 +15,7 @@ use charter::workspace::nonconformities::{
     improvement_from, logged_from_findings, nonconformity_from, overdue_corrective_actions,
     raised_from_findings, trend,
 };
+use charter::workspace::overview::Overview;
 use charter::workspace::roles::{PersonDraft, Raci, RoleDraft, RoleKind};
 use charter::workspace::soa::{Reason, SoaDraft};
 use charter::workspace::{CommandError, Field, WorkspaceDoc};
@@ -815,6 +816,11 @@ fn a_nonconformity_links_an_incident_or_a_review_decision_and_changes_until_it_i
     );
     assert_eq!(overdue_corrective_actions(&ws, "2026-05-01"), 2);
     assert_eq!(overdue_corrective_actions(&ws, "2026-04-30"), 0);
+    // The overview asks for attention once they are late.
+    let late = Overview::of(&ws, "2026-05-01");
+    assert_eq!(late.corrective_overdue, 2);
+    assert!(late.needs_attention());
+    assert_eq!(Overview::of(&ws, "2026-04-30").corrective_overdue, 0);
 
     // Changing it: the check stays while the action stays…
     let check = EffectivenessCheck {
