@@ -548,16 +548,19 @@ fn NcForm(
     let legacy = matches!(parsed, Source::Text(_)).then(|| draft.source.clone());
     let chosen = RwSignal::new(chosen);
     let reference = RwSignal::new(reference);
-    let choices = {
-        let mut choices = vec![("incident".to_owned(), "An incident".to_owned())];
-        if let Some(text) = legacy {
-            choices.insert(0, (text.clone(), text));
+    // The choices follow the reviews as they change, without redrawing the
+    // form and losing what is typed.
+    let choices = Signal::derive(move || {
+        let mut choices = Vec::new();
+        if let Some(text) = &legacy {
+            choices.push((text.clone(), text.clone()));
         }
+        choices.push(("incident".to_owned(), "An incident".to_owned()));
         ws.state.read(&[Area::Reviews], |s| {
             choices.extend(decision_choices(s, &DecisionKind::ALL));
         });
         choices
-    };
+    });
     let errors = FormErrors::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let first = NodeRef::<leptos::html::Input>::new();
@@ -992,11 +995,16 @@ fn ImprovementForm(
             "Save changes",
         )
     };
-    let choices = {
-        let mut choices = Vec::new();
-        if let Source::Text(text) | Source::Incident(text) = Source::parse(&draft.source) {
-            choices.push((draft.source.clone(), text.to_owned()));
+    let kept = match Source::parse(&draft.source) {
+        Source::Text(text) | Source::Incident(text) => {
+            Some((draft.source.clone(), text.to_owned()))
         }
+        _ => None,
+    };
+    // The choices follow the reviews and audits as they change, without
+    // redrawing the form and losing what is typed.
+    let choices = Signal::derive(move || {
+        let mut choices: Vec<(String, String)> = kept.iter().cloned().collect();
         ws.state.read(&[Area::Reviews, Area::Audits], |s| {
             for (id, review) in reviews_in_order(s).into_iter().rev() {
                 choices.push((
@@ -1008,7 +1016,7 @@ fn ImprovementForm(
             choices.extend(finding_choices(s));
         });
         choices
-    };
+    });
     let text = RwSignal::new(draft.text);
     let source = RwSignal::new(draft.source);
     let suggested_by = RwSignal::new(draft.suggested_by);

@@ -121,11 +121,14 @@ fn ProgrammePart() -> impl IntoView {
                 let controls = (!gaps.controls.is_empty()).then(|| {
                     let n = gaps.controls.len();
                     let summary = if n == 1 { "The control".to_owned() } else { format!("The {n} controls") };
+                    let list = gaps.controls.join(", ");
+                    // Folded on screen; on paper the list is printed whole.
                     view! {
                         <details class="coverage-controls">
                             <summary>{summary}</summary>
-                            <p>{gaps.controls.join(", ")}</p>
+                            <p>{list.clone()}</p>
                         </details>
+                        <p class="coverage-print">{list}</p>
                     }
                 });
                 view! {

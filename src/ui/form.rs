@@ -782,9 +782,25 @@ pub fn follow_links(id: &str, on_linked: impl Fn() + 'static) {
             scroll_to_record(&record);
         }
     };
+    let follow = std::rc::Rc::new(follow);
     follow();
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| follow());
+    let listener = window_event_listener(leptos::ev::hashchange, {
+        let follow = follow.clone();
+        move |_| follow()
+    });
     on_cleanup(move || listener.remove());
+    // A link within the page (`<a href="#record-…">`) moves the router, which
+    // changes the address without a `hashchange` event: follow its location
+    // too, from its first change on.
+    let hash = leptos_router::hooks::use_location().hash;
+    Effect::new(move |seen: Option<String>| {
+        // Read, not only tracked: a memo nobody reads never changes.
+        let now = hash.get();
+        if seen.is_some_and(|before| before != now) {
+            follow();
+        }
+        now
+    });
 }
 
 /// Once the page is drawn, brings the element the address's fragment names

@@ -300,3 +300,38 @@ test('screenshots of the start and workspace pages', async ({ page }) => {
   await expect(page.getByRole('link', { name: ORGANISATION })).toBeVisible();
   await screenshot(page, 'start');
 });
+
+test("an objective's own link, followed on the same page, brings it into view with its name focused", async ({
+  page,
+}) => {
+  await createWorkspace(page, ORGANISATION);
+  await openSection(page, 'People and roles', 'People and roles');
+  await addPerson(page, 'Grace Hopper');
+  await openSection(page, 'Objectives', 'Security objectives');
+  for (const title of ['Phishing click rate', 'Critical patches within 14 days']) {
+    await addObjective(page, {
+      title,
+      target: '5',
+      unit: '%',
+      direction: 'lower',
+      owner: 'Grace Hopper',
+      functionOrLevel: 'Organisation-wide',
+      dueDate: '2099-12-31',
+    });
+  }
+  // The router changes the address without a hashchange event; the record follows it anyway.
+  await objective(page, 'Phishing click rate').getByRole('link', { name: 'Link to Phishing click rate' }).click();
+  await expect(page).toHaveURL(/#record-[0-9A-Z]+$/);
+  await expect(
+    objective(page, 'Phishing click rate').getByRole('heading', { level: 3, name: 'Phishing click rate' }),
+  ).toBeFocused();
+  await objective(page, 'Critical patches within 14 days')
+    .getByRole('link', { name: 'Link to Critical patches within 14 days' })
+    .click();
+  await expect(
+    objective(page, 'Critical patches within 14 days').getByRole('heading', {
+      level: 3,
+      name: 'Critical patches within 14 days',
+    }),
+  ).toBeFocused();
+});
