@@ -297,3 +297,60 @@ fn two_people_typing_at_the_same_place_keep_their_own_words_together() {
     merge(&mut ada, &mut bob);
     assert_eq!(ada.caret_now(&text, end, &heads), Some(end - 1));
 }
+
+/// Two people start the same empty minutes at once: one's first keystroke
+/// reaches the other before they type. The other's caret, at the start,
+/// stays at the start (it follows no character), so neither's typing lands
+/// inside the other's words.
+#[test]
+fn two_people_starting_empty_minutes_keep_their_own_words_together() {
+    for head_start in [0, 1, 2] {
+        let (mut ada, text) = workspace("");
+        let mut bob = fork(&mut ada, "Bob", 2);
+        let (a_words, b_words) = ("Ada opened the review. ", "Bob presented the budget.");
+        // Bob types his first characters; Ada's field, still empty, receives them.
+        let before = ada.heads();
+        for (i, c) in b_words.chars().take(head_start).enumerate() {
+            bob.splice_long_text(&text, i, 0, &c.to_string(), NOW)
+                .unwrap();
+        }
+        merge(&mut ada, &mut bob);
+        let mut a_caret = ada.caret_now(&text, 0, &before).unwrap();
+        assert_eq!(a_caret, 0, "a caret at the start stays there");
+        let mut b_caret = head_start;
+        let a_chars: Vec<char> = a_words.chars().collect();
+        let b_chars: Vec<char> = b_words.chars().skip(head_start).collect();
+        for i in 0..a_chars.len().max(b_chars.len()) {
+            let now = NOW + 1 + i as i64;
+            if let Some(a) = a_chars.get(i) {
+                ada.splice_long_text(&text, a_caret, 0, &a.to_string(), now)
+                    .unwrap();
+            }
+            if let Some(b) = b_chars.get(i) {
+                bob.splice_long_text(&text, b_caret, 0, &b.to_string(), now)
+                    .unwrap();
+            }
+            // Each caret after its keystroke, as of the heads it was typed
+            // at, placed again once the other's keystroke has arrived.
+            let (a_heads, b_heads) = (ada.heads(), bob.heads());
+            merge(&mut ada, &mut bob);
+            merge(&mut bob, &mut ada);
+            if i < a_chars.len() {
+                a_caret = ada.caret_now(&text, a_caret + 1, &a_heads).unwrap();
+            }
+            if i < b_chars.len() {
+                b_caret = bob.caret_now(&text, b_caret + 1, &b_heads).unwrap();
+            }
+        }
+        let merged = body(&ada, &text);
+        assert_eq!(merged, body(&bob, &text));
+        assert!(
+            merged.contains(a_words),
+            "head start {head_start}: {merged}"
+        );
+        assert!(
+            merged.contains(b_words),
+            "head start {head_start}: {merged}"
+        );
+    }
+}

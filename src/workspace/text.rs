@@ -162,14 +162,17 @@ impl WorkspaceDoc {
     /// at the same place (two people appending to the minutes) each caret
     /// stays after its own typing rather than jumping behind theirs. When that
     /// character was deleted, the caret stays before the character it preceded.
+    /// A caret at the start follows nothing and stays at the start: were it
+    /// carried behind what another person typed there (the first words of
+    /// empty minutes), its own typing would land inside theirs.
     pub fn caret_now(&self, text: &LongText, pos: usize, at: &[ChangeHash]) -> Option<usize> {
+        if pos == 0 {
+            return Some(0);
+        }
         let before_next = self
             .text_cursor(text, pos, Some(at))
             .ok()
             .and_then(|c| self.text_cursor_position(text, &c));
-        if pos == 0 {
-            return before_next;
-        }
         let after_previous = self
             .text_cursor(text, pos - 1, Some(at))
             .ok()
