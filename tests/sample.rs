@@ -199,6 +199,20 @@ fn the_sample_has_a_risk_register_a_statement_of_applicability_with_every_status
             .values()
             .all(|i| Source::parse(&i.source).problem(&ws).is_none())
     );
+    // Each proposed on its day, not when the sample was built: those from
+    // the review on the review's day, the audit's once it was reported.
+    for improvement in ws.improvements.values() {
+        let proposed = date_of(improvement.created_at);
+        assert!(proposed < today, "{proposed}");
+        match Source::parse(&improvement.source) {
+            Source::Review(review) => assert_eq!(proposed, ws.reviews[review].date),
+            Source::Finding { audit, .. } => {
+                let reported = ws.audits[audit].reported.as_ref().expect("reported");
+                assert!(proposed >= reported.date, "{proposed}");
+            }
+            _ => {}
+        }
+    }
     let gaps = coverage(&ws, &today);
     assert!(gaps.clauses.is_empty(), "{gaps:?}");
     assert!(

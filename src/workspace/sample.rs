@@ -49,6 +49,7 @@ const SAMPLE_SCOPE: &str = "The freight booking platform, customer and shipment 
      Hamburg and Rotterdam offices, including the people and suppliers who run them.";
 
 const DAY: Millis = 86_400_000;
+const HOUR: Millis = 3_600_000;
 
 /// Twelve people: name, job title, e-mail.
 const PEOPLE: [(&str, &str, &str); 12] = [
@@ -1555,7 +1556,11 @@ impl SampleBuild {
                     source: Source::Review(review).field(),
                     suggested_by: String::new(),
                 };
-                let logged = self.act(SECRETARY, |doc, now| doc.add_improvement(&idea, now))?;
+                // Proposed at the review itself, not when the sample is built.
+                let at = (self.today + REVIEWS[REVIEWS.len() - 1].days) * DAY + 15 * HOUR;
+                let logged = as_person(&mut self.doc, SECRETARY, |doc| {
+                    doc.add_improvement(&idea, at)
+                })?;
                 if status != ImprovementStatus::Proposed {
                     self.act(SECRETARY, |doc, now| {
                         doc.set_improvement_status(&logged, status, "", now)
@@ -2484,14 +2489,18 @@ impl SampleBuild {
             controls: "8.5 8.7 8.8 8.13 8.15 8.16".to_owned(),
         };
         doc.add_audit(&next, self.tick())?;
+        // Each proposed on its day: the service desk's idea in the spring,
+        // the audit's when its report reached the management team.
         let improvements = [
             (
+                -300,
                 "A report button for phishing e-mails in the mail client.",
                 Source::None,
                 "The service desk",
                 "Since spring a third of the simulated phishing e-mails are reported.",
             ),
             (
+                -168,
                 "Keep the risk register and the owners' acceptances in one place.",
                 Source::Finding {
                     audit: &audit,
@@ -2502,13 +2511,13 @@ impl SampleBuild {
                  (the corrective action of the nonconformity on residual risks).",
             ),
         ];
-        for (text, source, suggested_by, outcome) in improvements {
+        for (days, text, source, suggested_by, outcome) in improvements {
             let idea = ImprovementDraft {
                 text: text.to_owned(),
                 source: source.field(),
                 suggested_by: suggested_by.to_owned(),
             };
-            let id = doc.add_improvement(&idea, self.tick())?;
+            let id = doc.add_improvement(&idea, (self.today + days) * DAY + 10 * HOUR)?;
             doc.set_improvement_status(&id, ImprovementStatus::Done, outcome, self.tick())?;
         }
         Ok(())
