@@ -44,8 +44,13 @@ pub fn SignatureNote(
                     .people
                     .get(&person)
                     .map_or("an unknown person", |p| p.name.as_str());
-                let role = s.roles.get(&role).map_or("", |r| r.kind.label());
-                format!("Signed by {name} ({role}) with key {}", fingerprint(&key))
+                // A role since removed from the workspace is not named.
+                let role = s
+                    .roles
+                    .get(&role)
+                    .map(|r| format!(" ({})", r.kind.label()))
+                    .unwrap_or_default();
+                format!("Signed by {name}{role} with key {}", fingerprint(&key))
             });
             view! {
                 <p class="signature verified">

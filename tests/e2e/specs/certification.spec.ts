@@ -123,6 +123,14 @@ test('the dossier of the sample lists its gaps, not its scope, its policy or its
   await expect(page.getByRole('list', { name: 'Gaps in Information security policy' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Information security policy' })).toBeVisible();
   await screenshot(page, 'dossier-sample');
+  // Printed, the organisation is named once, on the dossier's cover.
+  const organisation = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
+  expect(organisation).not.toBe('');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { level: 1 })).toBeHidden();
+  await expect(page.getByRole('link', { name: 'Back to certification' })).toBeHidden();
+  await expect(page.getByText(organisation, { exact: true }).filter({ visible: true })).toHaveCount(1);
+  await page.emulateMedia({ media: 'screen' });
   await page.setViewportSize({ width: 375, height: 800 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   await screenshot(page, 'dossier-sample-phone');
