@@ -404,6 +404,7 @@ impl OpenWorkspace {
             created_at: now(),
             sync: None,
         });
+        crate::ui::mark("charter:chunks-read");
         let mut loaded = load_chunks(chunks);
         // Changes a tab copied as it closed, which may not have reached IndexedDB.
         let mut journaled = Vec::new();
@@ -414,6 +415,7 @@ impl OpenWorkspace {
             }
         }
         let unsaved = loaded.saver.is_dirty(&mut loaded.doc);
+        crate::ui::mark("charter:doc-loaded");
         let mut doc = WorkspaceDoc::from_automerge(loaded.doc, author);
         // Readers cannot write, so they have nothing to sign with.
         let reader = entry.sync.as_ref().is_some_and(|s| {
@@ -432,6 +434,7 @@ impl OpenWorkspace {
             &crate::workspace::changes::Touched::everything(),
         )
         .map_err(|e| OpenError::Unreadable(e.to_string()))?;
+        crate::ui::mark("charter:state-read");
         doc.track_changes();
         let warnings = if loaded.damaged.is_empty() {
             Vec::new()
