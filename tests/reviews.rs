@@ -8,8 +8,8 @@ use automerge::AutoCommit;
 use charter::workspace::reviews::{
     ActionDraft, ActionStatus, ActionUpdateDraft, Conclusion, DecisionDraft, DecisionKind, Input,
     REVIEW_TEXTS, ReviewDraft, carried_actions, changed_after_signoff, content_digest,
-    current_content, review_markdown, role_problems, schedule, signoff_blockers, summarise_inputs,
-    verify_signoff,
+    current_content, review_markdown, role_problems, schedule, shared_references, signoff_blockers,
+    summarise_inputs, verify_signoff,
 };
 use charter::workspace::roles::{PersonDraft, RoleDraft, RoleKind};
 use charter::workspace::signing::{DeviceKey, Trust, Unverified, Verdict};
@@ -887,4 +887,62 @@ fn the_three_year_workspace_has_a_review_each_year_whose_open_actions_carry_forw
             .iter()
             .any(|b| b.contains("Prepare the pack"))
     );
+}
+
+/// Two people plan a review apart (Martin's laptop offline): both take
+/// MR-2026-01. Once the copies merge, the shared reference is found; the
+/// signed review keeps it (its signature covers it) and the other takes the
+/// next free number. Nothing is renumbered while its reference is its own.
+#[test]
+fn reviews_planned_apart_with_one_reference_are_found_and_one_is_renumbered() {
+    let mut s = setup();
+    let bytes = s.doc.automerge().save();
+    let mut martin = WorkspaceDoc::from_automerge(AutoCommit::load(&bytes).unwrap(), "Martin");
+    let ours = plan(&mut s, "2026-06-20", NOW + 1);
+    let theirs = martin
+        .plan_review(
+            &ReviewDraft {
+                date: "2026-07-04".into(),
+                chair: s.martin.clone(),
+                attendees: Vec::new(),
+            },
+            NOW + 2,
+        )
+        .unwrap();
+    assert!(shared_references(&s.doc.read().unwrap()).is_empty());
+    assert_eq!(
+        not_allowed(s.doc.renumber_review(&ours, NOW + 3).map(|_| ())),
+        "No other review has the reference MR-2026-01: it stays."
+    );
+    complete(&mut s, &ours, NOW + 4);
+    s.doc.sign_off_review(&ours, NOW + 5).unwrap();
+
+    s.doc.automerge().merge(martin.automerge()).unwrap();
+    let ws = s.doc.read().unwrap();
+    assert_eq!(ws.reviews[&ours].reference, "MR-2026-01");
+    assert_eq!(ws.reviews[&theirs].reference, "MR-2026-01");
+    assert_eq!(
+        shared_references(&ws).into_iter().collect::<Vec<_>>(),
+        vec!["MR-2026-01".to_owned()]
+    );
+    assert_eq!(
+        not_allowed(s.doc.renumber_review(&ours, NOW + 6).map(|_| ())),
+        "MR-2026-01 is signed. Open a new revision to change it."
+    );
+    assert_eq!(
+        s.doc.renumber_review(&theirs, NOW + 7).unwrap(),
+        "MR-2026-02"
+    );
+    let ws = s.doc.read().unwrap();
+    assert_eq!(ws.reviews[&ours].reference, "MR-2026-01");
+    assert_eq!(ws.reviews[&theirs].reference, "MR-2026-02");
+    assert!(shared_references(&ws).is_empty());
+    // The signature still holds, and the next review takes the next number.
+    let signoff = ws.reviews[&ours].signoff.as_ref().unwrap();
+    assert!(matches!(
+        verify_signoff(&trust(&ws), &ours, signoff),
+        Verdict::Verified { .. }
+    ));
+    let next = plan(&mut s, "2026-12-01", NOW + 8);
+    assert_eq!(s.doc.read().unwrap().reviews[&next].reference, "MR-2026-03");
 }

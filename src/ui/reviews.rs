@@ -24,7 +24,7 @@ use crate::workspace::reviews::{
     DecisionKind, Input, Review, ReviewDraft, SignOff, SignedReview, Summary, agenda_number,
     carried_actions, changed_after_signoff, changes_between, considered, current_content,
     period_of, raised_actions, review_markdown, reviews_in_order, role_problems, schedule,
-    signoff_blockers, summarise_inputs, verify_signoff,
+    shared_references, signoff_blockers, summarise_inputs, verify_signoff,
 };
 use crate::workspace::signing::{Trust, Verdict};
 use crate::workspace::text::LongText;
@@ -623,6 +623,7 @@ fn ReviewView(id: String) -> impl IntoView {
                         }
                     </Show>
                     {problem_notice(problem)}
+                    <SharedReference id=id.clone() review=review report=report/>
                     <SignedBanner id=id.clone() review=review changed=changed report=report/>
                     <Agenda id=id.clone() review=review/>
                     <PrepareCard id=id.clone() review=review report=report/>
@@ -712,6 +713,52 @@ fn MeetingFacts(id: String) -> impl IntoView {
 
 /// Once signed: whose signature, whether it verifies, what changed since,
 /// and opening a new revision.
+/// When another review has this one's reference (both were planned apart,
+/// offline or in copies merged later): says so, and offers the next free
+/// number of its year unless it is signed (the signature covers the reference).
+#[component]
+fn SharedReference(
+    id: String,
+    review: Memo<Option<Review>>,
+    report: impl Fn(Result<(), CommandError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ws = expect_context::<OpenWorkspace>();
+    let profile = expect_context::<Profile>();
+    let shared = Memo::new(move |_| {
+        let reference = review.with(|r| r.as_ref().map(|r| r.reference.clone()))?;
+        ws.state
+            .read(&[Area::Reviews], |s| {
+                shared_references(s).contains(&reference)
+            })
+            .then_some(reference)
+    });
+    let signed = move || review.with(|r| r.as_ref().is_some_and(Review::is_signed));
+    let renumber = move |_| {
+        report(
+            ws.run(&profile.author(), |doc, now| doc.renumber_review(&id, now))
+                .map(|_| ()),
+        );
+    };
+    move || {
+        let reference = shared.get()?;
+        let signed = signed();
+        let renumber = renumber.clone();
+        Some(view! {
+            <div class="notice warning shared-reference" role="status">
+                <p>
+                    {format!(
+                        "Another management review also has the reference {reference}: the two were planned apart and their copies merged."
+                    )}
+                    {signed.then_some(" This one is signed, so it keeps its reference: give the other one the next free reference.")}
+                </p>
+                {(editable(ws) && !signed).then(|| view! {
+                    <button type="button" on:click=renumber>"Give this review the next free reference"</button>
+                })}
+            </div>
+        })
+    }
+}
+
 #[component]
 fn SignedBanner(
     id: String,

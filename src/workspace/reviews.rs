@@ -1103,6 +1103,18 @@ pub fn schedule(ws: &Workspace, today: &str) -> Schedule {
     }
 }
 
+/// The references more than one review has. Each review takes the next free
+/// number of its year when it is planned; two people planning reviews apart
+/// (offline, or in copies merged later) can take the same one.
+pub fn shared_references(ws: &Workspace) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    ws.reviews
+        .values()
+        .filter(|r| !seen.insert(r.reference.as_str()))
+        .map(|r| r.reference.clone())
+        .collect()
+}
+
 /// The reference the next review of the year of `date` gets: "MR-2026-03".
 pub fn next_reference(ws: &Workspace, date: &str) -> String {
     let year = date.get(..4).unwrap_or("0000");
@@ -2017,15 +2029,8 @@ impl WorkspaceDoc {
         self.commit(message, now)
     }
 
-    /// Plans a review and returns its id. The chair is required.
-    pub fn plan_review(
-        &mut self,
-        draft: &ReviewDraft,
-        now: Millis,
-    ) -> Result<String, CommandError> {
-        let ws = self.read_people_of(draft)?;
-        let (date, chair, attendees) = draft.validate(&ws)?;
-        // The references taken so far: the reviews area without its texts.
+    /// The references taken so far: the reviews area without its texts.
+    fn review_references(&self) -> Result<Workspace, CommandError> {
         let mut existing = Workspace::default();
         if let Some(map) = self.existing_map(ROOT, "reviews") {
             for key in self.doc.keys(&map).collect::<Vec<_>>() {
@@ -2043,6 +2048,52 @@ impl WorkspaceDoc {
                 }
             }
         }
+        Ok(existing)
+    }
+
+    /// Gives review `id` the next free reference of its year, when another
+    /// review has the same one (two people planned reviews apart, and the
+    /// copies merged). Refused once signed: the signature covers the
+    /// reference. Returns the new reference.
+    pub fn renumber_review(&mut self, id: &str, now: Millis) -> Result<String, CommandError> {
+        let old = self.existing_review(id)?;
+        signed_already(&old)?;
+        let existing = self.review_references()?;
+        if !shared_references(&existing).contains(&old.reference) {
+            return Err(CommandError::NotAllowed(format!(
+                "No other review has the reference {}: it stays.",
+                old.reference
+            )));
+        }
+        let reference = next_reference(&existing, &old.date);
+        let obj = self.review_obj(id)?;
+        self.guard(|doc| {
+            Ok(reconcile_prop(
+                &mut doc.doc,
+                &obj,
+                "reference",
+                reference.as_str(),
+            )?)
+        })?;
+        self.commit(
+            format!(
+                "Renumbered management review {} to {reference}: another review had the same reference",
+                old.reference
+            ),
+            now,
+        )?;
+        Ok(reference)
+    }
+
+    /// Plans a review and returns its id. The chair is required.
+    pub fn plan_review(
+        &mut self,
+        draft: &ReviewDraft,
+        now: Millis,
+    ) -> Result<String, CommandError> {
+        let ws = self.read_people_of(draft)?;
+        let (date, chair, attendees) = draft.validate(&ws)?;
+        let existing = self.review_references()?;
         let reference = next_reference(&existing, &date);
         let review = Review {
             reference: reference.clone(),

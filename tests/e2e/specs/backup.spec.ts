@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Automerge from '@automerge/automerge';
 import { expect, test, type Page } from '@playwright/test';
-import { addObjective, createWorkspace, objective, openPolicies, openSection, sameLocale, screenshot, waitUntilSaved } from './support';
+import {
+  addObjective,
+  addPerson,
+  createWorkspace,
+  FOUNDER,
+  objective,
+  openPolicies,
+  openSection,
+  sameLocale,
+  screenshot,
+  waitUntilSaved,
+} from './support';
 
 /** An Automerge document of another application: {title: "My shopping list", items: 3}. */
 const FOREIGN =
@@ -221,4 +232,69 @@ test('the Automerge file is a standard document: @automerge/automerge reads it, 
   await expect(page).toHaveURL(/\/w\/[^/]+\/overview$/);
   await openSection(page, 'Objectives', 'Security objectives');
   await expect(objective(page, 'Objective from Node')).toBeVisible();
+});
+
+test('two reviews planned apart share a reference once the copies merge, and one takes the next free number', async ({
+  page: ada,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await createWorkspace(ada, 'Northwind Shipping');
+  await openSection(ada, 'People and roles', 'People and roles');
+  await addPerson(ada, FOUNDER);
+  await waitUntilSaved(ada);
+  const exportFile = (page: Page, name: string) =>
+    downloaded(
+      page,
+      async () => {
+        const panel = await openExport(page);
+        await panel.getByRole('button', { name: 'Download Automerge file' }).click();
+      },
+      name,
+    );
+  const original = await exportFile(ada, 'northwind.automerge');
+
+  // Bob takes a copy into his browser; then each plans the next review, apart.
+  const context = await browser.newContext(sameLocale());
+  const bob = await context.newPage();
+  await chooseFile(bob, original);
+  await bob.getByRole('form', { name: 'Import workspace' }).getByRole('button', { name: 'Import' }).click();
+  await expect(bob).toHaveURL(/\/w\/[^/]+\/overview$/);
+  const planReview = async (page: Page, day: string) => {
+    await openSection(page, 'Reviews', 'Management reviews');
+    await page.getByRole('button', { name: 'Plan a review' }).click();
+    const plan = page.getByRole('form', { name: 'Plan a management review' });
+    await plan.getByLabel('Day of the meeting').fill(day);
+    await plan.getByLabel('Chair').selectOption({ label: FOUNDER });
+    await plan.getByRole('button', { name: 'Plan review' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Management review MR-2099-01' })).toBeVisible();
+    await waitUntilSaved(page);
+  };
+  await planReview(ada, '2099-03-10');
+  const adasReview = ada.url();
+  await planReview(bob, '2099-04-20');
+  const bobsCopy = await exportFile(bob, 'bob.automerge');
+  await context.close();
+
+  // Ada merges Bob's copy: both reviews are MR-2099-01, and each says so.
+  await chooseFile(ada, bobsCopy);
+  const merge = ada.getByRole('form', { name: 'Import workspace' });
+  await merge.getByLabel('Import as').selectOption({ label: 'Merged into “Northwind Shipping”' });
+  await merge.getByRole('button', { name: 'Import' }).click();
+  await expect(ada.getByText(/^Merged into “Northwind Shipping”/)).toBeVisible();
+  await ada.goto(adasReview);
+  const shared = ada.getByRole('status').filter({ hasText: 'Another management review also has the reference MR-2099-01' });
+  await expect(shared).toBeVisible();
+  await screenshot(ada, 'review-shared-reference');
+  await shared.getByRole('button', { name: 'Give this review the next free reference' }).click();
+  await expect(ada.getByRole('heading', { level: 2, name: 'Management review MR-2099-02' })).toBeVisible();
+  await expect(ada.getByText(/also has the reference/)).toHaveCount(0);
+
+  // Bob's review keeps MR-2099-01, alone now; both survive a reload.
+  await ada.getByRole('link', { name: 'All management reviews' }).click();
+  await ada.reload();
+  await expect(ada.getByRole('link', { name: /^MR-2099-02 · / })).toBeVisible();
+  await ada.getByRole('link', { name: /^MR-2099-01 · / }).click();
+  await expect(ada.getByRole('heading', { level: 2, name: 'Management review MR-2099-01' })).toBeVisible();
+  await expect(ada.getByText(/also has the reference/)).toHaveCount(0);
 });
