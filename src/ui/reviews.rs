@@ -711,8 +711,6 @@ fn MeetingFacts(id: String) -> impl IntoView {
     }
 }
 
-/// Once signed: whose signature, whether it verifies, what changed since,
-/// and opening a new revision.
 /// When another review has this one's reference (both were planned apart,
 /// offline or in copies merged later): says so, and offers the next free
 /// number of its year unless it is signed (the signature covers the reference).
@@ -759,6 +757,8 @@ fn SharedReference(
     }
 }
 
+/// Once signed: whose signature, whether it verifies, what changed since,
+/// and opening a new revision.
 #[component]
 fn SignedBanner(
     id: String,

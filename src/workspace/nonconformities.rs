@@ -649,6 +649,32 @@ impl WorkspaceDoc {
         self.existing_map(map, id).ok_or(NOT_FOUND)
     }
 
+    /// A nonconformity that is still open: a closed one's record stays as it
+    /// was closed.
+    fn open_nonconformity(&self, id: &str) -> Result<Nonconformity, CommandError> {
+        let nc = self.nonconformity(id)?.ok_or(NOT_FOUND)?;
+        if nc.closed.is_some() {
+            return Err(CommandError::NotAllowed(
+                "This nonconformity is closed: its record stays as it was closed.".to_owned(),
+            ));
+        }
+        Ok(nc)
+    }
+
+    /// `draft` checked against the records it names (its owner, its source).
+    fn validate_nonconformity(
+        &self,
+        draft: &NonconformityDraft,
+        today: &str,
+    ) -> Result<Nonconformity, CommandError> {
+        let mut ws = Workspace::default();
+        if let Some(person) = self.person(&draft.owner)? {
+            ws.people.insert(draft.owner.clone(), person);
+        }
+        Source::parse(&draft.source).load(self, &mut ws)?;
+        Ok(draft.validate(&ws, today)?)
+    }
+
     /// Raises a nonconformity on `today`'s terms; returns its id.
     pub fn add_nonconformity(
         &mut self,
@@ -656,14 +682,9 @@ impl WorkspaceDoc {
         today: &str,
         now: Millis,
     ) -> Result<String, CommandError> {
-        let mut ws = Workspace::default();
-        if let Some(person) = self.person(&draft.owner)? {
-            ws.people.insert(draft.owner.clone(), person);
-        }
-        Source::parse(&draft.source).load(self, &mut ws)?;
         let nc = Nonconformity {
             created_at: now,
-            ..draft.validate(&ws, today)?
+            ..self.validate_nonconformity(draft, today)?
         };
         let id = self.next_id(now);
         self.guard(|doc| {
@@ -692,19 +713,8 @@ impl WorkspaceDoc {
         today: &str,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let old = self.nonconformity(id)?.ok_or(NOT_FOUND)?;
-        if old.closed.is_some() {
-            return Err(CommandError::NotAllowed(
-                "This nonconformity is closed: its record stays as it was closed.".to_owned(),
-            ));
-        }
-        let mut ws = Workspace::default();
-        if let Some(person) = self.person(&draft.owner)? {
-            ws.people.insert(draft.owner.clone(), person);
-        }
-        let source = Source::parse(&draft.source);
-        source.load(self, &mut ws)?;
-        let typed = draft.validate(&ws, today)?;
+        let old = self.open_nonconformity(id)?;
+        let typed = self.validate_nonconformity(draft, today)?;
         let action_changed = typed.action != old.action;
         let effectiveness = if action_changed {
             None
@@ -740,12 +750,7 @@ impl WorkspaceDoc {
         today: &str,
         now: Millis,
     ) -> Result<(), CommandError> {
-        let nc = self.nonconformity(id)?.ok_or(NOT_FOUND)?;
-        if nc.closed.is_some() {
-            return Err(CommandError::NotAllowed(
-                "This nonconformity is closed.".to_owned(),
-            ));
-        }
+        let nc = self.open_nonconformity(id)?;
         let mut errors = ValidationErrors::default();
         let date = check.date.trim();
         if parse_date(date).is_none() {
